@@ -167,3 +167,11 @@ export function streamCategory(stream: string): string {
   const dash = stream.indexOf('-');
   return dash < 0 ? stream : stream.slice(0, dash);
 }
+
+/** Hooks a backend calls so the service can export metrics without the store knowing Prometheus. */
+export interface StoreObserver {
+  /** One durable commit: how many append calls it served, how many events it wrote, how long it took. */
+  committed?(stats: { appends: number; events: number; seconds: number }): void;
+  /** An append call failed with this error code. */
+  failed?(code: string): void;
+}
