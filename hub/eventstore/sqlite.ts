@@ -255,6 +255,8 @@ export class SqliteEventStore implements EventStore {
       this.db.exec('RELEASE append');
       return { ok: { nextExpectedRevision: last, position, written: true } };
     } catch (e) {
+      // After SQLITE_FULL or an I/O error SQLite may have rolled back the whole transaction.
+      if (!this.db.inTransaction) throw e;
       this.db.exec('ROLLBACK TO append; RELEASE append');
       if (e instanceof EventIdConflictError) return { error: e };
       if (!isUniqueViolation(e)) throw e;
