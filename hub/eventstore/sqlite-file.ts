@@ -32,7 +32,10 @@ CREATE TABLE events (
   recorded_at INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX events_by_stream ON events (stream_id, revision);
-CREATE UNIQUE INDEX events_by_id ON events (event_id);
+-- Event ids are unique per stream: the key is clustered by stream, so an append touches only its
+-- stream's few index pages instead of one random page per event (random UUIDs in a global index
+-- made every commit rewrite a page per event).
+CREATE UNIQUE INDEX events_by_stream_id ON events (stream_id, event_id);
 `;
 
 function sqliteCode(e: unknown): string | undefined {
