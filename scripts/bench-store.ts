@@ -21,10 +21,18 @@ const whole = (v: string) => {
 
 const program = new Command('bench:store')
   .description('Benchmark the embedded event store (durable appends, group commit, projection rebuild)')
-  .option('--events <n>', 'events for the batched phases together (at least 1M for the reference figures)', whole, 1_000_000)
+  .option(
+    '--events <n>',
+    'events for the batched phases together (at least 1M for the reference figures)',
+    whole,
+    1_000_000,
+  )
   .option('--producers <n>', 'concurrent producers in the group-commit phase', whole, 50)
   .option('--group-events <n>', 'events appended in the group-commit phase', whole, 200_000)
-  .option('--dir <path>', 'directory for the store files (default: a temporary directory, removed afterwards)')
+  .option(
+    '--dir <path>',
+    'directory for the store files (default: a temporary directory, removed afterwards)',
+  )
   .parse();
 const opts = program.opts<{ events: number; producers: number; groupEvents: number; dir?: string }>();
 
@@ -37,7 +45,11 @@ function event(n: number): EventData {
   return {
     id: randomUUID(),
     type: 'BenchRecorded',
-    data: { subject: 'b1f3c2d4e5f60718293a4b5c6d7e8f90', field: 'permanentResidence', value: `Xã Hòa Bình ${n}` },
+    data: {
+      subject: 'b1f3c2d4e5f60718293a4b5c6d7e8f90',
+      field: 'permanentResidence',
+      value: `Xã Hòa Bình ${n}`,
+    },
     metadata: {
       occurredAt: '2026-01-01T00:00:00.000Z',
       actor: { kind: 'connector', id: 'bench' },
@@ -49,7 +61,8 @@ function event(n: number): EventData {
 }
 
 const sample = event(1);
-const eventBytes = JSON.stringify(sample.data).length + JSON.stringify(sample.metadata).length + sample.type.length + 16;
+const eventBytes =
+  JSON.stringify(sample.data).length + JSON.stringify(sample.metadata).length + sample.type.length + 16;
 
 async function batched(store: SqliteEventStore, size: number, total: number): Promise<number> {
   const appends = Math.max(1, Math.floor(total / size));
@@ -98,7 +111,9 @@ const rates: Record<string, number> = {};
 for (const size of [1, 10, 100, 1000]) {
   const total = Math.max(size, Math.round(opts.events * shares[size]!));
   rates[size] = await batched(store, size, total);
-  console.log(`append ${String(size).padStart(4)} events/append: ${Math.round(rates[size]!).toLocaleString('en')} events/s over ${total.toLocaleString('en')} events`);
+  console.log(
+    `append ${String(size).padStart(4)} events/append: ${Math.round(rates[size]!).toLocaleString('en')} events/s over ${total.toLocaleString('en')} events`,
+  );
 }
 
 commits = 0;
@@ -110,10 +125,14 @@ console.log(
 );
 const info = await store.info();
 await store.close();
-console.log(`log: ${info.lastPosition.toLocaleString('en')} events, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+console.log(
+  `log: ${info.lastPosition.toLocaleString('en')} events, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`,
+);
 
 const rebuild = await benchRebuild({ storeFile: file, dir, logger });
-console.log(`projection rebuild (${rebuild.projection}): ${Math.round(rebuild.eps).toLocaleString('en')} events/s over ${rebuild.events.toLocaleString('en')} events`);
+console.log(
+  `projection rebuild (${rebuild.projection}): ${Math.round(rebuild.eps).toLocaleString('en')} events/s over ${rebuild.events.toLocaleString('en')} events`,
+);
 
 if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
 const result = {
