@@ -135,9 +135,7 @@ export class EventValidationError extends HubError {
     readonly eventType: string,
     readonly issues: SchemaIssue[],
   ) {
-    super(
-      `invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
-    );
+    super(`invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
   override details() {
     return { eventType: this.eventType, issues: this.issues };
@@ -152,6 +150,50 @@ export class UnknownEventTypeError extends HubError {
   }
   override details() {
     return { eventType: this.eventType };
+  }
+}
+
+// ── Event schemas and administrative units ─────────────────────────────────────────────────────
+
+/** A schema file under schemas/ is unreadable, misnamed or does not compile. Raised at startup. */
+export class SchemaLoadError extends HubError {
+  readonly code = 'EVENT_SCHEMA_INVALID';
+  readonly status = 500;
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`schema ${file}: ${reason}`);
+  }
+  override details() {
+    return { file: this.file, reason: this.reason };
+  }
+}
+
+export class AdminUnitNotFoundError extends HubError {
+  readonly code = 'ADMINUNIT_NOT_FOUND';
+  readonly status = 404;
+  constructor(readonly unitId: string) {
+    super(`administrative unit ${unitId} not found`);
+  }
+  override details() {
+    return { unitId: this.unitId };
+  }
+}
+
+/** The administrative-unit source files do not have the expected shape. */
+export class AdminUnitSourceError extends HubError {
+  readonly code = 'ADMINUNIT_BAD_SOURCE';
+  readonly status = 500;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`${file} line ${line}: ${reason}`);
+  }
+  override details() {
+    return { file: this.file, line: this.line, reason: this.reason };
   }
 }
 
