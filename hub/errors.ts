@@ -197,6 +197,34 @@ export class AdminUnitSourceError extends HubError {
   }
 }
 
+/** A query date is not a calendar date written YYYY-MM-DD. */
+export class InvalidDateError extends HubError {
+  readonly code = 'ADMINUNIT_INVALID_DATE';
+  readonly status = 400;
+  constructor(readonly value: string) {
+    super(`expected a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  override details() {
+    return { value: this.value };
+  }
+}
+
+/** A demo stream already holds events other than the ones the seed would write. Nothing was appended to it. */
+export class SeedConflictError extends HubError {
+  readonly code = 'SEED_CONFLICT';
+  readonly status = 409;
+  constructor(
+    readonly stream: string,
+    readonly expectedEventId: string,
+    readonly foundEventId: string,
+  ) {
+    super(`stream ${stream} holds event ${foundEventId} where the demo seed expects ${expectedEventId}`);
+  }
+  override details() {
+    return { stream: this.stream, expectedEventId: this.expectedEventId, foundEventId: this.foundEventId };
+  }
+}
+
 // ── Configuration ──────────────────────────────────────────────────────────────────────────────
 
 export class ConfigError extends HubError {

@@ -15,6 +15,9 @@ import {
   type Successor,
 } from './events.js';
 
+/** Bump whenever the importer would turn the same files into different events. */
+export const ADMIN_UNITS_IMPORT_VERSION = 1;
+
 /** Placeholder first day for units of the pre-2025 list, whose real establishment dates the list lacks. */
 export const OLD_UNITS_VALID_FROM = '2008-01-01';
 /** Resolution 202/2025/QH15 and the commune-level resolutions took effect on this day. */
