@@ -94,6 +94,7 @@ export function importAdminUnits(input: AdminUnitImportInput): AdminUnitImport {
   const rows = parseConversionTable(input.conversion.text, input.conversion.file);
   const newUnits = new Map<string, UnitDraft>();
   const newId = (level: AdminLevel, code: string) => adminUnitId(level, code, REORGANISED_ON);
+  const newBase = (line: number) => ({ validFrom: REORGANISED_ON, table: convFile, line });
   for (const { line, newProvince, newCommune } of rows) {
     const provinceId = newId('province', newProvince.code);
     const communeId = newId('commune', newCommune.code);
@@ -109,9 +110,6 @@ export function importAdminUnits(input: AdminUnitImportInput): AdminUnitImport {
         ...newBase(line),
       });
     }
-  }
-  function newBase(line: number) {
-    return { validFrom: REORGANISED_ON, table: convFile, line };
   }
 
   const report: AdminUnitImportReport = {
