@@ -20,9 +20,9 @@ type Item =
   | { kind: 'error'; error: unknown };
 
 /**
- * Buffers what the source pushes and hands it out in order. `caughtUp` resolves when the consumer
- * has been handed every event that preceded the server's caught-up signal, or at once when the
- * signal arrives with nothing left to hand out.
+ * Buffers what the source pushes and hands it out in order. `caughtUp` resolves once the consumer
+ * has been handed every event that preceded the server's caught-up signal (one macrotask after the
+ * last of them), or at once when the signal arrives with nothing left to hand out.
  */
 export class QueueSubscription implements Subscription {
   readonly caughtUp: Promise<void>;
@@ -92,11 +92,12 @@ export class QueueSubscription implements Subscription {
           continue;
         }
         if (item.kind === 'error') throw item.error;
-        yield item.event;
         if (this.#items[0]?.kind === 'caughtUp') {
           this.#items.shift();
-          this.#resolveCaughtUp();
+          // After the consumer has taken this last stored event, without waiting for it to ask again.
+          setImmediate(this.#resolveCaughtUp);
         }
+        yield item.event;
       }
     } finally {
       await this.close();

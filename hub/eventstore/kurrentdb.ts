@@ -94,6 +94,7 @@ class KurrentDbEventStore implements EventStore {
     expected?: AppendOptions['expectedRevision'],
   ): Promise<T> {
     if (this.#closed) throw new StoreClosedError();
+    if (stream !== undefined && !isValidStreamName(stream)) throw new InvalidStreamNameError(stream);
     const promise = work().catch((error: unknown) => {
       throw mapClientError(error, stream, expected);
     });
@@ -208,7 +209,6 @@ class KurrentDbEventStore implements EventStore {
 
   setStreamMetadata(stream: string, metadata: StreamMetadata): Promise<void> {
     return this.#run(async () => {
-      if (!isValidStreamName(stream)) throw new InvalidStreamNameError(stream);
       const event = jsonEvent({ type: '$metadata', data: toRawStreamMetadata(metadata) });
       await this.#client.appendToStream(metastreamOf(stream), event);
     }, stream);
