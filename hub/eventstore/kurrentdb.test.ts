@@ -229,7 +229,7 @@ describe('stream metadata and recorded events', () => {
     expect(raw).toEqual({ $tb: 3, $maxCount: 100, $maxAge: 86_400, owner: 'gdt' });
     expect(fromRawStreamMetadata(raw)).toEqual(metadata);
     expect(fromRawStreamMetadata(undefined)).toEqual({});
-    expect(fromRawStreamMetadata({ $tb: 9_223_372_036_854_775_807, $acl: {} })).toEqual({});
+    expect(fromRawStreamMetadata(JSON.parse('{"$tb":9223372036854775807,"$acl":{}}'))).toEqual({});
     expect(() => toRawStreamMetadata({ custom: { $tb: 1 } })).toThrow(InvalidAppendError);
   });
 
