@@ -77,7 +77,8 @@ export async function appendIdempotently(
     reportedPosition = result.position?.commit;
   } catch (error) {
     const mapped = mapClientError(error, stream, expectedRevision);
-    if (!(mapped instanceof WrongExpectedRevisionError) || expectedRevision === 'stream_exists') throw mapped;
+    if (!(mapped instanceof WrongExpectedRevisionError)) throw mapped;
+    if (expectedRevision === 'stream_exists') throw await withActual(client, mapped);
     const first = expectedRevision === 'no_stream' ? 0 : expectedRevision + 1;
     const stored = await storedCopies(client, stream, first, events.length);
     const outcome = classifyStored(events, stored, appendId);

@@ -39,6 +39,12 @@ export function kurrentSubscriptionSource(
         onError(mapClientError(error));
       });
     },
+    pause() {
+      subscription.pause();
+    },
+    resume() {
+      subscription.resume();
+    },
     async stop() {
       await subscription.unsubscribe();
     },

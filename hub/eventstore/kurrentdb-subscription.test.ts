@@ -8,10 +8,16 @@ type Handlers = Parameters<SubscriptionSource['start']>[0];
 /** A source driven by the test: it pushes what the KurrentDB client would emit. */
 function scriptedSource() {
   let handlers: Handlers | undefined;
-  const state = { stopped: false };
+  const state = { stopped: false, paused: false };
   const source: SubscriptionSource = {
     start(h) {
       handlers = h;
+    },
+    pause() {
+      state.paused = true;
+    },
+    resume() {
+      state.paused = false;
     },
     async stop() {
       state.stopped = true;
@@ -120,5 +126,21 @@ describe('QueueSubscription', () => {
     await sub.close();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(hooks).toBe(1);
+  });
+
+  it('pauses the source while the consumer is far behind and resumes it once drained', async () => {
+    const s = scriptedSource();
+    const sub = new QueueSubscription(s.source);
+    for (let position = 1; position < 1000; position++) s.push(position);
+    expect(s.state.paused).toBe(false);
+    s.push(1000);
+    expect(s.state.paused).toBe(true);
+    const iterator = sub[Symbol.asyncIterator]();
+    const first = await take(iterator, 899);
+    expect(first.at(-1)).toBe(899);
+    expect(s.state.paused).toBe(true);
+    await take(iterator, 1);
+    expect(s.state.paused).toBe(false);
+    await sub.close();
   });
 });

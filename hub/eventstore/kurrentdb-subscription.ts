@@ -12,7 +12,13 @@ export interface SubscriptionSource {
     onError(error: unknown): void;
   }): void;
   stop(): Promise<void>;
+  /** Flow control: stop pushing while the consumer is far behind, start again once it caught up. */
+  pause?(): void;
+  resume?(): void;
 }
+
+const HIGH_WATER = 1000;
+const LOW_WATER = 100;
 
 type Item =
   | { kind: 'event'; event: RecordedEvent }
@@ -32,6 +38,7 @@ export class QueueSubscription implements Subscription {
   #waiting: ((item: Item | undefined) => void) | undefined;
   #closed = false;
   #signalled = false;
+  #paused = false;
   #source: SubscriptionSource;
   #onClose: () => void;
 
@@ -71,11 +78,19 @@ export class QueueSubscription implements Subscription {
       waiting(item);
     } else {
       this.#items.push(item);
+      if (!this.#paused && this.#items.length >= HIGH_WATER) {
+        this.#paused = true;
+        this.#source.pause?.();
+      }
     }
   }
 
   #next(): Promise<Item | undefined> {
     const item = this.#items.shift();
+    if (this.#paused && this.#items.length <= LOW_WATER) {
+      this.#paused = false;
+      this.#source.resume?.();
+    }
     if (item || this.#closed) return Promise.resolve(item);
     return new Promise((resolve) => {
       this.#waiting = resolve;
