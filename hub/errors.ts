@@ -135,9 +135,7 @@ export class EventValidationError extends HubError {
     readonly eventType: string,
     readonly issues: SchemaIssue[],
   ) {
-    super(
-      `invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
-    );
+    super(`invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
   override details() {
     return { eventType: this.eventType, issues: this.issues };
