@@ -1,15 +1,19 @@
 /**
- * Idempotent appends to KurrentDB. The server acknowledges a repeated append whose event ids already sit where
- * the batch would land, but it compares ids only and does not say whether anything was written.
- * So every event carries two reserved metadata keys, stripped again on read: `$contentHash`
- * (SHA-256 of the canonical JSON of type, data and metadata) and `$appendId` (a fresh UUID per
- * append call). After a successful append the events at the acknowledged revisions are read
- * back: all carrying this call's `$appendId` means written; otherwise the ids and hashes must
- * match the batch (an identical retry: `written: false`) or the call fails with
- * EventIdConflictError. On WrongExpectedVersion the revisions the batch expected to occupy are
- * read the same way, so a retry after a lost acknowledgement also succeeds with `written: false`.
- * Ids are compared where the batch lands in its stream, as KurrentDB does; reuse of an id in
- * another stream or at another revision is not detected by this backend.
+ * Idempotent appends to KurrentDB.
+ *
+ * KurrentDB acknowledges a repeated append whose ids already sit where the batch would land, but it
+ * compares ids only, says nothing about whether it wrote, and knows no ids outside that range. So:
+ * 1. Each event id is claimed first (kurrentdb-claims.ts): a `_eventid-<id>` stream created with
+ *    NO_STREAM holding { stream, content hash, revision }. An existing claim for another stream or
+ *    other content is an EventIdConflictError; claims for this stream and content that point at
+ *    events already stored make the call an identical retry (`written: false`, nothing appended).
+ * 2. Every event carries two reserved metadata keys, stripped on read: `$contentHash` (SHA-256 of
+ *    the canonical JSON of type, data and metadata) and `$appendId` (a UUID per call). After the
+ *    append the acknowledged revisions are read back: this call's `$appendId` means written;
+ *    another one with equal hashes means the server acknowledged an earlier identical append.
+ * 3. On WrongExpectedVersion the revisions the batch expected to occupy are read the same way.
+ * Claims of attempts that never committed stay behind: the id then stays bound to that stream and
+ * content, which is what a retry needs.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -35,6 +39,7 @@ import {
   isValidStreamName,
   type RecordedEvent,
 } from './event-store.js';
+import { claimedFirstRevision, claimIds, settleClaims } from './kurrentdb-claims.js';
 import {
   assertDistinctIds,
   classifyStored,
@@ -67,14 +72,35 @@ export async function appendIdempotently(
   const proposed = events.map((e) =>
     jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: withReserved(e, appendId) }),
   );
+  const guess =
+    expectedRevision === 'no_stream'
+      ? 0
+      : expectedRevision === 'stream_exists'
+        ? undefined
+        : expectedRevision + 1;
+  const claims = await claimIds(client, stream, events, guess);
+  const conflict = claims.find((c) => c.kind === 'conflict');
+  if (conflict?.kind === 'conflict')
+    throw new EventIdConflictError(conflict.eventId, stream, conflict.reason);
+  const claimedFirst = claims.every((c) => c.kind === 'existing') ? claimedFirstRevision(claims) : undefined;
+  if (claimedFirst !== undefined) {
+    const stored = await storedCopies(client, stream, claimedFirst, events.length);
+    const outcome = classifyStored(events, stored, appendId);
+    if (outcome.kind === 'conflict') throw new EventIdConflictError(outcome.eventId, stream, outcome.reason);
+    if (outcome.kind === 'retry') {
+      log.info({ stream, events: events.length }, 'identical append already committed');
+      const nextExpectedRevision = claimedFirst + events.length - 1;
+      return { nextExpectedRevision, position: lastPosition(stored), written: false };
+    }
+  }
   let next: number;
-  let reportedPosition: bigint | undefined;
+  let reported: bigint | undefined;
   try {
     const result = await client.appendToStream(stream, proposed, {
       streamState: toStreamState(expectedRevision),
     });
     next = toNumber(result.nextExpectedRevision, 'revision');
-    reportedPosition = result.position?.commit;
+    reported = result.position?.commit;
   } catch (error) {
     const mapped = mapClientError(error, stream, expectedRevision);
     if (!(mapped instanceof WrongExpectedRevisionError)) throw mapped;
@@ -98,8 +124,11 @@ export async function appendIdempotently(
     log.info({ stream, events: events.length }, 'identical append already committed');
     return { nextExpectedRevision: next, position: lastPosition(stored), written: false };
   }
+  await settleClaims(client, stream, events, claims, guess, next - events.length + 1);
   const position =
-    reportedPosition !== undefined ? toNumber(reportedPosition, 'position') : lastPosition(stored);
+    outcome.kind === 'written' || reported === undefined
+      ? lastPosition(stored)
+      : toNumber(reported, 'position');
   return { nextExpectedRevision: next, position, written: true };
 }
 

@@ -10,7 +10,6 @@ import {
   type CurrentStreamState,
   ErrorType,
   eventTypeFilter,
-  excludeSystemEvents,
   type Filter,
   type RecordedEvent as KurrentRecordedEvent,
   NO_STREAM,
@@ -25,13 +24,14 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../errors.js';
-import type {
-  EventData,
-  EventFilter,
-  EventMetadata,
-  ExpectedRevision,
-  RecordedEvent,
-  StreamMetadata,
+import {
+  type EventData,
+  type EventFilter,
+  type EventMetadata,
+  type ExpectedRevision,
+  isValidStreamName,
+  type RecordedEvent,
+  type StreamMetadata,
 } from './event-store.js';
 
 /** Metadata keys this backend adds to every event and strips again when reading. */
@@ -160,8 +160,9 @@ export function assertDistinctIds(stream: string, events: readonly EventData[]):
   }
 }
 
+/** System streams and events, and the backend's own bookkeeping streams: nothing the port wrote. */
 export function isSystemEvent(stream: string, type: string): boolean {
-  return stream.startsWith('$') || type.startsWith('$');
+  return !isValidStreamName(stream) || type.startsWith('$');
 }
 
 export function matchesFilter(stream: string, type: string, filter: EventFilter | undefined): boolean {
@@ -184,8 +185,11 @@ export function serverFilter(filter: EventFilter | undefined): Filter {
   if (filter?.eventTypes?.length) {
     return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` });
   }
-  return excludeSystemEvents();
+  return streamNameFilter({ regex: PORT_STREAM });
 }
+
+/** Server-side approximation of isValidStreamName: a lowercase category, then a dash. */
+export const PORT_STREAM = '^[a-z][a-z0-9]*-';
 
 export function isEmptyFilter(filter: EventFilter | undefined): boolean {
   return filter?.streamPrefixes?.length === 0 || filter?.eventTypes?.length === 0;
