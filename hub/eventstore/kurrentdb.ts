@@ -1,7 +1,8 @@
 /**
  * KurrentDB backend of the event store port (@kurrent/kurrentdb-client). Positions are commit
- * positions of $all, revisions are stream revisions; system streams and `$`-typed events never
- * leave this module. Idempotent appends are explained in kurrentdb-append.ts.
+ * positions of $all, revisions are stream revisions. Reads and subscriptions show only streams
+ * with valid port names: system streams, `$`-typed events and the `_eventid-<id>` claim streams
+ * stay inside this module. Idempotent appends are explained in kurrentdb-append.ts.
  */
 import {
   BACKWARDS,
