@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { v5 as uuidv5 } from 'uuid';
+import type { RecordSealing } from '../domain/records/build.js';
 import { SeedConflictError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
 import { buildMetadata } from '../events/metadata.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { adminUnitsDataset } from './admin-units.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 import { type DemoDatasetSeeded, type DemoDatasetSeededData, SEED_STREAM_CATEGORY } from './events.js';
+import { populationDataset } from './population.js';
 
 export interface SeedProgress {
   dataset: string;
@@ -37,9 +39,9 @@ export interface SeedResult {
 /** Namespace of the seed's own event ids: UUIDv5('https://lienthong.gov.vn/seed', URL). */
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
-/** The demo datasets, in seeding order. New datasets are added here. */
-export function demoDatasets(): DemoDataset[] {
-  return [adminUnitsDataset()];
+/** The demo datasets, in seeding order. New datasets are added here; sealed ones need the hub's keys. */
+export function demoDatasets(options: { sealing?: RecordSealing } = {}): DemoDataset[] {
+  return [adminUnitsDataset(), ...(options.sealing ? [populationDataset(options.sealing)] : [])];
 }
 
 export const seedMarkerStream = (dataset: string) => `${SEED_STREAM_CATEGORY}-${dataset}`;

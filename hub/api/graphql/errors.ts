@@ -1,0 +1,84 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { apiCode } from '../../domain/access/release.js';
+import { HubError } from '../../errors.js';
+
+/** Every code a client can find in `errors[].extensions.code`. */
+export const API_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONSENT_REQUIRED',
+  'CONSENT_EXPIRED',
+  'CONSENT_WITHDRAWN',
+  'PURPOSE_NOT_ALLOWED',
+  'FIELD_NOT_IN_CONTRACT',
+  'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+const STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+interface Formatted {
+  error: GraphQLFormattedError;
+  code: ApiErrorCode;
+  status: number | undefined;
+}
+
+const hasStatus = (e: unknown): e is { statusCode: number; code?: string; errors?: unknown[] } =>
+  typeof (e as { statusCode?: unknown } | null)?.statusCode === 'number';
+
+function formatOne(error: GraphQLError, log: FastifyBaseLogger): Formatted[] {
+  const original = error.originalError as unknown;
+  // mercurius wraps validation failures (MER_ERR_GQL_VALIDATION) around the GraphQL errors
+  if (hasStatus(original) && Array.isArray(original.errors)) {
+    return (original.errors as GraphQLError[]).flatMap((inner) => formatOne(inner, log));
+  }
+  const base = { message: error.message, locations: error.locations, path: error.path };
+  if (original instanceof HubError) {
+    const code = apiCode(original) as ApiErrorCode;
+    if (code === 'INTERNAL') log.error({ err: original }, 'graphql request failed');
+    const extensions = { code, reason: original.code, ...original.details() };
+    const message = code === 'INTERNAL' ? 'internal error' : original.message;
+    return [{ error: { ...base, message, extensions }, code, status: STATUS[code] }];
+  }
+  if (hasStatus(original) && original.statusCode >= 400 && original.statusCode < 500) {
+    const code = original.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_USER_INPUT';
+    return [{ error: { ...base, extensions: { code } }, code, status: original.statusCode }];
+  }
+  if (!original) {
+    const extensions = { ...error.extensions, code: 'BAD_USER_INPUT' };
+    return [{ error: { ...base, extensions }, code: 'BAD_USER_INPUT', status: 400 }];
+  }
+  log.error({ err: original }, 'graphql request failed');
+  return [
+    {
+      error: { ...base, message: 'internal error', extensions: { code: 'INTERNAL' } },
+      code: 'INTERNAL',
+      status: 500,
+    },
+  ];
+}
+
+/**
+ * Mercurius' error formatter: every error leaves with a stable `extensions.code` and a message
+ * meant for the caller; unexpected errors are logged and leave as INTERNAL without message or
+ * stack. Without data the HTTP status follows the error (401, 429, 400 for malformed requests).
+ */
+export function formatErrors(
+  execution: ExecutionResult & { errors: readonly GraphQLError[] },
+  log: FastifyBaseLogger,
+) {
+  const formatted = execution.errors.flatMap((e) => formatOne(e, log));
+  let statusCode = 200;
+  if (!execution.data) {
+    const first = formatted[0];
+    if (first?.status && formatted.every((f) => f.code === first.code)) statusCode = first.status;
+    else if (formatted.some((f) => f.status === 400 && !f.error.path)) statusCode = 400;
+  }
+  return {
+    statusCode,
+    response: { data: execution.data ?? null, errors: formatted.map((f) => f.error) },
+  };
+}

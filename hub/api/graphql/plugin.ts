@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import mercurius from 'mercurius';
+import type { Logger } from 'pino';
+import type { Principal } from '../../auth/principal.js';
+import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
+import { type FindContracts, ReleaseService } from '../../domain/access/release.js';
+import { StreamAppender } from '../../domain/access/stream-appender.js';
+import { ConsentReadModel } from '../../domain/consent/projection.js';
+import { type HubSigningKey, publicJwks } from '../../domain/consent/receipt.js';
+import { ConsentService, startConsentSweeper } from '../../domain/consent/service.js';
+import { loadDatasets } from '../../domain/records/datasets.js';
+import { ApiUnauthenticatedError } from '../../errors.js';
+import type { EventStore } from '../../eventstore/event-store.js';
+import type { SubjectKeyStore } from '../../privacy/key-store.js';
+import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import type { ApiServices } from './context.js';
+import { formatErrors } from './errors.js';
+import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
+import { consentResolvers } from './resolvers/consent.js';
+import { personResolvers } from './resolvers/person.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface GraphqlApiOptions {
+  store: EventStore;
+  /** The read-model database (records, consents). */
+  readModels: Database.Database;
+  keys: SubjectKeyStore;
+  pseudonymize: Pseudonymizer;
+  signingKey: HubSigningKey;
+  findContracts: FindContracts;
+  /** Production: no introspection, no GraphiQL. */
+  production: boolean;
+  /** `iss` of consent receipts. Default `lienthong-hub`. */
+  issuer?: string;
+  limits?: Partial<QueryLimits>;
+  clock?: () => Date;
+  /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
+  sweepIntervalMs?: number;
+}
+
+export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
+
+/**
+ * The consented GraphQL API at `/graphql` (GraphiQL at `/graphiql` outside production) and the
+ * hub's public JWKS at `/.well-known/jwks.json`. Expects `request.principal` from the auth plugin.
+ * Limits on body size, depth, aliases and cost apply before any resolver runs; batched queries
+ * are refused.
+ */
+export const graphqlApiPlugin = fp<GraphqlApiOptions>(
+  async (app: FastifyInstance, options) => {
+    const log = app.log.child({ module: 'graphql' }) as Logger;
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const clock = options.clock ?? (() => new Date());
+    const datasets = loadDatasets();
+    const consentModel = new ConsentReadModel(options.readModels);
+    const consents = new ConsentService({
+      store: options.store,
+      model: consentModel,
+      datasets,
+      signingKey: options.signingKey,
+      issuer: options.issuer ?? 'lienthong-hub',
+      logger: log,
+      clock,
+    });
+    const release = new ReleaseService({
+      readModels: options.readModels,
+      findContracts: options.findContracts,
+      consents: consentModel,
+      consentService: consents,
+      datasets,
+      keys: options.keys,
+      pseudonymize: options.pseudonymize,
+      appender: new StreamAppender(options.store),
+      rateLimiter: new ContractRateLimiter(),
+      logger: log,
+      clock,
+    });
+    const services: ApiServices = {
+      store: options.store,
+      consents,
+      consentModel,
+      release,
+      findContracts: options.findContracts,
+      pseudonymize: options.pseudonymize,
+      clock,
+    };
+
+    if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null);
+
+    app.get('/.well-known/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return publicJwks(options.signingKey);
+    });
+
+    const rules = [queryLimitsRule(limits), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
+    await app.register(mercurius, {
+      schema: fs.readFileSync(SCHEMA_FILE, 'utf8'),
+      resolvers: {
+        Query: { ...personResolvers.Query, ...consentResolvers.Query },
+        Mutation: consentResolvers.Mutation,
+      },
+      path: '/graphql',
+      graphiql: !options.production,
+      allowBatchedQueries: false,
+      validationRules: rules,
+      additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
+      context: (request) => ({ principal: request.principal, requestId: request.id, services }),
+      errorFormatter: (execution, context) => formatErrors(execution, context.reply?.log ?? app.log),
+    });
+
+    app.graphql.addHook('preExecution', async (_schema, _document, context) => {
+      if (!context.principal) throw new ApiUnauthenticatedError();
+    });
+
+    const sweepEvery = options.sweepIntervalMs ?? 60_000;
+    if (sweepEvery > 0) {
+      const sweeper = startConsentSweeper(consents, log, sweepEvery);
+      app.addHook('onClose', () => sweeper.stop());
+    }
+  },
+  { name: 'graphql-api', fastify: '5.x' },
+);

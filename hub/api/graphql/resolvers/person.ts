@@ -1,0 +1,90 @@
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind } from 'graphql';
+import type { DataAccessDeniedData, DataAccessedData } from '../../../domain/access/events.js';
+import { accessStream } from '../../../domain/access/events.js';
+import { ApiBadInputError, StreamNotFoundError } from '../../../errors.js';
+import type { ApiContext } from '../context.js';
+import { requireRole } from '../context.js';
+
+/** Top-level fields of the selection on the returned type (fragments expanded), in query order. */
+export function selectedFields(info: GraphQLResolveInfo, exclude: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) {
+        const name = (s as FieldNode).name.value;
+        if (!name.startsWith('__') && !exclude.has(name)) out.add(name);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet);
+      else visit(info.fragments[s.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return [...out];
+}
+
+const META = new Set(['release']);
+
+export const personResolvers = {
+  Query: {
+    async person(
+      _: unknown,
+      args: { personalId: string; purpose: string; dossier?: string | null },
+      ctx: ApiContext,
+      info: GraphQLResolveInfo,
+    ) {
+      const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector', 'operator');
+      const released = await ctx.services.release.release({
+        principal,
+        dataset: 'population',
+        personalId: args.personalId,
+        purpose: args.purpose,
+        dossier: args.dossier ?? null,
+        fields: selectedFields(info, META),
+        requestId: ctx.requestId,
+      });
+      if (!released) return null;
+      return {
+        ...released.values,
+        release: {
+          accessId: released.accessId,
+          fields: released.fields,
+          contractId: released.contract.id,
+          contractVersion: released.contract.version,
+          consentId: released.consentId,
+          sources: released.sources,
+        },
+      };
+    },
+
+    async accessLog(_: unknown, args: { personalId: string; first?: number | null }, ctx: ApiContext) {
+      requireRole(ctx, 'inspector');
+      if (!/^[0-9]{12}$/.test(args.personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+      const first = Math.min(Math.max(args.first ?? 100, 1), 1000);
+      const subject = ctx.services.pseudonymize('citizen', args.personalId);
+      try {
+        const events = await ctx.services.store.readStream(accessStream(subject), { maxCount: first });
+        return events.map((e) => {
+          const d = e.data as DataAccessedData & Partial<DataAccessDeniedData>;
+          return {
+            id: e.id,
+            outcome: e.type === 'DataAccessed' ? 'RELEASED' : 'DENIED',
+            at: e.metadata.occurredAt,
+            agency: d.caller.agency,
+            official: d.caller.official,
+            dataset: d.dataset,
+            fields: d.fields,
+            purpose: d.purpose,
+            dossier: d.dossier,
+            reason: d.reason ?? null,
+            contractId: d.contract?.id ?? null,
+            contractVersion: d.contract?.version ?? null,
+            consentId: d.consentId,
+          };
+        });
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+    },
+  },
+};
