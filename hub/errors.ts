@@ -135,9 +135,7 @@ export class EventValidationError extends HubError {
     readonly eventType: string,
     readonly issues: SchemaIssue[],
   ) {
-    super(
-      `invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
-    );
+    super(`invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
   override details() {
     return { eventType: this.eventType, issues: this.issues };
@@ -181,5 +179,46 @@ export class UnknownProjectionError extends HubError {
     readonly known: readonly string[],
   ) {
     super(`unknown projection ${JSON.stringify(projection)}; known: ${known.join(', ')}`);
+  }
+}
+
+/** A projection's handler threw: its batch was rolled back and the projection stopped. */
+export class ProjectionFailedError extends HubError {
+  readonly code = 'PROJECTION_FAILED';
+  readonly status = 500;
+  constructor(
+    readonly projection: string,
+    /** Position of the event being applied, or of the last event of the batch when the batch failed as a whole. */
+    readonly position: number,
+    readonly eventType: string | null,
+    readonly reason: string,
+  ) {
+    super(
+      `projection ${projection} failed at position ${position}${eventType ? ` (${eventType})` : ''}: ${reason}`,
+    );
+  }
+  override details() {
+    return {
+      projection: this.projection,
+      position: this.position,
+      eventType: this.eventType,
+      reason: this.reason,
+    };
+  }
+}
+
+/** The read-model file holds another version of a projection than this code (another process rebuilt it). */
+export class ProjectionVersionConflictError extends HubError {
+  readonly code = 'PROJECTION_VERSION_CONFLICT';
+  readonly status = 409;
+  constructor(
+    readonly projection: string,
+    readonly stored: number,
+    readonly expected: number,
+  ) {
+    super(`projection ${projection}: read model has version ${stored}, this code expects ${expected}`);
+  }
+  override details() {
+    return { projection: this.projection, stored: this.stored, expected: this.expected };
   }
 }
