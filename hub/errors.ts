@@ -222,3 +222,15 @@ export class ProjectionVersionConflictError extends HubError {
     return { projection: this.projection, stored: this.stored, expected: this.expected };
   }
 }
+
+/** `store check` found problems in a database file. */
+export class IntegrityCheckError extends HubError {
+  readonly code = 'CHECK_INTEGRITY_FAILED';
+  readonly status = 500;
+  constructor(readonly problems: number) {
+    super(`integrity check found ${problems} problem(s); see the report above`);
+  }
+  override details() {
+    return { problems: this.problems };
+  }
+}

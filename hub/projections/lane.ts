@@ -17,6 +17,8 @@ export interface ProjectionErrorInfo {
 export interface ProjectionStatus {
   name: string;
   version: number;
+  /** Version of the read model in the database (null before its first run); differs from `version` until rebuilt. */
+  storedVersion: number | null;
   /** Position stored with the read model (every event up to it is applied). */
   checkpoint: number;
   /** Position of the store's last event. */
@@ -59,7 +61,7 @@ export class Lane {
   constructor(
     readonly definition: ProjectionDefinition,
     private readonly db: Database.Database,
-    private readonly checkpoints: Checkpoints,
+    readonly checkpoints: Checkpoints,
   ) {
     this.handler = definition.open(db);
     this.apply = createBatchApplier(db, checkpoints, definition, this.handler);

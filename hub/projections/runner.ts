@@ -121,17 +121,41 @@ export class ProjectionRunner {
     return this.running && [...this.lanes.values()].every((l) => l.state === 'live');
   }
 
+  /** Reads checkpoints from the database, so it also reports models another process keeps up to date. */
   async status(): Promise<ProjectionStatus[]> {
     const { lastPosition } = await this.store.info();
-    return [...this.lanes.values()].map((lane) => ({
-      name: lane.name,
-      version: lane.definition.version,
-      checkpoint: lane.checkpoint,
-      lastPosition,
-      lag: Math.max(0, lastPosition - Math.max(lane.seen, lane.checkpoint)),
-      state: lane.state,
-      lastError: lane.lastError,
-    }));
+    return [...this.lanes.values()].map((lane) => {
+      const row = lane.checkpoints.get(lane.name);
+      const current = row?.version === lane.definition.version;
+      const checkpoint = current ? row.position : 0;
+      return {
+        name: lane.name,
+        version: lane.definition.version,
+        storedVersion: row?.version ?? null,
+        checkpoint,
+        lastPosition,
+        lag: Math.max(0, lastPosition - Math.max(lane.seen, checkpoint)),
+        state: lane.state,
+        lastError: lane.lastError,
+      };
+    });
+  }
+
+  /** Brings one projection up to the store's head without going live (rebuilding it if its version changed). */
+  async catchUp(name: string): Promise<ProjectionStatus> {
+    const lane = this.lane(name);
+    const generation = ++lane.generation;
+    try {
+      lane.load();
+      let end: ReplayEnd;
+      do end = await this.replay(lane, generation);
+      while (end === 'rewound');
+      if (end === 'done') lane.persistSeen();
+    } catch (error) {
+      this.fail(lane, error);
+      throw error;
+    }
+    return (await this.status()).find((s) => s.name === name)!;
   }
 
   /**
