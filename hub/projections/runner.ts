@@ -57,7 +57,7 @@ export class ProjectionRunner {
     this.store = options.store;
     this.log = options.logger.child({ module: 'projections' });
     this.batchSize = options.batchSize ?? 500;
-    this.pageSize = options.pageSize ?? 10_000;
+    this.pageSize = options.pageSize ?? 1_000;
     const checkpoints = new Checkpoints(options.db);
     for (const definition of options.projections) {
       this.lanes.set(definition.name, new Lane(definition, options.db, checkpoints));
@@ -233,20 +233,17 @@ export class ProjectionRunner {
     onPage?: (done: number, total: number, applied: number) => void,
   ): Promise<ReplayEnd> {
     const filter = lane.definition.filter;
-    const fetch = async (from: number) => {
-      const { lastPosition } = await this.store.info();
-      const events = await this.store.readAll({ fromPosition: from, maxCount: this.pageSize, filter });
-      return { head: lastPosition, events };
-    };
-    const total = (await this.store.info()).lastPosition;
+    const fetch = (from: number) =>
+      this.store.readAll({ fromPosition: from, maxCount: this.pageSize, filter });
+    /** Every event up to here was committed before the first read, so a short page proves it was seen. */
+    const head = (await this.store.info()).lastPosition;
     let next = fetch(lane.seen);
     for (;;) {
-      const { head, events } = await next;
+      const events = await next;
       if (lane.generation !== generation) return 'cancelled';
       const full = events.length === this.pageSize;
-      const upTo = full ? 0 : head;
       if (full) next = fetch(events[events.length - 1]!.position);
-      const outcome = lane.apply(events, lane.checkpoint, upTo);
+      const outcome = lane.apply(events, lane.checkpoint, full ? 0 : head);
       if (outcome.kind === 'rewound') {
         this.log.warn(
           { projection: lane.name, stored: outcome.stored },
@@ -258,7 +255,7 @@ export class ProjectionRunner {
       }
       lane.checkpoint = outcome.checkpoint;
       lane.seen = Math.max(lane.seen, outcome.checkpoint);
-      onPage?.(Math.min(lane.seen, Math.max(total, lane.seen)), Math.max(total, lane.seen), outcome.applied);
+      onPage?.(lane.seen, Math.max(head, lane.seen), outcome.applied);
       this.notify();
       if (!full) return 'done';
     }
