@@ -234,3 +234,13 @@ export class IntegrityCheckError extends HubError {
     return { problems: this.problems };
   }
 }
+
+/** The shared live subscription ended although the runner did not stop it (e.g. the store was closed). */
+export class LiveSubscriptionEndedError extends HubError {
+  readonly code = 'PROJECTION_SUBSCRIPTION_ENDED';
+  readonly status = 503;
+  override readonly retryable = true;
+  constructor() {
+    super('the live event subscription ended unexpectedly; projections will catch up again');
+  }
+}

@@ -96,9 +96,17 @@ export async function* inBatches<T>(source: AsyncIterable<T>, maxSize: number): 
   const iterator = source[Symbol.asyncIterator]();
   let batch: T[] = [];
   let pending = iterator.next();
+  /** One timer per batch: it fires only once the source has had to wait for the event loop. */
+  let idleSignal: Promise<typeof IDLE> | null = null;
   for (;;) {
-    const result = batch.length === 0 ? await pending : await Promise.race([pending, idle()]);
+    let result: IteratorResult<T> | typeof IDLE;
+    if (batch.length === 0) result = await pending;
+    else {
+      idleSignal ??= idle();
+      result = await Promise.race([pending, idleSignal]);
+    }
     if (result === IDLE) {
+      idleSignal = null;
       yield batch;
       batch = [];
       continue;
@@ -110,6 +118,7 @@ export async function* inBatches<T>(source: AsyncIterable<T>, maxSize: number): 
     batch.push(result.value);
     pending = iterator.next();
     if (batch.length >= maxSize) {
+      idleSignal = null;
       yield batch;
       batch = [];
     }

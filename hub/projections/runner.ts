@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { UnknownProjectionError } from '../errors.js';
-import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
-import { inBatches, matchesFilter } from './batch.js';
+import type { EventStore } from '../eventstore/event-store.js';
 import { Checkpoints } from './db.js';
 import { errorInfo, Lane, type ProjectionStatus, type RebuildProgress, type RebuildResult } from './lane.js';
+import { LiveTail } from './live-tail.js';
 import type { ProjectionDefinition } from './projection.js';
 
 export type {
@@ -27,14 +27,6 @@ export interface ProjectionRunnerOptions {
   pageSize?: number;
 }
 
-interface Tail {
-  subscription: Subscription;
-  /** Position of the last event delivered to the lanes. */
-  position: number;
-  lanes: Set<Lane>;
-  done: Promise<void>;
-}
-
 type ReplayEnd = 'done' | 'rewound' | 'cancelled';
 
 /**
@@ -50,7 +42,7 @@ export class ProjectionRunner {
   private readonly pageSize: number;
   private readonly tasks = new Set<Promise<void>>();
   private readonly waiters = new Set<() => boolean>();
-  private tail: Tail | null = null;
+  private tail: LiveTail | null = null;
   private running = false;
 
   constructor(options: ProjectionRunnerOptions) {
@@ -90,15 +82,16 @@ export class ProjectionRunner {
     for (const lane of this.lanes.values()) lane.generation++;
     const tail = this.tail;
     this.tail = null;
-    if (tail) {
-      await tail.subscription.close();
-      await tail.done;
-    }
+    await tail?.close();
     await Promise.all(this.tasks);
     for (const lane of this.lanes.values()) {
       if (lane.state === 'failed') continue;
-      lane.persistSeen();
-      lane.state = 'stopped';
+      try {
+        lane.persistSeen();
+        lane.state = 'stopped';
+      } catch (error) {
+        this.fail(lane, error);
+      }
     }
     this.notify();
   }
@@ -117,8 +110,9 @@ export class ProjectionRunner {
     );
   }
 
+  /** For readiness probes: started and no projection still catching up. Failures show in `status()`. */
   isCaughtUp(): boolean {
-    return this.running && [...this.lanes.values()].every((l) => l.state === 'live');
+    return this.running && [...this.lanes.values()].every((l) => l.state !== 'catching-up');
   }
 
   /** Reads checkpoints from the database, so it also reports models another process keeps up to date. */
@@ -261,56 +255,25 @@ export class ProjectionRunner {
     }
   }
 
-  private openTail(from: number): Tail {
-    const subscription = this.store.subscribeToAll({ fromPosition: from });
-    const tail: Tail = { subscription, position: from, lanes: new Set(), done: Promise.resolve() };
-    tail.done = this.follow(tail).catch((error: unknown) => this.tailFailed(tail, error));
-    return tail;
-  }
-
-  private async follow(tail: Tail): Promise<void> {
-    for await (const batch of inBatches(tail.subscription, this.batchSize)) {
-      if (this.tail !== tail) return;
-      tail.position = batch[batch.length - 1]!.position;
-      for (const lane of [...tail.lanes]) this.deliver(tail, lane, batch);
-      this.notify();
-    }
-  }
-
-  private deliver(tail: Tail, lane: Lane, batch: readonly RecordedEvent[]): void {
-    const last = batch[batch.length - 1]!.position;
-    if (last <= lane.seen) return;
-    const filter = lane.definition.filter;
-    const events = batch.filter((e) => e.position > lane.seen && matchesFilter(e, filter));
-    if (events.length === 0 && last - lane.checkpoint < this.pageSize) {
-      lane.seen = last;
-      return;
-    }
-    try {
-      const outcome = lane.apply(events, lane.checkpoint, last);
-      if (outcome.kind === 'rewound') {
-        tail.lanes.delete(lane);
-        lane.checkpoint = lane.seen = outcome.stored;
-        this.launch(lane);
-        return;
-      }
-      lane.checkpoint = outcome.checkpoint;
-      lane.seen = last;
-    } catch (error) {
-      this.fail(lane, error);
-    }
-  }
-
-  private tailFailed(tail: Tail, error: unknown): void {
-    if (this.tail !== tail) return;
-    this.tail = null;
-    this.log.error({ err: errorInfo(error) }, 'live subscription failed: catching up again');
-    const lanes = [...tail.lanes];
-    void tail.subscription.close().catch(() => undefined);
-    setTimeout(() => {
-      if (!this.running) return;
-      for (const lane of lanes) if (lane.state === 'live') this.launch(lane);
-    }, 1000).unref();
+  private openTail(from: number): LiveTail {
+    return new LiveTail(this.store, from, this.batchSize, this.pageSize, {
+      rewound: (lane) => this.launch(lane),
+      failed: (lane, error) => this.fail(lane, error),
+      delivered: () => this.notify(),
+      broken: (lanes, error) => {
+        this.tail = null;
+        this.log.error({ err: errorInfo(error) }, 'live subscription failed: catching up again');
+        const generations = lanes.map((lane) => {
+          lane.state = 'catching-up';
+          return ++lane.generation;
+        });
+        setTimeout(() => {
+          lanes.forEach((lane, i) => {
+            if (this.running && lane.generation === generations[i]) this.launch(lane);
+          });
+        }, 1000).unref();
+      },
+    });
   }
 
   private fail(lane: Lane, error: unknown): void {
