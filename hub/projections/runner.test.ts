@@ -7,7 +7,8 @@ import { UnknownProjectionError } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
-import { openReadModelDb } from './db.js';
+import { resetReadModel } from './batch.js';
+import { Checkpoints, openReadModelDb } from './db.js';
 import type { ProjectionDefinition } from './projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { ledgerPositions, ledgerProjection, TestWriter } from './test-events.js';
@@ -96,6 +97,35 @@ describe('ProjectionRunner', () => {
     await Promise.all([a.waitForPosition(200), b.waitForPosition(200)]);
     expect(ledgerPositions(dbs[0]!)).toEqual(range(1, 200));
     for (const s of [...(await a.status()), ...(await b.status())]) expect(s.state).toBe('live');
+  });
+
+  it('catches up again when another process resets the read model under it', async () => {
+    await writer.many('dossier', 50);
+    const db = readModels();
+    const service = runner([ledgerProjection()], db, { pageSize: 8, batchSize: 4 });
+    await service.start();
+    await service.whenCaughtUp();
+
+    const other = readModels();
+    const definition = ledgerProjection();
+    resetReadModel(other, new Checkpoints(other), definition, definition.open(other));
+    expect(ledgerPositions(db)).toEqual([]);
+
+    await service.waitForPosition(await writer.many('consent', 30));
+    await service.whenCaughtUp();
+    expect(ledgerPositions(db)).toEqual(range(1, 80));
+    expect((await service.status())[0]).toMatchObject({ state: 'live', checkpoint: 80, lastError: null });
+  });
+
+  it('shares a read model with a concurrent rebuild in another runner', async () => {
+    await writer.many('dossier', 50);
+    const service = runner([ledgerProjection()], readModels(), { pageSize: 8, batchSize: 4 });
+    await service.start();
+    await service.whenCaughtUp();
+    const cli = runner([ledgerProjection()], readModels(), { pageSize: 2 });
+    await Promise.all([cli.rebuild('ledger'), writer.many('consent', 30)]);
+    await service.waitForPosition(80);
+    expect(ledgerPositions(dbs[0]!)).toEqual(range(1, 80));
   });
 
   it('delivers only events matching the filter, yet reports no lag', async () => {
