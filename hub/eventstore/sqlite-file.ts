@@ -32,7 +32,10 @@ CREATE TABLE events (
   recorded_at INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX events_by_stream ON events (stream_id, revision);
-CREATE UNIQUE INDEX events_by_id ON events (event_id);
+-- Event ids are unique per stream: the key is clustered by stream, so an append touches only its
+-- stream's few index pages instead of one random page per event (random UUIDs in a global index
+-- made every commit rewrite a page per event).
+CREATE UNIQUE INDEX events_by_stream_id ON events (stream_id, event_id);
 `;
 
 function sqliteCode(e: unknown): string | undefined {
@@ -55,8 +58,8 @@ function checkHeader(file: string): void {
   }
 }
 
-/** Returns true when the file is an empty SQLite database (e.g. a first start that stopped early). */
-function verifyExisting(db: Database.Database, file: string): boolean {
+/** Refuses anything but a Lienthong event store or an empty SQLite database (a first start that stopped early). */
+function verifyExisting(db: Database.Database, file: string): void {
   let appId: number;
   let version: number;
   let objects: number;
@@ -73,7 +76,7 @@ function verifyExisting(db: Database.Database, file: string): boolean {
       `unreadable database (${sqliteCode(e) ?? 'error'}: ${(e as Error).message})`,
     );
   }
-  if (appId === 0 && objects === 0) return true;
+  if (appId === 0 && objects === 0) return;
   if (appId !== APPLICATION_ID) {
     throw new StoreFileError(file, `a SQLite database of another application (application_id ${appId})`);
   }
@@ -83,13 +86,29 @@ function verifyExisting(db: Database.Database, file: string): boolean {
       `written by a newer Lienthong (schema ${version}, this one reads ${SCHEMA_VERSION})`,
     );
   }
-  return false;
 }
 
 /**
  * Opens (or creates) the event store file. An existing file that is not a Lienthong event store,
  * or is damaged, is refused with StoreFileError and left byte-for-byte untouched.
  */
+/** Creates the schema in an empty database; safe when several processes create the same file at once. */
+function initialise(db: Database.Database): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId === 0) {
+      db.exec(
+        `${SCHEMA}; PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`,
+      );
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
 export function openStoreFile(file: string): Database.Database {
   const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
   if (exists) checkHeader(file);
@@ -101,17 +120,13 @@ export function openStoreFile(file: string): Database.Database {
     throw new StoreFileError(file, `cannot open (${(e as Error).message})`);
   }
   try {
-    const empty = !exists || verifyExisting(db, file);
+    if (exists) verifyExisting(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = OFF');
-    if (empty) {
-      db.exec(
-        `BEGIN; ${SCHEMA}; PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`,
-      );
-    }
+    initialise(db);
   } catch (e) {
     db.close();
     throw e instanceof StoreFileError

@@ -121,10 +121,11 @@ export class SqliteReader {
     return this.readAllRows(options).map(toRecorded);
   }
 
-  findEvent(eventId: Buffer): (EventRow & { stream_id: number }) | undefined {
-    return this.statement(`SELECT e.stream_id, ${EVENT_COLUMNS} WHERE e.event_id = ?`).get(eventId) as
-      | (EventRow & { stream_id: number })
-      | undefined;
+  findEvent(streamId: number, eventId: Buffer): EventRow | undefined {
+    return this.statement(`SELECT ${EVENT_COLUMNS} WHERE e.stream_id = ? AND e.event_id = ?`).get(
+      streamId,
+      eventId,
+    ) as EventRow | undefined;
   }
 
   streamCount(): number {

@@ -237,7 +237,7 @@ export class SqliteEventStore implements EventStore {
       const row = this.reader.streamRow(req.stream);
       const current = row && !row.deleted && row.last_revision >= 0 ? row.last_revision : 'no_stream';
       if (!matches(req.expected, current)) {
-        const retry = this.identicalRetry(req);
+        const retry = row ? this.identicalRetry(req, row.stream_id, row.truncate_before) : undefined;
         this.db.exec('RELEASE append');
         if (retry) return { ok: retry };
         return { error: new WrongExpectedRevisionError(req.stream, req.expected, current) };
@@ -255,11 +255,14 @@ export class SqliteEventStore implements EventStore {
       this.db.exec('RELEASE append');
       return { ok: { nextExpectedRevision: last, position, written: true } };
     } catch (e) {
+      // After SQLITE_FULL or an I/O error SQLite may have rolled back the whole transaction.
+      if (!this.db.inTransaction) throw e;
       this.db.exec('ROLLBACK TO append; RELEASE append');
       if (e instanceof EventIdConflictError) return { error: e };
       if (!isUniqueViolation(e)) throw e;
       try {
-        const retry = this.identicalRetry(req);
+        const row = this.reader.streamRow(req.stream);
+        const retry = row ? this.identicalRetry(req, row.stream_id, row.truncate_before) : undefined;
         if (retry) return { ok: retry };
         return {
           error: new EventIdConflictError(req.events[0]!.id, req.stream, 'already used in another append'),
@@ -271,20 +274,34 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The original result when every event of `req` is already stored, identically, as one run in the stream. */
-  private identicalRetry(req: PendingAppend): AppendResult | undefined {
-    const rows = req.events.map((e) => this.reader.findEvent(e.idBytes));
+  private identicalRetry(
+    req: PendingAppend,
+    streamId: number,
+    truncateBefore: number,
+  ): AppendResult | undefined {
+    const rows = req.events.map((e) => this.reader.findEvent(streamId, e.idBytes));
     const firstFound = rows.findIndex((r) => r !== undefined);
     if (firstFound < 0) return undefined;
     req.events.forEach((e, i) => {
       const row = rows[i];
       const conflict = (reason: string) => new EventIdConflictError(e.id, req.stream, reason);
       if (!row) throw conflict('the rest of its append was already stored without it');
-      if (row.name !== req.stream) throw conflict('already used in another stream');
       if (row.revision !== rows[0]!.revision + i) throw conflict('already used in a different append');
       if (row.type !== e.type || !sameJson(row.data, e.data) || !sameJson(row.metadata, e.metadata)) {
         throw conflict('already used with different content');
       }
     });
+    // A retry carries the expected revision of the original append, so the run must start right after it.
+    const start = rows[0]!.revision;
+    const expected = req.expected;
+    const sameAppend =
+      expected === 'no_stream'
+        ? start === 0 || start === truncateBefore
+        : expected === 'stream_exists'
+          ? start > 0
+          : start === expected + 1;
+    if (!sameAppend)
+      throw new EventIdConflictError(req.events[0]!.id, req.stream, 'already used in a different append');
     const last = rows[rows.length - 1] as EventRow;
     return { nextExpectedRevision: last.revision, position: last.position, written: false };
   }
