@@ -1,10 +1,12 @@
+import { adminUnitsProjection } from '../domain/admin-units/projection.js';
+import { recordsProjection } from '../domain/records/projection.js';
 import { UnknownProjectionError } from '../errors.js';
 import type { ProjectionDefinition } from './projection.js';
 import { streamCatalog } from './stream-catalog.js';
 
-/** Every projection the hub runs. Add yours here (one file per read model beside this one). */
+/** Every projection the hub runs. Add yours here. */
 export function allProjections(): ProjectionDefinition[] {
-  return [streamCatalog];
+  return [streamCatalog, adminUnitsProjection, recordsProjection];
 }
 
 export function findProjection(
