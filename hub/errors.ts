@@ -521,15 +521,6 @@ export class AccessNotRecordedError extends HubError {
 
 // ── GraphQL API ────────────────────────────────────────────────────────────────────────────────
 
-/** The caller's role or relation to the object does not permit the operation. */
-export class ApiForbiddenError extends HubError {
-  readonly code = 'API_FORBIDDEN';
-  readonly status = 403;
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
 export class ApiBadInputError extends HubError {
   readonly code = 'API_BAD_INPUT';
   readonly status = 400;
@@ -541,15 +532,6 @@ export class ApiBadInputError extends HubError {
   }
   override details() {
     return this.limit ? { limit: this.limit } : {};
-  }
-}
-
-/** No valid bearer token reached the GraphQL endpoint. */
-export class ApiUnauthenticatedError extends HubError {
-  readonly code = 'API_UNAUTHENTICATED';
-  readonly status = 401;
-  constructor() {
-    super('a valid bearer token is required');
   }
 }
 

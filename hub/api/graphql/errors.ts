@@ -39,7 +39,7 @@ function formatOne(error: GraphQLError, log: FastifyBaseLogger): Formatted[] {
   if (original instanceof HubError) {
     const code = apiCode(original) as ApiErrorCode;
     if (code === 'INTERNAL') log.error({ err: original }, 'graphql request failed');
-    const extensions = { code, reason: original.code, ...original.details() };
+    const extensions = { ...original.details(), code, hubCode: original.code };
     const message = code === 'INTERNAL' ? 'internal error' : original.message;
     return [{ error: { ...base, message, extensions }, code, status: STATUS[code] }];
   }

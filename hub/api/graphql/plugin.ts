@@ -5,15 +5,16 @@ import fp from 'fastify-plugin';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
-import type { Principal } from '../../auth/principal.js';
 import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
 import { type FindContracts, ReleaseService } from '../../domain/access/release.js';
 import { StreamAppender } from '../../domain/access/stream-appender.js';
+import { vietnamDate } from '../../domain/agencies/queries.js';
 import { ConsentReadModel } from '../../domain/consent/projection.js';
 import { type HubSigningKey, publicJwks } from '../../domain/consent/receipt.js';
 import { ConsentService, startConsentSweeper } from '../../domain/consent/service.js';
+import { findContracts as findContractsInDb } from '../../domain/contracts/queries.js';
 import { loadDatasets } from '../../domain/records/datasets.js';
-import { ApiUnauthenticatedError } from '../../errors.js';
+import { AuthUnauthenticatedError } from '../../errors.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
@@ -23,12 +24,6 @@ import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 import { consentResolvers } from './resolvers/consent.js';
 import { personResolvers } from './resolvers/person.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
 export interface GraphqlApiOptions {
   store: EventStore;
   /** The read-model database (records, consents). */
@@ -36,7 +31,8 @@ export interface GraphqlApiOptions {
   keys: SubjectKeyStore;
   pseudonymize: Pseudonymizer;
   signingKey: HubSigningKey;
-  findContracts: FindContracts;
+  /** Default: the `contracts` read model in `readModels`. */
+  findContracts?: FindContracts;
   /** Production: no introspection, no GraphiQL. */
   production: boolean;
   /** `iss` of consent receipts. Default `lienthong-hub`. */
@@ -61,6 +57,14 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const clock = options.clock ?? (() => new Date());
     const datasets = loadDatasets();
+    const findContracts: FindContracts =
+      options.findContracts ??
+      ((q) =>
+        findContractsInDb(options.readModels, {
+          consumer: q.consumer,
+          dataset: q.dataset,
+          on: vietnamDate(q.on),
+        }));
     const consentModel = new ConsentReadModel(options.readModels);
     const consents = new ConsentService({
       store: options.store,
@@ -73,7 +77,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     });
     const release = new ReleaseService({
       readModels: options.readModels,
-      findContracts: options.findContracts,
+      findContracts,
       consents: consentModel,
       consentService: consents,
       datasets,
@@ -89,12 +93,10 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       consents,
       consentModel,
       release,
-      findContracts: options.findContracts,
+      findContracts,
       pseudonymize: options.pseudonymize,
       clock,
     };
-
-    if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null);
 
     app.get('/.well-known/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
@@ -113,12 +115,12 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       allowBatchedQueries: false,
       validationRules: rules,
       additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
-      context: (request) => ({ principal: request.principal, requestId: request.id, services }),
+      context: (request) => ({ principal: request.principal ?? null, requestId: request.id, services }),
       errorFormatter: (execution, context) => formatErrors(execution, context.reply?.log ?? app.log),
     });
 
     app.graphql.addHook('preExecution', async (_schema, _document, context) => {
-      if (!context.principal) throw new ApiUnauthenticatedError();
+      if (!context.principal) throw new AuthUnauthenticatedError('a bearer token is required');
     });
 
     const sweepEvery = options.sweepIntervalMs ?? 60_000;

@@ -5,7 +5,7 @@ import type { Principal } from '../../auth/principal.js';
 import {
   AccessNotRecordedError,
   ApiBadInputError,
-  ApiForbiddenError,
+  AuthForbiddenError,
   FieldNotInContractError,
   HubError,
   NoContractError,
@@ -34,7 +34,7 @@ import type { ContractRateLimiter } from './rate-limit.js';
 import type { StreamAppender } from './stream-appender.js';
 
 /** Contracts in force, as part of the contracts read model answers them. */
-export type FindContracts = (query: { consumer: string; dataset: string; on: string }) => ContractView[];
+export type FindContracts = (query: { consumer: string; dataset: string; on: Date }) => ContractView[];
 
 export interface ReleaseDeps {
   readModels: Database.Database;
@@ -165,11 +165,15 @@ export class ReleaseService {
 
   private async decide(req: ReleaseRequest, subject: string, now: Date) {
     if (req.principal.role !== 'consumer') {
-      throw new Denied(new ApiForbiddenError('only consumer agencies receive personal data'), null, null);
+      throw new Denied(
+        new AuthForbiddenError('only consumer agencies receive personal data', ['consumer']),
+        null,
+        null,
+      );
     }
     if (req.fields.length === 0) throw new ApiBadInputError('select at least one field');
     const inForce = this.deps
-      .findContracts({ consumer: req.principal.agency, dataset: req.dataset, on: now.toISOString() })
+      .findContracts({ consumer: req.principal.agency, dataset: req.dataset, on: now })
       .filter((c) => c.status === 'active');
     if (inForce.length === 0)
       throw new Denied(new NoContractError(req.principal.agency, req.dataset), null, null);
@@ -298,7 +302,6 @@ const API_CODES: Record<string, string> = {
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   CONSENT_EXPIRED: 'CONSENT_EXPIRED',
   CONSENT_WITHDRAWN: 'CONSENT_WITHDRAWN',
-  API_FORBIDDEN: 'FORBIDDEN',
   AUTH_FORBIDDEN: 'FORBIDDEN',
   AUTH_UNAUTHENTICATED: 'UNAUTHENTICATED',
 };

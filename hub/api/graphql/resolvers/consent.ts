@@ -79,7 +79,7 @@ export const consentResolvers = {
 
     myContracts(_: unknown, args: { dataset: string }, ctx: ApiContext) {
       const principal = requireRole(ctx, 'consumer');
-      const on = ctx.services.clock().toISOString();
+      const on = ctx.services.clock();
       return ctx.services
         .findContracts({ consumer: principal.agency, dataset: args.dataset, on })
         .filter((c) => c.status === 'active')
