@@ -1,5 +1,7 @@
 import { adminUnitsProjection } from '../domain/admin-units/projection.js';
+import { agenciesProjection } from '../domain/agencies/projection.js';
 import { consentsProjection } from '../domain/consent/projection.js';
+import { contractsProjection } from '../domain/contracts/projection.js';
 import { recordsProjection } from '../domain/records/projection.js';
 import { UnknownProjectionError } from '../errors.js';
 import type { ProjectionDefinition } from './projection.js';
@@ -7,7 +9,14 @@ import { streamCatalog } from './stream-catalog.js';
 
 /** Every projection the hub runs. Add yours here. */
 export function allProjections(): ProjectionDefinition[] {
-  return [streamCatalog, adminUnitsProjection, recordsProjection, consentsProjection];
+  return [
+    streamCatalog,
+    adminUnitsProjection,
+    recordsProjection,
+    agenciesProjection,
+    contractsProjection,
+    consentsProjection,
+  ];
 }
 
 export function findProjection(

@@ -5,6 +5,8 @@ import { SeedConflictError, StreamNotFoundError, WrongExpectedRevisionError } fr
 import { buildMetadata } from '../events/metadata.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { adminUnitsDataset } from './admin-units.js';
+import { agenciesDataset } from './agencies.js';
+import { contractsDataset } from './contracts.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 import { type DemoDatasetSeeded, type DemoDatasetSeededData, SEED_STREAM_CATEGORY } from './events.js';
 import { populationDataset } from './population.js';
@@ -39,9 +41,18 @@ export interface SeedResult {
 /** Namespace of the seed's own event ids: UUIDv5('https://lienthong.gov.vn/seed', URL). */
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
-/** The demo datasets, in seeding order. New datasets are added here; sealed ones need the hub's keys. */
-export function demoDatasets(options: { sealing?: RecordSealing } = {}): DemoDataset[] {
-  return [adminUnitsDataset(), ...(options.sealing ? [populationDataset(options.sealing)] : [])];
+/**
+ * The demo datasets, in seeding order. New datasets are added here. `dataDir` (default `./data`)
+ * receives the demo agencies' private keys (`demo-keys/`), never the event log. The population
+ * dataset is sealed under subject keys, so it needs the hub's `sealing`.
+ */
+export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealing } = {}): DemoDataset[] {
+  return [
+    adminUnitsDataset(),
+    agenciesDataset({ dataDir: options.dataDir ?? 'data' }),
+    contractsDataset(),
+    ...(options.sealing ? [populationDataset(options.sealing)] : []),
+  ];
 }
 
 export const seedMarkerStream = (dataset: string) => `${SEED_STREAM_CATEGORY}-${dataset}`;

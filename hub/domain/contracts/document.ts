@@ -35,7 +35,7 @@ export function parseYamlDocument<T>(file: string, text: string, validate: Valid
     return { ok: false, issues: [{ file, path: '', message: `larger than ${MAX_DOCUMENT_BYTES} bytes` }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
