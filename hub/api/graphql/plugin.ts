@@ -24,6 +24,13 @@ import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 import { consentResolvers } from './resolvers/consent.js';
 import { personResolvers } from './resolvers/person.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Consent commands (grant, withdraw, expire lapsed), for the sweeper and operator tools. */
+    consents: ConsentService;
+  }
+}
+
 export interface GraphqlApiOptions {
   store: EventStore;
   /** The read-model database (records, consents). */
@@ -97,6 +104,8 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       pseudonymize: options.pseudonymize,
       clock,
     };
+
+    app.decorate('consents', consents);
 
     app.get('/.well-known/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
