@@ -1,11 +1,7 @@
-import {
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext } from 'graphql';
+import { graphql } from './graphql-runtime.js';
+
+const { GraphQLError, Kind } = graphql;
 
 export interface QueryLimits {
   /** Deepest nesting of fields (the operation's own fields are depth 1). */

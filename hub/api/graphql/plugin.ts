@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
 import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
@@ -20,6 +19,7 @@ import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import type { ApiServices } from './context.js';
 import { formatErrors } from './errors.js';
+import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 import { consentResolvers } from './resolvers/consent.js';
 import { personResolvers } from './resolvers/person.js';
@@ -112,7 +112,10 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       return publicJwks(options.signingKey);
     });
 
-    const rules = [queryLimitsRule(limits), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
+    const rules = [
+      queryLimitsRule(limits),
+      ...(options.production ? [graphql.NoSchemaIntrospectionCustomRule] : []),
+    ];
     await app.register(mercurius, {
       schema: fs.readFileSync(SCHEMA_FILE, 'utf8'),
       resolvers: {

@@ -1,10 +1,12 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { Kind } from 'graphql';
 import type { DataAccessDeniedData, DataAccessedData } from '../../../domain/access/events.js';
 import { accessStream } from '../../../domain/access/events.js';
 import { ApiBadInputError, StreamNotFoundError } from '../../../errors.js';
 import type { ApiContext } from '../context.js';
 import { requireRole } from '../context.js';
+import { graphql } from '../graphql-runtime.js';
+
+const { Kind } = graphql;
 
 /** Top-level fields of the selection on the returned type (fragments expanded), in query order. */
 export function selectedFields(info: GraphQLResolveInfo, exclude: ReadonlySet<string>): string[] {
