@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerEraseCommands } from '../domain/erasure/cli.js';
 import type { ProjectionDefinition } from '../projections/projection.js';
 import { registerAgencyCommands } from './agencies.js';
 import { registerContractCommands } from './contracts.js';
@@ -21,5 +22,6 @@ export function buildProgram(projections: readonly ProjectionDefinition[], env: 
   storeCommand(program);
   registerAgencyCommands(program, projections);
   registerContractCommands(program, projections);
+  registerEraseCommands(program, env);
   return program;
 }

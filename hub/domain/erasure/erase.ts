@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import BetterSqlite from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { v5 as uuidv5 } from 'uuid';
+import { ApiBadInputError, EventIdConflictError, WrongExpectedRevisionError } from '../../errors.js';
+import { buildMetadata } from '../../events/metadata.js';
+import type { Actor, EventStore } from '../../eventstore/event-store.js';
+import type { SubjectKeyStore } from '../../privacy/key-store.js';
+import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { ConsentReadModel } from '../consent/projection.js';
+import { eraseSubjectRecords, recordsProjection } from '../records/projection.js';
+import { ERASURE_NAMESPACE, erasureStream, type SubjectErased } from './events.js';
+
+export interface EraseDeps {
+  store: EventStore;
+  readModels: Database.Database;
+  keys: SubjectKeyStore;
+  pseudonymize: Pseudonymizer;
+  actor: Actor;
+  logger: Logger;
+  /** The embedded store's file, whose WAL is checkpointed and truncated afterwards. */
+  eventStoreFile?: string;
+  clock?: () => Date;
+}
+
+export interface ErasureResult {
+  subject: string;
+  keyDeleted: boolean;
+  dropped: { records: number; consents: number };
+  /** False when the subject had already been erased (nothing new was appended). */
+  recorded: boolean;
+}
+
+/**
+ * Erases a citizen (crypto-shredding): deletes their key, drops their read-model rows (securely,
+ * then folds and truncates the WALs so no old page survives), and appends SubjectErased naming
+ * only the pseudonym. Events stay in the log, sealed under a key that no longer exists, so the
+ * log still verifies and replays. Idempotent.
+ */
+export async function eraseSubject(deps: EraseDeps, personalId: string): Promise<ErasureResult> {
+  if (!/^[0-9]{12}$/.test(personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+  const subject = deps.pseudonymize('citizen', personalId);
+  const keyDeleted = deps.keys.erase(subject);
+
+  const db = deps.readModels;
+  db.pragma('secure_delete = ON');
+  recordsProjection.open(db);
+  const consents = new ConsentReadModel(db);
+  const dropped = db.transaction(() => ({
+    records: eraseSubjectRecords(db, subject),
+    consents: consents.eraseSubject(subject),
+  }))();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+
+  const erasedAt = (deps.clock?.() ?? new Date()).toISOString();
+  const event: SubjectErased = {
+    id: uuidv5(subject, ERASURE_NAMESPACE),
+    type: 'SubjectErased',
+    data: { subject, erasedAt, keyDeleted, dropped },
+    metadata: buildMetadata({ occurredAt: erasedAt, actor: deps.actor, correlationId: subject }),
+  };
+  let recorded = true;
+  try {
+    await deps.store.append(erasureStream(subject), [event], { expectedRevision: 'no_stream' });
+  } catch (error) {
+    if (!(error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError)) throw error;
+    recorded = false;
+  }
+  if (deps.eventStoreFile) checkpointFile(deps.eventStoreFile);
+  deps.logger.child({ module: 'erasure' }).info({ subject, keyDeleted, dropped, recorded }, 'subject erased');
+  return { subject, keyDeleted, dropped, recorded };
+}
+
+/** Folds a SQLite file's WAL into it and truncates the WAL (another connection may hold the file open). */
+function checkpointFile(file: string): void {
+  const db = new BetterSqlite(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
