@@ -40,11 +40,12 @@ export interface SeedResult {
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
 /**
- * The demo datasets, in seeding order. New datasets are added here. `dataDir` (default `./data`)
- * receives the demo agencies' private keys (`demo-keys/`), never the event log.
+ * The demo datasets, in seeding order. New datasets are added here. The agency registry and the
+ * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`.
  */
 export function demoDatasets(options: { dataDir?: string } = {}): DemoDataset[] {
-  return [adminUnitsDataset(), agenciesDataset({ dataDir: options.dataDir ?? 'data' }), contractsDataset()];
+  if (options.dataDir === undefined) return [adminUnitsDataset()];
+  return [adminUnitsDataset(), agenciesDataset({ dataDir: options.dataDir }), contractsDataset()];
 }
 
 export const seedMarkerStream = (dataset: string) => `${SEED_STREAM_CATEGORY}-${dataset}`;
