@@ -116,5 +116,5 @@ describe('agencies and contracts CLI', () => {
       'CB-1',
     );
     expect(token.stdout.trim().split('.')).toHaveLength(3);
-  });
+  }, 120_000);
 });
