@@ -12,7 +12,7 @@ import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
 import { demoDatasets, type SeedProgress, seedDemoData } from '../hub/seed/demo.js';
 
-const available = demoDatasets();
+const available = demoDatasets({ dataDir: 'data' });
 const program = new Command('seed')
   .description('Write the demo datasets into an embedded event store file (validated against schemas/)')
   .requiredOption('--file <path>', 'event store file (created when missing)')

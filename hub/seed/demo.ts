@@ -42,16 +42,18 @@ export interface SeedResult {
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
 /**
- * The demo datasets, in seeding order. New datasets are added here. `dataDir` (default `./data`)
- * receives the demo agencies' private keys (`demo-keys/`), never the event log. The population
- * dataset is sealed under subject keys, so it needs the hub's `sealing`.
+ * The demo datasets, in seeding order. New datasets are added here. The agency registry and the
+ * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`.
+ * The population dataset is sealed under subject keys, so it needs the hub's `sealing`.
  */
 export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealing } = {}): DemoDataset[] {
+  const population = options.sealing ? [populationDataset(options.sealing)] : [];
+  if (options.dataDir === undefined) return [adminUnitsDataset(), ...population];
   return [
     adminUnitsDataset(),
-    agenciesDataset({ dataDir: options.dataDir ?? 'data' }),
+    agenciesDataset({ dataDir: options.dataDir }),
     contractsDataset(),
-    ...(options.sealing ? [populationDataset(options.sealing)] : []),
+    ...population,
   ];
 }
 

@@ -37,15 +37,13 @@ export function parseYamlDocument<T>(file: string, text: string, validate: Valid
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      issues: doc.errors.map((e) => ({
-        file,
-        path: '',
-        ...(e.linePos ? { line: e.linePos[0].line } : {}),
-        message: `YAML: ${e.message.split('\n')[0]}`,
-      })),
-    };
+    const issues = new Map<string, FileIssue>();
+    for (const e of doc.errors) {
+      const line = e.linePos?.[0].line;
+      const message = `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+      issues.set(`${line}\u0000${message}`, { file, path: '', ...(line ? { line } : {}), message });
+    }
+    return { ok: false, issues: [...issues.values()] };
   }
   const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
   const lineOf = (pointer: string) => lineOfPointer(doc, lineCounter, pointer);
