@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
+import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
 import { type FindContracts, ReleaseService } from '../../domain/access/release.js';
 import { StreamAppender } from '../../domain/access/stream-appender.js';
@@ -50,6 +51,17 @@ export interface GraphqlApiOptions {
   sweepIntervalMs?: number;
 }
 
+/** Contracts in force from the `contracts` read model, cached until the projection moves. */
+function contractsInForce(db: Database.Database): FindContracts {
+  const cached = cachedUntilCheckpointMoves(
+    db,
+    'contracts',
+    (q: { consumer: string; dataset: string; on: string }) => `${q.consumer}\u0000${q.dataset}\u0000${q.on}`,
+    (q) => findContractsInDb(db, q),
+  );
+  return (q) => cached({ consumer: q.consumer, dataset: q.dataset, on: vietnamDate(q.on) });
+}
+
 export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
 
 /**
@@ -64,14 +76,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const clock = options.clock ?? (() => new Date());
     const datasets = loadDatasets();
-    const findContracts: FindContracts =
-      options.findContracts ??
-      ((q) =>
-        findContractsInDb(options.readModels, {
-          consumer: q.consumer,
-          dataset: q.dataset,
-          on: vietnamDate(q.on),
-        }));
+    const findContracts: FindContracts = options.findContracts ?? contractsInForce(options.readModels);
     const consentModel = new ConsentReadModel(options.readModels);
     const consents = new ConsentService({
       store: options.store,
@@ -125,6 +130,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       path: '/graphql',
       graphiql: !options.production,
       allowBatchedQueries: false,
+      jit: 1,
       validationRules: rules,
       additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
       context: (request) => ({ principal: request.principal ?? null, requestId: request.id, services }),

@@ -7,6 +7,7 @@ import { mintDemoToken } from '../../auth/demo-keys.js';
 import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { Role } from '../../auth/principal.js';
+import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { agenciesProjection } from '../../domain/agencies/projection.js';
 import { consentsProjection } from '../../domain/consent/projection.js';
 import { type HubSigningKey, loadHubSigningKey } from '../../domain/consent/receipt.js';
@@ -106,7 +107,12 @@ export async function startTestHub(
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   await app.register(authPlugin, {
     authenticate: createAuthenticator({
-      agencies: agencyLookupFromDb(db),
+      agencies: cachedUntilCheckpointMoves(
+        db,
+        'agencies',
+        (issuer: string) => issuer,
+        agencyLookupFromDb(db),
+      ),
       audience: DEFAULT_AUDIENCE,
       pseudonymizeCitizen: (pid) => pseudonymize('citizen', pid),
     }),

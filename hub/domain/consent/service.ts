@@ -69,11 +69,19 @@ export class ConsentService {
     }
   }
 
-  /** The status at `now` from the stream itself; refreshes the read model when it lags behind. */
+  /**
+   * The status at `now`, checked against the consent stream's head: when another writer (another
+   * hub replica) appended to it after the read model was updated, the stream is folded and the read
+   * model refreshed; otherwise the read model's row is current.
+   */
   async verify(view: ConsentView, now: string): Promise<ReturnType<typeof statusAt>> {
+    const [head] = await this.deps.store.readStream(consentStream(view.consentId), {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    if (!head || head.revision <= view.revision) return statusAt(view, now);
     const { state, events } = await this.load(view.consentId);
-    const last = events.at(-1);
-    if (last && last.revision > view.revision) for (const e of events) this.deps.model.apply(e);
+    for (const e of events) this.deps.model.apply(e);
     return statusAt(state, now);
   }
 

@@ -1,0 +1,222 @@
+/**
+ * Throughput of the consented GraphQL API against a bare mercurius server, in one run.
+ * Usage: npm run bench:query [-- --duration 10 --connections 50]
+ *
+ * Bare: fastify + mercurius answering `{ hello }`. Hub: the real hub (SQLite event store, read
+ * models, jose authentication, contract and consent checks) answering a consented person query,
+ * each response appending a DataAccessed event durably before it is sent. Each server runs in its
+ * own child process, so autocannon (in this process) does not share its event loop. Prints both
+ * results, then one JSON line.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+import Fastify from 'fastify';
+import mercurius from 'mercurius';
+import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hub.js';
+import { handleContractCommand } from '../hub/domain/contracts/commands.js';
+import { buildMetadata } from '../hub/events/metadata.js';
+import { tempDir } from '../hub/testing/temp.js';
+
+const opts = new Command('bench-query')
+  .option('--duration <s>', 'seconds per measured run', '10')
+  .option('--connections <n>', 'concurrent connections', '50')
+  .option('--serve <server>', 'internal: run the bare or hub server in this process')
+  .parse()
+  .opts<{ duration: string; connections: string; serve?: 'bare' | 'hub' }>();
+const duration = Number(opts.duration);
+const connections = Number(opts.connections);
+const PURPOSE = 'bench-consented-query';
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+async function drive(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Run> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** What a server process tells the driver. */
+interface Target {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+async function serveBare(): Promise<void> {
+  const app = Fastify();
+  await app.register(mercurius, {
+    schema: 'type Query { hello: String }',
+    resolvers: { Query: { hello: async () => 'world' } },
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  serve(
+    { url: `${url}/graphql`, body: JSON.stringify({ query: '{ hello }' }), headers: {} },
+    async () => 0,
+    () => app.close(),
+  );
+}
+
+async function prepareHub(hub: TestHub) {
+  const occurredAt = new Date();
+  await handleContractCommand(hub.store, {
+    type: 'ApplyContract',
+    terms: {
+      contractId: 'bench-population-consented',
+      provider: '000.06.00.G08',
+      consumer: AGENCIES.baDinh,
+      dataset: 'population',
+      fields: ['fullName', 'dateOfBirth', 'permanentResidence'],
+      purposes: [PURPOSE],
+      legalBasis: 'Benchmark contract',
+      consentRequired: true,
+      validFrom: '2025-07-01',
+      validUntil: null,
+      rateLimit: { requests: 1_000_000, perSeconds: 1 },
+    },
+    meta: {
+      eventId: crypto.randomUUID(),
+      metadata: buildMetadata({
+        occurredAt,
+        actor: { kind: 'operator', id: 'bench' },
+        correlationId: 'bench',
+      }),
+    },
+  });
+  await hub.settle();
+  const pid = String(hub.citizens[0]!.personalId);
+  const portal = await hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: pid });
+  const granted = await hub.gql(
+    portal,
+    `mutation { grantConsent(input: { consumer: "${AGENCIES.baDinh}",
+    purposes: ["${PURPOSE}"], scope: [{ dataset: "population", fields: ["fullName", "dateOfBirth"] }],
+    validUntil: "2099-01-01T00:00:00Z" }) { consent { id } } }`,
+  );
+  if (granted.errors) throw new Error(`consent not granted: ${JSON.stringify(granted.errors)}`);
+  const query = `query($id: String!) { person(personalId: $id, purpose: "${PURPOSE}") { fullName dateOfBirth release { accessId consentId } } }`;
+  const token = await hub.token(AGENCIES.baDinh, 'consumer', { official: 'bench-official' });
+  const check = await hub.gql(token, query, { id: pid });
+  if (!check.data?.person) throw new Error(`hub query failed: ${JSON.stringify(check.errors)}`);
+  return {
+    body: JSON.stringify({ query, variables: { id: pid } }),
+    token,
+    stream: `access-${hub.pseudonymize('citizen', pid)}`,
+  };
+}
+
+async function serveHub(): Promise<void> {
+  const temp = tempDir('lt-bench-');
+  const hub = await startTestHub({ citizens: 200, dir: temp.dir });
+  const { body, token, stream } = await prepareHub(hub);
+  const url = await hub.app.listen({ port: 0, host: '127.0.0.1' });
+  const released = async () =>
+    (await hub.raw.readStream(stream)).filter((e) => e.type === 'DataAccessed').length;
+  serve(
+    { url: `${url}/graphql`, body, headers: { authorization: `Bearer ${token}` } },
+    released,
+    async () => {
+      await hub.close();
+      temp.remove();
+    },
+  );
+}
+
+/** Server side of the IPC protocol: announce the target, answer counts, stop on request. */
+function serve(target: Target, released: () => Promise<number>, stop: () => Promise<unknown>): void {
+  process.send!({ type: 'ready', target });
+  process.on('message', async (message: { type: string }) => {
+    if (message.type === 'count') process.send!({ type: 'count', released: await released() });
+    if (message.type === 'stop') {
+      await stop();
+      process.disconnect();
+    }
+  });
+}
+
+function request<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`${type}: server exited with ${code}`)));
+    if (type !== 'ready') child.send({ type });
+  });
+}
+
+async function measure(server: 'bare' | 'hub'): Promise<Run & { released: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', server], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: 'inherit',
+  });
+  const { target } = await request<{ target: Target }>(child, 'ready');
+  await drive(target.url, target.body, target.headers, 2);
+  const before = (await request<{ released: number }>(child, 'count')).released;
+  const run = await drive(target.url, target.body, target.headers, duration);
+  const released = (await request<{ released: number }>(child, 'count')).released - before;
+  child.send({ type: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return { ...run, released };
+}
+
+if (opts.serve === 'bare') await serveBare();
+else if (opts.serve === 'hub') await serveHub();
+else {
+  const bareRun = await measure('bare');
+  console.log(
+    `bare mercurius: ${bareRun.rps.toFixed(0)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms, errors ${bareRun.errors}`,
+  );
+  const hubRun = await measure('hub');
+  // A 200 without its DataAccessed event would be a release that was not recorded: count it as an error.
+  const unrecorded = Math.max(0, hubRun.requests - hubRun.errors - hubRun.released);
+  const hubErrors = hubRun.errors + unrecorded;
+  console.log(
+    `hub (authenticated, contract + consent checked, DataAccessed appended): ${hubRun.rps.toFixed(0)} req/s, ` +
+      `p50 ${hubRun.p50} ms, p99 ${hubRun.p99} ms, errors ${hubErrors}; ${hubRun.released} DataAccessed events for ${hubRun.requests} requests`,
+  );
+  const ratio = hubRun.rps / bareRun.rps;
+  console.log(
+    `ratio hub/bare: ${(ratio * 100).toFixed(1)}% (target >= 70%), hub p99 ${hubRun.p99} ms (target <= 5 ms)`,
+  );
+  console.log(
+    JSON.stringify({
+      bare_rps: Math.round(bareRun.rps),
+      hub_rps: Math.round(hubRun.rps),
+      ratio: Number(ratio.toFixed(3)),
+      bare_p50_ms: bareRun.p50,
+      bare_p99_ms: bareRun.p99,
+      hub_p50_ms: hubRun.p50,
+      hub_p99_ms: hubRun.p99,
+      hub_released: hubRun.released,
+      errors: bareRun.errors + hubErrors,
+      connections,
+      duration_s: duration,
+    }),
+  );
+}
