@@ -24,9 +24,10 @@ const PERSON_COLUMNS: Record<SourceDataset, { name: string; id: string; required
  */
 export function rowDefects(
   dataset: SourceDataset,
-  row: Record<string, unknown>,
+  sourceRow: object,
   provinceCodes: ReadonlySet<string>,
 ): SourceDefect[] {
+  const row = sourceRow as Record<string, unknown>;
   const cols = PERSON_COLUMNS[dataset];
   const out: SourceDefect[] = [];
   if (row.da_xoa === true || row.da_xoa === 1) out.push('soft-deleted');

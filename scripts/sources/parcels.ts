@@ -68,7 +68,7 @@ export function* parcelRows(opts: LinkedGeneratorOptions): Generator<ParcelSourc
   const geo = opts.geography ?? loadGeography();
   const startId = opts.startId ?? 1;
   const clock = updateClock(opts.count, opts.updatedBetween ?? DEFAULT_UPDATED_BETWEEN);
-  const households = populationHouseholds({ ...opts, geography: geo, count: opts.count * 2 + 10 });
+  const households = populationHouseholds({ ...opts, geography: geo, count: opts.count * 4 + 10 });
   let id = startId;
   const end = startId + opts.count;
   while (id < end) {
