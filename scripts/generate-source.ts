@@ -3,17 +3,18 @@
  * PostgreSQL, MariaDB or SQLite. Usage:
  *   npm run generate:source -- --kind postgres --dataset population --rows 100000 [--url …] [--seed 1]
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   createSourceDatabase,
-  LOCAL_SERVERS,
   SOURCE_DATASETS,
   SOURCE_KINDS,
   type SourceDataset,
   type SourceKind,
 } from './sources/index.js';
-import { withDatabase } from './sources/servers.js';
+import { ensureDatabase } from './sources/servers.js';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -29,7 +30,7 @@ const program = new Command('generate:source')
   .option(
     '--url <url>',
     'postgres://…/db, mysql://…/db or a SQLite file path ' +
-      '(default: database "lienthong_source" on the local server, or ./data/sources/<dataset>.sqlite)',
+      '(default: database "lienthong_source" on the local server, created if missing, or ./data/sources/<dataset>.sqlite)',
   )
   .option('--seed <n>', 'seed: the same seed gives the same rows', positiveInt, 1)
   .option('--quiet', 'no progress bar')
@@ -44,11 +45,11 @@ const opts = program.opts<{
   quiet?: boolean;
 }>();
 
-const url =
-  opts.url ??
-  (opts.kind === 'sqlite'
-    ? `data/sources/${opts.dataset}.sqlite`
-    : withDatabase(LOCAL_SERVERS[opts.kind], 'lienthong_source'));
+async function targetUrl(): Promise<string> {
+  if (opts.url) return opts.url;
+  if (opts.kind === 'sqlite') return `data/sources/${opts.dataset}.sqlite`;
+  return ensureDatabase(opts.kind, 'lienthong_source');
+}
 
 const bar = new SingleBar({
   format: `${opts.dataset} → ${opts.kind} {bar} {value}/{total} rows | {percentage}% | {duration}s`,
@@ -57,8 +58,8 @@ const bar = new SingleBar({
 const started = Date.now();
 if (!opts.quiet) bar.start(opts.rows, 0);
 try {
-  if (opts.kind === 'sqlite')
-    (await import('node:fs')).mkdirSync((await import('node:path')).dirname(url), { recursive: true });
+  const url = await targetUrl();
+  if (opts.kind === 'sqlite') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   const result = await createSourceDatabase({ kind: opts.kind, url }, opts.dataset, {
     rows: opts.rows,
     seed: opts.seed,

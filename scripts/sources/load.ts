@@ -191,6 +191,8 @@ const WRITERS = 2;
 async function postgresSink(url: string): Promise<Sink> {
   const clients = await Promise.all(Array.from({ length: WRITERS }, () => connectPostgres(url)));
   const [main] = clients;
+  await main!.query("SET maintenance_work_mem = '256MB'");
+  for (const c of clients) await c.query('SET synchronous_commit = off');
   const lanes = new Lanes([...clients]);
   return {
     writers: WRITERS,

@@ -94,11 +94,7 @@ export async function withTempDatabase<T>(
   }
   const name = `lt_src_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = servers[kind];
-  await adminExec(kind, admin, [
-    kind === 'postgres'
-      ? `CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`
-      : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  ]);
+  await adminExec(kind, admin, [createDatabaseSql(kind, name)]);
   try {
     return await fn({ kind, url: withDatabase(admin, name) });
   } finally {
@@ -109,6 +105,23 @@ export async function withTempDatabase<T>(
     ]);
   }
 }
+
+/** Creates the database on the local server unless it exists; returns its URL. */
+export async function ensureDatabase(
+  kind: 'postgres' | 'mariadb',
+  name: string,
+  servers = LOCAL_SERVERS,
+): Promise<string> {
+  if (!(await listDatabases(kind, servers)).includes(name)) {
+    await adminExec(kind, servers[kind], [createDatabaseSql(kind, name)]);
+  }
+  return withDatabase(servers[kind], name);
+}
+
+const createDatabaseSql = (kind: 'postgres' | 'mariadb', name: string) =>
+  kind === 'postgres'
+    ? `CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`
+    : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
 
 /** Names of the databases on the local server (for checking that temporary ones are gone). */
 export async function listDatabases(
