@@ -147,7 +147,7 @@ describe('releases that need the citizen consent', () => {
     const log = await accessEvents(3);
     expect(log.map((e) => e.type)).toEqual(['DataAccessDenied', 'DataAccessed', 'DataAccessDenied']);
     expect(log[1]!.data).toMatchObject({ consentId, contract: { id: 'c06-to-ba-dinh-permanent-residence' } });
-    expect(log[2]!.data).toMatchObject({ reason: 'CONSENT_WITHDRAWN' });
+    expect(log[2]!.data).toMatchObject({ reason: 'CONSENT_WITHDRAWN', consentId });
   });
 
   it('hands the citizen a receipt anyone can verify with the hub JWKS', async () => {

@@ -203,8 +203,9 @@ export class ReleaseService {
       });
       return { contract, consentId: consent.consentId };
     } catch (error) {
-      if (error instanceof HubError) throw new Denied(error, contract, null);
-      throw error;
+      if (!(error instanceof HubError)) throw error;
+      const considered = (error as { consentId?: unknown }).consentId;
+      throw new Denied(error, contract, typeof considered === 'string' ? considered : null);
     }
   }
 
