@@ -231,3 +231,28 @@ describe('releases that need the citizen consent', () => {
     hub.setNow(new Date());
   });
 });
+
+describe('contracts', () => {
+  it('are listed for their provider and revoked only by it (or an operator); releases under them stop', async () => {
+    const ngocHa = await consumer(AGENCIES.ngocHa);
+    // Ngọc Hà's contract needs consent: before revocation the refusal is about consent, afterwards about the contract.
+    expect(codeOf(await hub.gql(ngocHa, PERSON, { id: pid(8), purpose: BIRTH }))).toBe('CONSENT_REQUIRED');
+    const c06 = await hub.token('000.06.00.G08', 'provider');
+    const listed = await hub.gql(c06, '{ contracts(dataset: "population") { id consumer status } }');
+    expect(listed.data!.contracts).toContainEqual({
+      id: 'c06-to-ngoc-ha-birth-registration',
+      consumer: AGENCIES.ngocHa,
+      status: 'active',
+    });
+    const REVOKE =
+      'mutation { revokeContract(id: "c06-to-ngoc-ha-birth-registration", reason: "audit finding") { id status } }';
+    expect(codeOf(await hub.gql(ngocHa, REVOKE))).toBe('FORBIDDEN');
+    expect(codeOf(await hub.gql(await hub.token(AGENCIES.hanoi, 'provider'), REVOKE))).toBe('FORBIDDEN');
+    const revoked = await hub.gql(c06, REVOKE);
+    expect(revoked.data).toEqual({
+      revokeContract: { id: 'c06-to-ngoc-ha-birth-registration', status: 'revoked' },
+    });
+    await hub.settle();
+    expect(codeOf(await hub.gql(ngocHa, PERSON, { id: pid(8), purpose: BIRTH }))).toBe('FORBIDDEN');
+  });
+});

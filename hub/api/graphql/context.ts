@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Principal, Role } from '../../auth/principal.js';
 import type { FindContracts, ReleaseService } from '../../domain/access/release.js';
 import type { ConsentReadModel } from '../../domain/consent/projection.js';
@@ -9,6 +10,7 @@ import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 /** What resolvers use; built once per app, shared by every request. */
 export interface ApiServices {
   store: EventStore;
+  readModels: Database.Database;
   consents: ConsentService;
   consentModel: ConsentReadModel;
   release: ReleaseService;

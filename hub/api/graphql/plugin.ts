@@ -23,6 +23,7 @@ import { formatErrors } from './errors.js';
 import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 import { consentResolvers } from './resolvers/consent.js';
+import { contractResolvers } from './resolvers/contracts.js';
 import { personResolvers } from './resolvers/person.js';
 
 declare module 'fastify' {
@@ -102,6 +103,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     });
     const services: ApiServices = {
       store: options.store,
+      readModels: options.readModels,
       consents,
       consentModel,
       release,
@@ -124,8 +126,8 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     await app.register(mercurius, {
       schema: fs.readFileSync(SCHEMA_FILE, 'utf8'),
       resolvers: {
-        Query: { ...personResolvers.Query, ...consentResolvers.Query },
-        Mutation: consentResolvers.Mutation,
+        Query: { ...personResolvers.Query, ...consentResolvers.Query, ...contractResolvers.Query },
+        Mutation: { ...consentResolvers.Mutation, ...contractResolvers.Mutation },
       },
       path: '/graphql',
       graphiql: !options.production,

@@ -1,6 +1,5 @@
 import { statusAt } from '../../../domain/consent/decider.js';
 import type { ConsentView } from '../../../domain/consent/projection.js';
-import type { ContractView } from '../../../domain/contracts/types.js';
 import type { ApiContext } from '../context.js';
 import { citizenOf, requireRole } from '../context.js';
 
@@ -24,13 +23,6 @@ const toConsent = (c: ConsentView, now: Date) => ({
   grantedAt: c.grantedAt,
   withdrawnAt: c.withdrawnAt,
   receiptId: c.receiptId,
-});
-
-const toContract = (c: ContractView) => ({
-  ...c,
-  id: c.contractId,
-  rateLimitRequests: c.rateLimit.requests,
-  rateLimitPerSeconds: c.rateLimit.perSeconds,
 });
 
 interface GrantArgs {
@@ -75,15 +67,6 @@ export const consentResolvers = {
           ? found.consumer === principal.agency
           : found.subject === principal.citizen);
       return visible ? toConsent(found, ctx.services.clock()) : null;
-    },
-
-    myContracts(_: unknown, args: { dataset: string }, ctx: ApiContext) {
-      const principal = requireRole(ctx, 'consumer');
-      const on = ctx.services.clock();
-      return ctx.services
-        .findContracts({ consumer: principal.agency, dataset: args.dataset, on })
-        .filter((c) => c.status === 'active')
-        .map(toContract);
     },
   },
 

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { vietnamDate } from '../../../domain/agencies/queries.js';
+import { handleContractCommand, loadContract } from '../../../domain/contracts/commands.js';
+import { findContracts } from '../../../domain/contracts/queries.js';
+import type { ContractView } from '../../../domain/contracts/types.js';
+import { AuthForbiddenError, ContractNotFoundError } from '../../../errors.js';
+import { buildMetadata } from '../../../events/metadata.js';
+import type { ApiContext } from '../context.js';
+import { requireRole } from '../context.js';
+
+export const toContract = (c: ContractView) => ({
+  ...c,
+  id: c.contractId,
+  rateLimitRequests: c.rateLimit.requests,
+  rateLimitPerSeconds: c.rateLimit.perSeconds,
+});
+
+export const contractResolvers = {
+  Query: {
+    myContracts(_: unknown, args: { dataset: string }, ctx: ApiContext) {
+      const principal = requireRole(ctx, 'consumer');
+      return ctx.services
+        .findContracts({ consumer: principal.agency, dataset: args.dataset, on: ctx.services.clock() })
+        .filter((c) => c.status === 'active')
+        .map(toContract);
+    },
+
+    contracts(_: unknown, args: { dataset?: string | null }, ctx: ApiContext) {
+      const principal = requireRole(ctx, 'provider', 'operator', 'inspector');
+      const provider = principal.role === 'provider' ? principal.agency : undefined;
+      return findContracts(ctx.services.readModels, { provider, dataset: args.dataset ?? undefined }).map(
+        toContract,
+      );
+    },
+  },
+
+  Mutation: {
+    async revokeContract(_: unknown, args: { id: string; reason: string }, ctx: ApiContext) {
+      const principal = requireRole(ctx, 'provider', 'operator');
+      const { state } = await loadContract(ctx.services.store, args.id);
+      if (state.status === 'none') throw new ContractNotFoundError(args.id);
+      if (principal.role === 'provider' && state.current.provider !== principal.agency) {
+        throw new AuthForbiddenError('only the providing agency or an operator may revoke a contract');
+      }
+      const now = ctx.services.clock();
+      await handleContractCommand(ctx.services.store, {
+        type: 'RevokeContract',
+        revocation: { contractId: args.id, reason: args.reason, revokedOn: vietnamDate(now) },
+        meta: {
+          eventId: randomUUID(),
+          metadata: buildMetadata({
+            occurredAt: now,
+            actor: { kind: 'agency', id: principal.agency, official: principal.official },
+            correlationId: ctx.requestId,
+          }),
+        },
+      });
+      const { state: after } = await loadContract(ctx.services.store, args.id);
+      if (after.status === 'none') throw new ContractNotFoundError(args.id);
+      const { digest: _digest, title: _title, ...terms } = after.current;
+      return toContract({ ...terms, status: after.status });
+    },
+  },
+};
