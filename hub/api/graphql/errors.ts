@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { apiCode } from '../../domain/access/release.js';
+import { apiCode } from '../../domain/access/codes.js';
 import { HubError } from '../../errors.js';
 
 /** Every code a client can find in `errors[].extensions.code`. */
