@@ -5,6 +5,7 @@ import { getRecord } from '../../hub/domain/records/projection.js';
 import { openRecord } from '../../hub/domain/records/read.js';
 import { ConnectorErrorToleranceError } from '../../hub/errors.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
+import { connectorAcceptance, sqliteFixtureSource } from '../kit/acceptance.js';
 import { openTestHub, projectRecords } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';
 import { createSqlitePopulation, populationRows } from '../sql/testing/population.js';
@@ -136,4 +137,10 @@ describe('population-sql connector on SQLite', () => {
     for (const r of dirty) insert.run(r);
     db.close();
   }
+});
+
+connectorAcceptance({
+  name: 'population-sql',
+  source: sqliteFixtureSource('population-sql'),
+  label: 'population-sql on SQLite',
 });
