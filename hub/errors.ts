@@ -476,3 +476,36 @@ export class ConnectorNotFoundError extends ConnectorError {
     super(`no connector ${connector}: ${dir} has no connector.json`);
   }
 }
+
+// ── Synthetic source databases (scripts/sources) ───────────────────────────────────────────────
+
+/** A source target that cannot be used: unknown kind, malformed URL, missing database name. */
+export class SourceTargetError extends HubError {
+  readonly code = 'SOURCE_TARGET_INVALID';
+  readonly status = 400;
+  constructor(
+    readonly kind: string,
+    reason: string,
+  ) {
+    super(`${kind} source target: ${reason}`);
+  }
+  override details() {
+    return { kind: this.kind };
+  }
+}
+
+/** The database server for a source could not be reached. */
+export class SourceUnavailableError extends HubError {
+  readonly code = 'SOURCE_UNAVAILABLE';
+  readonly status = 503;
+  override readonly retryable = true;
+  constructor(
+    readonly kind: string,
+    reason: string,
+  ) {
+    super(`${kind} server unavailable: ${reason}`);
+  }
+  override details() {
+    return { kind: this.kind };
+  }
+}
