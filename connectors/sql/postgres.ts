@@ -63,9 +63,15 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
     application_name: 'lienthong-connector',
   });
   let lost: unknown;
-  client.on('error', (e) => {
-    lost = e;
+  // A terminated backend never answers a pending cursor read: every read races this.
+  const dead = new Promise<never>((_, reject) => {
+    client.on('error', (e) => {
+      lost = e;
+      reject(e);
+    });
+    client.on('end', () => reject(lost ?? Object.assign(new Error('Connection terminated'), { code: '08006' })));
   });
+  dead.catch(() => undefined);
   try {
     await client.connect();
   } catch (e) {
@@ -89,7 +95,7 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
         for (;;) {
           let rows: SourceRow[];
           try {
-            rows = await cursor.read(batchSize);
+            rows = await Promise.race([cursor.read(batchSize), dead]);
           } catch (e) {
             throw classify(system, lost ?? e);
           }
@@ -97,7 +103,7 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
           yield rows;
         }
       } finally {
-        await cursor.close().catch(() => undefined);
+        await Promise.race([cursor.close(), dead]).catch(() => undefined);
       }
     },
     async tables(only) {
@@ -161,6 +167,9 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
       }
       return [...byName.values()];
     },
-    close: () => client.end().catch(() => undefined),
+    close: () => Promise.race([client.end(), dead, new Promise((r) => setTimeout(r, 1000).unref())]).then(
+      () => undefined,
+      () => undefined,
+    ),
   };
 }
