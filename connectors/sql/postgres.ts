@@ -69,7 +69,9 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
       lost = e;
       reject(e);
     });
-    client.on('end', () => reject(lost ?? Object.assign(new Error('Connection terminated'), { code: '08006' })));
+    client.on('end', () =>
+      reject(lost ?? Object.assign(new Error('Connection terminated'), { code: '08006' })),
+    );
   });
   dead.catch(() => undefined);
   try {
@@ -167,9 +169,10 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
       }
       return [...byName.values()];
     },
-    close: () => Promise.race([client.end(), dead, new Promise((r) => setTimeout(r, 1000).unref())]).then(
-      () => undefined,
-      () => undefined,
-    ),
+    close: () =>
+      Promise.race([client.end(), dead, new Promise((r) => setTimeout(r, 1000).unref())]).then(
+        () => undefined,
+        () => undefined,
+      ),
   };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasets } from '../../hub/domain/records/datasets.js';
-import { openRecord } from '../../hub/domain/records/read.js';
 import { type RecordRow, recordsOfSubject } from '../../hub/domain/records/projection.js';
+import { openRecord } from '../../hub/domain/records/read.js';
 import { ConnectorSourceError } from '../../hub/errors.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { createSourceDatabase } from '../../scripts/sources/index.js';
@@ -33,14 +33,23 @@ for (const kind of ['postgres', 'mariadb'] as const) {
     continue;
   }
 
-  connectorAcceptance({ name: 'population-sql', label: `population-sql on ${kind}`, source: () => populationSource(kind, 300) });
+  connectorAcceptance({
+    name: 'population-sql',
+    label: `population-sql on ${kind}`,
+    source: () => populationSource(kind, 300),
+  });
 
   describe(`population-sql on ${kind}: faults`, () => {
     let source: Awaited<ReturnType<typeof populationSource>>;
     let tmp: ReturnType<typeof tempDir>;
     let hub: Awaited<ReturnType<typeof openTestHub>>;
     const open = (url = source.url, set: string[] = []) =>
-      openConnector({ name: 'population-sql', hub, logger: silentLogger(), set: [`url=${url}`, 'batchSize=500', ...set] });
+      openConnector({
+        name: 'population-sql',
+        hub,
+        logger: silentLogger(),
+        set: [`url=${url}`, 'batchSize=500', ...set],
+      });
 
     beforeAll(async () => {
       source = await populationSource(kind, 20_000);
@@ -61,7 +70,10 @@ for (const kind of ['postgres', 'mariadb'] as const) {
           if (++checkpoints === 2) await killSessions(kind, source.name);
         },
       });
-      await expect(failed).rejects.toMatchObject({ code: 'CONNECTOR_SOURCE_CONNECTION_LOST', failure: 'transient' });
+      await expect(failed).rejects.toMatchObject({
+        code: 'CONNECTOR_SOURCE_CONNECTION_LOST',
+        failure: 'transient',
+      });
       const status = await c.status();
       expect(status.lastRun?.outcome).toBe('failed');
       expect(status.states[0]!.pk).not.toBeNull();
@@ -83,7 +95,9 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         const check = await open(empty.url).check(3000);
         expect(check.ok).toBe(false);
         expect(check.error).toMatchObject({ code: 'CONNECTOR_SOURCE_TABLE_MISSING', failure: 'config' });
-        await expect(open(empty.url).sync()).rejects.toMatchObject({ code: 'CONNECTOR_SOURCE_TABLE_MISSING' });
+        await expect(open(empty.url).sync()).rejects.toMatchObject({
+          code: 'CONNECTOR_SOURCE_TABLE_MISSING',
+        });
       } finally {
         await empty.drop();
       }
@@ -128,7 +142,9 @@ async function sourceChecksums(url: string, hashKey: Buffer): Promise<Set<string
 async function hubChecksums(hub: Awaited<ReturnType<typeof openTestHub>>): Promise<Set<string>> {
   const def = loadDatasets().get('population')!;
   const db = await projectRecords(hub.raw);
-  const rows = db.prepare("SELECT DISTINCT subject FROM records WHERE dataset = 'population' AND deleted = 0").all() as {
+  const rows = db
+    .prepare("SELECT DISTINCT subject FROM records WHERE dataset = 'population' AND deleted = 0")
+    .all() as {
     subject: string;
   }[];
   const out = new Set<string>();
