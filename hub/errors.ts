@@ -135,9 +135,7 @@ export class EventValidationError extends HubError {
     readonly eventType: string,
     readonly issues: SchemaIssue[],
   ) {
-    super(
-      `invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
-    );
+    super(`invalid ${eventType} event: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
   override details() {
     return { eventType: this.eventType, issues: this.issues };
@@ -181,5 +179,32 @@ export class UnknownProjectionError extends HubError {
     readonly known: readonly string[],
   ) {
     super(`unknown projection ${JSON.stringify(projection)}; known: ${known.join(', ')}`);
+  }
+}
+
+// ── HTTP service ───────────────────────────────────────────────────────────────────────────────
+
+export class RouteNotFoundError extends HubError {
+  readonly code = 'HTTP_ROUTE_NOT_FOUND';
+  readonly status = 404;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`no route ${method} ${path}`);
+  }
+  override details() {
+    return { method: this.method, path: this.path };
+  }
+}
+
+/** A request the HTTP layer refused before any handler ran (bad JSON, wrong media type, too large). */
+export class BadRequestError extends HubError {
+  readonly code = 'HTTP_BAD_REQUEST';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }

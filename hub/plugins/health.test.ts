@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { StoreUnavailableError } from '../errors.js';
+import { openEventStore } from '../eventstore/index.js';
+import type { ProjectionRunnerPort } from './projections.js';
+import { tempDir, testConfig } from './testing.js';
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+function runner(overrides: Partial<ProjectionRunnerPort>): ProjectionRunnerPort {
+  return {
+    start() {},
+    stop: async () => {},
+    status: () => [{ name: 'dossiers', checkpoint: 0 }],
+    whenCaughtUp: async () => {},
+    ...overrides,
+  };
+}
+
+describe('health', () => {
+  it('is live and ready once the store answers and projections have caught up', async () => {
+    const app = buildApp(testConfig(tempDir()));
+    apps.push(app);
+    const live = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(live.statusCode).toBe(200);
+    expect(live.json()).toEqual({ status: 'live' });
+
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { store: { ok: true, info: { backend: 'sqlite' } }, projections: { ok: true } },
+    });
+  });
+
+  it('is not ready, naming the store, when the store does not answer', async () => {
+    const app = buildApp(testConfig(tempDir()), {
+      openStore: async (config, options) => {
+        const store = await openEventStore(config, options);
+        return Object.assign(Object.create(store), {
+          info: async () => {
+            throw new StoreUnavailableError('connection refused');
+          },
+          close: () => store.close(),
+        });
+      },
+    });
+    apps.push(app);
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: 'not_ready',
+      failed: ['store'],
+      checks: { store: { ok: false, reason: 'connection refused' }, projections: { ok: true } },
+    });
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+  });
+
+  it('is not ready while projections catch up, and names a failed projection', async () => {
+    const catchingUp = buildApp(testConfig(tempDir()), {
+      createRunner: () => runner({ whenCaughtUp: () => new Promise(() => {}) }),
+    });
+    const failed = buildApp(testConfig(tempDir()), {
+      createRunner: () => runner({ status: () => [{ name: 'dossiers', checkpoint: 3, error: 'bad row' }] }),
+    });
+    apps.push(catchingUp, failed);
+    const first = await catchingUp.inject({ method: 'GET', url: '/health/ready' });
+    expect(first.statusCode).toBe(503);
+    expect(first.json()).toMatchObject({
+      failed: ['projections'],
+      checks: { projections: { reason: 'catching up' } },
+    });
+    const second = await failed.inject({ method: 'GET', url: '/health/ready' });
+    expect(second.statusCode).toBe(503);
+    expect(second.json()).toMatchObject({
+      checks: { projections: { ok: false, reason: 'failed: dossiers' } },
+    });
+  });
+
+  it('counts a check that hangs as failed', async () => {
+    const app = buildApp(testConfig(tempDir()), { readinessTimeoutMs: 50 });
+    apps.push(app);
+    await app.ready();
+    app.readiness.add('slow', () => new Promise(() => {}));
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      failed: ['slow'],
+      checks: { slow: { reason: 'no answer within 50 ms' } },
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { WrongExpectedRevisionError } from '../errors.js';
+import { tempDir, testConfig, testEvent } from './testing.js';
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function scrape(app: ReturnType<typeof buildApp>): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toContain('text/plain');
+  return response.body;
+}
+
+function sample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('metrics', () => {
+  it('exports process metrics and HTTP durations by route pattern, method and status', async () => {
+    const app = buildApp(testConfig(tempDir()));
+    apps.push(app);
+    await app.inject({ method: 'GET', url: '/health/live' });
+    await app.inject({ method: 'GET', url: '/no/such/route?id=123' });
+    const text = await scrape(app);
+    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
+    expect(text).toMatch(
+      /lienthong_http_request_duration_seconds_count\{route="\/health\/live",method="GET",status_code="200"\} 1/,
+    );
+    expect(text).toMatch(
+      /lienthong_http_request_duration_seconds_count\{route="unmatched",method="GET",status_code="404"\} 1/,
+    );
+    expect(text).not.toContain('123');
+  });
+
+  it('counts event store commits, appends, events and failures by code', async () => {
+    const app = buildApp(testConfig(tempDir()));
+    apps.push(app);
+    await app.ready();
+    await app.store.append('note-1', [testEvent(1), testEvent(2)], { expectedRevision: 'no_stream' });
+    await app.store.append('note-1', [testEvent(3)], { expectedRevision: 1 });
+    await expect(
+      app.store.append('note-1', [testEvent(4)], { expectedRevision: 'no_stream' }),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+
+    const text = await scrape(app);
+    expect(sample(text, 'lienthong_eventstore_appends_total')).toBe(2);
+    expect(sample(text, 'lienthong_eventstore_events_appended_total')).toBe(3);
+    expect(sample(text, 'lienthong_eventstore_commits_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'lienthong_eventstore_commit_duration_seconds_count')).toBe(
+      sample(text, 'lienthong_eventstore_commits_total'),
+    );
+    expect(text).toContain(
+      'lienthong_eventstore_append_failures_total{code="EVENTSTORE_WRONG_EXPECTED_REVISION"} 1',
+    );
+  });
+
+  it('reports each projection checkpoint and its lag behind the store', async () => {
+    const app = buildApp(testConfig(tempDir()), {
+      createRunner: () => ({
+        start() {},
+        stop: async () => {},
+        status: () => [{ name: 'notes', checkpoint: 1 }],
+        whenCaughtUp: async () => {},
+      }),
+    });
+    apps.push(app);
+    await app.ready();
+    await app.store.append('note-1', [testEvent(1), testEvent(2), testEvent(3)], {
+      expectedRevision: 'no_stream',
+    });
+    const text = await scrape(app);
+    expect(text).toContain('lienthong_projection_checkpoint{projection="notes"} 1');
+    expect(text).toContain('lienthong_projection_lag_events{projection="notes"} 2');
+  });
+
+  it('keeps each app its own registry', async () => {
+    const first = buildApp(testConfig(tempDir()));
+    const second = buildApp(testConfig(tempDir()));
+    apps.push(first, second);
+    await first.inject({ method: 'GET', url: '/health/live' });
+    const text = await scrape(second);
+    expect(text).not.toContain('route="/health/live"');
+  });
+});

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from './plugins/testing.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function startServer(env: Record<string, string>): Running {
+  const child = spawn(tsx, ['hub/server.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForReady(base: string, running: Running): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) throw new Error(`server exited: ${running.stderr()}`);
+    const status = await fetch(`${base}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server not ready in time: ${running.stdout()} ${running.stderr()}`);
+}
+
+describe('hub server', () => {
+  it('refuses to start on a wrong setting, naming the variable, with exit code 1', async () => {
+    const running = startServer({ PORT: 'abc', LIENTHONG_DATA_DIR: tempDir() });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr().trim()).toBe(
+      'lienthong: cannot start: PORT: must be an integer between 1 and 65535 (got "abc")',
+    );
+  });
+
+  it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
+    const port = await freePort();
+    const running = startServer({
+      PORT: String(port),
+      LIENTHONG_DATA_DIR: tempDir(),
+      LIENTHONG_SEED_DEMO: 'false',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForReady(base, running);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const messages = running
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line).msg);
+    expect(messages).toEqual(expect.arrayContaining(['hub listening', 'shutdown complete']));
+    expect(running.stderr()).toBe('');
+  });
+});
