@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../errors.js';
 import type { EventStore, StoreObserver } from './event-store.js';
-import { openKurrentDbEventStore } from './kurrentdb.js';
 import { openSqliteEventStore } from './sqlite.js';
 
 export type StoreConfig =
@@ -15,7 +15,7 @@ export async function openEventStore(
   if (config.backend === 'sqlite') {
     return openSqliteEventStore({ file: config.file, maxBytes: config.maxBytes, ...options });
   }
-  return openKurrentDbEventStore({ connectionString: config.url, ...options });
+  throw new StoreUnavailableError('the KurrentDB backend is not available in this build');
 }
 
 export * from './event-store.js';
