@@ -2,15 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { StreamNotFoundError } from './errors.js';
 import { openEventStore } from './eventstore/index.js';
-import { logCapture, tempDir, testConfig, testEvent } from './plugins/testing.js';
+import { appHarness, logCapture, testConfig, testEvent } from './plugins/testing.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const harness = appHarness();
+afterEach(() => harness.cleanup());
 
-function appWithRoutes(logs = logCapture(), env: Record<string, string> = {}) {
-  const app = buildApp(testConfig(tempDir(), { LOG_LEVEL: 'info', ...env }), { logStream: logs });
+function appWithRoutes(logs = logCapture()) {
+  const app = harness.build({ LOG_LEVEL: 'info' }, { logStream: logs });
   app.get('/known', async () => {
     throw new StreamNotFoundError('dossier-42');
   });
@@ -18,7 +16,6 @@ function appWithRoutes(logs = logCapture(), env: Record<string, string> = {}) {
     throw new Error('secret internals at /srv/app.ts:12');
   });
   app.post('/echo', async (request) => ({ received: request.body }));
-  apps.push(app);
   return app;
 }
 
@@ -107,8 +104,7 @@ describe('request ids and logs', () => {
 
 describe('close', () => {
   it('finishes appends already accepted, then closes the store', async () => {
-    const dir = tempDir();
-    const config = testConfig(dir);
+    const config = testConfig(harness.dataDir());
     const app = buildApp(config);
     await app.ready();
     const appends = Array.from({ length: 20 }, (_, i) =>

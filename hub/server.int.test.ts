@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from './plugins/testing.js';
+import { tempDir } from './testing/temp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -15,9 +16,17 @@ interface Running {
 }
 
 const children: ChildProcess[] = [];
+const dirs: { remove(): void }[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) dir.remove();
 });
+
+function dataDir(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir.dir;
+}
 
 function startServer(env: Record<string, string>): Running {
   const child = spawn(tsx, ['hub/server.ts'], {
@@ -62,18 +71,30 @@ async function waitForReady(base: string, running: Running): Promise<void> {
 
 describe('hub server', () => {
   it('refuses to start on a wrong setting, naming the variable, with exit code 1', async () => {
-    const running = startServer({ PORT: 'abc', LIENTHONG_DATA_DIR: tempDir() });
+    const running = startServer({ PORT: 'abc', LIENTHONG_DATA_DIR: dataDir() });
     expect(await running.exited).toBe(1);
     expect(running.stderr().trim()).toBe(
       'lienthong: cannot start: PORT: must be an integer between 1 and 65535 (got "abc")',
     );
   });
 
+  it('refuses to start on a file that is not an event store, leaving it untouched', async () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'events.db');
+    fs.writeFileSync(file, 'name,id\nAn,1\n');
+    const running = startServer({ LIENTHONG_DATA_DIR: dir, PORT: String(await freePort()) });
+    expect(await running.exited).toBe(1);
+    const lines = running.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^lienthong: cannot start: .*events\.db: not a SQLite database/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('name,id\nAn,1\n');
+  });
+
   it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
     const port = await freePort();
     const running = startServer({
       PORT: String(port),
-      LIENTHONG_DATA_DIR: tempDir(),
+      LIENTHONG_DATA_DIR: dataDir(),
       LIENTHONG_SEED_DEMO: 'false',
     });
     const base = `http://127.0.0.1:${port}`;

@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
 import { StoreUnavailableError } from '../errors.js';
 import { openEventStore } from '../eventstore/index.js';
 import type { ProjectionRunnerPort } from './projections.js';
-import { tempDir, testConfig } from './testing.js';
+import { appHarness } from './testing.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const harness = appHarness();
+afterEach(() => harness.cleanup());
 
 function runner(overrides: Partial<ProjectionRunnerPort>): ProjectionRunnerPort {
   return {
@@ -22,8 +19,7 @@ function runner(overrides: Partial<ProjectionRunnerPort>): ProjectionRunnerPort 
 
 describe('health', () => {
   it('is live and ready once the store answers and projections have caught up', async () => {
-    const app = buildApp(testConfig(tempDir()));
-    apps.push(app);
+    const app = harness.build();
     const live = await app.inject({ method: 'GET', url: '/health/live' });
     expect(live.statusCode).toBe(200);
     expect(live.json()).toEqual({ status: 'live' });
@@ -37,18 +33,20 @@ describe('health', () => {
   });
 
   it('is not ready, naming the store, when the store does not answer', async () => {
-    const app = buildApp(testConfig(tempDir()), {
-      openStore: async (config, options) => {
-        const store = await openEventStore(config, options);
-        return Object.assign(Object.create(store), {
-          info: async () => {
-            throw new StoreUnavailableError('connection refused');
-          },
-          close: () => store.close(),
-        });
+    const app = harness.build(
+      {},
+      {
+        openStore: async (config, options) => {
+          const store = await openEventStore(config, options);
+          return Object.assign(Object.create(store), {
+            info: async () => {
+              throw new StoreUnavailableError('connection refused');
+            },
+            close: () => store.close(),
+          });
+        },
       },
-    });
-    apps.push(app);
+    );
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({
@@ -60,13 +58,18 @@ describe('health', () => {
   });
 
   it('is not ready while projections catch up, and names a failed projection', async () => {
-    const catchingUp = buildApp(testConfig(tempDir()), {
-      createRunner: () => runner({ whenCaughtUp: () => new Promise(() => {}) }),
-    });
-    const failed = buildApp(testConfig(tempDir()), {
-      createRunner: () => runner({ status: () => [{ name: 'dossiers', checkpoint: 3, error: 'bad row' }] }),
-    });
-    apps.push(catchingUp, failed);
+    const catchingUp = harness.build(
+      {},
+      {
+        createRunner: () => runner({ whenCaughtUp: () => new Promise(() => {}) }),
+      },
+    );
+    const failed = harness.build(
+      {},
+      {
+        createRunner: () => runner({ status: () => [{ name: 'dossiers', checkpoint: 3, error: 'bad row' }] }),
+      },
+    );
     const first = await catchingUp.inject({ method: 'GET', url: '/health/ready' });
     expect(first.statusCode).toBe(503);
     expect(first.json()).toMatchObject({
@@ -81,8 +84,7 @@ describe('health', () => {
   });
 
   it('counts a check that hangs as failed', async () => {
-    const app = buildApp(testConfig(tempDir()), { readinessTimeoutMs: 50 });
-    apps.push(app);
+    const app = harness.build({}, { readinessTimeoutMs: 50 });
     await app.ready();
     app.readiness.add('slow', () => new Promise(() => {}));
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });

@@ -1,14 +1,12 @@
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
 import { WrongExpectedRevisionError } from '../errors.js';
-import { tempDir, testConfig, testEvent } from './testing.js';
+import { appHarness, testEvent } from './testing.js';
 
-const apps: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const harness = appHarness();
+afterEach(() => harness.cleanup());
 
-async function scrape(app: ReturnType<typeof buildApp>): Promise<string> {
+async function scrape(app: FastifyInstance): Promise<string> {
   const response = await app.inject({ method: 'GET', url: '/metrics' });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toContain('text/plain');
@@ -22,10 +20,9 @@ function sample(text: string, name: string): number | undefined {
 
 describe('metrics', () => {
   it('exports process metrics and HTTP durations by route pattern, method and status', async () => {
-    const app = buildApp(testConfig(tempDir()));
-    apps.push(app);
+    const app = harness.build();
     await app.inject({ method: 'GET', url: '/health/live' });
-    await app.inject({ method: 'GET', url: '/no/such/route?id=123' });
+    await app.inject({ method: 'GET', url: '/dossier/zq9citizen?id=zq9query' });
     const text = await scrape(app);
     expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
     expect(text).toMatch(
@@ -34,12 +31,11 @@ describe('metrics', () => {
     expect(text).toMatch(
       /lienthong_http_request_duration_seconds_count\{route="unmatched",method="GET",status_code="404"\} 1/,
     );
-    expect(text).not.toContain('123');
+    expect(text).not.toContain('zq9');
   });
 
   it('counts event store commits, appends, events and failures by code', async () => {
-    const app = buildApp(testConfig(tempDir()));
-    apps.push(app);
+    const app = harness.build();
     await app.ready();
     await app.store.append('note-1', [testEvent(1), testEvent(2)], { expectedRevision: 'no_stream' });
     await app.store.append('note-1', [testEvent(3)], { expectedRevision: 1 });
@@ -48,7 +44,7 @@ describe('metrics', () => {
     ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
 
     const text = await scrape(app);
-    expect(sample(text, 'lienthong_eventstore_appends_total')).toBe(2);
+    expect(sample(text, 'lienthong_eventstore_appends_total')).toBe(3);
     expect(sample(text, 'lienthong_eventstore_events_appended_total')).toBe(3);
     expect(sample(text, 'lienthong_eventstore_commits_total')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'lienthong_eventstore_commit_duration_seconds_count')).toBe(
@@ -60,15 +56,17 @@ describe('metrics', () => {
   });
 
   it('reports each projection checkpoint and its lag behind the store', async () => {
-    const app = buildApp(testConfig(tempDir()), {
-      createRunner: () => ({
-        start() {},
-        stop: async () => {},
-        status: () => [{ name: 'notes', checkpoint: 1 }],
-        whenCaughtUp: async () => {},
-      }),
-    });
-    apps.push(app);
+    const app = harness.build(
+      {},
+      {
+        createRunner: () => ({
+          start() {},
+          stop: async () => {},
+          status: () => [{ name: 'notes', checkpoint: 1 }],
+          whenCaughtUp: async () => {},
+        }),
+      },
+    );
     await app.ready();
     await app.store.append('note-1', [testEvent(1), testEvent(2), testEvent(3)], {
       expectedRevision: 'no_stream',
@@ -79,9 +77,8 @@ describe('metrics', () => {
   });
 
   it('keeps each app its own registry', async () => {
-    const first = buildApp(testConfig(tempDir()));
-    const second = buildApp(testConfig(tempDir()));
-    apps.push(first, second);
+    const first = harness.build();
+    const second = harness.build();
     await first.inject({ method: 'GET', url: '/health/live' });
     const text = await scrape(second);
     expect(text).not.toContain('route="/health/live"');

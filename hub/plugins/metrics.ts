@@ -25,7 +25,7 @@ function storeObserver(registry: Registry): StoreObserver {
   });
   const appends = new Counter({
     name: 'lienthong_eventstore_appends_total',
-    help: 'Append calls committed.',
+    help: 'Append calls served by a commit, including those refused inside it (see failures).',
     registers,
   });
   const events = new Counter({

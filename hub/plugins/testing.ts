@@ -1,14 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type AppOverrides, buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { EventData } from '../eventstore/index.js';
+import { tempDir } from '../testing/temp.js';
 
 /** Helpers for the service's own tests: real temp directories, real config, real events. */
 
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'lt-'));
+/** Builds apps on fresh data directories; `cleanup()` closes them and removes the directories. */
+export function appHarness() {
+  const apps: FastifyInstance[] = [];
+  const dirs: { remove(): void }[] = [];
+  return {
+    dataDir(): string {
+      const dir = tempDir();
+      dirs.push(dir);
+      return dir.dir;
+    },
+    build(env: Record<string, string> = {}, overrides: AppOverrides = {}): FastifyInstance {
+      const app = buildApp(testConfig(this.dataDir(), env), overrides);
+      apps.push(app);
+      return app;
+    },
+    async cleanup(): Promise<void> {
+      await Promise.all(apps.splice(0).map((app) => app.close()));
+      for (const dir of dirs.splice(0)) dir.remove();
+    },
+  };
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
