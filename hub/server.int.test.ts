@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from './testing/temp.js';
+import { openEventStore } from './eventstore/index.js';
+import { silentLogger, tempDir } from './testing/temp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -13,6 +14,7 @@ interface Running {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+  base: string;
 }
 
 const children: ChildProcess[] = [];
@@ -44,7 +46,7 @@ function startServer(env: Record<string, string>): Running {
     err += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  return { child, stdout: () => out, stderr: () => err, exited, base: `http://127.0.0.1:${env.PORT}` };
 }
 
 async function freePort(): Promise<number> {
@@ -55,7 +57,42 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForReady(base: string, running: Running): Promise<void> {
+function logLines(running: Running): Record<string, unknown>[] {
+  return running
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}
+
+async function waitForLog(
+  running: Running,
+  match: (line: Record<string, unknown>) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (logLines(running).some(match)) return;
+    if (running.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`expected log line not seen: ${running.stdout().slice(-2000)} ${running.stderr()}`);
+}
+
+/** Events in the embedded store of a data directory (the server must have exited). */
+async function storedEvents(dir: string): Promise<number> {
+  const store = await openEventStore(
+    { backend: 'sqlite', file: path.join(dir, 'events.db') },
+    { logger: silentLogger() },
+  );
+  try {
+    return (await store.readAll()).length;
+  } finally {
+    await store.close();
+  }
+}
+
+async function waitForReady(running: Running): Promise<void> {
+  const base = running.base;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (running.child.exitCode !== null) throw new Error(`server exited: ${running.stderr()}`);
@@ -90,6 +127,41 @@ describe('hub server', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('name,id\nAn,1\n');
   });
 
+  it('on SIGTERM during seeding keeps every acknowledged append; later starts complete the seed once', async () => {
+    const dir = dataDir();
+    const env = { LIENTHONG_DATA_DIR: dir, LIENTHONG_SEED_DEMO: 'true', LOG_LEVEL: 'debug' };
+
+    const first = startServer({ ...env, PORT: String(await freePort()) });
+    await waitForLog(first, (line) => line.msg === 'seed progress' && Number(line.done) > 0);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const acknowledged = Math.max(
+      ...logLines(first)
+        .filter((l) => l.msg === 'seed progress')
+        .map((l) => Number(l.done)),
+    );
+    expect(logLines(first).map((l) => l.msg)).toContain(
+      'seeding stopped by shutdown; the next start completes it',
+    );
+    const afterFirst = await storedEvents(dir);
+    expect(afterFirst).toBeGreaterThanOrEqual(acknowledged);
+
+    const second = startServer({ ...env, PORT: String(await freePort()) });
+    await waitForReady(second);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const seeded = logLines(second).find((l) => l.msg === 'demo data ready')!;
+    const complete = await storedEvents(dir);
+    expect(Number(seeded.appended) + Number(seeded.alreadyPresent)).toBe(complete - 1);
+
+    const third = startServer({ ...env, PORT: String(await freePort()) });
+    await waitForReady(third);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expect(logLines(third).find((l) => l.msg === 'demo data ready')).toMatchObject({ appended: 0 });
+    expect(await storedEvents(dir)).toBe(complete);
+  });
+
   it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
     const port = await freePort();
     const running = startServer({
@@ -97,18 +169,14 @@ describe('hub server', () => {
       LIENTHONG_DATA_DIR: dataDir(),
       LIENTHONG_SEED_DEMO: 'false',
     });
-    const base = `http://127.0.0.1:${port}`;
-    await waitForReady(base, running);
-    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    await waitForReady(running);
+    expect((await fetch(`${running.base}/metrics`)).status).toBe(200);
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-    const messages = running
-      .stdout()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line).msg);
-    expect(messages).toEqual(expect.arrayContaining(['hub listening', 'shutdown complete']));
+    expect(logLines(running).map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['hub listening', 'shutdown complete']),
+    );
     expect(running.stderr()).toBe('');
   });
 });

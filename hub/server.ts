@@ -1,8 +1,11 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
+import type { CheckResult } from './plugins/health.js';
+import { type SeedProgress, seedDemoData } from './seed/demo.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
@@ -46,23 +49,40 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
   }
 }
 
-/** Seeds demo data once (idempotent appends), while the hub already answers; readiness waits for it. */
-async function seedDemo(app: FastifyInstance, isClosing: () => boolean): Promise<void> {
-  let state: { ok: boolean; reason?: string } = { ok: false, reason: 'seeding demo data' };
+/**
+ * Seeds the demo datasets while the hub already answers; /health/ready reports `seed` until done.
+ * Idempotent (deterministic event ids, expected revisions), so every start can run it.
+ */
+function demoSeeder(app: FastifyInstance, isClosing: () => boolean) {
+  let state: CheckResult = { ok: false, reason: 'seeding demo data' };
   app.readiness.add('seed', () => state);
-  const log = app.log.child({ module: 'seed' });
-  try {
-    // Wire once hub/seed/demo.ts lands: await seedDemoData({ store: app.store, logger: log, onProgress });
-    state = { ok: true };
-    log.info('demo data ready');
-  } catch (error) {
-    if (isClosing() && error instanceof StoreClosedError) {
-      log.info('seeding stopped by shutdown');
-      return;
+  const log = app.log.child({ module: 'seed' }) as Logger;
+  const reported = new Map<string, number>();
+  const onProgress = (p: SeedProgress) => {
+    log.debug({ dataset: p.dataset, done: p.done, total: p.total }, 'seed progress');
+    const quarter = p.total > 0 ? Math.floor((4 * p.done) / p.total) : 4;
+    if (!p.skipped && quarter > (reported.get(p.dataset) ?? -1)) {
+      reported.set(p.dataset, quarter);
+      log.info(
+        { dataset: p.dataset, done: p.done, total: p.total },
+        `seeding ${p.dataset}: ${quarter * 25}%`,
+      );
     }
-    state = { ok: false, reason: 'seeding failed' };
-    log.error({ err: error }, 'seeding demo data failed');
-  }
+  };
+  return async () => {
+    try {
+      const result = await seedDemoData({ store: app.store, logger: app.log as Logger, onProgress });
+      state = { ok: true, info: { ...result } };
+      log.info(result, 'demo data ready');
+    } catch (error) {
+      if (isClosing() && error instanceof StoreClosedError) {
+        log.info('seeding stopped by shutdown; the next start completes it');
+        return;
+      }
+      state = { ok: false, reason: 'seeding failed' };
+      log.error({ err: error }, 'seeding demo data failed');
+    }
+  };
 }
 
 async function main(): Promise<void> {
@@ -91,16 +111,17 @@ async function main(): Promise<void> {
     },
   );
 
+  let seed: (() => Promise<void>) | undefined;
   try {
     await app.ready();
-    if (config.seedDemo) app.readiness.add('seed', () => ({ ok: false, reason: 'seeding demo data' }));
+    if (config.seedDemo) seed = demoSeeder(app, () => closing);
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     if (closing) return;
     failBoot(error, config);
   }
   printWhereToGo(app, config);
-  if (config.seedDemo) await seedDemo(app, () => closing);
+  await seed?.();
 }
 
 await main();

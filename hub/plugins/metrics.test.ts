@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WrongExpectedRevisionError } from '../errors.js';
+import { EventValidationError, WrongExpectedRevisionError } from '../errors.js';
 import { appHarness, testEvent } from './testing.js';
 
 const harness = appHarness();
@@ -42,6 +42,10 @@ describe('metrics', () => {
     await expect(
       app.store.append('note-1', [testEvent(4)], { expectedRevision: 'no_stream' }),
     ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    const invalid = { ...testEvent(5), data: { dataset: 'Not Kebab' } };
+    await expect(
+      app.store.append('note-2', [invalid], { expectedRevision: 'no_stream' }),
+    ).rejects.toBeInstanceOf(EventValidationError);
 
     const text = await scrape(app);
     expect(sample(text, 'lienthong_eventstore_appends_total')).toBe(3);
@@ -53,6 +57,7 @@ describe('metrics', () => {
     expect(text).toContain(
       'lienthong_eventstore_append_failures_total{code="EVENTSTORE_WRONG_EXPECTED_REVISION"} 1',
     );
+    expect(text).toContain('lienthong_eventstore_append_failures_total{code="EVENT_INVALID"} 1');
   });
 
   it('reports each projection checkpoint and its lag behind the store', async () => {

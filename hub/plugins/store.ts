@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
+import type { HubError } from '../errors.js';
+import { withValidation } from '../events/validating-store.js';
+import { createEventValidator, type EventValidator } from '../events/validator.js';
 import {
   type EventStore,
   openEventStore,
@@ -27,9 +30,26 @@ export interface StoreOptions {
   open?: OpenStore;
 }
 
+/** The schema validator, reporting refused appends to the observer like the store's own failures. */
+function countingFailures(observer: StoreObserver): EventValidator {
+  const validator = createEventValidator();
+  return {
+    ...validator,
+    validate(event) {
+      try {
+        validator.validate(event);
+      } catch (error) {
+        observer.failed?.((error as HubError).code ?? 'INTERNAL');
+        throw error;
+      }
+    },
+  };
+}
+
 /**
- * Opens the event store at boot and decorates `app.store`. On close, the store finishes the
- * appends already accepted before releasing its files or connections.
+ * Opens the event store at boot and decorates `app.store`: every append is first validated against
+ * the event's JSON Schema (schemas/). On close, the store finishes the appends already accepted
+ * before releasing its files or connections.
  */
 export const storePlugin = fp<StoreOptions>(
   async (app: FastifyInstance, options) => {
@@ -37,8 +57,8 @@ export const storePlugin = fp<StoreOptions>(
     const logger = app.log.child({ module: 'eventstore' }) as Logger;
     if (config.backend === 'sqlite') fs.mkdirSync(path.dirname(config.file), { recursive: true });
 
-    const store = await open(config, { logger, observer: app.metrics.storeObserver });
-    // Wire schema validation once hub/events lands: store = withValidation(store, createEventValidator());
+    const observer = app.metrics.storeObserver;
+    const store = withValidation(await open(config, { logger, observer }), countingFailures(observer));
     app.decorate('store', store);
 
     app.readiness.add('store', async () => {

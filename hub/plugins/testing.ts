@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type AppOverrides, buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
+import { buildMetadata } from '../events/metadata.js';
 import type { EventData } from '../eventstore/index.js';
 import { tempDir } from '../testing/temp.js';
 
@@ -33,18 +34,22 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LIENTHONG_DATA_DIR: dataDir, ...env });
 }
 
+/** A schema-valid event (the seed's marker type, the simplest the hub knows). */
 export function testEvent(n: number): EventData {
   return {
     id: randomUUID(),
-    type: 'OperatorNoteRecorded',
-    data: { note: `note ${n}` },
-    metadata: {
-      occurredAt: new Date().toISOString(),
-      actor: { kind: 'operator', id: 'ops-1' },
-      correlationId: randomUUID(),
-      causationId: null,
-      schemaVersion: 1,
+    type: 'DemoDatasetSeeded',
+    data: {
+      dataset: `test-${n}`,
+      digest: createHash('sha256').update(String(n)).digest('hex'),
+      streams: 0,
+      events: 0,
     },
+    metadata: buildMetadata({
+      occurredAt: new Date(),
+      actor: { kind: 'system', id: 'test' },
+      correlationId: randomUUID(),
+    }),
   };
 }
 
