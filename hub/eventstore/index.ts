@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { StoreUnavailableError } from '../errors.js';
 import type { EventStore, StoreObserver } from './event-store.js';
 import { openSqliteEventStore } from './sqlite.js';
 
@@ -15,7 +14,9 @@ export async function openEventStore(
   if (config.backend === 'sqlite') {
     return openSqliteEventStore({ file: config.file, maxBytes: config.maxBytes, ...options });
   }
-  throw new StoreUnavailableError('the KurrentDB backend is not available in this build');
+  // Loaded on demand: the embedded default never pays for the gRPC client.
+  const { openKurrentDbEventStore } = await import('./kurrentdb.js');
+  return openKurrentDbEventStore({ connectionString: config.url, ...options });
 }
 
 export * from './event-store.js';

@@ -1,0 +1,149 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SealedDataError, SubjectErasedError } from '../errors.js';
+
+export interface SubjectKey {
+  kid: string;
+  key: Buffer;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS subject_keys (
+  subject    TEXT    PRIMARY KEY,
+  kid        TEXT    NOT NULL,
+  wrapped    BLOB,
+  created_at INTEGER NOT NULL,
+  erased_at  INTEGER
+) STRICT;`;
+
+/**
+ * Per-subject data keys (AES-256), kept in their own SQLite file outside the event log and wrapped
+ * with the hub's master key. Erasing a subject deletes its key (crypto-shredding): every event,
+ * backup and copy sealed with it becomes unreadable. A tombstone remembers the erasure so the
+ * subject's data is not silently re-imported.
+ */
+export class SubjectKeyStore {
+  private readonly db: Database.Database;
+  private readonly cache = new Map<string, SubjectKey>();
+  private readonly select: Database.Statement;
+  private readonly insert: Database.Statement;
+
+  constructor(
+    readonly file: string,
+    private readonly masterKey: Buffer,
+    private readonly cacheSize = 100_000,
+  ) {
+    if (masterKey.length !== 32) throw new RangeError('the master key must be 32 bytes');
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.select = this.db.prepare('SELECT kid, wrapped, erased_at FROM subject_keys WHERE subject = ?');
+    this.insert = this.db.prepare(
+      'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?)',
+    );
+  }
+
+  private remember(subject: string, key: SubjectKey): SubjectKey {
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(subject, key);
+    return key;
+  }
+
+  private lookup(subject: string): SubjectKey | 'erased' | undefined {
+    const cached = this.cache.get(subject);
+    if (cached) return cached;
+    const row = this.select.get(subject) as
+      | { kid: string; wrapped: Buffer | null; erased_at: number | null }
+      | undefined;
+    if (!row) return undefined;
+    if (row.erased_at !== null || !row.wrapped) return 'erased';
+    return this.remember(subject, { kid: row.kid, key: this.unwrap(subject, row.wrapped) });
+  }
+
+  /** The subject's key, or undefined when it never had one. Throws SubjectErasedError after erasure. */
+  find(subject: string): SubjectKey | undefined {
+    const found = this.lookup(subject);
+    if (found === 'erased') throw new SubjectErasedError(subject);
+    return found;
+  }
+
+  /** Keys for many subjects, creating missing ones in one durable transaction (before any event uses them). */
+  ensureKeys(subjects: Iterable<string>): Map<string, SubjectKey> {
+    const out = new Map<string, SubjectKey>();
+    const create = this.db.transaction((missing: string[]) => {
+      const now = Date.now();
+      for (const subject of missing) {
+        const key = { kid: randomBytes(8).toString('hex'), key: randomBytes(32) };
+        this.insert.run(subject, key.kid, this.wrap(subject, key.key), now);
+        out.set(subject, this.remember(subject, key));
+      }
+    });
+    const missing = new Set<string>();
+    for (const subject of subjects) {
+      if (out.has(subject)) continue;
+      const found = this.find(subject);
+      if (found) out.set(subject, found);
+      else missing.add(subject);
+    }
+    if (missing.size > 0) create([...missing]);
+    return out;
+  }
+
+  keyFor(subject: string): SubjectKey {
+    return this.ensureKeys([subject]).get(subject)!;
+  }
+
+  isErased(subject: string): boolean {
+    return this.lookup(subject) === 'erased';
+  }
+
+  /** Deletes the subject's key for good. Returns false when it had none (a tombstone is written anyway). */
+  erase(subject: string): boolean {
+    this.cache.delete(subject);
+    const had = this.db
+      .prepare(
+        'UPDATE subject_keys SET wrapped = NULL, erased_at = ? WHERE subject = ? AND erased_at IS NULL',
+      )
+      .run(Date.now(), subject).changes;
+    if (had === 0) {
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO subject_keys (subject, kid, wrapped, created_at, erased_at) VALUES (?, ?, NULL, ?, ?)',
+        )
+        .run(subject, 'erased', Date.now(), Date.now());
+    }
+    // Old page images in the WAL still hold the wrapped key: fold them into the file and truncate it.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return had > 0;
+  }
+
+  private wrap(subject: string, key: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(Buffer.from(subject));
+    const ct = Buffer.concat([c.update(key), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), ct]);
+  }
+
+  private unwrap(subject: string, wrapped: Buffer): Buffer {
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.masterKey, wrapped.subarray(0, 12)).setAAD(
+        Buffer.from(subject),
+      );
+      d.setAuthTag(wrapped.subarray(12, 28));
+      return Buffer.concat([d.update(wrapped.subarray(28)), d.final()]);
+    } catch {
+      throw new SealedDataError(`the key of subject ${subject} cannot be unwrapped: wrong master key?`);
+    }
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.db.close();
+  }
+}

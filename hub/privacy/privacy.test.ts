@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, SealedDataError, SubjectErasedError } from '../errors.js';
+import { tempDir } from '../testing/temp.js';
+import { SubjectKeyStore } from './key-store.js';
+import { createPseudonymizer } from './pseudonym.js';
+import { SubjectVault, seal, unseal } from './sealed.js';
+import { loadSecrets } from './secrets.js';
+
+describe('pseudonyms', () => {
+  it('are stable per secret, differ across secrets and kinds, and never contain the identifier', () => {
+    const a = createPseudonymizer(Buffer.alloc(32, 1));
+    const b = createPseudonymizer(Buffer.alloc(32, 2));
+    const p = a('citizen', '001099012345');
+    expect(p).toMatch(/^[0-9a-f]{32}$/);
+    expect(a('citizen', ' 001099012345 ')).toBe(p);
+    expect(b('citizen', '001099012345')).not.toBe(p);
+    expect(a('household', '001099012345')).not.toBe(p);
+    expect(p).not.toContain('001099012345');
+    expect(() => createPseudonymizer(Buffer.alloc(16))).toThrow(RangeError);
+  });
+});
+
+describe('subject keys and sealed values', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let keys: SubjectKeyStore;
+  let master: Buffer;
+  beforeEach(() => {
+    tmp = tempDir();
+    master = randomBytes(32);
+    keys = new SubjectKeyStore(path.join(tmp.dir, 'keys.db'), master);
+  });
+  afterEach(() => {
+    keys.close();
+    tmp.remove();
+  });
+
+  it('round-trips values and binds them to the subject and the context', () => {
+    const vault = new SubjectVault(keys);
+    const sealed = vault.seal('s1', 'population', { fullName: 'Nguyễn Thị Hoà' });
+    expect(JSON.stringify(sealed)).not.toContain('Nguyễn');
+    expect(vault.open('s1', 'population', sealed)).toEqual({ fullName: 'Nguyễn Thị Hoà' });
+    expect(() => vault.open('s1', 'land', sealed)).toThrow(SealedDataError);
+    const other = keys.keyFor('s2');
+    expect(() => unseal(other, 's2', 'population', { ...sealed, kid: other.kid })).toThrow(SealedDataError);
+    const tampered = { ...sealed, ct: Buffer.from('x').toString('base64url') + sealed.ct.slice(2) };
+    expect(() => vault.open('s1', 'population', tampered)).toThrow(SealedDataError);
+  });
+
+  it('creates keys for many subjects in one transaction and reuses them', () => {
+    const first = keys.ensureKeys(['a', 'b', 'c', 'a']);
+    expect(first.size).toBe(3);
+    expect(keys.ensureKeys(['a']).get('a')).toEqual(first.get('a'));
+    const db = new Database(keys.file, { readonly: true });
+    expect((db.prepare('SELECT count(*) AS n FROM subject_keys').get() as { n: number }).n).toBe(3);
+    db.close();
+  });
+
+  it('keeps keys across restarts and refuses a wrong master key', () => {
+    const sealed = seal(keys.keyFor('s1'), 's1', 'ctx', 42);
+    keys.close();
+    const again = new SubjectKeyStore(keys.file, master);
+    expect(unseal(again.find('s1')!, 's1', 'ctx', sealed)).toBe(42);
+    again.close();
+    const wrong = new SubjectKeyStore(keys.file, randomBytes(32));
+    expect(() => wrong.find('s1')).toThrow(SealedDataError);
+    wrong.close();
+    keys = new SubjectKeyStore(keys.file, randomBytes(32));
+  });
+
+  it('erases a subject for good: the key bytes leave the files and nothing opens any more', () => {
+    const vault = new SubjectVault(keys);
+    const key = keys.keyFor('victim');
+    const sealed = vault.seal('victim', 'population', 'Trần Văn B');
+    expect(keys.erase('victim')).toBe(true);
+    expect(() => vault.open('victim', 'population', sealed)).toThrow(SubjectErasedError);
+    expect(() => keys.keyFor('victim')).toThrow(SubjectErasedError);
+    expect(keys.isErased('victim')).toBe(true);
+    expect(keys.erase('never-seen')).toBe(false);
+    expect(keys.isErased('never-seen')).toBe(true);
+    for (const f of [keys.file, `${keys.file}-wal`]) {
+      if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(key.key)).toBe(false);
+    }
+  });
+});
+
+describe('hub secrets', () => {
+  it('are generated once for development with mode 0600, and required in production', () => {
+    const tmp = tempDir();
+    const dev = loadSecrets({ env: {}, dataDir: tmp.dir, production: false });
+    expect(loadSecrets({ env: {}, dataDir: tmp.dir, production: false })).toEqual(dev);
+    expect(fs.statSync(path.join(tmp.dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(() => loadSecrets({ env: {}, dataDir: tmp.dir, production: true })).toThrow(ConfigError);
+    const good = randomBytes(32).toString('base64');
+    expect(() =>
+      loadSecrets({
+        env: { LIENTHONG_PSEUDONYM_SECRET: good, LIENTHONG_MASTER_KEY: 'c2hvcnQ=' },
+        dataDir: tmp.dir,
+        production: true,
+      }),
+    ).toThrow(/LIENTHONG_MASTER_KEY: must be 32 bytes/);
+    tmp.remove();
+  });
+});

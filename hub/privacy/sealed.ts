@@ -1,0 +1,62 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SealedDataError } from '../errors.js';
+import type { SubjectKey, SubjectKeyStore } from './key-store.js';
+
+/**
+ * Personal fields as they are stored in events and read models: AES-256-GCM under the subject's
+ * key, bound (as additional authenticated data) to the subject and the context it was sealed for,
+ * so a sealed value cannot be moved to another subject or dataset unnoticed.
+ */
+export interface Sealed {
+  alg: 'A256GCM';
+  kid: string;
+  iv: string;
+  ct: string;
+  tag: string;
+}
+
+const aad = (subject: string, context: string, kid: string) => Buffer.from(`${subject}\n${context}\n${kid}`);
+
+export function seal(key: SubjectKey, subject: string, context: string, value: unknown): Sealed {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key.key, iv).setAAD(aad(subject, context, key.kid));
+  const ct = Buffer.concat([c.update(JSON.stringify(value), 'utf8'), c.final()]);
+  return {
+    alg: 'A256GCM',
+    kid: key.kid,
+    iv: iv.toString('base64url'),
+    ct: ct.toString('base64url'),
+    tag: c.getAuthTag().toString('base64url'),
+  };
+}
+
+export function unseal(key: SubjectKey, subject: string, context: string, sealed: Sealed): unknown {
+  if (sealed.alg !== 'A256GCM' || sealed.kid !== key.kid) {
+    throw new SealedDataError(`sealed value of subject ${subject} uses key ${sealed.kid}, not ${key.kid}`);
+  }
+  try {
+    const d = createDecipheriv('aes-256-gcm', key.key, Buffer.from(sealed.iv, 'base64url')).setAAD(
+      aad(subject, context, key.kid),
+    );
+    d.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
+    const plain = Buffer.concat([d.update(Buffer.from(sealed.ct, 'base64url')), d.final()]);
+    return JSON.parse(plain.toString('utf8'));
+  } catch {
+    throw new SealedDataError(`sealed value of subject ${subject} (${context}) failed authentication`);
+  }
+}
+
+/** Seals and opens values by subject, through the key store. Erased subjects throw SubjectErasedError. */
+export class SubjectVault {
+  constructor(readonly keys: SubjectKeyStore) {}
+
+  seal(subject: string, context: string, value: unknown): Sealed {
+    return seal(this.keys.keyFor(subject), subject, context, value);
+  }
+
+  open(subject: string, context: string, sealed: Sealed): unknown {
+    const key = this.keys.find(subject);
+    if (!key) throw new SealedDataError(`no key for subject ${subject}`);
+    return unseal(key, subject, context, sealed);
+  }
+}
