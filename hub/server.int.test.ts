@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -33,7 +34,14 @@ function dataDir(): string {
 function startServer(env: Record<string, string>): Running {
   const child = spawn(tsx, ['hub/server.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
+      LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -113,6 +121,12 @@ describe('hub server', () => {
     expect(running.stderr().trim()).toBe(
       'lienthong: cannot start: PORT: must be an integer between 1 and 65535 (got "abc")',
     );
+  });
+
+  it('refuses to start in production without the hub secrets', async () => {
+    const running = startServer({ LIENTHONG_DATA_DIR: dataDir(), LIENTHONG_PSEUDONYM_SECRET: '' });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr().trim()).toBe('lienthong: cannot start: LIENTHONG_PSEUDONYM_SECRET: is required');
   });
 
   it('refuses to start on a file that is not an event store, leaving it untouched', async () => {

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
 import type { CheckResult } from './plugins/health.js';
+import { loadSecrets } from './privacy/secrets.js';
 import { type SeedProgress, seedDemoData } from './seed/demo.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(process.env);
+    // Checked at boot so a production host without its secrets never starts; no feature reads them yet.
+    loadSecrets({ env: process.env, dataDir: config.dataDir, production: config.profile === 'production' });
   } catch (error) {
     failBoot(error);
   }
