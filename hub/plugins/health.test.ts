@@ -1,19 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../errors.js';
 import { openEventStore } from '../eventstore/index.js';
-import type { ProjectionRunnerPort } from './projections.js';
+import type { ProjectionReport, ProjectionRunnerPort } from './projections.js';
 import { appHarness } from './testing.js';
 
 const harness = appHarness();
 afterEach(() => harness.cleanup());
 
-function runner(overrides: Partial<ProjectionRunnerPort>): ProjectionRunnerPort {
+function runner(report: Partial<ProjectionReport>, caughtUp: boolean): ProjectionRunnerPort {
   return {
-    start() {},
+    start: async () => {},
     stop: async () => {},
-    status: () => [{ name: 'dossiers', checkpoint: 0 }],
-    whenCaughtUp: async () => {},
-    ...overrides,
+    status: async () => [
+      { name: 'dossiers', checkpoint: 3, lag: 0, state: 'live', lastError: null, ...report },
+    ],
+    isCaughtUp: () => caughtUp,
   };
 }
 
@@ -61,13 +62,14 @@ describe('health', () => {
     const catchingUp = harness.build(
       {},
       {
-        createRunner: () => runner({ whenCaughtUp: () => new Promise(() => {}) }),
+        createRunner: () => runner({ state: 'catching-up', lag: 40 }, false),
       },
     );
     const failed = harness.build(
       {},
       {
-        createRunner: () => runner({ status: () => [{ name: 'dossiers', checkpoint: 3, error: 'bad row' }] }),
+        createRunner: () =>
+          runner({ state: 'failed', lastError: { code: 'PROJECTION_FAILED', message: 'bad row' } }, true),
       },
     );
     const first = await catchingUp.inject({ method: 'GET', url: '/health/ready' });

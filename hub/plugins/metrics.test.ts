@@ -60,22 +60,18 @@ describe('metrics', () => {
     expect(text).toContain('lienthong_eventstore_append_failures_total{code="EVENT_INVALID"} 1');
   });
 
-  it('reports each projection checkpoint and its lag behind the store', async () => {
+  it('reports each projection checkpoint and lag as the runner reports them', async () => {
     const app = harness.build(
       {},
       {
         createRunner: () => ({
-          start() {},
+          start: async () => {},
           stop: async () => {},
-          status: () => [{ name: 'notes', checkpoint: 1 }],
-          whenCaughtUp: async () => {},
+          status: async () => [{ name: 'notes', checkpoint: 1, lag: 2, state: 'live', lastError: null }],
+          isCaughtUp: () => true,
         }),
       },
     );
-    await app.ready();
-    await app.store.append('note-1', [testEvent(1), testEvent(2), testEvent(3)], {
-      expectedRevision: 'no_stream',
-    });
     const text = await scrape(app);
     expect(text).toContain('lienthong_projection_checkpoint{projection="notes"} 1');
     expect(text).toContain('lienthong_projection_lag_events{projection="notes"} 2');

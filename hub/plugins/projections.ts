@@ -7,22 +7,26 @@ import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { EventStore } from '../eventstore/index.js';
 
-/** One projection as the runner reports it. */
-export interface ProjectionState {
+/** One projection as the runner reports it (the fields the service reads). */
+export interface ProjectionReport {
   name: string;
-  /** Position of the last event applied (0 before the first). */
+  /** Position stored with the read model: every event up to it is applied. */
   checkpoint: number;
-  /** Set when the projection stopped on an error it cannot get past. */
-  error?: string;
+  /** Positions between the store's last event and what the projection has examined. */
+  lag: number;
+  state: 'catching-up' | 'live' | 'stopped' | 'failed';
+  lastError: { code: string; message: string } | null;
 }
 
 /** What the service needs from the projection runner. */
 export interface ProjectionRunnerPort {
-  start(): Promise<void> | void;
+  /** Starts catching up without waiting for it. */
+  start(): Promise<void>;
+  /** Stops after the batch in progress and saves checkpoints. */
   stop(): Promise<void>;
-  status(): ProjectionState[] | Promise<ProjectionState[]>;
-  /** Resolves once every projection has applied everything committed when it was called. */
-  whenCaughtUp(): Promise<void>;
+  status(): Promise<ProjectionReport[]>;
+  /** Started, and no projection still catching up. */
+  isCaughtUp(): boolean;
 }
 
 export type CreateRunner = (deps: {
@@ -45,35 +49,34 @@ export interface ProjectionsOptions {
 
 function lagGauges(app: FastifyInstance, runner: ProjectionRunnerPort): void {
   const registers = [app.metrics.registry];
-  new Gauge({
-    name: 'lienthong_projection_checkpoint',
-    help: 'Global position of the last event each projection applied.',
-    labelNames: ['projection'] as const,
-    registers,
-    async collect() {
-      this.reset();
-      for (const state of await runner.status()) this.set({ projection: state.name }, state.checkpoint);
-    },
-  });
-  new Gauge({
-    name: 'lienthong_projection_lag_events',
-    help: 'Positions committed to the store that a projection has not yet passed.',
-    labelNames: ['projection'] as const,
-    registers,
-    async collect() {
-      const [states, info] = await Promise.all([runner.status(), app.store.info()]);
-      this.reset();
-      for (const state of states) {
-        this.set({ projection: state.name }, Math.max(0, info.lastPosition - state.checkpoint));
-      }
-    },
-  });
+  const gauge = (name: string, help: string, value: (report: ProjectionReport) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['projection'] as const,
+      registers,
+      async collect() {
+        const reports = await runner.status();
+        this.reset();
+        for (const report of reports) this.set({ projection: report.name }, value(report));
+      },
+    });
+  gauge(
+    'lienthong_projection_checkpoint',
+    'Position up to which each read model is applied.',
+    (r) => r.checkpoint,
+  );
+  gauge(
+    'lienthong_projection_lag_events',
+    "Positions between the store's last event and what each projection has examined.",
+    (r) => r.lag,
+  );
 }
 
 /**
  * Keeps the read models up to date: opens `<dataDir>/readmodels.db`, starts the runner at boot and
  * stops it on close (before the store closes, since fastify runs onClose hooks in reverse order of
- * registration). Ready once the first catch-up is done and no projection has failed.
+ * registration). Ready once no projection is catching up and none has failed.
  */
 export const projectionsPlugin = fp<ProjectionsOptions>(
   async (app: FastifyInstance, options) => {
@@ -86,25 +89,18 @@ export const projectionsPlugin = fp<ProjectionsOptions>(
     app.decorate('projections', runner);
     lagGauges(app, runner);
 
-    let caughtUp = false;
-    app.addHook('onReady', async () => {
-      await runner.start();
-      runner.whenCaughtUp().then(
-        () => {
-          caughtUp = true;
-        },
-        (error: unknown) => logger.error({ err: error }, 'projections failed to catch up'),
-      );
-    });
+    app.addHook('onReady', () => runner.start());
 
     app.readiness.add('projections', async () => {
-      const states = await runner.status();
-      const failed = states.filter((state) => state.error);
-      const info = { projections: states.map(({ name, checkpoint }) => ({ name, checkpoint })) };
+      const reports = await runner.status();
+      const failed = reports.filter((report) => report.state === 'failed');
+      const info = {
+        projections: reports.map(({ name, state, checkpoint, lag }) => ({ name, state, checkpoint, lag })),
+      };
       if (failed.length > 0) {
-        return { ok: false, reason: `failed: ${failed.map((state) => state.name).join(', ')}`, info };
+        return { ok: false, reason: `failed: ${failed.map((report) => report.name).join(', ')}`, info };
       }
-      return caughtUp ? { ok: true, info } : { ok: false, reason: 'catching up', info };
+      return runner.isCaughtUp() ? { ok: true, info } : { ok: false, reason: 'catching up', info };
     });
 
     app.addHook('onClose', async () => {
