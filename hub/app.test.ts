@@ -19,6 +19,17 @@ function appWithRoutes(logs = logCapture()) {
   return app;
 }
 
+describe('index', () => {
+  it('lists where to go', async () => {
+    const response = await harness.build().inject({ method: 'GET', url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      service: 'lienthong-hub',
+      endpoints: { live: '/health/live', ready: '/health/ready', metrics: '/metrics' },
+    });
+  });
+});
+
 describe('errors', () => {
   it('answers a HubError with its status, code, message and details', async () => {
     const response = await appWithRoutes().inject({ method: 'GET', url: '/known' });

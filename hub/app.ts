@@ -40,6 +40,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     reply.header('x-request-id', request.id);
   });
 
+  app.get('/', { logLevel: 'warn' }, async () => ({
+    service: 'lienthong-hub',
+    endpoints: { live: '/health/live', ready: '/health/ready', metrics: '/metrics' },
+  }));
+
   app.register(errorsPlugin);
   app.register(metricsPlugin);
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });

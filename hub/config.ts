@@ -108,11 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
-/** Every variable `loadConfig` reads, with what it expects (for docs and `--help` output). */
-export const configVariables: ReadonlyArray<{ name: string; expects: string }> = Object.entries(
-  envSchema.properties,
-).map(([name, schema]) => ({ name, expects: schema['x-expect'] }));
-
 function toConfigError(error: ErrorObject | undefined, original: Record<string, unknown>): ConfigError {
   if (!error) return new ConfigError('environment', 'invalid configuration');
   if (error.keyword === 'required') {

@@ -129,6 +129,21 @@ describe('hub server', () => {
     expect(running.stderr().trim()).toBe('lienthong: cannot start: LIENTHONG_PSEUDONYM_SECRET: is required');
   });
 
+  it('refuses to start on a port already in use, naming it', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const running = startServer({ LIENTHONG_DATA_DIR: dataDir(), PORT: String(port) });
+      expect(await running.exited).toBe(1);
+      expect(running.stderr().trim()).toBe(
+        `lienthong: cannot start: PORT: ${port} is already in use on 127.0.0.1`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('refuses to start on a file that is not an event store, leaving it untouched', async () => {
     const dir = dataDir();
     const file = path.join(dir, 'events.db');

@@ -25,7 +25,9 @@ function failBoot(error: unknown, config?: Config): never {
 }
 
 function printWhereToGo(app: FastifyInstance, config: Config): void {
-  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const listening = config.http.host;
+  const reachable = listening === '0.0.0.0' || listening === '::' ? '127.0.0.1' : listening;
+  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
   const base = `http://${host}:${config.http.port}`;
   const links = {
     hub: base,
