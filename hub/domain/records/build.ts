@@ -1,0 +1,125 @@
+import { createHmac } from 'node:crypto';
+import { configure } from 'safe-stable-stringify';
+import { v5 as uuidv5 } from 'uuid';
+import type { EventMetadata } from '../../eventstore/event-store.js';
+import type { SubjectKey, SubjectKeyStore } from '../../privacy/key-store.js';
+import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { seal } from '../../privacy/sealed.js';
+import type { DatasetDefinition } from './datasets.js';
+import {
+  type DatasetRecordDeleted,
+  type DatasetRecordDeletedData,
+  type DatasetRecordUpserted,
+  RECORDS_NAMESPACE,
+  recordStream,
+} from './events.js';
+
+const canonical = configure({ deterministic: true, bigint: false, circularValue: TypeError });
+
+/** What turning plaintext records into record events needs: pseudonyms, version hashing and subject keys. */
+export interface RecordSealing {
+  pseudonymize: Pseudonymizer;
+  /** HMAC key for content versions (derive it from the hub's pseudonym secret). */
+  versionKey: Buffer;
+  keys: SubjectKeyStore;
+}
+
+export interface RecordIdentity {
+  recordKey: string;
+  subject: string | null;
+}
+
+/** The record's key as it may appear in streams: pseudonymised when the key field is personal. */
+export function recordIdentity(
+  def: DatasetDefinition,
+  record: Record<string, unknown>,
+  s: RecordSealing,
+): RecordIdentity {
+  const keyValue = String(record[def.key]);
+  const subject = def.subject ? s.pseudonymize(def.subject.kind, String(record[def.subject.field])) : null;
+  const recordKey = def.personalFields.has(def.key)
+    ? def.subject?.field === def.key
+      ? subject!
+      : s.pseudonymize('citizen', `${def.name}:${keyValue}`)
+    : keyValue;
+  return { recordKey, subject };
+}
+
+/** Keyed content hash: equal for equal records, and useless for guessing the plaintext. */
+export function recordVersion(record: Record<string, unknown>, versionKey: Buffer): string {
+  return createHmac('sha256', versionKey).update(canonical(record)!).digest('hex').slice(0, 32);
+}
+
+export const recordEventId = (
+  dataset: string,
+  recordKey: string,
+  previousVersion: string | null,
+  next: string,
+) => uuidv5(`${dataset}/${recordKey}/${previousVersion ?? '-'}/${next}`, RECORDS_NAMESPACE);
+
+/**
+ * The event recording a new version of a record. Its id is a pure function of dataset, key and the
+ * versions it moves between, so a retried import appends nothing twice (and A→B→A stays distinct).
+ */
+export function buildUpsert(
+  def: DatasetDefinition,
+  record: Record<string, unknown>,
+  options: {
+    sealing: RecordSealing;
+    previousVersion: string | null;
+    metadata: EventMetadata;
+    key?: SubjectKey;
+  },
+): { stream: string; version: string; event: DatasetRecordUpserted } {
+  const { sealing } = options;
+  const { recordKey, subject } = recordIdentity(def, record, sealing);
+  const version = recordVersion(record, sealing.versionKey);
+  const fields: Record<string, unknown> = {};
+  const personal: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    (def.personalFields.has(name) ? personal : fields)[name] = value;
+  }
+  let sealed = null;
+  if (Object.keys(personal).length > 0) {
+    const sealedFor = subject ?? recordKey;
+    sealed = seal(options.key ?? sealing.keys.keyFor(sealedFor), sealedFor, def.name, personal);
+  }
+  return {
+    stream: recordStream(def.name, recordKey),
+    version,
+    event: {
+      id: recordEventId(def.name, recordKey, options.previousVersion, version),
+      type: 'DatasetRecordUpserted',
+      data: {
+        dataset: def.name,
+        recordKey,
+        subject,
+        version,
+        previousVersion: options.previousVersion,
+        fields,
+        sealed,
+      },
+      metadata: options.metadata,
+    },
+  };
+}
+
+export function buildDelete(
+  data: DatasetRecordDeletedData,
+  metadata: EventMetadata,
+): { stream: string; event: DatasetRecordDeleted } {
+  return {
+    stream: recordStream(data.dataset, data.recordKey),
+    event: {
+      id: recordEventId(data.dataset, data.recordKey, data.previousVersion, 'deleted'),
+      type: 'DatasetRecordDeleted',
+      data,
+      metadata,
+    },
+  };
+}
+
+/** The version key, derived from the pseudonym secret so there is one secret less to manage. */
+export const deriveVersionKey = (pseudonymSecret: Buffer) =>
+  createHmac('sha256', pseudonymSecret).update('lienthong/record-version/v1').digest();
