@@ -155,24 +155,34 @@ export function eventStoreContract(backend: string, open: () => Promise<Contract
         expect(again.nextExpectedRevision).toBe(3);
       });
 
-      it('refuses an event id reused with different content', async () => {
+      it('refuses a retry that reuses an event id with different content', async () => {
         const s = uniqueStream();
         const [e] = batch(1);
         await store.append(s, [e!], { expectedRevision: 'no_stream' });
         const changed = { ...e!, data: { n: 42 } };
-        const err = await rejection(store.append(s, [changed], { expectedRevision: 0 }));
+        const err = await rejection(store.append(s, [changed], { expectedRevision: 'no_stream' }));
         expect(err).toBeInstanceOf(EventIdConflictError);
         expect(err).toMatchObject({ eventId: e!.id, code: 'EVENTSTORE_EVENT_ID_CONFLICT' });
         expect((await store.readStream(s)).length).toBe(1);
       });
 
-      it('refuses an event id reused at another place in the same stream', async () => {
+      it('acknowledges a retried stream_exists append found at the tail', async () => {
         const s = uniqueStream();
-        const [e] = batch(1);
-        await store.append(s, [e!, ...batch(2)], { expectedRevision: 'no_stream' });
-        const err = await rejection(store.append(s, [e!], { expectedRevision: 2 }));
-        expect(err).toBeInstanceOf(EventIdConflictError);
+        await store.append(s, batch(1), { expectedRevision: 'no_stream' });
+        const events = batch(2);
+        const first = await store.append(s, events, { expectedRevision: 'stream_exists' });
+        const retry = await store.append(s, events, { expectedRevision: 'stream_exists' });
+        expect(retry).toEqual({ ...first, written: false });
         expect((await store.readStream(s)).length).toBe(3);
+      });
+
+      it('refuses a retry whose append was stored with other events', async () => {
+        const s = uniqueStream();
+        const [a, b] = batch(2);
+        await store.append(s, [a!, b!], { expectedRevision: 'no_stream' });
+        const err = await rejection(store.append(s, [a!, testEvent()], { expectedRevision: 'no_stream' }));
+        expect(err).toBeInstanceOf(EventIdConflictError);
+        expect((await store.readStream(s)).length).toBe(2);
       });
     });
 

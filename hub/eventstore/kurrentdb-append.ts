@@ -1,19 +1,13 @@
 /**
- * Idempotent appends to KurrentDB.
- *
+ * Idempotent appends to KurrentDB, with the port's semantics (as the embedded store):
  * KurrentDB acknowledges a repeated append whose ids already sit where the batch would land, but it
- * compares ids only, says nothing about whether it wrote, and knows no ids outside that range. So:
- * 1. Each event id is claimed first (kurrentdb-claims.ts): a `_eventid-<id>` stream created with
- *    NO_STREAM holding { stream, content hash, revision }. An existing claim for another stream or
- *    other content is an EventIdConflictError; claims for this stream and content that point at
- *    events already stored make the call an identical retry (`written: false`, nothing appended).
- * 2. Every event carries two reserved metadata keys, stripped on read: `$contentHash` (SHA-256 of
- *    the canonical JSON of type, data and metadata) and `$appendId` (a UUID per call). After the
- *    append the acknowledged revisions are read back: this call's `$appendId` means written;
- *    another one with equal hashes means the server acknowledged an earlier identical append.
- * 3. On WrongExpectedVersion the revisions the batch expected to occupy are read the same way.
- * Claims of attempts that never committed stay behind: the id then stays bound to that stream and
- * content, which is what a retry needs.
+ * compares ids only and says nothing about whether it wrote. So every event carries two reserved
+ * metadata keys, stripped on read: `$contentHash` (SHA-256 of the canonical JSON of type, data and
+ * metadata) and `$appendId` (a UUID per call). After the append the acknowledged revisions are read
+ * back: this call's `$appendId` means written; another one with equal hashes means the server
+ * acknowledged an earlier identical append (`written: false`); other content is an
+ * EventIdConflictError. On WrongExpectedVersion the revisions the batch expected to occupy are read
+ * the same way, so a retry with a stale expected revision is recognised too.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -39,7 +33,6 @@ import {
   isValidStreamName,
   type RecordedEvent,
 } from './event-store.js';
-import { claimedFirstRevision, claimIds, settleClaims } from './kurrentdb-claims.js';
 import {
   assertDistinctIds,
   classifyStored,
@@ -72,27 +65,6 @@ export async function appendIdempotently(
   const proposed = events.map((e) =>
     jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: withReserved(e, appendId) }),
   );
-  const guess =
-    expectedRevision === 'no_stream'
-      ? 0
-      : expectedRevision === 'stream_exists'
-        ? undefined
-        : expectedRevision + 1;
-  const claims = await claimIds(client, stream, events, guess);
-  const conflict = claims.find((c) => c.kind === 'conflict');
-  if (conflict?.kind === 'conflict')
-    throw new EventIdConflictError(conflict.eventId, stream, conflict.reason);
-  const claimedFirst = claims.every((c) => c.kind === 'existing') ? claimedFirstRevision(claims) : undefined;
-  if (claimedFirst !== undefined) {
-    const stored = await storedCopies(client, stream, claimedFirst, events.length);
-    const outcome = classifyStored(events, stored, appendId);
-    if (outcome.kind === 'conflict') throw new EventIdConflictError(outcome.eventId, stream, outcome.reason);
-    if (outcome.kind === 'retry') {
-      log.info({ stream, events: events.length }, 'identical append already committed');
-      const nextExpectedRevision = claimedFirst + events.length - 1;
-      return { nextExpectedRevision, position: lastPosition(stored), written: false };
-    }
-  }
   let next: number;
   let reported: bigint | undefined;
   try {
@@ -124,7 +96,6 @@ export async function appendIdempotently(
     log.info({ stream, events: events.length }, 'identical append already committed');
     return { nextExpectedRevision: next, position: lastPosition(stored), written: false };
   }
-  await settleClaims(client, stream, events, claims, guess, next - events.length + 1);
   const position =
     outcome.kind === 'written' || reported === undefined
       ? lastPosition(stored)

@@ -19,7 +19,6 @@ import {
 import { eventStoreContract } from './contract.js';
 import type { EventData } from './event-store.js';
 import { openKurrentDbEventStore } from './kurrentdb.js';
-import { type Claim, claimedFirstRevision, claimStream, judgeClaim } from './kurrentdb-claims.js';
 import {
   APPEND_ID_KEY,
   assertDistinctIds,
@@ -186,33 +185,6 @@ describe('content hash and idempotency decisions', () => {
     expect(classifyStored(batch, [], 'me')).toEqual({ kind: 'absent' });
   });
 
-  it('judges an existing id claim by stream and content', () => {
-    const e = event();
-    const claim = { stream: 'consent-1', hash: contentHash(e), revision: 0 };
-    expect(judgeClaim(e.id, claim, 'consent-1', contentHash(e))).toBeUndefined();
-    expect(judgeClaim(e.id, claim, 'consent-2', contentHash(e))).toMatchObject({
-      kind: 'conflict',
-      reason: 'already used in stream consent-1',
-    });
-    expect(judgeClaim(e.id, claim, 'consent-1', contentHash({ ...e, data: {} }))).toMatchObject({
-      kind: 'conflict',
-      reason: 'already used with different content',
-    });
-  });
-
-  it('treats a batch as stored only when its claims point at consecutive revisions', () => {
-    const existing = (revision?: number): Claim => ({
-      kind: 'existing',
-      eventId: randomUUID(),
-      claim: { stream: 'consent-1', hash: 'h', ...(revision === undefined ? {} : { revision }) },
-      claimRevision: 0,
-    });
-    expect(claimedFirstRevision([existing(4), existing(5), existing(6)])).toBe(4);
-    expect(claimedFirstRevision([existing(4), existing(6)])).toBeUndefined();
-    expect(claimedFirstRevision([existing(), existing(1)])).toBeUndefined();
-    expect(claimedFirstRevision([existing(0), { kind: 'new', eventId: randomUUID() }])).toBeUndefined();
-  });
-
   it('refuses an append that repeats an id within the batch', () => {
     const e = event();
     expect(() => assertDistinctIds('consent-1', [e, { ...e }])).toThrow(InvalidAppendError);
@@ -225,7 +197,6 @@ describe('system events and filters', () => {
     expect(matchesFilter('$$consent-1', '$metadata', undefined)).toBe(false);
     expect(matchesFilter('$stats-127.0.0.1:2113', 'StatsCollected', undefined)).toBe(false);
     expect(matchesFilter('consent-1', '$>', undefined)).toBe(false);
-    expect(matchesFilter(claimStream(randomUUID()), 'EventIdClaimed', undefined)).toBe(false);
     expect(matchesFilter('consent-1', 'ConsentGranted', undefined)).toBe(true);
     const filter = { streamPrefixes: ['consent-'], eventTypes: ['ConsentGranted'] };
     expect(matchesFilter('consent-1', 'ConsentGranted', filter)).toBe(true);
@@ -251,7 +222,6 @@ describe('system events and filters', () => {
     expect(ports.test('consent-1')).toBe(true);
     expect(ports.test('$$consent-1')).toBe(false);
     expect(ports.test('$stats-127.0.0.1:2113')).toBe(false);
-    expect(ports.test(claimStream(randomUUID()))).toBe(false);
   });
 });
 

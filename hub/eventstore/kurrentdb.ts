@@ -1,8 +1,7 @@
 /**
  * KurrentDB backend of the event store port (@kurrent/kurrentdb-client). Positions are commit
  * positions of $all, revisions are stream revisions. Reads and subscriptions show only streams
- * with valid port names: system streams, `$`-typed events and the `_eventid-<id>` claim streams
- * stay inside this module. Idempotent appends are explained in kurrentdb-append.ts.
+ * with valid port names: system streams and `$`-typed events stay inside this module. Idempotent appends are explained in kurrentdb-append.ts.
  */
 import {
   BACKWARDS,

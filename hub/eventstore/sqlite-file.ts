@@ -32,10 +32,8 @@ CREATE TABLE events (
   recorded_at INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX events_by_stream ON events (stream_id, revision);
--- Event ids are unique per stream: the key is clustered by stream, so an append touches only its
--- stream's few index pages instead of one random page per event (random UUIDs in a global index
--- made every commit rewrite a page per event).
-CREATE UNIQUE INDEX events_by_stream_id ON events (stream_id, event_id);
+-- No index on event_id: idempotency is checked where a retry's events must stand (see sqlite.ts).
+-- An index over random UUIDs made every commit rewrite one index page per event.
 `;
 
 function sqliteCode(e: unknown): string | undefined {
@@ -147,8 +145,4 @@ export function isStorageFull(e: unknown): boolean {
 export function isCorrupt(e: unknown): boolean {
   const code = sqliteCode(e);
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
-}
-
-export function isUniqueViolation(e: unknown): boolean {
-  return sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -121,11 +121,11 @@ export class SqliteReader {
     return this.readAllRows(options).map(toRecorded);
   }
 
-  findEvent(streamId: number, eventId: Buffer): EventRow | undefined {
-    return this.statement(`SELECT ${EVENT_COLUMNS} WHERE e.stream_id = ? AND e.event_id = ?`).get(
-      streamId,
-      eventId,
-    ) as EventRow | undefined;
+  /** Events of a stream at revisions from..to (inclusive), ignoring retention. */
+  streamRange(streamId: number, from: number, to: number): EventRow[] {
+    return this.statement(
+      `SELECT ${EVENT_COLUMNS} WHERE e.stream_id = ? AND e.revision BETWEEN ? AND ? ORDER BY e.revision`,
+    ).all(streamId, from, to) as EventRow[];
   }
 
   streamCount(): number {

@@ -30,8 +30,8 @@ import {
   type Subscription,
 } from './event-store.js';
 import { PollingSubscription } from './polling-subscription.js';
-import { isCorrupt, isStorageFull, isUniqueViolation, openStoreFile } from './sqlite-file.js';
-import { type EventRow, SqliteReader, toRecorded, uuidToBytes } from './sqlite-reader.js';
+import { isCorrupt, isStorageFull, openStoreFile } from './sqlite-file.js';
+import { type EventRow, SqliteReader, type StreamRow, toRecorded, uuidToBytes } from './sqlite-reader.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -236,10 +236,18 @@ export class SqliteEventStore implements EventStore {
     try {
       const row = this.reader.streamRow(req.stream);
       const current = row && !row.deleted && row.last_revision >= 0 ? row.last_revision : 'no_stream';
-      if (!matches(req.expected, current)) {
-        const retry = row ? this.identicalRetry(req, row.stream_id, row.truncate_before) : undefined;
+      const fits = matches(req.expected, current);
+      // A stale expected revision may be a retry of an append that committed; so may a
+      // stream_exists append whose events are the stream's tail.
+      if (row && (!fits || req.expected === 'stream_exists')) {
+        const retry = this.identicalRetry(req, row);
+        if (retry) {
+          this.db.exec('RELEASE append');
+          return { ok: retry };
+        }
+      }
+      if (!fits) {
         this.db.exec('RELEASE append');
-        if (retry) return { ok: retry };
         return { error: new WrongExpectedRevisionError(req.stream, req.expected, current) };
       }
       const base = row ? row.last_revision : -1;
@@ -259,51 +267,42 @@ export class SqliteEventStore implements EventStore {
       if (!this.db.inTransaction) throw e;
       this.db.exec('ROLLBACK TO append; RELEASE append');
       if (e instanceof EventIdConflictError) return { error: e };
-      if (!isUniqueViolation(e)) throw e;
-      try {
-        const row = this.reader.streamRow(req.stream);
-        const retry = row ? this.identicalRetry(req, row.stream_id, row.truncate_before) : undefined;
-        if (retry) return { ok: retry };
-        return {
-          error: new EventIdConflictError(req.events[0]!.id, req.stream, 'already used in another append'),
-        };
-      } catch (conflict) {
-        return { error: conflict };
-      }
+      throw e;
     }
   }
 
-  /** The original result when every event of `req` is already stored, identically, as one run in the stream. */
-  private identicalRetry(
-    req: PendingAppend,
-    streamId: number,
-    truncateBefore: number,
-  ): AppendResult | undefined {
-    const rows = req.events.map((e) => this.reader.findEvent(streamId, e.idBytes));
-    const firstFound = rows.findIndex((r) => r !== undefined);
-    if (firstFound < 0) return undefined;
-    req.events.forEach((e, i) => {
-      const row = rows[i];
-      const conflict = (reason: string) => new EventIdConflictError(e.id, req.stream, reason);
-      if (!row) throw conflict('the rest of its append was already stored without it');
-      if (row.revision !== rows[0]!.revision + i) throw conflict('already used in a different append');
-      if (row.type !== e.type || !sameJson(row.data, e.data) || !sameJson(row.metadata, e.metadata)) {
-        throw conflict('already used with different content');
-      }
-    });
-    // A retry carries the expected revision of the original append, so the run must start right after it.
-    const start = rows[0]!.revision;
+  /**
+   * Idempotency as in KurrentDB: a retry carries the expected revision of the original append, so
+   * its events must stand exactly where that append put them (for stream_exists: at the tail).
+   * Returns the original result for an identical retry, undefined when the ids are not there, and
+   * throws EventIdConflictError when they are there with other content or only in part.
+   */
+  private identicalRetry(req: PendingAppend, row: StreamRow): AppendResult | undefined {
+    const n = req.events.length;
     const expected = req.expected;
-    const sameAppend =
+    const starts =
       expected === 'no_stream'
-        ? start === 0 || start === truncateBefore
+        ? [0, row.truncate_before]
         : expected === 'stream_exists'
-          ? start > 0
-          : start === expected + 1;
-    if (!sameAppend)
-      throw new EventIdConflictError(req.events[0]!.id, req.stream, 'already used in a different append');
-    const last = rows[rows.length - 1] as EventRow;
-    return { nextExpectedRevision: last.revision, position: last.position, written: false };
+          ? [row.last_revision - n + 1]
+          : [expected + 1];
+    for (const start of new Set(starts)) {
+      if (start < 0) continue;
+      const stored = this.reader.streamRange(row.stream_id, start, start + n - 1);
+      const same = req.events.filter((e, i) => stored[i]?.event_id.equals(e.idBytes)).length;
+      if (same === 0) continue;
+      req.events.forEach((e, i) => {
+        const s = stored[i];
+        const conflict = (reason: string) => new EventIdConflictError(e.id, req.stream, reason);
+        if (!s?.event_id.equals(e.idBytes)) throw conflict('its append was stored with other events');
+        if (s.type !== e.type || !sameJson(s.data, e.data) || !sameJson(s.metadata, e.metadata)) {
+          throw conflict('already used with different content');
+        }
+      });
+      const last = stored[n - 1] as EventRow;
+      return { nextExpectedRevision: last.revision, position: last.position, written: false };
+    }
+    return undefined;
   }
 
   private mapError(e: unknown): unknown {

@@ -23,4 +23,9 @@ export interface ProjectionHandler {
   apply(event: RecordedEvent): void;
   /** Deletes every row of the read model (inside the runner's transaction), before a rebuild. */
   reset(): void;
+  /**
+   * Optional: called once per batch, inside the same transaction, after the batch's `apply` calls.
+   * Lets a handler buffer in `apply` and write aggregated rows once per batch (faster rebuilds).
+   */
+  endBatch?(): void;
 }

@@ -1,0 +1,15 @@
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
+import { HubError } from './errors.js';
+import { allProjections } from './projections/registry.js';
+
+const program = buildProgram(allProjections(), process.env);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof HubError) console.error(`error [${error.code}]: ${error.message}`);
+  else console.error('unexpected error:', error);
+  process.exit(1);
+}

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import type { ProjectionDefinition } from '../projections/projection.js';
+import { projectionsCommand } from './projections.js';
+import { storeCommand } from './store.js';
+
+/** The `hub` command line. Throws instead of exiting; the entry point decides the exit code. */
+export function buildProgram(projections: readonly ProjectionDefinition[], env: NodeJS.ProcessEnv): Command {
+  const program = new Command('hub')
+    .description('Lienthong hub operations: event store and read models')
+    .option(
+      '-d, --data-dir <dir>',
+      'directory holding events.db and readmodels.db',
+      env.LIENTHONG_DATA_DIR ?? './data',
+    )
+    .option('-v, --verbose', 'log progress to stderr')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  projectionsCommand(program, projections);
+  storeCommand(program);
+  return program;
+}

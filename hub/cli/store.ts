@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import { IntegrityCheckError } from '../errors.js';
+import { streamCatalog, summarizeStreamCatalog } from '../projections/stream-catalog.js';
+import { type DataFiles, dataFiles, type GlobalOptions, requireStoreFile, withSession } from './context.js';
+import { formatNumber, table } from './format.js';
+
+export function storeCommand(program: Command): void {
+  const group = program.command('store').description('inspect the embedded event store');
+
+  group
+    .command('info')
+    .description('backend, file, last position, streams and events per category')
+    .option('--no-refresh', 'do not bring the stream-catalog read model up to date first')
+    .option('--json', 'print JSON')
+    .action(async (options: { refresh: boolean; json?: boolean }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const info = await withSession(global, [streamCatalog], async ({ files, store, db, runner }) => {
+        const catalog = options.refresh ? await runner.catchUp(streamCatalog.name) : undefined;
+        const storeInfo = await store.info();
+        const [status] = catalog ? [catalog] : await runner.status();
+        return {
+          backend: storeInfo.backend,
+          file: files.events,
+          bytes: fileBytes(files.events),
+          lastPosition: storeInfo.lastPosition,
+          catalogPosition: status!.checkpoint,
+          ...summarizeStreamCatalog(db),
+        };
+      });
+      if (options.json) {
+        console.log(JSON.stringify(info, null, 2));
+        return;
+      }
+      console.log(`backend        ${info.backend}`);
+      console.log(`file           ${info.file} (${formatNumber(Math.round(info.bytes / 1024))} KiB)`);
+      console.log(`last position  ${info.lastPosition}`);
+      console.log(
+        `streams        ${formatNumber(info.streams)} (stream-catalog at position ${info.catalogPosition})`,
+      );
+      if (info.categories.length > 0) {
+        console.log(
+          `\n${table(
+            ['CATEGORY', 'STREAMS', 'EVENTS'],
+            info.categories.map((c) => [c.category, c.streams, c.events]),
+          )}`,
+        );
+      }
+    });
+
+  group
+    .command('check')
+    .description('run SQLite integrity_check on the event store file (and the read-model file if present)')
+    .option('--quick', 'quick_check: skips index content checks, much faster on big files')
+    .action((options: { quick?: boolean }, command: Command) => {
+      const files = dataFiles(command.optsWithGlobals<GlobalOptions>());
+      requireStoreFile(files);
+      const problems = checkFiles(files, options.quick ? 'quick_check' : 'integrity_check');
+      if (problems > 0) throw new IntegrityCheckError(problems);
+    });
+}
+
+function checkFiles(files: DataFiles, pragma: 'integrity_check' | 'quick_check'): number {
+  let problems = 0;
+  for (const file of [files.events, files.readModels]) {
+    if (!fs.existsSync(file)) continue;
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.pragma(pragma) as Record<string, string>[];
+      const messages = rows.map((r) => Object.values(r)[0]).filter((m) => m !== 'ok');
+      problems += messages.length;
+      console.log(messages.length === 0 ? `${file}: ok` : `${file}: ${messages.length} problem(s)`);
+      for (const m of messages) console.log(`  ${m}`);
+    } finally {
+      db.close();
+    }
+  }
+  return problems;
+}
+
+function fileBytes(file: string): number {
+  return ['', '-wal'].reduce(
+    (sum, suffix) => sum + (fs.statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0),
+    0,
+  );
+}

@@ -1,0 +1,303 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { UnknownProjectionError } from '../errors.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import { Checkpoints } from './db.js';
+import { errorInfo, Lane, type ProjectionStatus, type RebuildProgress, type RebuildResult } from './lane.js';
+import { LiveTail } from './live-tail.js';
+import type { ProjectionDefinition } from './projection.js';
+
+export type {
+  ProjectionErrorInfo,
+  ProjectionState,
+  ProjectionStatus,
+  RebuildProgress,
+  RebuildResult,
+} from './lane.js';
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  /** The read-model database (see `openReadModelDb`), not the event store's file. */
+  db: Database.Database;
+  projections: readonly ProjectionDefinition[];
+  logger: Logger;
+  /** Most events per transaction while live. Default 500. */
+  batchSize?: number;
+  /** Events per readAll page, and per transaction, while catching up or rebuilding. Default 10,000. */
+  pageSize?: number;
+}
+
+type ReplayEnd = 'done' | 'rewound' | 'cancelled';
+
+/**
+ * Keeps read models up to date. Each projection catches up on its own with `readAll` pages (its
+ * filter pushed down to the store, one transaction per page), then joins one shared live
+ * subscription that fans every new event out to all live projections.
+ */
+export class ProjectionRunner {
+  private readonly store: EventStore;
+  private readonly log: Logger;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly batchSize: number;
+  private readonly pageSize: number;
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly waiters = new Set<() => boolean>();
+  private tail: LiveTail | null = null;
+  private running = false;
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.store = options.store;
+    this.log = options.logger.child({ module: 'projections' });
+    this.batchSize = options.batchSize ?? 500;
+    this.pageSize = options.pageSize ?? 1_000;
+    const checkpoints = new Checkpoints(options.db);
+    for (const definition of options.projections) {
+      this.lanes.set(definition.name, new Lane(definition, options.db, checkpoints));
+    }
+  }
+
+  names(): string[] {
+    return [...this.lanes.keys()];
+  }
+
+  /** Loads checkpoints (rebuilding models whose version changed) and starts catching up; does not wait for it. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    for (const lane of this.lanes.values()) {
+      lane.lastError = null;
+      try {
+        if (lane.load()) this.log.info({ projection: lane.name }, 'projection version changed: rebuilding');
+        this.launch(lane);
+      } catch (error) {
+        this.fail(lane, error);
+      }
+    }
+  }
+
+  /** Stops after the batch in progress, closes the live subscription and saves checkpoints. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const lane of this.lanes.values()) lane.generation++;
+    const tail = this.tail;
+    this.tail = null;
+    await tail?.close();
+    await Promise.all(this.tasks);
+    for (const lane of this.lanes.values()) {
+      if (lane.state === 'failed') continue;
+      try {
+        lane.persistSeen();
+        lane.state = 'stopped';
+      } catch (error) {
+        this.fail(lane, error);
+      }
+    }
+    this.notify();
+  }
+
+  /** Resolves once no projection is catching up (each is live, failed or stopped). */
+  whenCaughtUp(): Promise<void> {
+    return this.waitUntil(() => [...this.lanes.values()].every((l) => l.state !== 'catching-up'));
+  }
+
+  /** Resolves once every projection still running has examined the event at `position`. */
+  waitForPosition(position: number): Promise<void> {
+    return this.waitUntil(() =>
+      [...this.lanes.values()].every(
+        (l) => l.state === 'failed' || l.state === 'stopped' || l.seen >= position,
+      ),
+    );
+  }
+
+  /** For readiness probes: started and no projection still catching up. Failures show in `status()`. */
+  isCaughtUp(): boolean {
+    return this.running && [...this.lanes.values()].every((l) => l.state !== 'catching-up');
+  }
+
+  /** Reads checkpoints from the database, so it also reports models another process keeps up to date. */
+  async status(): Promise<ProjectionStatus[]> {
+    const { lastPosition } = await this.store.info();
+    return [...this.lanes.values()].map((lane) => {
+      const row = lane.checkpoints.get(lane.name);
+      const current = row?.version === lane.definition.version;
+      const checkpoint = current ? row.position : 0;
+      return {
+        name: lane.name,
+        version: lane.definition.version,
+        storedVersion: row?.version ?? null,
+        checkpoint,
+        lastPosition,
+        lag: Math.max(0, lastPosition - Math.max(lane.seen, checkpoint)),
+        state: lane.state,
+        lastError: lane.lastError,
+      };
+    });
+  }
+
+  /** Brings one projection up to the store's head without going live (rebuilding it if its version changed). */
+  async catchUp(name: string): Promise<ProjectionStatus> {
+    const lane = this.lane(name);
+    const generation = ++lane.generation;
+    try {
+      lane.load();
+      let end: ReplayEnd;
+      do end = await this.replay(lane, generation);
+      while (end === 'rewound');
+      if (end === 'done') lane.persistSeen();
+    } catch (error) {
+      this.fail(lane, error);
+      throw error;
+    }
+    return (await this.status()).find((s) => s.name === name)!;
+  }
+
+  /**
+   * Empties the read model and replays the whole log into it in large transactions. Works whether
+   * or not the runner is started; a running projection resumes live afterwards.
+   */
+  async rebuild(
+    name: string,
+    options: { onProgress?: (p: RebuildProgress) => void } = {},
+  ): Promise<RebuildResult> {
+    const lane = this.lane(name);
+    const started = performance.now();
+    const generation = ++lane.generation;
+    this.tail?.lanes.delete(lane);
+    lane.lastError = null;
+    lane.state = 'catching-up';
+    let applied = 0;
+    try {
+      lane.reset();
+      this.log.info({ projection: name }, 'rebuild started');
+      const end = await this.replay(lane, generation, (done, total, count) => {
+        applied += count;
+        options.onProgress?.({ projection: name, done, total, applied });
+      });
+      if (end === 'done') lane.persistSeen();
+    } catch (error) {
+      this.fail(lane, error);
+      throw error;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.log.info({ projection: name, applied, seconds }, 'rebuild finished');
+    if (this.running && lane.generation === generation) this.launch(lane);
+    else if (lane.generation === generation) lane.state = 'stopped';
+    this.notify();
+    return { projection: name, applied, checkpoint: lane.checkpoint, seconds };
+  }
+
+  private lane(name: string): Lane {
+    const lane = this.lanes.get(name);
+    if (!lane) throw new UnknownProjectionError(name, this.names());
+    return lane;
+  }
+
+  private launch(lane: Lane): void {
+    const task = this.catchUpAndJoin(lane, lane.generation).finally(() => this.tasks.delete(task));
+    this.tasks.add(task);
+  }
+
+  private async catchUpAndJoin(lane: Lane, generation: number): Promise<void> {
+    lane.state = 'catching-up';
+    this.notify();
+    try {
+      for (;;) {
+        const end = await this.replay(lane, generation);
+        if (end === 'cancelled' || lane.generation !== generation || !this.running) return;
+        if (end === 'rewound') continue;
+        lane.persistSeen();
+        this.tail ??= this.openTail(lane.seen);
+        if (this.tail.position > lane.seen) continue;
+        this.tail.lanes.add(lane);
+        lane.state = 'live';
+        this.log.info({ projection: lane.name, checkpoint: lane.checkpoint }, 'projection live');
+        this.notify();
+        return;
+      }
+    } catch (error) {
+      this.fail(lane, error);
+    }
+  }
+
+  /** Reads `readAll` pages from the lane's position to the store's head, one transaction per page. */
+  private async replay(
+    lane: Lane,
+    generation: number,
+    onPage?: (done: number, total: number, applied: number) => void,
+  ): Promise<ReplayEnd> {
+    const filter = lane.definition.filter;
+    const fetch = (from: number) =>
+      this.store.readAll({ fromPosition: from, maxCount: this.pageSize, filter });
+    /** Every event up to here was committed before the first read, so a short page proves it was seen. */
+    const head = (await this.store.info()).lastPosition;
+    let next = fetch(lane.seen);
+    for (;;) {
+      const events = await next;
+      if (lane.generation !== generation) return 'cancelled';
+      const full = events.length === this.pageSize;
+      if (full) next = fetch(events[events.length - 1]!.position);
+      const outcome = lane.apply(events, lane.checkpoint, full ? 0 : head);
+      if (outcome.kind === 'rewound') {
+        this.log.warn(
+          { projection: lane.name, stored: outcome.stored },
+          'read model was reset elsewhere: catching up',
+        );
+        lane.checkpoint = lane.seen = outcome.stored;
+        if (full) await next.catch(() => undefined);
+        return 'rewound';
+      }
+      lane.checkpoint = outcome.checkpoint;
+      lane.seen = Math.max(lane.seen, outcome.checkpoint);
+      onPage?.(lane.seen, Math.max(head, lane.seen), outcome.applied);
+      this.notify();
+      if (!full) return 'done';
+    }
+  }
+
+  private openTail(from: number): LiveTail {
+    return new LiveTail(this.store, from, this.batchSize, this.pageSize, {
+      rewound: (lane) => this.launch(lane),
+      failed: (lane, error) => this.fail(lane, error),
+      delivered: () => this.notify(),
+      broken: (lanes, error) => {
+        this.tail = null;
+        this.log.error({ err: errorInfo(error) }, 'live subscription failed: catching up again');
+        const generations = lanes.map((lane) => {
+          lane.state = 'catching-up';
+          return ++lane.generation;
+        });
+        setTimeout(() => {
+          lanes.forEach((lane, i) => {
+            if (this.running && lane.generation === generations[i]) this.launch(lane);
+          });
+        }, 1000).unref();
+      },
+    });
+  }
+
+  private fail(lane: Lane, error: unknown): void {
+    this.tail?.lanes.delete(lane);
+    lane.generation++;
+    lane.state = 'failed';
+    lane.lastError = errorInfo(error);
+    this.log.error({ projection: lane.name, err: lane.lastError }, 'projection failed');
+    this.notify();
+  }
+
+  private waitUntil(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!condition()) return false;
+        resolve();
+        return true;
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  private notify(): void {
+    for (const check of this.waiters) if (check()) this.waiters.delete(check);
+  }
+}
