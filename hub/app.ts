@@ -5,14 +5,18 @@ import { loggerOptions, requestIdOptions } from './logger.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { defaultRunner } from './plugins/projection-runner.js';
 import { type CreateRunner, projectionsPlugin } from './plugins/projections.js';
 import { type OpenStore, storePlugin } from './plugins/store.js';
+import type { ProjectionDefinition } from './projections/projection.js';
+import { allProjections } from './projections/registry.js';
+import { ProjectionRunner } from './projections/runner.js';
 
 export interface AppOverrides {
   /** Opens the event store instead of `openEventStore` (e.g. to simulate an unavailable store). */
   openStore?: OpenStore;
-  /** Builds the projection runner instead of the one with every registered projection. */
+  /** The read models to keep (default: every registered projection, `allProjections()`). */
+  projections?: readonly ProjectionDefinition[];
+  /** Builds the projection runner instead of `ProjectionRunner` (e.g. to hold it in a given state). */
   createRunner?: CreateRunner;
   /** Writes JSON log lines here instead of stdout (pretty printing is then off). */
   logStream?: DestinationStream;
@@ -49,9 +53,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
   app.register(metricsPlugin);
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
   app.register(storePlugin, { config: config.store, open: overrides.openStore });
+  const projections = overrides.projections ?? allProjections();
   app.register(projectionsPlugin, {
     file: config.readModelsFile,
-    createRunner: overrides.createRunner ?? defaultRunner,
+    createRunner: overrides.createRunner ?? ((deps) => new ProjectionRunner({ ...deps, projections })),
   });
   return app;
 }

@@ -1,22 +1,34 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../errors.js';
 import { openEventStore } from '../eventstore/index.js';
-import type { ProjectionReport, ProjectionRunnerPort } from './projections.js';
-import { appHarness } from './testing.js';
+import type { ProjectionDefinition } from '../projections/projection.js';
+import type { ProjectionRunnerPort } from './projections.js';
+import { appHarness, testEvent } from './testing.js';
 
 const harness = appHarness();
 afterEach(() => harness.cleanup());
 
-function runner(report: Partial<ProjectionReport>, caughtUp: boolean): ProjectionRunnerPort {
-  return {
-    start: async () => {},
-    stop: async () => {},
-    status: async () => [
-      { name: 'dossiers', checkpoint: 3, lag: 0, state: 'live', lastError: null, ...report },
-    ],
-    isCaughtUp: () => caughtUp,
-  };
-}
+/** A runner held in the middle of its first catch-up (the real one gets through an empty store at once). */
+const catchingUp = (): ProjectionRunnerPort => ({
+  start: async () => {},
+  stop: async () => {},
+  status: async () => [{ name: 'dossiers', checkpoint: 3, lag: 40, state: 'catching-up', lastError: null }],
+  isCaughtUp: () => false,
+  whenCaughtUp: () => new Promise(() => {}),
+  waitForPosition: () => new Promise(() => {}),
+});
+
+const broken: ProjectionDefinition = {
+  name: 'broken',
+  version: 1,
+  description: 'fails on every event',
+  open: () => ({
+    apply() {
+      throw new Error('bad row');
+    },
+    reset() {},
+  }),
+};
 
 describe('health', () => {
   it('is live and ready once the store answers and projections have caught up', async () => {
@@ -25,11 +37,22 @@ describe('health', () => {
     expect(live.statusCode).toBe(200);
     expect(live.json()).toEqual({ status: 'live' });
 
+    await app.projections.whenCaughtUp();
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({
       status: 'ready',
-      checks: { store: { ok: true, info: { backend: 'sqlite' } }, projections: { ok: true } },
+      checks: {
+        store: { ok: true, info: { backend: 'sqlite' } },
+        projections: {
+          ok: true,
+          info: {
+            projections: expect.arrayContaining([
+              expect.objectContaining({ name: 'stream-catalog', state: 'live' }),
+            ]),
+          },
+        },
+      },
     });
   });
 
@@ -52,36 +75,37 @@ describe('health', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({
       status: 'not_ready',
-      failed: ['store'],
-      checks: { store: { ok: false, reason: 'connection refused' }, projections: { ok: true } },
+      failed: ['store', 'projections'],
+      checks: {
+        store: { ok: false, reason: 'connection refused' },
+        projections: { ok: false, reason: 'connection refused' },
+      },
     });
     expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
   });
 
-  it('is not ready while projections catch up, and names a failed projection', async () => {
-    const catchingUp = harness.build(
-      {},
-      {
-        createRunner: () => runner({ state: 'catching-up', lag: 40 }, false),
-      },
-    );
-    const failed = harness.build(
-      {},
-      {
-        createRunner: () =>
-          runner({ state: 'failed', lastError: { code: 'PROJECTION_FAILED', message: 'bad row' } }, true),
-      },
-    );
-    const first = await catchingUp.inject({ method: 'GET', url: '/health/ready' });
-    expect(first.statusCode).toBe(503);
-    expect(first.json()).toMatchObject({
+  it('is not ready while projections catch up', async () => {
+    const app = harness.build({}, { createRunner: catchingUp });
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
       failed: ['projections'],
-      checks: { projections: { reason: 'catching up' } },
+      checks: { projections: { ok: false, reason: 'catching up', info: { projections: [{ lag: 40 }] } } },
     });
-    const second = await failed.inject({ method: 'GET', url: '/health/ready' });
-    expect(second.statusCode).toBe(503);
-    expect(second.json()).toMatchObject({
-      checks: { projections: { ok: false, reason: 'failed: dossiers' } },
+  });
+
+  it('is not ready, naming the projection, when a projection has failed', async () => {
+    const app = harness.build({}, { projections: [broken] });
+    await app.ready();
+    const { position } = await app.store.append('note-1', [testEvent(1)], { expectedRevision: 'no_stream' });
+    await app.projections.waitForPosition(position);
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      failed: ['projections'],
+      checks: {
+        projections: { ok: false, reason: 'failed: broken', info: { projections: [{ state: 'failed' }] } },
+      },
     });
   });
 

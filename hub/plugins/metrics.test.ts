@@ -60,21 +60,17 @@ describe('metrics', () => {
     expect(text).toContain('lienthong_eventstore_append_failures_total{code="EVENT_INVALID"} 1');
   });
 
-  it('reports each projection checkpoint and lag as the runner reports them', async () => {
-    const app = harness.build(
-      {},
-      {
-        createRunner: () => ({
-          start: async () => {},
-          stop: async () => {},
-          status: async () => [{ name: 'notes', checkpoint: 1, lag: 2, state: 'live', lastError: null }],
-          isCaughtUp: () => true,
-        }),
-      },
-    );
+  it('reports each projection checkpoint and lag', async () => {
+    const app = harness.build();
+    await app.ready();
+    const { position } = await app.store.append('note-1', [testEvent(1), testEvent(2), testEvent(3)], {
+      expectedRevision: 'no_stream',
+    });
+    await app.projections.waitForPosition(position);
     const text = await scrape(app);
-    expect(text).toContain('lienthong_projection_checkpoint{projection="notes"} 1');
-    expect(text).toContain('lienthong_projection_lag_events{projection="notes"} 2');
+    expect(text).toContain(`lienthong_projection_checkpoint{projection="stream-catalog"} ${position}`);
+    expect(text).toContain('lienthong_projection_lag_events{projection="stream-catalog"} 0');
+    expect(text).toMatch(/lienthong_projection_lag_events\{projection="admin-units"\} 0/);
   });
 
   it('keeps each app its own registry', async () => {

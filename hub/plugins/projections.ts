@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { EventStore } from '../eventstore/index.js';
+import { openReadModelDb } from '../projections/db.js';
 
 /** One projection as the runner reports it (the fields the service reads). */
 export interface ProjectionReport {
@@ -27,6 +28,10 @@ export interface ProjectionRunnerPort {
   status(): Promise<ProjectionReport[]>;
   /** Started, and no projection still catching up. */
   isCaughtUp(): boolean;
+  /** Resolves once no projection is catching up (each is live, failed or stopped). */
+  whenCaughtUp(): Promise<void>;
+  /** Resolves once every running projection has examined the event at `position`. */
+  waitForPosition(position: number): Promise<void>;
 }
 
 export type CreateRunner = (deps: {
@@ -82,8 +87,7 @@ export const projectionsPlugin = fp<ProjectionsOptions>(
   async (app: FastifyInstance, options) => {
     const logger = app.log.child({ module: 'projections' }) as Logger;
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    const db = new Database(options.file);
-    db.pragma('journal_mode = WAL');
+    const db = openReadModelDb(options.file);
 
     const runner = options.createRunner({ store: app.store, db, logger });
     app.decorate('projections', runner);
