@@ -33,7 +33,11 @@ const opts = program.opts<{
 }>();
 const dir = opts.file ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'lt-crash-'));
 const file = opts.file ?? path.join(dir!, 'events.db');
-const bar = new SingleBar({ format: 'kills {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}' });
+const bar = new SingleBar({
+  format: 'kills {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}',
+  noTTYOutput: true,
+  notTTYSchedule: 10_000,
+});
 bar.start(opts.kills, 0);
 const started = Date.now();
 const report = await runCrashTest({

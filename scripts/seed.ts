@@ -12,7 +12,7 @@ import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
 import { demoDatasets, type SeedProgress, seedDemoData } from '../hub/seed/demo.js';
 
-const available = demoDatasets();
+const available = demoDatasets({ dataDir: 'data' });
 const program = new Command('seed')
   .description('Write the demo datasets into an embedded event store file (validated against schemas/)')
   .requiredOption('--file <path>', 'event store file (created when missing)')
@@ -23,7 +23,9 @@ const program = new Command('seed')
 const opts = program.opts<{ file: string; dataset?: string[]; quiet?: boolean }>();
 const unknown = (opts.dataset ?? []).filter((name) => !available.some((d) => d.name === name));
 if (unknown.length > 0) program.error(`unknown dataset(s): ${unknown.join(', ')}`);
-const datasets = opts.dataset ? available.filter((d) => opts.dataset!.includes(d.name)) : available;
+const dataDir = path.dirname(path.resolve(opts.file));
+const chosen = demoDatasets({ dataDir });
+const datasets = opts.dataset ? chosen.filter((d) => opts.dataset!.includes(d.name)) : chosen;
 
 const logger = pino({ level: 'warn' }, pino.destination(2));
 fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });

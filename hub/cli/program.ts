@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { ProjectionDefinition } from '../projections/projection.js';
+import { registerAgencyCommands } from './agencies.js';
+import { registerContractCommands } from './contracts.js';
 import { projectionsCommand } from './projections.js';
 import { storeCommand } from './store.js';
 
@@ -17,5 +19,7 @@ export function buildProgram(projections: readonly ProjectionDefinition[], env: 
     .showHelpAfterError('(add --help for usage)');
   projectionsCommand(program, projections);
   storeCommand(program);
+  registerAgencyCommands(program, projections);
+  registerContractCommands(program, projections);
   return program;
 }

@@ -4,6 +4,8 @@ import { SeedConflictError, StreamNotFoundError, WrongExpectedRevisionError } fr
 import { buildMetadata } from '../events/metadata.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { adminUnitsDataset } from './admin-units.js';
+import { agenciesDataset } from './agencies.js';
+import { contractsDataset } from './contracts.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 import { type DemoDatasetSeeded, type DemoDatasetSeededData, SEED_STREAM_CATEGORY } from './events.js';
 
@@ -37,9 +39,13 @@ export interface SeedResult {
 /** Namespace of the seed's own event ids: UUIDv5('https://lienthong.gov.vn/seed', URL). */
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
-/** The demo datasets, in seeding order. New datasets are added here. */
-export function demoDatasets(): DemoDataset[] {
-  return [adminUnitsDataset()];
+/**
+ * The demo datasets, in seeding order. New datasets are added here. The agency registry and the
+ * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`.
+ */
+export function demoDatasets(options: { dataDir?: string } = {}): DemoDataset[] {
+  if (options.dataDir === undefined) return [adminUnitsDataset()];
+  return [adminUnitsDataset(), agenciesDataset({ dataDir: options.dataDir }), contractsDataset()];
 }
 
 export const seedMarkerStream = (dataset: string) => `${SEED_STREAM_CATEGORY}-${dataset}`;

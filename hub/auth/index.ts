@@ -1,0 +1,14 @@
+export {
+  type AgencyLookup,
+  ALGORITHMS,
+  type AuthAgency,
+  type Authenticator,
+  type AuthenticatorOptions,
+  createAuthenticator,
+  DEFAULT_AUDIENCE,
+  TOKEN_TYPE,
+} from './authenticator.js';
+export { agencyLookupFromDb } from './lookup.js';
+export { type AuthPluginOptions, authPlugin, requireRole } from './plugin.js';
+export type { Principal, Role } from './principal.js';
+export { roles } from './principal.js';

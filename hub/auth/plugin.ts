@@ -1,0 +1,52 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { AuthForbiddenError, AuthUnauthenticatedError } from '../errors.js';
+import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
+import type { Principal, Role } from './principal.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller, or null when the request carried no `Authorization` header. */
+    principal: Principal | null;
+  }
+}
+
+export type AuthPluginOptions = { authenticate: Authenticator } | AuthenticatorOptions;
+
+function challenge(reply: FastifyReply, err: unknown): never {
+  if (err instanceof AuthUnauthenticatedError)
+    reply.header('www-authenticate', err.headers['www-authenticate']);
+  throw err;
+}
+
+/**
+ * Decorates `request.principal` from the `Authorization` header. A request without the header gets
+ * `null` (routes that need a caller use `requireRole`); a header that does not verify is a 401 at once.
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, options) => {
+    const authenticate = 'authenticate' in options ? options.authenticate : createAuthenticator(options);
+    app.decorateRequest('principal', null);
+    app.addHook('onRequest', async (request, reply) => {
+      const header = request.headers.authorization;
+      if (header === undefined) return;
+      try {
+        request.principal = await authenticate(header);
+      } catch (err) {
+        challenge(reply, err);
+      }
+    });
+  },
+  { name: 'auth', fastify: '5.x' },
+);
+
+/** A preHandler that lets through only callers holding one of `allowed` (401 without a caller, 403 otherwise). */
+export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = request.principal;
+    if (!principal) challenge(reply, new AuthUnauthenticatedError('a bearer token is required'));
+    if (allowed.length > 0 && !allowed.includes(principal.role)) {
+      throw new AuthForbiddenError(`role ${principal.role} may not do this`, allowed);
+    }
+  };
+}

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteEventStore } from '../eventstore/sqlite.js';
+import { silentLogger, tempDir } from '../testing/temp.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+async function run(script: string, ...args: string[]) {
+  const env = { ...process.env, LIENTHONG_DATA_DIR: '' };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], { cwd: root, env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+const hub = (...args: string[]) => run('hub/cli.ts', ...args);
+
+describe('agencies and contracts CLI', () => {
+  const temp = tempDir();
+  const d = temp.dir;
+  const file = (name: string, text: string) => {
+    fs.writeFileSync(path.join(d, name), text);
+    return path.join(d, name);
+  };
+
+  beforeAll(async () => {
+    const store = await openSqliteEventStore({ file: path.join(d, 'events.db'), logger: silentLogger() });
+    await store.close();
+  });
+  afterAll(() => temp.remove());
+
+  it('has help for every command', async () => {
+    for (const cmd of [
+      ['agencies', 'register'],
+      ['agencies', 'retire'],
+      ['contracts', 'validate'],
+      ['contracts', 'apply'],
+    ]) {
+      const res = await hub(...cmd, '--help');
+      expect(res.code, cmd.join(' ')).toBe(0);
+      expect(res.stdout).toContain(`Usage: hub ${cmd.join(' ')}`);
+    }
+  });
+
+  it('validates contract files: exit 1 with file, line, path and message', async () => {
+    const bad = file(
+      'bad.yaml',
+      'id: x1-bad\nprovider: 000.06.00.G08\nconsumer: 000.04.01.H26\ndataset: population\nfields: [fullName]\npurposes: [tthc-1.001193]\nlegalBasis: NĐ 47/2020\nconsentRequired: maybe\nvalidFrom: "2025-07-01"\nrateLimit: { requests: 1, perSeconds: 1 }\n',
+    );
+    const res = await hub('contracts', 'validate', bad);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`${bad}:8: /consentRequired must be boolean`);
+    const ok = await hub('contracts', 'validate');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/\d+ contract\(s\) valid/);
+  });
+
+  it('registers agencies with demo keys, applies contracts idempotently, retires with a successor', async () => {
+    const agencies = fs
+      .readFileSync(path.join(root, 'hub/domain/agencies/demo-agencies.yaml'), 'utf8')
+      .replace(/\n {4}retired:[\s\S]*$/, '\n');
+    const registered = await hub('-d', d, 'agencies', 'register', '--file', file('agencies.yaml', agencies));
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(registered.stdout).toContain('000.04.01.H26: AgencyRegistered');
+    expect(fs.existsSync(path.join(d, 'demo-keys', '000.04.01.H26.jwk'))).toBe(true);
+    expect(
+      (await hub('-d', d, 'agencies', 'register', '--file', path.join(d, 'agencies.yaml'))).stdout,
+    ).toContain('000.04.01.H26: unchanged');
+
+    const applied = await hub('-d', d, 'contracts', 'apply');
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('c06-to-ba-dinh-birth-registration: registered v1');
+    expect(applied.stdout).toContain('c06-to-hoan-kiem-pilot: registered v1, revoked on 2026-01-05');
+    expect((await hub('-d', d, 'contracts', 'apply')).stdout).toContain('c06-to-hoan-kiem-pilot: unchanged');
+    const listed = await hub('-d', d, 'contracts', 'list', '--consumer', '000.04.01.H26', '--json');
+    expect(JSON.parse(listed.stdout).map((c: { contractId: string }) => c.contractId)).toEqual([
+      'c06-to-ba-dinh-birth-registration',
+      'c06-to-ba-dinh-permanent-residence',
+    ]);
+
+    const retired = await hub(
+      '-d',
+      d,
+      'agencies',
+      'retire',
+      '001.00.00.H26',
+      '--successor',
+      '000.04.01.H26',
+      '--on',
+      '2025-07-01',
+    );
+    expect(retired.stdout).toContain('001.00.00.H26: retired from 2025-07-01');
+    const unknown = await hub('-d', d, 'agencies', 'retire', '000.04.01.H26', '--successor', '123.45.67.H89');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('AGENCY_NOT_FOUND');
+    const list = await hub('-d', d, 'agencies', 'list', '--on', '2025-07-01');
+    expect(list.stdout).toContain('000.04.01.H26');
+    expect(list.stdout).not.toContain('001.00.00.H26');
+
+    const token = await run(
+      'scripts/token.ts',
+      '-d',
+      d,
+      '--agency',
+      '000.04.01.H26',
+      '--role',
+      'consumer',
+      '--official',
+      'CB-1',
+    );
+    expect(token.stdout.trim().split('.')).toHaveLength(3);
+  }, 120_000);
+});
