@@ -6,7 +6,7 @@ import { type Config, loadConfig } from './config.js';
 import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
 import type { CheckResult } from './plugins/health.js';
 import { loadSecrets } from './privacy/secrets.js';
-import { type SeedProgress, seedDemoData } from './seed/demo.js';
+import { demoDatasets, type SeedProgress, seedDemoData } from './seed/demo.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
@@ -56,7 +56,7 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
  * Seeds the demo datasets while the hub already answers; /health/ready reports `seed` until done.
  * Idempotent (deterministic event ids, expected revisions), so every start can run it.
  */
-function demoSeeder(app: FastifyInstance, isClosing: () => boolean) {
+function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () => boolean) {
   let state: CheckResult = { ok: false, reason: 'seeding demo data' };
   app.readiness.add('seed', () => state);
   const log = app.log.child({ module: 'seed' }) as Logger;
@@ -74,7 +74,12 @@ function demoSeeder(app: FastifyInstance, isClosing: () => boolean) {
   };
   return async () => {
     try {
-      const result = await seedDemoData({ store: app.store, logger: app.log as Logger, onProgress });
+      const result = await seedDemoData({
+        store: app.store,
+        logger: app.log as Logger,
+        datasets: demoDatasets({ dataDir }),
+        onProgress,
+      });
       state = { ok: true, info: { ...result } };
       log.info(result, 'demo data ready');
     } catch (error) {
@@ -119,7 +124,7 @@ async function main(): Promise<void> {
   let seed: (() => Promise<void>) | undefined;
   try {
     await app.ready();
-    if (config.seedDemo) seed = demoSeeder(app, () => closing);
+    if (config.seedDemo) seed = demoSeeder(app, config.dataDir, () => closing);
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     if (closing) return;
