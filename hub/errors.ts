@@ -342,6 +342,33 @@ export class SecretsError extends HubError {
   readonly status = 500;
 }
 
+// ── HTTP service ───────────────────────────────────────────────────────────────────────────────
+
+export class RouteNotFoundError extends HubError {
+  readonly code = 'HTTP_ROUTE_NOT_FOUND';
+  readonly status = 404;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`no route ${method} ${path}`);
+  }
+  override details() {
+    return { method: this.method, path: this.path };
+  }
+}
+
+/** A request the HTTP layer refused before any handler ran (bad JSON, wrong media type, too large). */
+export class BadRequestError extends HubError {
+  readonly code = 'HTTP_BAD_REQUEST';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 // ── Authentication and agencies ────────────────────────────────────────────────────────────────
 
 /** Who-are-you: no token, or a token that does not verify. Never names the token or its claims' values. */
