@@ -1,0 +1,140 @@
+/**
+ * npm run connector -- <command> [options]: onboard, check and run connectors.
+ * Every command has --help.
+ */
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { loadDatasets } from '../../hub/domain/records/datasets.js';
+import { HubError } from '../../hub/errors.js';
+import { openEmbeddedHub } from '../kit/hub.js';
+import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
+import { openConnector } from '../runtime.js';
+import { scaffold } from './init.js';
+import { printCatalog, printCheck, printStatus, printSync, progressBar } from './print.js';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+const program = new Command('connector').description('Connectors: ministry databases into the Lienthong hub');
+
+const hubOptions = (c: Command) =>
+  c
+    .addOption(
+      new Option('--data-dir <dir>', 'hub data directory (events.db, keys.db, secrets.json)')
+        .env('LIENTHONG_DATA_DIR')
+        .default('data'),
+    )
+    .option('--config <file>', 'configuration file (JSON), merged over the manifest defaults')
+    .option('--set <key=value...>', 'configuration overrides, e.g. --set url=postgres://user@host/db');
+
+type HubOpts = { dataDir: string; config?: string; set?: string[] };
+
+async function withConnector<T>(
+  name: string,
+  opts: HubOpts,
+  work: (c: ReturnType<typeof openConnector>) => Promise<T>,
+) {
+  const hub = await openEmbeddedHub({ dataDir: opts.dataDir, logger });
+  try {
+    return await work(openConnector({ name, hub, logger, configFile: opts.config, set: opts.set }));
+  } finally {
+    await hub.close();
+  }
+}
+
+program
+  .command('init <name>')
+  .description('scaffold connectors/<name>/: manifest, mapping, fixtures and a test')
+  .option('--dataset <name>', 'hub dataset the connector feeds', 'population')
+  .option('--table <table>', 'source table', 'source_table')
+  .action((name: string, opts: { dataset: string; table: string }) => {
+    for (const file of scaffold({ name, dataset: opts.dataset, table: opts.table, root: CONNECTORS_DIR }))
+      console.log(`created ${file}`);
+    console.log(`next: edit the mapping, then npm run connector -- validate ${name}`);
+  });
+
+program
+  .command('validate <name>')
+  .description('validate the manifest, mappings and configuration; errors name the field path')
+  .option('--config <file>', 'configuration file to validate as well')
+  .option('--set <key=value...>', 'configuration overrides')
+  .action((name: string, opts: { config?: string; set?: string[] }) => {
+    const loaded = loadConnector(name, loadDatasets());
+    resolveConfig(loaded, { file: opts.config, set: opts.set });
+    const s = loaded.manifest.streams.map((x) => `${x.table} → ${x.dataset} (${x.mode})`).join(', ');
+    console.log(
+      `${name} ${loaded.manifest.version}: manifest, ${loaded.mappings.length} mapping(s) and configuration are valid; streams: ${s}`,
+    );
+  });
+
+hubOptions(
+  program
+    .command('check <name>')
+    .description('connect to the source and verify SELECT grants on every table'),
+)
+  .option('--timeout <ms>', 'deadline for connecting and each check', '5000')
+  .action(async (name: string, opts: HubOpts & { timeout: string }) => {
+    const result = await withConnector(name, opts, (c) => c.check(Number(opts.timeout)));
+    printCheck(result);
+    if (!result.ok) process.exitCode = 2;
+  });
+
+hubOptions(
+  program.command('discover <name>').description('list tables, columns, primary-key and cursor candidates'),
+)
+  .option('--json', 'print the catalog as JSON')
+  .action(async (name: string, opts: HubOpts & { json?: boolean }) => {
+    const catalog = await withConnector(name, opts, (c) => c.discover());
+    if (opts.json) console.log(JSON.stringify(catalog, null, 2));
+    else printCatalog(catalog);
+  });
+
+hubOptions(program.command('sync <name>').description('read the source and append record events to the hub'))
+  .option('--dry-run', 'show mapped records and the state it would save; write nothing')
+  .option('--limit <n>', 'read at most n rows per table')
+  .option('--reveal', 'dry run: show personal fields in clear (default: masked)')
+  .option('--quiet', 'no progress bar')
+  .action(
+    async (
+      name: string,
+      opts: HubOpts & { dryRun?: boolean; limit?: string; reveal?: boolean; quiet?: boolean },
+    ) => {
+      const bar = opts.quiet || opts.dryRun ? undefined : progressBar();
+      try {
+        const result = await withConnector(name, opts, (c) =>
+          c.sync({
+            dryRun: opts.dryRun,
+            limit: opts.limit ? Number(opts.limit) : undefined,
+            onProgress: bar?.update,
+          }),
+        );
+        bar?.stop();
+        printSync(result, { reveal: opts.reveal ?? false, datasets: loadDatasets() });
+      } finally {
+        bar?.stop();
+      }
+    },
+  );
+
+hubOptions(program.command('status <name>').description('last run, checkpoints, running or not')).action(
+  async (name: string, opts: HubOpts) => printStatus(await withConnector(name, opts, (c) => c.status())),
+);
+
+hubOptions(
+  program.command('reset <name>').description('forget the checkpoints (refused while a sync runs)'),
+).action(async (name: string, opts: HubOpts) => {
+  const previous = await withConnector(name, opts, (c) => c.reset());
+  console.log(
+    `${name}: ${previous.length} checkpoint(s) forgotten; the next sync reads every table from the start`,
+  );
+});
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof HubError) {
+    const failure = (e as HubError & { failure?: string }).failure;
+    console.error(`error ${e.code}${failure ? ` (${failure})` : ''}: ${e.message}`);
+    const issues = (e as HubError & { issues?: { path: string; message: string }[] }).issues;
+    for (const i of issues ?? []) console.error(`  ${i.path || '/'}  ${i.message}`);
+  } else console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+}

@@ -1,0 +1,97 @@
+import type { EventData } from '../../hub/eventstore/event-store.js';
+
+/** Where a stream of a source stands: what the next run resumes after. */
+export interface StreamState {
+  /** Table (or stream) name at the source. */
+  stream: string;
+  mode: 'incremental' | 'full_refresh';
+  /** Last row handled, in read order: cursor value (incremental only) and primary-key value. */
+  cursor: string | number | null;
+  pk: string | number | null;
+  /** Full refresh only: id of the refresh this position belongs to (its seen-set in the record index). */
+  generation?: string;
+}
+
+export interface RunCounts {
+  read: number;
+  upserted: number;
+  unchanged: number;
+  deleted: number;
+  rejected: number;
+}
+
+export interface ConnectorRunStartedData {
+  connector: string;
+  version: string;
+  runId: string;
+  system: string;
+  streams: string[];
+  /** Checkpoints the run resumes from (empty on a first run or after a reset). */
+  resumedFrom: StreamState[];
+}
+
+export interface ConnectorRunCheckpointedData {
+  connector: string;
+  runId: string;
+  state: StreamState;
+  /** Counts of the run so far. */
+  counts: RunCounts;
+  /** Global position of the last record event the checkpoint covers (0 when the batch wrote none). */
+  lastPosition: number;
+}
+
+export interface ConnectorRunCompletedData {
+  connector: string;
+  runId: string;
+  counts: RunCounts;
+  durationMs: number;
+  /** Final state of every stream (also the next run's starting point). */
+  states: StreamState[];
+}
+
+export interface ConnectorRunFailedData {
+  connector: string;
+  runId: string;
+  counts: RunCounts;
+  durationMs: number;
+  error: { code: string; failure: 'config' | 'transient' | 'system'; message: string };
+}
+
+export interface ConnectorStateResetData {
+  connector: string;
+  /** States forgotten by the reset: the next run reads every stream from the start. */
+  previous: StreamState[];
+}
+
+export interface ConnectorRowRejectedData {
+  connector: string;
+  runId: string;
+  stream: string;
+  dataset: string;
+  /** Primary key of the source row; a keyed hash instead when the key column holds personal data. */
+  sourceKey: Record<string, string | number>;
+  /** Failing field paths in the mapped record, and why; never the values. */
+  issues: { path: string; message: string }[];
+}
+
+export type ConnectorRunStarted = EventData<'ConnectorRunStarted', ConnectorRunStartedData>;
+export type ConnectorRunCheckpointed = EventData<'ConnectorRunCheckpointed', ConnectorRunCheckpointedData>;
+export type ConnectorRunCompleted = EventData<'ConnectorRunCompleted', ConnectorRunCompletedData>;
+export type ConnectorRunFailed = EventData<'ConnectorRunFailed', ConnectorRunFailedData>;
+export type ConnectorStateReset = EventData<'ConnectorStateReset', ConnectorStateResetData>;
+export type ConnectorRowRejected = EventData<'ConnectorRowRejected', ConnectorRowRejectedData>;
+
+/** Every event type the connector kit writes (each has a schema in schemas/events/). */
+export const eventTypes = [
+  'ConnectorRunStarted',
+  'ConnectorRunCheckpointed',
+  'ConnectorRunCompleted',
+  'ConnectorRunFailed',
+  'ConnectorStateReset',
+  'ConnectorRowRejected',
+] as const;
+
+/** Run events and checkpoints of a connector. */
+export const connectorStream = (connector: string) => `connector-${connector}`;
+/** Rejected rows of a connector (keys and failing paths only). */
+export const deadLetterStream = (connector: string) => `deadletter-${connector}`;

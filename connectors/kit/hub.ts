@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { deriveVersionKey, type RecordSealing } from '../../hub/domain/records/build.js';
+import { type DatasetDefinition, loadDatasets } from '../../hub/domain/records/datasets.js';
+import { withValidation } from '../../hub/events/validating-store.js';
+import { createEventValidator } from '../../hub/events/validator.js';
+import type { EventStore } from '../../hub/eventstore/event-store.js';
+import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
+import { SubjectKeyStore } from '../../hub/privacy/key-store.js';
+import { createPseudonymizer } from '../../hub/privacy/pseudonym.js';
+import { loadSecrets } from '../../hub/privacy/secrets.js';
+
+/** What a connector writes to: the event store (validating), record sealing and dataset definitions. */
+export interface ConnectorHub {
+  store: EventStore;
+  sealing: RecordSealing;
+  datasets: Map<string, DatasetDefinition>;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export const hubFiles = (dataDir: string) => ({
+  events: path.join(dataDir, 'events.db'),
+  keys: path.join(dataDir, 'keys.db'),
+});
+
+/** Files a connector keeps next to the hub's: its record index and its run lock. */
+export const connectorPaths = (dataDir: string, connector: string) => ({
+  index: path.join(dataDir, 'connectors', `${connector}.db`),
+  lock: path.join(dataDir, 'connectors', `${connector}.lock`),
+});
+
+/** Sealing built from the hub's secrets and its subject-key store. */
+export function sealingFor(
+  secrets: { pseudonymSecret: Buffer; masterKey: Buffer },
+  keysFile: string,
+): RecordSealing {
+  return {
+    pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
+    versionKey: deriveVersionKey(secrets.pseudonymSecret),
+    keys: new SubjectKeyStore(keysFile, secrets.masterKey),
+  };
+}
+
+/** Opens the embedded hub in `dataDir` (events.db, keys.db, secrets.json) for command-line use. */
+export async function openEmbeddedHub(options: {
+  dataDir: string;
+  logger: Logger;
+  env?: Record<string, string | undefined>;
+}): Promise<ConnectorHub> {
+  const env = options.env ?? process.env;
+  const files = hubFiles(options.dataDir);
+  const secrets = loadSecrets({ env, dataDir: options.dataDir, production: env.NODE_ENV === 'production' });
+  const raw = await openSqliteEventStore({ file: files.events, logger: options.logger });
+  const sealing = sealingFor(secrets, files.keys);
+  return {
+    store: withValidation(raw, createEventValidator()),
+    sealing,
+    datasets: loadDatasets(),
+    dataDir: options.dataDir,
+    async close() {
+      await raw.close();
+      sealing.keys.close();
+    },
+  };
+}

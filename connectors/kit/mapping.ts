@@ -1,0 +1,209 @@
+import { createHmac } from 'node:crypto';
+import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
+import type { ConnectorIssue } from '../../hub/errors.js';
+import type { SourceRow } from './contract.js';
+
+/** How one target field is produced from a source column. Steps apply in the order listed here. */
+export interface FieldRule {
+  from: string;
+  cast?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+  trim?: boolean;
+  /** Unicode NFC (Vietnamese text often arrives decomposed, NFD). */
+  nfc?: boolean;
+  /** Runs of white space become one space. */
+  collapseSpaces?: boolean;
+  case?: 'upper' | 'lower';
+  /** Value map (source value as a string → target value), e.g. gioi_tinh 1 → male. */
+  values?: Record<string, unknown>;
+  /** Target value for source values missing from `values`; without it such values are rejected. */
+  otherwise?: unknown;
+  /** Keep only the last N characters, the rest become `*`. */
+  mask?: { keepLast: number };
+  /** Keyed hash (HMAC-SHA-256, 32 hex) instead of the value. */
+  hash?: boolean;
+  /** Value when the source is NULL or empty; without it the field is left out. */
+  default?: unknown;
+}
+
+export interface MappingSpec {
+  dataset: string;
+  /** Target field path (dots for nested objects, e.g. `permanentResidence.communeCode`) → rule. */
+  fields: Record<string, FieldRule>;
+}
+
+export interface MappedRow {
+  record: Record<string, unknown> | null;
+  issues: ConnectorIssue[];
+}
+
+export type RowMapper = (row: SourceRow) => MappedRow;
+
+const WS = /\s+/g;
+const DATE = /^(\d{4}-\d{2}-\d{2})/;
+
+type Step = (value: unknown, fail: (message: string) => undefined) => unknown;
+
+function castStep(cast: NonNullable<FieldRule['cast']>): Step {
+  switch (cast) {
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v));
+    case 'integer':
+      return (v, fail) => {
+        const n = typeof v === 'number' ? v : Number(String(v).trim());
+        return Number.isInteger(n) ? n : fail('is not an integer');
+      };
+    case 'number':
+      return (v, fail) => {
+        const n = typeof v === 'number' ? v : Number(String(v).trim());
+        return Number.isFinite(n) ? n : fail('is not a number');
+      };
+    case 'boolean':
+      return (v, fail) => {
+        const s = String(v).trim().toLowerCase();
+        if (['1', 't', 'true', 'y', 'yes'].includes(s)) return true;
+        if (['0', 'f', 'false', 'n', 'no'].includes(s)) return false;
+        return fail('is not a boolean');
+      };
+    case 'date':
+      return (v, fail) => {
+        if (v instanceof Date)
+          return Number.isNaN(v.getTime()) ? fail('is not a date') : v.toISOString().slice(0, 10);
+        const m = DATE.exec(String(v).trim());
+        return m ? m[1] : fail('is not a date (YYYY-MM-DD)');
+      };
+    case 'datetime':
+      return (v, fail) => {
+        const d = v instanceof Date ? v : new Date(String(v).trim().replace(' ', 'T'));
+        return Number.isNaN(d.getTime()) ? fail('is not a date-time') : d.toISOString();
+      };
+  }
+}
+
+function steps(rule: FieldRule, hashKey: Buffer): Step[] {
+  const out: Step[] = [];
+  if (rule.cast) out.push(castStep(rule.cast));
+  const text = rule.trim || rule.nfc || rule.collapseSpaces || rule.case;
+  if (text) {
+    out.push((v) => {
+      if (typeof v !== 'string') return v;
+      let s = v;
+      if (rule.nfc) s = s.normalize('NFC');
+      if (rule.collapseSpaces) s = s.replace(WS, ' ');
+      if (rule.trim) s = s.trim();
+      if (rule.case === 'upper') s = s.toUpperCase();
+      else if (rule.case === 'lower') s = s.toLowerCase();
+      return s;
+    });
+  }
+  if (rule.values) {
+    const values = new Map(Object.entries(rule.values));
+    const hasOtherwise = 'otherwise' in rule;
+    out.push((v, fail) => {
+      const mapped = values.get(String(v));
+      if (mapped !== undefined) return mapped;
+      return hasOtherwise ? rule.otherwise : fail('has a value outside the value map');
+    });
+  }
+  if (rule.mask) {
+    const keep = rule.mask.keepLast;
+    out.push((v) => {
+      const s = String(v);
+      return '*'.repeat(Math.max(0, s.length - keep)) + s.slice(Math.max(0, s.length - keep));
+    });
+  }
+  if (rule.hash) {
+    out.push((v) => createHmac('sha256', hashKey).update(String(v)).digest('hex').slice(0, 32));
+  }
+  return out;
+}
+
+interface CompiledField {
+  target: string;
+  parents: string[];
+  leaf: string;
+  from: string;
+  steps: Step[];
+  hasDefault: boolean;
+  default: unknown;
+}
+
+/**
+ * Compiles a declarative mapping into a function from a source row to a dataset record, validated
+ * by the dataset's JSON Schema. Issues name field paths (JSON pointers) and never the values.
+ */
+export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKey: Buffer): RowMapper {
+  const fields: CompiledField[] = Object.entries(spec.fields).map(([target, rule]) => {
+    const parts = target.split('.');
+    return {
+      target: `/${parts.join('/')}`,
+      parents: parts.slice(0, -1),
+      leaf: parts.at(-1)!,
+      from: rule.from,
+      steps: steps(rule, hashKey),
+      hasDefault: 'default' in rule,
+      default: rule.default,
+    };
+  });
+  return (row) => {
+    const record: Record<string, unknown> = {};
+    const issues: ConnectorIssue[] = [];
+    for (const f of fields) {
+      let value = row[f.from];
+      let failed = false;
+      const fail = (message: string): undefined => {
+        issues.push({ path: f.target, message });
+        failed = true;
+        return undefined;
+      };
+      if (value !== null && value !== undefined && value !== '') {
+        for (const step of f.steps) {
+          value = step(value, fail);
+          if (failed) break;
+        }
+      }
+      if (failed) continue;
+      if (value === null || value === undefined || value === '') {
+        if (!f.hasDefault) continue;
+        value = f.default;
+      }
+      let at = record;
+      for (const p of f.parents) {
+        at[p] ??= {};
+        at = at[p] as Record<string, unknown>;
+      }
+      at[f.leaf] = value;
+    }
+    if (issues.length === 0 && !def.validate(record)) {
+      for (const e of def.validate.errors ?? []) {
+        const params = e.params as Record<string, unknown>;
+        const path =
+          e.keyword === 'required'
+            ? `${e.instancePath}/${String(params.missingProperty)}`
+            : e.keyword === 'additionalProperties'
+              ? `${e.instancePath}/${String(params.additionalProperty)}`
+              : e.instancePath;
+        const message = e.keyword === 'required' ? 'is required' : (e.message ?? e.keyword);
+        if (!issues.some((i) => i.path === path && i.message === message)) issues.push({ path, message });
+      }
+    }
+    return issues.length > 0 ? { record: null, issues } : { record, issues };
+  };
+}
+
+/** Checks a mapping against its dataset: every target must be a field of it. */
+export function mappingIssues(spec: MappingSpec, def: DatasetDefinition, pointer: string): ConnectorIssue[] {
+  const issues: ConnectorIssue[] = [];
+  for (const target of Object.keys(spec.fields)) {
+    const top = target.split('.')[0]!;
+    if (!def.fields.includes(top)) {
+      issues.push({ path: `${pointer}/fields/${target}`, message: `is not a field of dataset ${def.name}` });
+    }
+  }
+  const mapped = new Set(Object.keys(spec.fields).map((t) => t.split('.')[0]));
+  for (const required of (def.schema.required as string[] | undefined) ?? []) {
+    if (!mapped.has(required)) {
+      issues.push({ path: `${pointer}/fields`, message: `maps nothing to required field ${required}` });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,292 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RecordSealing } from '../../hub/domain/records/build.js';
+import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
+import { ConnectorErrorToleranceError, type ConnectorFailure, type HubError } from '../../hub/errors.js';
+import type { EventStore } from '../../hub/eventstore/event-store.js';
+import {
+  type BatchOutcome,
+  deleteUnseen,
+  type PreviewRow,
+  processBatch,
+  type StreamContext,
+} from './batch.js';
+import type { ConfiguredStream, SourceConnector, SourceRow } from './contract.js';
+import type {
+  ConnectorRunCheckpointed,
+  ConnectorRunCompleted,
+  ConnectorRunFailed,
+  ConnectorRunStarted,
+  RunCounts,
+  StreamState,
+} from './events.js';
+import { acquireLock } from './lock.js';
+import type { LoadedConnector, StreamManifest } from './manifest.js';
+import { compileMapping } from './mapping.js';
+import type { RecordIndex } from './record-index.js';
+import { RunLog, readRunLog } from './run-log.js';
+
+export interface SyncProgress {
+  stream: string;
+  /** Rows handled so far in this stream. */
+  done: number;
+  /** Rows the source reported for this read up front (an estimate). */
+  total: number;
+  counts: RunCounts;
+}
+
+export interface SyncOptions {
+  loaded: LoadedConnector;
+  source: SourceConnector<never>;
+  config: Record<string, unknown>;
+  store: EventStore;
+  sealing: RecordSealing;
+  datasets: ReadonlyMap<string, DatasetDefinition>;
+  index: RecordIndex;
+  /** The run lock file (`connectorPaths().lock`). */
+  lockFile: string;
+  logger: Logger;
+  /** Map and compare without writing anything (no events, no keys, no index, no lock). */
+  dryRun?: boolean;
+  /** Read at most this many rows per stream. */
+  limit?: number;
+  onProgress?: (p: SyncProgress) => void;
+  /** Called after each checkpoint (tests use it to inject faults). */
+  onCheckpoint?: (state: StreamState, counts: RunCounts) => void | Promise<void>;
+  now?: () => Date;
+}
+
+export interface SyncResult {
+  runId: string;
+  dryRun: boolean;
+  counts: RunCounts;
+  durationMs: number;
+  /** State after the run (what a real run saves; for a dry run, what it would save). */
+  states: StreamState[];
+  preview?: PreviewRow[];
+}
+
+const zero = (): RunCounts => ({ read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 });
+
+function configured(s: StreamManifest, columns: string[]): ConfiguredStream {
+  return { name: s.table, mode: s.mode, primaryKey: s.primaryKey, cursorField: s.cursorField, columns };
+}
+
+/** Source columns a stream reads: key, cursor, soft-delete flag and every mapped column. */
+function columnsOf(s: StreamManifest, mapping: { fields: Record<string, { from: string }> }): string[] {
+  const cols = new Set([s.primaryKey]);
+  if (s.cursorField) cols.add(s.cursorField);
+  if (s.softDelete) cols.add(s.softDelete.column);
+  for (const rule of Object.values(mapping.fields)) cols.add(rule.from);
+  return [...cols];
+}
+
+function errorOf(e: unknown): { code: string; failure: ConnectorFailure; message: string } {
+  const err = e as HubError & { failure?: ConnectorFailure };
+  return {
+    code: err?.code ?? 'INTERNAL',
+    failure: err?.failure ?? (err?.retryable ? 'transient' : 'system'),
+    message: err instanceof Error ? err.message : String(e),
+  };
+}
+
+/**
+ * Runs a connector once. Checkpointing: each batch's record events are appended (and acknowledged
+ * durable) first; only then is ConnectorRunCheckpointed appended to `connector-<name>`. A crash in
+ * between leaves the previous checkpoint in force: the next run re-reads that tail, and the
+ * deterministic event ids (plus the stream-head check in `appendRecord`) make it append nothing twice.
+ */
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const { loaded, store, index } = options;
+  const { manifest } = loaded;
+  const name = manifest.name;
+  const now = options.now ?? (() => new Date());
+  const dryRun = options.dryRun ?? false;
+  const log = options.logger.child({ module: 'connector', connector: name });
+  const started = Date.now();
+  const runId = randomUUID();
+  const startedEventId = randomUUID();
+  const counts = zero();
+  const config = options.config;
+  const source = options.source as SourceConnector<Record<string, unknown>>;
+  const batchSize = Number(config.batchSize ?? 2000);
+  const maxRows = Number(config.maxRejectedRows ?? 1000);
+  const maxRatio = Number(config.maxRejectedRatio ?? 0.01);
+  const release = dryRun ? () => undefined : acquireLock(options.lockFile, name);
+  const view = await readRunLog(store, name).catch((e) => {
+    release();
+    throw e;
+  });
+  const runLog = new RunLog(store, name, view.revision, now);
+  const preview: PreviewRow[] = [];
+  const finalStates: StreamState[] = [];
+  const system = String(config.url ?? '').replace(/\/\/[^@/]*@/, '//');
+  try {
+    if (!dryRun) {
+      await runLog.append<ConnectorRunStarted>(
+        {
+          id: startedEventId,
+          type: 'ConnectorRunStarted',
+          data: {
+            connector: name,
+            version: manifest.version,
+            runId,
+            system,
+            streams: manifest.streams.map((s) => s.table),
+            resumedFrom: [...view.states.values()],
+          },
+        },
+        runId,
+        null,
+      );
+    }
+    const rejectedPaths: Record<string, number> = {};
+    for (const [i, s] of manifest.streams.entries()) {
+      const mapping = loaded.mappings[i]!;
+      const def = options.datasets.get(s.dataset)!;
+      const mapper = compileMapping(mapping, def, options.sealing.versionKey);
+      const pkPersonal = Object.entries(mapping.fields).some(
+        ([t, r]) => r.from === s.primaryKey && def.personalFields.has(t.split('.')[0]!),
+      );
+      const ctx: StreamContext = {
+        connector: name,
+        runId,
+        startedEventId,
+        system,
+        table: s.table,
+        primaryKey: s.primaryKey,
+        cursorField: s.cursorField,
+        def,
+        mapper,
+        softDelete: s.softDelete && {
+          column: s.softDelete.column,
+          deleted: new Set((s.softDelete.deletedValues ?? [1, true, '1']).map(String)),
+        },
+        deadLetterKey: (v) =>
+          pkPersonal
+            ? createHmac('sha256', options.sealing.versionKey).update(v).digest('hex').slice(0, 32)
+            : v,
+        store,
+        sealing: options.sealing,
+        index,
+        log,
+        now,
+      };
+      const stream = configured(s, columnsOf(s, mapping));
+      let state: StreamState | null = view.states.get(s.table) ?? null;
+      if (state && state.mode !== s.mode) state = null;
+      if (s.mode === 'full_refresh' && !state?.generation) {
+        state = { stream: s.table, mode: s.mode, cursor: null, pk: null, generation: runId };
+      }
+      const total = options.limit ?? (await source.estimate?.(config, stream, state)) ?? 0;
+      const positionOf = (row: SourceRow) =>
+        s.cursorField && s.mode === 'incremental'
+          ? `${s.cursorField}=${String(row[s.cursorField])};${s.primaryKey}=${String(row[s.primaryKey])}`
+          : `${s.primaryKey}=${String(row[s.primaryKey])}`;
+      let done = 0;
+      options.onProgress?.({ stream: s.table, done, total, counts: { ...counts } });
+      const iterator = source
+        .read(config, stream, { state, batchSize, limit: options.limit })
+        [Symbol.asyncIterator]();
+      let next = iterator.next();
+      try {
+        for (;;) {
+          const step = await next;
+          if (step.done) break;
+          // Prefetch: the source reads the next batch while this one is mapped, sealed and appended.
+          next = iterator.next();
+          next.catch(() => undefined);
+          const batch = step.value;
+          const outcome: BatchOutcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
+          if (!dryRun && state?.generation) {
+            index.markSeen(
+              state.generation,
+              batch.rows.map((r) => String(r[s.primaryKey])),
+            );
+          }
+          counts.read += batch.rows.length;
+          counts.upserted += outcome.upserted;
+          counts.unchanged += outcome.unchanged;
+          counts.deleted += outcome.deleted;
+          counts.rejected += outcome.rejected.length;
+          for (const r of outcome.rejected)
+            for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
+          if (outcome.preview) preview.push(...outcome.preview);
+          state = { ...batch.state, ...(state?.generation ? { generation: state.generation } : {}) };
+          if (!dryRun) {
+            await runLog.append<ConnectorRunCheckpointed>(
+              {
+                id: randomUUID(),
+                type: 'ConnectorRunCheckpointed',
+                data: {
+                  connector: name,
+                  runId,
+                  state,
+                  counts: { ...counts },
+                  lastPosition: outcome.lastPosition,
+                },
+              },
+              runId,
+              startedEventId,
+            );
+            await options.onCheckpoint?.(state, { ...counts });
+          }
+          done += batch.rows.length;
+          options.onProgress?.({ stream: s.table, done, total, counts: { ...counts } });
+          const overRatio = counts.read >= 1000 && counts.rejected / counts.read > maxRatio;
+          if (counts.rejected > maxRows || overRatio) {
+            throw new ConnectorErrorToleranceError(
+              counts.rejected,
+              counts.read,
+              overRatio ? maxRatio : maxRows,
+              rejectedPaths,
+            );
+          }
+        }
+      } finally {
+        await iterator.return?.(undefined);
+      }
+      if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {
+        if (!dryRun) {
+          counts.deleted += await deleteUnseen(ctx, index.unseen(s.table, state.generation));
+          index.forgetGeneration(state.generation);
+        }
+        state = { stream: s.table, mode: s.mode, cursor: null, pk: null };
+      }
+      finalStates.push(state ?? { stream: s.table, mode: s.mode, cursor: null, pk: null });
+    }
+    const durationMs = Date.now() - started;
+    if (!dryRun) {
+      await runLog.append<ConnectorRunCompleted>(
+        {
+          id: randomUUID(),
+          type: 'ConnectorRunCompleted',
+          data: { connector: name, runId, counts: { ...counts }, durationMs, states: finalStates },
+        },
+        runId,
+        startedEventId,
+      );
+    }
+    log.info({ runId, counts, durationMs, dryRun }, 'connector run completed');
+    return { runId, dryRun, counts, durationMs, states: finalStates, ...(dryRun ? { preview } : {}) };
+  } catch (e) {
+    const error = errorOf(e);
+    log.warn({ runId, counts, code: error.code, failure: error.failure }, 'connector run failed');
+    if (!dryRun) {
+      await runLog
+        .append<ConnectorRunFailed>(
+          {
+            id: randomUUID(),
+            type: 'ConnectorRunFailed',
+            data: { connector: name, runId, counts: { ...counts }, durationMs: Date.now() - started, error },
+          },
+          runId,
+          startedEventId,
+        )
+        .catch((err) => log.error({ code: (err as HubError).code }, 'could not record the failed run'));
+    }
+    throw e;
+  } finally {
+    release();
+  }
+}

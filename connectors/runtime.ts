@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ConnectorConfigError } from '../hub/errors.js';
+import type { RecordedEvent } from '../hub/eventstore/event-store.js';
+import type { Catalog, CheckResult, SourceConnector } from './kit/contract.js';
+import type { ConnectorStateReset, StreamState } from './kit/events.js';
+import { type ConnectorHub, connectorPaths } from './kit/hub.js';
+import { acquireLock, lockHolder } from './kit/lock.js';
+import { CONNECTORS_DIR, type LoadedConnector, loadConnector, resolveConfig } from './kit/manifest.js';
+import { RecordIndex } from './kit/record-index.js';
+import { RunLog, readRunLog } from './kit/run-log.js';
+import { runSync, type SyncOptions, type SyncResult } from './kit/sync.js';
+import { sqlSource } from './sql/source.js';
+
+/** Source implementations by manifest `kind`. */
+export function sourceFor(kind: string): SourceConnector<never> {
+  if (kind === 'sql') return sqlSource() as SourceConnector<never>;
+  throw new ConnectorConfigError('connector.json', [{ path: '/kind', message: `unknown kind ${kind}` }]);
+}
+
+export interface ConnectorStatus {
+  connector: string;
+  version: string;
+  running: { pid: number } | null;
+  states: StreamState[];
+  lastRun: {
+    runId: string;
+    outcome: 'running' | 'interrupted' | 'completed' | 'failed';
+    events: RecordedEvent[];
+  } | null;
+  index: { entries: number; deleted: number };
+}
+
+export interface OpenConnectorOptions {
+  name: string;
+  hub: ConnectorHub;
+  logger: Logger;
+  configFile?: string;
+  set?: string[];
+  /** Folder holding connector folders (default: this repository's connectors/). */
+  root?: string;
+}
+
+/** A connector bound to a hub: everything the CLI, the demo and the benchmark do with one. */
+export function openConnector(options: OpenConnectorOptions) {
+  const { hub, name } = options;
+  const loaded: LoadedConnector = loadConnector(name, hub.datasets, options.root ?? CONNECTORS_DIR);
+  const config = resolveConfig(loaded, { file: options.configFile, set: options.set });
+  const source = sourceFor(loaded.manifest.kind);
+  const paths = connectorPaths(hub.dataDir, name);
+  const any = source as unknown as SourceConnector<Record<string, unknown>>;
+  return {
+    loaded,
+    config,
+    source,
+    paths,
+    check: (timeoutMs?: number): Promise<CheckResult> =>
+      any.check(config, { timeoutMs, streams: loaded.manifest.streams.map((s) => s.table) }),
+    discover: (): Promise<Catalog> => any.discover(config),
+    async sync(
+      opts: Pick<SyncOptions, 'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now'> = {},
+    ): Promise<SyncResult> {
+      const index = new RecordIndex(paths.index);
+      try {
+        return await runSync({
+          ...opts,
+          loaded,
+          source,
+          config,
+          store: hub.store,
+          sealing: hub.sealing,
+          datasets: hub.datasets,
+          index,
+          lockFile: paths.lock,
+          logger: options.logger,
+        });
+      } finally {
+        index.close();
+      }
+    },
+    async status(): Promise<ConnectorStatus> {
+      const view = await readRunLog(hub.store, name);
+      const index = new RecordIndex(paths.index);
+      const counts = index.count();
+      index.close();
+      const holder = lockHolder(paths.lock);
+      const last = view.lastRun;
+      const endType = last.at(-1)?.type;
+      const runId = (last[0]?.data as { runId?: string } | undefined)?.runId;
+      return {
+        connector: name,
+        version: loaded.manifest.version,
+        running: holder !== undefined ? { pid: holder } : null,
+        states: [...view.states.values()],
+        lastRun: runId
+          ? {
+              runId,
+              outcome:
+                endType === 'ConnectorRunCompleted'
+                  ? 'completed'
+                  : endType === 'ConnectorRunFailed'
+                    ? 'failed'
+                    : holder !== undefined
+                      ? 'running'
+                      : 'interrupted',
+              events: last,
+            }
+          : null,
+        index: counts,
+      };
+    },
+    /** Forgets the checkpoints (the next sync reads everything again); refused while a sync runs. */
+    async reset(): Promise<StreamState[]> {
+      const release = acquireLock(paths.lock, name);
+      try {
+        const view = await readRunLog(hub.store, name);
+        const previous = [...view.states.values()];
+        const correlationId = randomUUID();
+        await new RunLog(hub.store, name, view.revision, () => new Date()).append<ConnectorStateReset>(
+          { id: randomUUID(), type: 'ConnectorStateReset', data: { connector: name, previous } },
+          correlationId,
+          null,
+        );
+        return previous;
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export type OpenedConnector = ReturnType<typeof openConnector>;

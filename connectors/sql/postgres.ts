@@ -1,0 +1,178 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { ConnectorSourceError } from '../../hub/errors.js';
+import type { SourceRow } from '../kit/contract.js';
+import { networkReason, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+
+const STRING_TYPES = new Set([1082, 1083, 1114, 1184, 1266]);
+const INT8 = 20;
+
+/** Dates and timestamps stay strings (no time-zone shift, full microsecond precision for cursors). */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (STRING_TYPES.has(oid)) return (v: string) => v;
+    if (oid === INT8)
+      return (v: string) => {
+        const n = Number(v);
+        return Number.isSafeInteger(n) ? n : v;
+      };
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+} as pg.CustomTypesConfig;
+
+function classify(system: string, e: unknown): ConnectorSourceError {
+  if (e instanceof ConnectorSourceError) return e;
+  const code = (e as { code?: string })?.code;
+  const net = networkReason(e);
+  if (net) return sourceError(system, net, e);
+  switch (code) {
+    case '28P01':
+    case '28000':
+      return sourceError(system, 'AUTH_FAILED', e);
+    case '3D000':
+      return sourceError(system, 'DATABASE_MISSING', e);
+    case '42P01':
+    case '3F000':
+      return sourceError(system, 'TABLE_MISSING', e);
+    case '42703':
+      return sourceError(system, 'COLUMN_MISSING', e);
+    case '42501':
+      return sourceError(system, 'PERMISSION_DENIED', e);
+    case '57P01':
+    case '57P02':
+    case '57P03':
+    case '08006':
+    case '08003':
+      return sourceError(system, 'CONNECTION_LOST', e);
+    case '57014':
+      return sourceError(system, 'TIMEOUT', e);
+  }
+  const message = (e as Error)?.message ?? '';
+  if (/Connection terminated|connection.*(closed|ended)/i.test(message))
+    return sourceError(system, 'CONNECTION_LOST', e);
+  if (/timeout/i.test(message)) return sourceError(system, 'TIMEOUT', e);
+  return sourceError(system, 'QUERY_FAILED', e);
+}
+
+export async function openPostgres(source: SourceUrl, timeoutMs: number): Promise<SqlDriver> {
+  const { system } = source;
+  const client = new pg.Client({
+    connectionString: source.url,
+    connectionTimeoutMillis: timeoutMs,
+    types,
+    application_name: 'lienthong-connector',
+  });
+  let lost: unknown;
+  // A terminated backend never answers a pending cursor read: every read races this.
+  const dead = new Promise<never>((_, reject) => {
+    client.on('error', (e) => {
+      lost = e;
+      reject(e);
+    });
+    client.on('end', () =>
+      reject(lost ?? Object.assign(new Error('Connection terminated'), { code: '08006' })),
+    );
+  });
+  dead.catch(() => undefined);
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw classify(system, e);
+  }
+  const query = async (sql: string, params: unknown[] = []) => {
+    try {
+      return (await client.query(sql, params)).rows as SourceRow[];
+    } catch (e) {
+      throw classify(system, lost ?? e);
+    }
+  };
+  return {
+    dialect: 'postgres',
+    system,
+    query,
+    async *stream(sql, params, batchSize) {
+      const cursor = client.query(new Cursor<SourceRow>(sql, params));
+      try {
+        for (;;) {
+          let rows: SourceRow[];
+          try {
+            rows = await Promise.race([cursor.read(batchSize), dead]);
+          } catch (e) {
+            throw classify(system, lost ?? e);
+          }
+          if (rows.length === 0) return;
+          yield rows;
+        }
+      } finally {
+        await Promise.race([cursor.close(), dead]).catch(() => undefined);
+      }
+    },
+    async tables(only) {
+      const rows = await query(
+        `SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.is_nullable
+           FROM information_schema.columns c
+           JOIN information_schema.tables t USING (table_schema, table_name)
+          WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
+          ORDER BY c.table_schema, c.table_name, c.ordinal_position`,
+      );
+      const constraints = await query(
+        `SELECT tc.table_schema, tc.table_name, tc.constraint_type, tc.constraint_name, k.column_name
+           FROM information_schema.table_constraints tc
+           JOIN information_schema.key_column_usage k USING (constraint_schema, constraint_name)
+          WHERE tc.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+          ORDER BY k.ordinal_position`,
+      );
+      const indexed = await query(
+        `SELECT n.nspname AS table_schema, t.relname AS table_name, a.attname AS column_name, t.reltuples::bigint AS estimate
+           FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]`,
+      );
+      const estimates = await query(
+        `SELECT n.nspname AS table_schema, c.relname AS table_name, GREATEST(c.reltuples, 0)::bigint AS estimate
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'`,
+      );
+      const nameOf = (r: SourceRow) =>
+        r.table_schema === 'public' ? String(r.table_name) : `${r.table_schema}.${r.table_name}`;
+      const byName = new Map<string, TableInfo>();
+      for (const r of rows) {
+        const name = nameOf(r);
+        if (only && !only.includes(name)) continue;
+        let t = byName.get(name);
+        if (!t) {
+          t = { name, columns: [], primaryKey: [], unique: [], indexed: [], estimatedRows: 0 };
+          byName.set(name, t);
+        }
+        t.columns.push({
+          name: String(r.column_name),
+          type: String(r.data_type),
+          nullable: r.is_nullable === 'YES',
+        });
+      }
+      const uniqueCols = new Map<string, string[]>();
+      for (const r of constraints) {
+        const t = byName.get(nameOf(r));
+        if (!t) continue;
+        if (r.constraint_type === 'PRIMARY KEY') t.primaryKey.push(String(r.column_name));
+        else {
+          const key = `${nameOf(r)}/${r.constraint_name}`;
+          uniqueCols.set(key, [...(uniqueCols.get(key) ?? []), String(r.column_name)]);
+        }
+      }
+      for (const [key, cols] of uniqueCols) {
+        if (cols.length === 1) byName.get(key.slice(0, key.lastIndexOf('/')))?.unique.push(cols[0]!);
+      }
+      for (const r of indexed) byName.get(nameOf(r))?.indexed.push(String(r.column_name));
+      for (const r of estimates) {
+        const t = byName.get(nameOf(r));
+        if (t) t.estimatedRows = Number(r.estimate);
+      }
+      return [...byName.values()];
+    },
+    close: () =>
+      Promise.race([client.end(), dead, new Promise((r) => setTimeout(r, 1000).unref())]).then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
+}

@@ -1,0 +1,237 @@
+import type { HubError } from '../../hub/errors.js';
+import type {
+  Catalog,
+  CatalogStream,
+  CheckResult,
+  ConfiguredStream,
+  ConnectorSpec,
+  SourceConnector,
+} from '../kit/contract.js';
+import type { StreamState } from '../kit/events.js';
+import { validateConfig } from '../kit/manifest.js';
+import {
+  type Dialect,
+  parseSourceUrl,
+  quoteIdent,
+  type SqlDriver,
+  type TableInfo,
+  withTimeout,
+} from './driver.js';
+import { openMariaDb } from './mariadb.js';
+import { openPostgres } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+
+export interface SqlConfig {
+  url: string;
+  connectTimeoutMs: number;
+  batchSize: number;
+  maxRejectedRows: number;
+  maxRejectedRatio: number;
+}
+
+export const sqlConfigSchema = {
+  type: 'object',
+  required: ['url'],
+  additionalProperties: false,
+  properties: {
+    url: {
+      description:
+        'postgres://user:password@host:5432/db, mysql:// or mariadb://user:password@host:3306/db, or sqlite:<file>',
+      type: 'string',
+      minLength: 7,
+    },
+    connectTimeoutMs: {
+      description: 'Connect and check deadline.',
+      type: 'integer',
+      minimum: 100,
+      default: 5000,
+    },
+    batchSize: {
+      description: 'Rows per batch (one checkpoint each).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 20000,
+      default: 2000,
+    },
+    maxRejectedRows: {
+      description: 'Rejected rows tolerated per run.',
+      type: 'integer',
+      minimum: 0,
+      default: 1000,
+    },
+    maxRejectedRatio: {
+      description: 'Rejected share of the rows read tolerated per run (checked once 1,000 rows are read).',
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.01,
+    },
+  },
+} as const;
+
+export async function openDriver(url: string, timeoutMs: number): Promise<SqlDriver> {
+  const source = parseSourceUrl(url);
+  const open = (d: Dialect) =>
+    d === 'postgres'
+      ? openPostgres(source, timeoutMs)
+      : d === 'mariadb'
+        ? openMariaDb(source, timeoutMs)
+        : openSqlite(source);
+  return withTimeout(source.system, timeoutMs + 500, 'connecting', open(source.dialect));
+}
+
+/** SELECT for one read: keyset condition `(cursor, pk) > (last_cursor, last_pk)`, ordered the same way. */
+export function readQuery(
+  dialect: Dialect,
+  stream: ConfiguredStream,
+  state: StreamState | null,
+  options: { limit?: number; count?: boolean } = {},
+): { sql: string; params: unknown[] } {
+  const q = (n: string) => quoteIdent(dialect, n);
+  const p = (i: number) => (dialect === 'postgres' ? `$${i}` : '?');
+  const pk = q(stream.primaryKey);
+  const params: unknown[] = [];
+  let where = '';
+  let order = pk;
+  if (stream.mode === 'incremental') {
+    const c = q(stream.cursorField!);
+    order = `${c}, ${pk}`;
+    if (state?.cursor !== null && state?.cursor !== undefined) {
+      if (dialect === 'postgres') {
+        where = ` WHERE (${c} > $1 OR (${c} = $1 AND ${pk} > $2))`;
+        params.push(state.cursor, state.pk);
+      } else {
+        where = ` WHERE (${c} > ${p(1)} OR (${c} = ${p(2)} AND ${pk} > ${p(3)}))`;
+        params.push(state.cursor, state.cursor, state.pk);
+      }
+    } else where = ` WHERE ${c} IS NOT NULL`;
+  } else if (state?.pk !== null && state?.pk !== undefined) {
+    where = ` WHERE ${pk} > ${p(1)}`;
+    params.push(state.pk);
+  }
+  const table = q(stream.name);
+  if (options.count) return { sql: `SELECT count(*) AS n FROM ${table}${where}`, params };
+  const cols = stream.columns.map(q).join(', ');
+  const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
+  return { sql: `SELECT ${cols} FROM ${table}${where} ORDER BY ${order}${limit}`, params };
+}
+
+const TIME_TYPE = /timestamp|datetime|date/i;
+const SOFT_DELETE = /(^|_)(da_xoa|xoa|deleted|is_deleted|removed)($|_)/i;
+
+function toCatalogStream(t: TableInfo): CatalogStream {
+  const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
+  const indexed = new Set(t.indexed);
+  const cursorCandidates = t.columns
+    .filter((c) => TIME_TYPE.test(c.type) || /(updated|modified|cap_nhat|version)/i.test(c.name))
+    .filter((c) => !SOFT_DELETE.test(c.name) && !/ngay_xoa|deleted_at/i.test(c.name))
+    .map((c) => ({
+      name: c.name,
+      score:
+        (notNull.has(c.name) ? 4 : 0) +
+        (indexed.has(c.name) ? 2 : 0) +
+        (/(updated|modified|cap_nhat)/i.test(c.name) ? 1 : 0),
+    }))
+    .sort((a, b) => b.score - a.score)
+    .map((c) => c.name);
+  return {
+    name: t.name,
+    columns: t.columns,
+    primaryKey: t.primaryKey,
+    primaryKeyCandidates: [
+      ...(t.primaryKey.length > 0 ? [t.primaryKey] : []),
+      ...t.unique.filter((u) => notNull.has(u)).map((u) => [u]),
+    ],
+    cursorCandidates,
+    softDeleteCandidates: t.columns.filter((c) => SOFT_DELETE.test(c.name)).map((c) => c.name),
+    estimatedRows: t.estimatedRows,
+  };
+}
+
+const failureOf = (e: unknown) => {
+  const err = e as HubError & { failure?: 'config' | 'transient' | 'system' };
+  return { code: err.code ?? 'INTERNAL', failure: err.failure ?? 'system', message: err.message };
+};
+
+/** The SQL source: PostgreSQL (pg), MariaDB/MySQL (mysql2) and SQLite (better-sqlite3). */
+export function sqlSource(): SourceConnector<SqlConfig> {
+  const config = (c: SqlConfig) => validateConfig<SqlConfig>(sqlConfigSchema, { ...c }, 'sql configuration');
+  return {
+    spec: (): ConnectorSpec => ({
+      configSchema: sqlConfigSchema as unknown as Record<string, unknown>,
+      supportedModes: ['incremental', 'full_refresh'],
+    }),
+
+    async check(raw, options = {}) {
+      const started = Date.now();
+      const checks: CheckResult['checks'] = [];
+      let system = '';
+      let driver: SqlDriver | undefined;
+      try {
+        const c = config(raw);
+        system = parseSourceUrl(c.url).system;
+        const timeout = options.timeoutMs ?? c.connectTimeoutMs;
+        driver = await openDriver(c.url, timeout);
+        checks.push({ name: 'connect', ok: true });
+        for (const table of options.streams ?? []) {
+          const sql = `SELECT 1 FROM ${quoteIdent(driver.dialect, table)} LIMIT 1`;
+          await withTimeout(system, timeout, `SELECT on ${table}`, driver.query(sql));
+          checks.push({ name: `SELECT on ${table}`, ok: true });
+        }
+        return { ok: true, system, elapsedMs: Date.now() - started, checks };
+      } catch (e) {
+        const error = failureOf(e);
+        checks.push({ name: checks.length === 0 ? 'connect' : 'grants', ok: false, message: error.message });
+        return { ok: false, system, elapsedMs: Date.now() - started, checks, error };
+      } finally {
+        await driver?.close();
+      }
+    },
+
+    async discover(raw): Promise<Catalog> {
+      const c = config(raw);
+      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      try {
+        return { system: driver.system, streams: (await driver.tables()).map(toCatalogStream) };
+      } finally {
+        await driver.close();
+      }
+    },
+
+    async estimate(raw, stream, state) {
+      const c = config(raw);
+      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      try {
+        const { sql, params } = readQuery(driver.dialect, stream, state, { count: true });
+        const [row] = await driver.query(sql, params);
+        return Number(row?.n ?? 0);
+      } finally {
+        await driver.close();
+      }
+    },
+
+    async *read(raw, stream, options) {
+      const c = config(raw);
+      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      try {
+        const { sql, params } = readQuery(driver.dialect, stream, options.state, { limit: options.limit });
+        let last = options.state;
+        for await (const rows of driver.stream(sql, params, options.batchSize)) {
+          if (options.signal?.aborted) return;
+          const tail = rows[rows.length - 1]!;
+          const pkValue = tail[stream.primaryKey] as string | number;
+          last = {
+            stream: stream.name,
+            mode: stream.mode,
+            cursor: stream.mode === 'incremental' ? (tail[stream.cursorField!] as string | number) : null,
+            pk: pkValue,
+            ...(options.state?.generation ? { generation: options.state.generation } : {}),
+          };
+          yield { rows, state: last };
+        }
+      } finally {
+        await driver.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { ConnectorSourceError } from '../../hub/errors.js';
+import type { SourceRow } from '../kit/contract.js';
+import { type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+
+function classify(system: string, e: unknown): ConnectorSourceError {
+  if (e instanceof ConnectorSourceError) return e;
+  const message = (e as Error)?.message ?? '';
+  const code = (e as { code?: string })?.code ?? '';
+  if (/no such table/i.test(message)) return sourceError(system, 'TABLE_MISSING', e);
+  if (/no such column/i.test(message)) return sourceError(system, 'COLUMN_MISSING', e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return sourceError(system, 'TIMEOUT', e);
+  if (code === 'SQLITE_CANTOPEN') return sourceError(system, 'DATABASE_MISSING', e);
+  if (code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return sourceError(system, 'PERMISSION_DENIED', e);
+  return sourceError(system, 'QUERY_FAILED', e);
+}
+
+export async function openSqlite(source: SourceUrl): Promise<SqlDriver> {
+  const { system } = source;
+  if (!fs.existsSync(source.file!)) {
+    throw new ConnectorSourceError('DATABASE_MISSING', system, `file ${source.file} does not exist`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(source.file!, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (e) {
+    throw classify(system, e);
+  }
+  const query = async (sql: string, params: unknown[] = []) => {
+    try {
+      return db.prepare(sql).all(...params) as SourceRow[];
+    } catch (e) {
+      throw classify(system, e);
+    }
+  };
+  return {
+    dialect: 'sqlite',
+    system,
+    query,
+    async *stream(sql, params, batchSize) {
+      let iterator: IterableIterator<unknown>;
+      try {
+        iterator = db.prepare(sql).iterate(...params);
+      } catch (e) {
+        throw classify(system, e);
+      }
+      let batch: SourceRow[] = [];
+      for (const row of iterator) {
+        batch.push(row as SourceRow);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    },
+    async tables(only) {
+      const names = (await query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )) as { name: string }[];
+      const out: TableInfo[] = [];
+      for (const { name } of names) {
+        if (only && !only.includes(name)) continue;
+        const cols = db.pragma(`table_info("${name.replaceAll('"', '""')}")`) as {
+          name: string;
+          type: string;
+          notnull: number;
+          pk: number;
+        }[];
+        const t: TableInfo = {
+          name,
+          columns: cols.map((c) => ({
+            name: c.name,
+            type: c.type || 'ANY',
+            nullable: c.notnull === 0 && c.pk === 0,
+          })),
+          primaryKey: cols
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name),
+          unique: [],
+          indexed: [],
+          estimatedRows: (
+            db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }
+          ).n,
+        };
+        const indexes = db.pragma(`index_list("${name.replaceAll('"', '""')}")`) as {
+          name: string;
+          unique: number;
+        }[];
+        for (const ix of indexes) {
+          const ixCols = db.pragma(`index_info("${ix.name.replaceAll('"', '""')}")`) as { name: string }[];
+          if (ixCols[0]) t.indexed.push(ixCols[0].name);
+          if (ix.unique && ixCols.length === 1 && !t.primaryKey.includes(ixCols[0]!.name))
+            t.unique.push(ixCols[0]!.name);
+        }
+        out.push(t);
+      }
+      return out;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type DestinationStream, pino } from 'pino';
+import { consentedApiPlugin } from './api/graphql/hub-plugin.js';
+import type { Config } from './config.js';
+import { loggerOptions, requestIdOptions } from './logger.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { type CreateRunner, projectionsPlugin } from './plugins/projections.js';
+import { type OpenStore, storePlugin } from './plugins/store.js';
+import type { ProjectionDefinition } from './projections/projection.js';
+import { allProjections } from './projections/registry.js';
+import { ProjectionRunner } from './projections/runner.js';
+
+export interface AppOverrides {
+  /** Opens the event store instead of `openEventStore` (e.g. to simulate an unavailable store). */
+  openStore?: OpenStore;
+  /** The read models to keep (default: every registered projection, `allProjections()`). */
+  projections?: readonly ProjectionDefinition[];
+  /** Builds the projection runner instead of `ProjectionRunner` (e.g. to hold it in a given state). */
+  createRunner?: CreateRunner;
+  /** Writes JSON log lines here instead of stdout (pretty printing is then off). */
+  logStream?: DestinationStream;
+  /** Time a readiness check may take before it counts as failed. */
+  readinessTimeoutMs?: number;
+}
+
+/**
+ * The hub as a fastify instance, plugins in dependency order. It never listens: `server.ts` does,
+ * and tests use `app.inject()`. The store opens when the app becomes ready.
+ */
+export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyInstance {
+  const logger = overrides.logStream
+    ? pino(loggerOptions({ log: { ...config.log, pretty: false } }), overrides.logStream)
+    : pino(loggerOptions(config));
+  const app = Fastify({
+    ...requestIdOptions,
+    loggerInstance: logger as FastifyBaseLogger,
+    // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.get('/', { logLevel: 'warn' }, async () => ({
+    service: 'lienthong-hub',
+    endpoints: { live: '/health/live', ready: '/health/ready', metrics: '/metrics' },
+  }));
+
+  app.register(errorsPlugin);
+  app.register(metricsPlugin);
+  app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
+  app.register(storePlugin, { config: config.store, open: overrides.openStore });
+  const projections = overrides.projections ?? allProjections();
+  app.register(projectionsPlugin, {
+    file: config.readModelsFile,
+    createRunner: overrides.createRunner ?? ((deps) => new ProjectionRunner({ ...deps, projections })),
+  });
+  app.register(consentedApiPlugin, { config });
+  return app;
+}

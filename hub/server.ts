@@ -1,0 +1,137 @@
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { type Config, loadConfig } from './config.js';
+import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
+import type { CheckResult } from './plugins/health.js';
+import { loadSecrets } from './privacy/secrets.js';
+import { demoDatasets, type SeedProgress, seedDemoData } from './seed/demo.js';
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/** Boot failures an operator can fix get one clear line on stderr and exit code 1. */
+function failBoot(error: unknown, config?: Config): never {
+  if (error instanceof ConfigError || error instanceof StoreFileError) {
+    console.error(`lienthong: cannot start: ${error.message}`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && config) {
+    console.error(
+      `lienthong: cannot start: PORT: ${config.http.port} is already in use on ${config.http.host}`,
+    );
+  } else {
+    console.error('lienthong: cannot start:', error);
+  }
+  process.exit(1);
+}
+
+function printWhereToGo(app: FastifyInstance, config: Config): void {
+  const listening = config.http.host;
+  const reachable = listening === '0.0.0.0' || listening === '::' ? '127.0.0.1' : listening;
+  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
+  const base = `http://${host}:${config.http.port}`;
+  const links = {
+    hub: base,
+    live: `${base}/health/live`,
+    ready: `${base}/health/ready`,
+    metrics: `${base}/metrics`,
+  };
+  app.log.info({ ...links, store: config.store.backend }, 'hub listening');
+  if (config.log.pretty) {
+    process.stdout.write(
+      [
+        '',
+        `  Lienthong hub is running (${config.store.backend} store in ${config.dataDir})`,
+        `    Hub        ${links.hub}`,
+        `    Readiness  ${links.ready}`,
+        `    Metrics    ${links.metrics}`,
+        '  Press Ctrl+C to stop.',
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+/**
+ * Seeds the demo datasets while the hub already answers; /health/ready reports `seed` until done.
+ * Idempotent (deterministic event ids, expected revisions), so every start can run it.
+ */
+function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () => boolean) {
+  let state: CheckResult = { ok: false, reason: 'seeding demo data' };
+  app.readiness.add('seed', () => state);
+  const log = app.log.child({ module: 'seed' }) as Logger;
+  const reported = new Map<string, number>();
+  const onProgress = (p: SeedProgress) => {
+    log.debug({ dataset: p.dataset, done: p.done, total: p.total }, 'seed progress');
+    const quarter = p.total > 0 ? Math.floor((4 * p.done) / p.total) : 4;
+    if (!p.skipped && quarter > (reported.get(p.dataset) ?? -1)) {
+      reported.set(p.dataset, quarter);
+      log.info(
+        { dataset: p.dataset, done: p.done, total: p.total },
+        `seeding ${p.dataset}: ${quarter * 25}%`,
+      );
+    }
+  };
+  return async () => {
+    try {
+      const result = await seedDemoData({
+        store: app.store,
+        logger: app.log as Logger,
+        datasets: demoDatasets({ dataDir }),
+        onProgress,
+      });
+      state = { ok: true, info: { ...result } };
+      log.info(result, 'demo data ready');
+    } catch (error) {
+      if (isClosing() && error instanceof StoreClosedError) {
+        log.info('seeding stopped by shutdown; the next start completes it');
+        return;
+      }
+      state = { ok: false, reason: 'seeding failed' };
+      log.error({ err: error }, 'seeding demo data failed');
+    }
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+    // Checked at boot so a production host without its secrets never starts; no feature reads them yet.
+    loadSecrets({ env: process.env, dataDir: config.dataDir, production: config.profile === 'production' });
+  } catch (error) {
+    failBoot(error);
+  }
+  const app = buildApp(config);
+  let closing = false;
+
+  closeWithGrace(
+    {
+      delay: SHUTDOWN_TIMEOUT_MS,
+      logger: { error: (message: unknown) => app.log.error({ err: message }, 'shutdown') },
+      onSecondSignal: (signal) => console.error(`lienthong: second ${signal}: exiting now`),
+      onTimeout: (delay) => console.error(`lienthong: shutdown took over ${delay} ms: exiting now`),
+    },
+    async ({ signal, err }) => {
+      closing = true;
+      if (err) app.log.error({ err }, 'fatal error: shutting down');
+      else app.log.info({ signal }, 'shutting down: finishing pending appends');
+      await app.close();
+      app.log.info('shutdown complete');
+    },
+  );
+
+  let seed: (() => Promise<void>) | undefined;
+  try {
+    await app.ready();
+    if (config.seedDemo) seed = demoSeeder(app, config.dataDir, () => closing);
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    if (closing) return;
+    failBoot(error, config);
+  }
+  printWhereToGo(app, config);
+  await seed?.();
+}
+
+await main();

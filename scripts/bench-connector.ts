@@ -1,0 +1,100 @@
+/**
+ * Connector benchmark: generates population rows in PostgreSQL and MariaDB, syncs each into a fresh
+ * embedded hub (events + records read model), then re-syncs the unchanged source: incrementally
+ * (the normal case) and after a reset (every row read, mapped and compared). Prints one JSON line.
+ * Usage: npm run bench:connector -- [--rows 1000000] [--batch 2000]
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Command } from 'commander';
+import { sealingFor } from '../connectors/kit/hub.js';
+import { projectRecords } from '../connectors/kit/testing.js';
+import { openConnector } from '../connectors/runtime.js';
+import { createTempDatabase, serverAvailable } from '../connectors/sql/testing/servers.js';
+import { loadDatasets } from '../hub/domain/records/datasets.js';
+import { withValidation } from '../hub/events/validating-store.js';
+import { createEventValidator } from '../hub/events/validator.js';
+import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
+import { silentLogger, tempDir } from '../hub/testing/temp.js';
+import { createSourceDatabase } from './sources/index.js';
+
+const opts = new Command('bench-connector')
+  .option('--rows <n>', 'population rows per server', '1000000')
+  .option('--batch <n>', 'rows per batch', '2000')
+  .parse()
+  .opts<{ rows: string; batch: string }>();
+const rows = Number(opts.rows);
+const secs = (ms: number) => Math.round(ms / 10) / 100;
+const result: Record<string, number | string> = { rows };
+
+for (const kind of ['postgres', 'mariadb'] as const) {
+  if (!(await serverAvailable(kind))) {
+    console.log(`${kind}: not reachable, skipped`);
+    continue;
+  }
+  const db = await createTempDatabase(kind);
+  const tmp = tempDir();
+  try {
+    let t = Date.now();
+    await createSourceDatabase({ kind, url: db.url.replace(/^mariadb:/, 'mysql:') }, 'population', {
+      rows,
+      seed: 1,
+    });
+    console.log(`${kind}: generated ${rows.toLocaleString('en')} rows in ${secs(Date.now() - t)} s`);
+    const raw = await openSqliteEventStore({ file: path.join(tmp.dir, 'events.db'), logger: silentLogger() });
+    const sealing = sealingFor(
+      { pseudonymSecret: randomBytes(32), masterKey: randomBytes(32) },
+      path.join(tmp.dir, 'keys.db'),
+    );
+    const hub = {
+      store: withValidation(raw, createEventValidator()),
+      sealing,
+      datasets: loadDatasets(),
+      dataDir: tmp.dir,
+      close: async () => undefined,
+    };
+    const c = openConnector({
+      name: 'population-sql',
+      hub,
+      logger: silentLogger(),
+      set: [`url=${db.url}`, `batchSize=${opts.batch}`],
+    });
+    t = Date.now();
+    const first = await c.sync();
+    const syncMs = Date.now() - t;
+    t = Date.now();
+    const readModel = await projectRecords(raw);
+    const projectMs = Date.now() - t;
+    readModel.close();
+    const total = syncMs + projectMs;
+    console.log(
+      `${kind}: sync ${secs(syncMs)} s (${Math.round(first.counts.read / (syncMs / 1000)).toLocaleString('en')} rows/s; ` +
+        `${first.counts.upserted} upserted, ${first.counts.rejected} rejected, ${first.counts.deleted} deleted) ` +
+        `+ read model ${secs(projectMs)} s = ${secs(total)} s`,
+    );
+    result[`${kind}_1m_s`] = secs(total);
+    result[`${kind}_sync_s`] = secs(syncMs);
+    result[`${kind}_rows_per_s`] = Math.round(first.counts.read / (total / 1000));
+    t = Date.now();
+    const again = await c.sync();
+    const resyncMs = Date.now() - t;
+    await c.reset();
+    t = Date.now();
+    const reread = await c.sync();
+    const rereadMs = Date.now() - t;
+    console.log(
+      `${kind}: unchanged re-sync ${secs(resyncMs)} s (incremental, ${again.counts.read} rows read, ${again.counts.upserted} appended); ` +
+        `after reset ${secs(rereadMs)} s (${reread.counts.read} rows read and compared, ${reread.counts.upserted} appended)`,
+    );
+    if (kind === 'postgres' || result.resync_unchanged_s === undefined) {
+      result.resync_unchanged_s = secs(resyncMs);
+      result.reread_unchanged_after_reset_s = secs(rereadMs);
+    }
+    await raw.close();
+    sealing.keys.close();
+  } finally {
+    tmp.remove();
+    await db.drop();
+  }
+}
+console.log(JSON.stringify(result));
