@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
@@ -8,10 +9,24 @@ import type { Config } from '../../config.js';
 import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { loadHubSigningKey } from '../../domain/consent/receipt.js';
 import { SubjectKeyStore } from '../../privacy/key-store.js';
-import { createPseudonymizer } from '../../privacy/pseudonym.js';
+import { createPseudonymizer, type Pseudonymizer } from '../../privacy/pseudonym.js';
 import { loadSecrets } from '../../privacy/secrets.js';
 import { openReadModelDb } from '../../projections/db.js';
 import { graphqlApiPlugin } from './plugin.js';
+
+/** Agency tokens verified against the `agencies` read model (lookups cached until it moves). */
+export function hubAuthenticator(readModels: Database.Database, pseudonymize: Pseudonymizer) {
+  return createAuthenticator({
+    agencies: cachedUntilCheckpointMoves(
+      readModels,
+      'agencies',
+      (issuer: string) => issuer,
+      agencyLookupFromDb(readModels),
+    ),
+    audience: DEFAULT_AUDIENCE,
+    pseudonymizeCitizen: (pid) => pseudonymize('citizen', pid),
+  });
+}
 
 export interface ConsentedApiOptions {
   config: Config;
@@ -34,18 +49,7 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
       keys.close();
       readModels.close();
     });
-    await app.register(authPlugin, {
-      authenticate: createAuthenticator({
-        agencies: cachedUntilCheckpointMoves(
-          readModels,
-          'agencies',
-          (issuer: string) => issuer,
-          agencyLookupFromDb(readModels),
-        ),
-        audience: DEFAULT_AUDIENCE,
-        pseudonymizeCitizen: (pid) => pseudonymize('citizen', pid),
-      }),
-    });
+    await app.register(authPlugin, { authenticate: hubAuthenticator(readModels, pseudonymize) });
     await app.register(graphqlApiPlugin, {
       store: app.store,
       readModels,

@@ -2,12 +2,10 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
+import { DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
 import { mintDemoToken } from '../../auth/demo-keys.js';
-import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { Role } from '../../auth/principal.js';
-import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { agenciesProjection } from '../../domain/agencies/projection.js';
 import { consentsProjection } from '../../domain/consent/projection.js';
 import { type HubSigningKey, loadHubSigningKey } from '../../domain/consent/receipt.js';
@@ -28,6 +26,7 @@ import { contractsDataset } from '../../seed/contracts.js';
 import { seedDemoData } from '../../seed/demo.js';
 import { populationDataset, syntheticCitizens } from '../../seed/population.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
+import { hubAuthenticator } from './hub-plugin.js';
 import { graphqlApiPlugin } from './plugin.js';
 
 /** Demo agencies the tests and the benchmark act as (hub/domain/agencies/demo-agencies.yaml). */
@@ -105,18 +104,7 @@ export async function startTestHub(
   let now: Date | null = null;
 
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
-  await app.register(authPlugin, {
-    authenticate: createAuthenticator({
-      agencies: cachedUntilCheckpointMoves(
-        db,
-        'agencies',
-        (issuer: string) => issuer,
-        agencyLookupFromDb(db),
-      ),
-      audience: DEFAULT_AUDIENCE,
-      pseudonymizeCitizen: (pid) => pseudonymize('citizen', pid),
-    }),
-  });
+  await app.register(authPlugin, { authenticate: hubAuthenticator(db, pseudonymize) });
   await app.register(graphqlApiPlugin, {
     store,
     readModels: db,
