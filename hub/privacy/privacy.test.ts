@@ -43,6 +43,9 @@ describe('subject keys and sealed values', () => {
     const sealed = vault.seal('s1', 'population', { fullName: 'Nguyễn Thị Hoà' });
     expect(JSON.stringify(sealed)).not.toContain('Nguyễn');
     expect(vault.open('s1', 'population', sealed)).toEqual({ fullName: 'Nguyễn Thị Hoà' });
+    expect(vault.seal('s1', 'population', { fullName: 'Nguyễn Thị Hoà' })).toEqual(sealed);
+    expect(vault.seal('s1', 'population', { fullName: 'Nguyễn Thị Hòa' }).iv).not.toBe(sealed.iv);
+    expect(vault.seal('s1', 'land', { fullName: 'Nguyễn Thị Hoà' }).iv).not.toBe(sealed.iv);
     expect(() => vault.open('s1', 'land', sealed)).toThrow(SealedDataError);
     const other = keys.keyFor('s2');
     expect(() => unseal(other, 's2', 'population', { ...sealed, kid: other.kid })).toThrow(SealedDataError);

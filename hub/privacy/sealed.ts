@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { SealedDataError } from '../errors.js';
 import type { SubjectKey, SubjectKeyStore } from './key-store.js';
 
@@ -17,10 +17,18 @@ export interface Sealed {
 
 const aad = (subject: string, context: string, kid: string) => Buffer.from(`${subject}\n${context}\n${kid}`);
 
+/**
+ * The nonce is synthetic: an HMAC under the subject key of the additional data and the plaintext.
+ * Sealing the same value twice therefore gives the same bytes, so a re-built event is an identical
+ * retry rather than a conflict; a nonce repeats only when the whole plaintext repeats, which reveals
+ * equality (as the record version does anyway) and never the content.
+ */
 export function seal(key: SubjectKey, subject: string, context: string, value: unknown): Sealed {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key.key, iv).setAAD(aad(subject, context, key.kid));
-  const ct = Buffer.concat([c.update(JSON.stringify(value), 'utf8'), c.final()]);
+  const plain = Buffer.from(JSON.stringify(value), 'utf8');
+  const additional = aad(subject, context, key.kid);
+  const iv = createHmac('sha256', key.key).update(additional).update(plain).digest().subarray(0, 12);
+  const c = createCipheriv('aes-256-gcm', key.key, iv).setAAD(additional);
+  const ct = Buffer.concat([c.update(plain), c.final()]);
   return {
     alg: 'A256GCM',
     kid: key.kid,
