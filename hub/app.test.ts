@@ -25,7 +25,14 @@ describe('index', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       service: 'lienthong-hub',
-      endpoints: { live: '/health/live', ready: '/health/ready', metrics: '/metrics' },
+      endpoints: {
+        graphql: '/graphql',
+        graphiql: '/graphiql',
+        jwks: '/.well-known/jwks.json',
+        live: '/health/live',
+        ready: '/health/ready',
+        metrics: '/metrics',
+      },
     });
   });
 });

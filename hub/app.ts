@@ -6,6 +6,7 @@ import { loggerOptions, requestIdOptions } from './logger.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { privacyPlugin } from './plugins/privacy.js';
 import { type CreateRunner, projectionsPlugin } from './plugins/projections.js';
 import { type OpenStore, storePlugin } from './plugins/store.js';
 import type { ProjectionDefinition } from './projections/projection.js';
@@ -47,13 +48,21 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
 
   app.get('/', { logLevel: 'warn' }, async () => ({
     service: 'lienthong-hub',
-    endpoints: { live: '/health/live', ready: '/health/ready', metrics: '/metrics' },
+    endpoints: {
+      graphql: '/graphql',
+      ...(config.profile === 'production' ? {} : { graphiql: '/graphiql' }),
+      jwks: '/.well-known/jwks.json',
+      live: '/health/live',
+      ready: '/health/ready',
+      metrics: '/metrics',
+    },
   }));
 
   app.register(errorsPlugin);
   app.register(metricsPlugin);
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
   app.register(storePlugin, { config: config.store, open: overrides.openStore });
+  app.register(privacyPlugin, { config });
   const projections = overrides.projections ?? allProjections();
   app.register(projectionsPlugin, {
     file: config.readModelsFile,

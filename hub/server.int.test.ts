@@ -90,13 +90,16 @@ async function waitForLog(
 }
 
 /** Events in the embedded store of a data directory, seed markers aside (the server must have exited). */
-async function storedEvents(dir: string): Promise<number> {
+/** Events of the demo seed's datasets (not its markers, not what the demo connector sync writes). */
+const seededStream = (stream: string) => !/^(seed|connector|deadletter|record)-/.test(stream);
+
+async function storedEvents(dir: string, keep: (stream: string) => boolean = seededStream): Promise<number> {
   const store = await openEventStore(
     { backend: 'sqlite', file: path.join(dir, 'events.db') },
     { logger: silentLogger() },
   );
   try {
-    return (await store.readAll()).filter((event) => !event.stream.startsWith('seed-')).length;
+    return (await store.readAll()).filter((event) => keep(event.stream)).length;
   } finally {
     await store.close();
   }
@@ -185,13 +188,21 @@ describe('hub server', () => {
     const seeded = logLines(second).find((l) => l.msg === 'demo data ready')!;
     const complete = await storedEvents(dir);
     expect(Number(seeded.appended) + Number(seeded.alreadyPresent)).toBe(complete);
+    const population = seeded.population as { upserted: number; deleted: number };
+    const records = await storedEvents(dir, (stream) => stream.startsWith('record-population-'));
+    expect(population.upserted).toBeGreaterThan(1000);
+    expect(records).toBe(population.upserted + population.deleted);
 
     const third = startServer({ ...env, PORT: String(await freePort()) });
     await waitForReady(third);
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
-    expect(logLines(third).find((l) => l.msg === 'demo data ready')).toMatchObject({ appended: 0 });
+    expect(logLines(third).find((l) => l.msg === 'demo data ready')).toMatchObject({
+      appended: 0,
+      population: { upserted: 0, deleted: 0 },
+    });
     expect(await storedEvents(dir)).toBe(complete);
+    expect(await storedEvents(dir, (stream) => stream.startsWith('record-population-'))).toBe(records);
   });
 
   it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {

@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
 import type { CheckResult } from './plugins/health.js';
-import { loadSecrets } from './privacy/secrets.js';
+import { syncDemoSources } from './seed/connectors.js';
 import { demoDatasets, type SeedProgress, seedDemoData } from './seed/demo.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -34,6 +34,8 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
     live: `${base}/health/live`,
     ready: `${base}/health/ready`,
     metrics: `${base}/metrics`,
+    graphql: `${base}/graphql`,
+    graphiql: `${base}/graphiql`,
   };
   app.log.info({ ...links, store: config.store.backend }, 'hub listening');
   if (config.log.pretty) {
@@ -42,6 +44,7 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
         '',
         `  Lienthong hub is running (${config.store.backend} store in ${config.dataDir})`,
         `    Hub        ${links.hub}`,
+        `    GraphQL    ${links.graphql}  (GraphiQL: ${links.graphiql}; tokens: npm run token -- --help)`,
         `    Readiness  ${links.ready}`,
         `    Metrics    ${links.metrics}`,
         '  Press Ctrl+C to stop.',
@@ -80,8 +83,18 @@ function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () => bool
         datasets: demoDatasets({ dataDir }),
         onProgress,
       });
-      state = { ok: true, info: { ...result } };
-      log.info(result, 'demo data ready');
+      // The demo population arrives the way real data does: through the population-sql connector,
+      // from the bundled SQLite copy of a ministry database, with provenance on every record.
+      const { privacy } = app;
+      const sync = await syncDemoSources({
+        store: app.store,
+        sealing: privacy.sealing,
+        datasets: privacy.datasets,
+        dataDir,
+        logger: log,
+      });
+      state = { ok: true, info: { ...result, population: sync.counts } };
+      log.info({ ...result, population: sync.counts }, 'demo data ready');
     } catch (error) {
       if (isClosing() && error instanceof StoreClosedError) {
         log.info('seeding stopped by shutdown; the next start completes it');
@@ -97,8 +110,6 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(process.env);
-    // Checked at boot so a production host without its secrets never starts; no feature reads them yet.
-    loadSecrets({ env: process.env, dataDir: config.dataDir, production: config.profile === 'production' });
   } catch (error) {
     failBoot(error);
   }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -8,9 +7,7 @@ import { authPlugin } from '../../auth/plugin.js';
 import type { Config } from '../../config.js';
 import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { loadHubSigningKey } from '../../domain/consent/receipt.js';
-import { SubjectKeyStore } from '../../privacy/key-store.js';
-import { createPseudonymizer, type Pseudonymizer } from '../../privacy/pseudonym.js';
-import { loadSecrets } from '../../privacy/secrets.js';
+import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { openReadModelDb } from '../../projections/db.js';
 import { graphqlApiPlugin } from './plugin.js';
 
@@ -34,21 +31,16 @@ export interface ConsentedApiOptions {
 }
 
 /**
- * The consented API as the hub service runs it: opens the subject key store and a connection to the
- * read models, loads the hub's secrets and signing key, authenticates agencies against the
+ * The consented API as the hub service runs it: uses the shared privacy handle (secrets, subject
+ * keys), opens a connection to the read models, loads the hub's signing key, authenticates agencies against the
  * `agencies` read model (part of `authPlugin`), then serves `graphqlApiPlugin`.
  */
 export const consentedApiPlugin = fp<ConsentedApiOptions>(
   async (app: FastifyInstance, { config, env = process.env }) => {
     const production = config.profile === 'production';
-    const secrets = loadSecrets({ env, dataDir: config.dataDir, production });
-    const pseudonymize = createPseudonymizer(secrets.pseudonymSecret);
-    const keys = new SubjectKeyStore(path.join(config.dataDir, 'keys.db'), secrets.masterKey);
+    const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = openReadModelDb(config.readModelsFile);
-    app.addHook('onClose', async () => {
-      keys.close();
-      readModels.close();
-    });
+    app.addHook('onClose', async () => readModels.close());
     await app.register(authPlugin, { authenticate: hubAuthenticator(readModels, pseudonymize) });
     await app.register(graphqlApiPlugin, {
       store: app.store,
@@ -59,5 +51,5 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
       production,
     });
   },
-  { name: 'consented-api', fastify: '5.x', dependencies: ['store', 'projections'] },
+  { name: 'consented-api', fastify: '5.x', dependencies: ['store', 'projections', 'privacy'] },
 );

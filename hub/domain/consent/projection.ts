@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import type { ProjectionDefinition } from '../../projections/projection.js';
+import { ERASURE_STREAM_CATEGORY } from '../erasure/events.js';
 import type { ConsentStatus } from './decider.js';
 import { CONSENT_STREAM_CATEGORY, type ConsentEvent, type ConsentGrantedData, eventTypes } from './events.js';
 
@@ -101,6 +102,11 @@ export class ConsentReadModel {
   }
 
   apply(event: RecordedEvent): void {
+    if (event.type === 'SubjectErased') {
+      // Replayed erasures keep a rebuilt read model free of the erased citizen's consents.
+      this.eraseStmt.run((event.data as { subject: string }).subject);
+      return;
+    }
     const e = event as RecordedEvent & ConsentEvent;
     switch (e.type) {
       case 'ConsentGranted': {
@@ -166,9 +172,12 @@ export class ConsentReadModel {
 /** Projection `consents`, for the runner. */
 export const consentsProjection: ProjectionDefinition = {
   name: 'consents',
-  version: 1,
+  version: 2,
   description: 'Consents by subject pseudonym and consumer agency, with status and validity window',
-  filter: { streamPrefixes: [`${CONSENT_STREAM_CATEGORY}-`], eventTypes },
+  filter: {
+    streamPrefixes: [`${CONSENT_STREAM_CATEGORY}-`, `${ERASURE_STREAM_CATEGORY}-`],
+    eventTypes: [...eventTypes, 'SubjectErased'],
+  },
   open(db) {
     const model = new ConsentReadModel(db);
     return { apply: (event) => model.apply(event), reset: () => model.reset() };

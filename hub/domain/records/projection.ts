@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import type { Sealed } from '../../privacy/sealed.js';
 import type { ProjectionDefinition } from '../../projections/projection.js';
+import { ERASURE_STREAM_CATEGORY } from '../erasure/events.js';
 import {
   type DatasetRecordDeletedData,
   type DatasetRecordUpsertedData,
@@ -16,10 +17,13 @@ import {
  */
 export const recordsProjection: ProjectionDefinition = {
   name: 'records',
-  version: 1,
+  version: 2,
   description:
     'Current version of every shared dataset record (personal fields sealed), with its source event',
-  filter: { streamPrefixes: [`${STREAM_CATEGORY}-`], eventTypes },
+  filter: {
+    streamPrefixes: [`${STREAM_CATEGORY}-`, `${ERASURE_STREAM_CATEGORY}-`],
+    eventTypes: [...eventTypes, 'SubjectErased'],
+  },
   open(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS records (
@@ -48,6 +52,7 @@ export const recordsProjection: ProjectionDefinition = {
         stream = excluded.stream, revision = excluded.revision, position = excluded.position, source = excluded.source,
         updated_at = excluded.updated_at
     `);
+    const eraseRows = db.prepare('DELETE FROM records WHERE subject = ?');
     return {
       apply(event: RecordedEvent) {
         const source = event.metadata.source ? JSON.stringify(event.metadata.source) : null;
@@ -71,6 +76,9 @@ export const recordsProjection: ProjectionDefinition = {
             0,
             ...at,
           );
+        } else if (event.type === 'SubjectErased') {
+          // Replayed erasures keep a rebuilt read model free of the erased subject's rows.
+          eraseRows.run((event.data as { subject: string }).subject);
         } else if (event.type === 'DatasetRecordDeleted') {
           const d = event.data as DatasetRecordDeletedData;
           upsert.run(d.dataset, d.recordKey, d.subject, null, '{}', null, 1, ...at);
