@@ -1,0 +1,131 @@
+/**
+ * A guided tour of the consented API against a running hub (`npm start` first): a commune reads a
+ * citizen's data under its contract, is refused what the contract does not cover and what needs
+ * consent, the citizen consents (and gets a signed receipt), withdraws, and an inspector reads the
+ * access log. Uses the demo agencies' local keys and a citizen from the demo source database.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Command } from 'commander';
+import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
+import { mintDemoToken } from '../hub/auth/demo-keys.js';
+import type { Role } from '../hub/auth/principal.js';
+
+const opts = new Command('demo')
+  .description('Walk through consented data sharing against a running hub')
+  .option('--url <url>', 'the hub', 'http://127.0.0.1:3000')
+  .option(
+    '--data-dir <dir>',
+    "the hub's data directory (demo keys, demo source)",
+    process.env.LIENTHONG_DATA_DIR ?? 'data',
+  )
+  .parse()
+  .opts<{ url: string; dataDir: string }>();
+
+const COMMUNE = '000.04.01.H26'; // Phường Ba Đình (People's Committee)
+const PORTAL = '000.10.00.G12'; // National public service portal
+const INSPECTOR = '000.00.00.G17';
+
+const token = (agency: string, role: Role, official: string, citizenPid?: string) =>
+  mintDemoToken({ dataDir: opts.dataDir, agency, role, official, audience: DEFAULT_AUDIENCE, citizenPid });
+
+async function gql(bearer: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(`${opts.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as {
+    data?: Record<string, unknown>;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+function show(step: string, result: Awaited<ReturnType<typeof gql>>): void {
+  console.log(`\n── ${step}`);
+  if (result.errors?.length) {
+    for (const e of result.errors) console.log(`   refused: ${e.extensions?.code} — ${e.message}`);
+  } else {
+    console.log(JSON.stringify(result.data, null, 2).replace(/^/gm, '   '));
+  }
+}
+
+function demoCitizen(): string {
+  const db = new Database(path.join(opts.dataDir, 'sources', 'population.sqlite'), { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        "SELECT so_dinh_danh FROM cong_dan WHERE da_xoa = 0 AND ho_ten IS NOT NULL AND ngay_sinh IS NOT NULL AND so_dinh_danh GLOB '0[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY id LIMIT 1",
+      )
+      .get() as { so_dinh_danh: string } | undefined;
+    if (!row) throw new Error('the demo source has no citizen yet: start the hub once (npm start)');
+    return row.so_dinh_danh;
+  } finally {
+    db.close();
+  }
+}
+
+const PERSON = `query($id: String!, $purpose: String!) {
+  person(personalId: $id, purpose: $purpose) {
+    fullName dateOfBirth permanentResidence { communeCode provinceCode }
+    release { accessId contractId contractVersion consentId sources { field eventId } }
+  }
+}`;
+const PERSON_WITH_HOUSEHOLD = `query($id: String!, $purpose: String!) {
+  person(personalId: $id, purpose: $purpose) { fullName household { householdId relationToHead } }
+}`;
+
+const pid = demoCitizen();
+const commune = await token(COMMUNE, 'consumer', 'CB-0042');
+const portal = await token(PORTAL, 'citizen-portal', 'portal-session-1', pid);
+const inspector = await token(INSPECTOR, 'inspector', 'TT-007');
+console.log(`Hub ${opts.url}; a citizen of the demo population database (ID number not shown).`);
+
+show(
+  '1. Phường Ba Đình reads the citizen for a birth registration (contract, no consent needed)',
+  await gql(commune, PERSON, { id: pid, purpose: 'tthc-1.001193' }),
+);
+show(
+  '2. … and asks for the household too: outside that contract',
+  await gql(commune, PERSON_WITH_HOUSEHOLD, { id: pid, purpose: 'tthc-1.001193' }),
+);
+show(
+  '3. For permanent residence registration the contract requires consent',
+  await gql(commune, PERSON, { id: pid, purpose: 'tthc-1.004194' }),
+);
+
+const grant = await gql(
+  portal,
+  `mutation($consumer: String!) { grantConsent(input: { consumer: $consumer, purposes: ["tthc-1.004194"],
+     scope: [{ dataset: "population", fields: ["fullName", "dateOfBirth", "permanentResidence"] }],
+     validUntil: "${new Date(Date.now() + 30 * 86_400_000).toISOString()}" }) { consent { id status validUntil } receipt } }`,
+  { consumer: COMMUNE },
+);
+const granted = grant.data?.grantConsent as { consent: { id: string }; receipt: string } | undefined;
+if (granted)
+  granted.receipt = `${granted.receipt.slice(0, 48)}… (JWS, verify with ${opts.url}/.well-known/jwks.json)`;
+show('4. The citizen consents through the public service portal and receives a signed receipt', grant);
+show(
+  '5. The same request is now released, naming the consent',
+  await gql(commune, PERSON, { id: pid, purpose: 'tthc-1.004194' }),
+);
+if (granted) {
+  show(
+    '6. The citizen withdraws the consent',
+    await gql(portal, 'mutation($id: ID!) { withdrawConsent(id: $id) { id status } }', {
+      id: granted.consent.id,
+    }),
+  );
+}
+show(
+  '7. The very next request is refused',
+  await gql(commune, PERSON, { id: pid, purpose: 'tthc-1.004194' }),
+);
+show(
+  "8. An inspector reads every access to and refusal of this citizen's data",
+  await gql(
+    inspector,
+    'query($id: String!) { accessLog(personalId: $id) { outcome at agency official fields } }',
+    { id: pid },
+  ),
+);
