@@ -96,7 +96,13 @@ export class SqliteReader {
     if (from === undefined || from === 'start' || from === 'end') bound = backwards ? s.last_revision : 0;
     else bound = from;
     const limit = options.maxCount ?? -1;
-    const rows = this.statement(backwards ? READ_BACKWARDS : READ_FORWARDS).all(s.stream_id, bound, visibleFrom, minAge, limit) as EventRow[];
+    const rows = this.statement(backwards ? READ_BACKWARDS : READ_FORWARDS).all(
+      s.stream_id,
+      bound,
+      visibleFrom,
+      minAge,
+      limit,
+    ) as EventRow[];
     return rows.map(toRecorded);
   }
 
