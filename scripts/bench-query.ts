@@ -145,11 +145,20 @@ async function serveHub(): Promise<void> {
   );
 }
 
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 /** Server side of the IPC protocol: announce the target, answer counts, stop on request. */
 function serve(target: Target, released: () => Promise<number>, stop: () => Promise<unknown>): void {
   process.send!({ type: 'ready', target });
   process.on('message', async (message: { type: string }) => {
-    if (message.type === 'count') process.send!({ type: 'count', released: await released() });
+    if (message.type === 'count') {
+      const cpuAtStart = cpuMicros();
+      const count = await released();
+      process.send!({ type: 'count', released: count, cpuAtStart, cpuAtEnd: cpuMicros() });
+    }
     if (message.type === 'stop') {
       await stop();
       process.disconnect();
@@ -170,19 +179,28 @@ function request<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-async function measure(server: 'bare' | 'hub'): Promise<Run & { released: number }> {
+/** DataAccessed events so far, and the server's CPU time around counting them. */
+interface Count {
+  released: number;
+  cpuAtStart: number;
+  cpuAtEnd: number;
+}
+
+async function measure(server: 'bare' | 'hub'): Promise<Run & { released: number; cpuPerRequest: number }> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve', server], {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: 'inherit',
   });
   const { target } = await request<{ target: Target }>(child, 'ready');
   await drive(target.url, target.body, target.headers, 2);
-  const before = (await request<{ released: number }>(child, 'count')).released;
+  const before = await request<Count>(child, 'count');
   const run = await drive(target.url, target.body, target.headers, duration);
-  const released = (await request<{ released: number }>(child, 'count')).released - before;
+  const after = await request<Count>(child, 'count');
   child.send({ type: 'stop' });
   await new Promise((resolve) => child.once('exit', resolve));
-  return { ...run, released };
+  // CPU time of the server process over the measured run (the counting excluded), per request.
+  const cpuPerRequest = (after.cpuAtStart - before.cpuAtEnd) / run.requests;
+  return { ...run, released: after.released - before.released, cpuPerRequest };
 }
 
 if (opts.serve === 'bare') await serveBare();
@@ -190,7 +208,8 @@ else if (opts.serve === 'hub') await serveHub();
 else {
   const bareRun = await measure('bare');
   console.log(
-    `bare mercurius: ${bareRun.rps.toFixed(0)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms, errors ${bareRun.errors}`,
+    `bare mercurius: ${bareRun.rps.toFixed(0)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms, errors ${bareRun.errors}, ` +
+      `server CPU ${bareRun.cpuPerRequest.toFixed(0)} µs/request`,
   );
   const hubRun = await measure('hub');
   // A 200 without its DataAccessed event would be a release that was not recorded: count it as an error.
@@ -198,7 +217,8 @@ else {
   const hubErrors = hubRun.errors + unrecorded;
   console.log(
     `hub (authenticated, contract + consent checked, DataAccessed appended): ${hubRun.rps.toFixed(0)} req/s, ` +
-      `p50 ${hubRun.p50} ms, p99 ${hubRun.p99} ms, errors ${hubErrors}; ${hubRun.released} DataAccessed events for ${hubRun.requests} requests`,
+      `p50 ${hubRun.p50} ms, p99 ${hubRun.p99} ms, errors ${hubErrors}, server CPU ${hubRun.cpuPerRequest.toFixed(0)} µs/request; ` +
+      `${hubRun.released} DataAccessed events for ${hubRun.requests} requests`,
   );
   const ratio = hubRun.rps / bareRun.rps;
   console.log(
@@ -213,6 +233,8 @@ else {
       bare_p99_ms: bareRun.p99,
       hub_p50_ms: hubRun.p50,
       hub_p99_ms: hubRun.p99,
+      bare_cpu_us_per_request: Math.round(bareRun.cpuPerRequest),
+      hub_cpu_us_per_request: Math.round(hubRun.cpuPerRequest),
       hub_released: hubRun.released,
       errors: bareRun.errors + hubErrors,
       connections,

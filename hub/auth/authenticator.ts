@@ -87,14 +87,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const nowSec = Math.floor(at.getTime() / 1000);
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = cache.get(key, nowSec);
-    let unverified: JWTPayload;
-    try {
-      unverified = decodeJwt(token);
-    } catch {
-      throw invalid('malformed token');
-    }
-    if (typeof unverified.iss !== 'string') throw invalid('missing iss claim');
-    const agency = await options.agencies(unverified.iss);
+    const agency = await options.agencies(cached?.issuer ?? issuerOf(token));
     if (!agency) throw invalid('unknown issuer');
 
     if (cached && cached.agencyRevision === agency.revision) {
@@ -107,7 +100,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const principal = toPrincipal(payload, agency);
     if (payload.exp! - payload.nbf! > maxLifetime) throw invalid(`token lifetime above ${maxLifetime} s`);
     checkAgency(agency, principal.role, at);
-    cache.set(key, { principal, agencyRevision: agency.revision }, nowSec);
+    cache.set(key, { principal, agencyRevision: agency.revision, issuer: agency.issuer }, nowSec);
     return principal;
   };
 
@@ -157,6 +150,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     return { ...principal, citizen: options.pseudonymizeCitizen(pid) };
   }
+}
+
+/** The unverified `iss` of a token, to find the agency whose keys verify it. */
+function issuerOf(token: string): string {
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    throw invalid('malformed token');
+  }
+  if (typeof unverified.iss !== 'string') throw invalid('missing iss claim');
+  return unverified.iss;
 }
 
 function mapJoseError(err: unknown, organCode: string): Error {

@@ -4,6 +4,8 @@ export interface CachedToken {
   principal: Principal;
   /** Revision of the issuing agency when the token was verified; a change (key rotation, roles) voids it. */
   agencyRevision: number;
+  /** The verified `iss`: a cached token needs no decoding to find its agency. */
+  issuer: string;
 }
 
 /**

@@ -70,16 +70,17 @@ export class ConsentService {
   }
 
   /**
-   * The status at `now`, checked against the consent stream's head: when another writer (another
-   * hub replica) appended to it after the read model was updated, the stream is folded and the read
-   * model refreshed; otherwise the read model's row is current.
+   * The status at `now`, checked against the consent stream: when another writer (another hub
+   * replica) appended to it after the revision the read model reflects, the stream is folded and the
+   * read model refreshed; otherwise the read model's row is current. The common case reads nothing
+   * but the stream's index.
    */
   async verify(view: ConsentView, now: string): Promise<ReturnType<typeof statusAt>> {
-    const [head] = await this.deps.store.readStream(consentStream(view.consentId), {
-      direction: 'backwards',
+    const newer = await this.deps.store.readStream(consentStream(view.consentId), {
+      fromRevision: view.revision + 1,
       maxCount: 1,
     });
-    if (!head || head.revision <= view.revision) return statusAt(view, now);
+    if (newer.length === 0) return statusAt(view, now);
     const { state, events } = await this.load(view.consentId);
     for (const e of events) this.deps.model.apply(e);
     return statusAt(state, now);
