@@ -32,7 +32,6 @@ import {
 import { PollingSubscription } from './polling-subscription.js';
 import { isCorrupt, isStorageFull, openStoreFile } from './sqlite-file.js';
 import { type EventRow, SqliteReader, type StreamRow, toRecorded, uuidToBytes } from './sqlite-reader.js';
-import { WalSync } from './sqlite-wal-sync.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -93,16 +92,10 @@ function prepareEvents(stream: string, events: readonly EventData[]): PendingEve
 }
 
 /**
- * The embedded event store: one SQLite file (WAL) and a single writer that group-commits every
- * append queued since the last commit in one transaction. Each append runs in its own savepoint,
- * so one append's conflict never affects the others in the same commit.
- *
- * Durability: `COMMIT` runs with synchronous=NORMAL (it writes the WAL without syncing it), then
- * the WAL is fdatasync'ed on the libuv thread pool while the event loop goes on, and nobody is
- * acknowledged before that sync completed. Batches committed while a sync runs share the next
- * one. Subscriptions only deliver synced events; a direct read may see a commit whose sync is
- * still running (a process crash never loses it, a power cut may, and then it was never
- * acknowledged; later commits are lost with it, as the WAL is replayed in order).
+ * The embedded event store: one SQLite file (WAL, synchronous=FULL) and a single writer that
+ * group-commits every append queued since the last commit in one transaction. Nobody is
+ * acknowledged before that transaction is durable. Each append runs in its own savepoint, so one
+ * append's conflict never affects the others in the same commit.
  */
 export class SqliteEventStore implements EventStore {
   readonly file: string;
@@ -117,7 +110,6 @@ export class SqliteEventStore implements EventStore {
   private closedDone: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
   private commitWaiters = new Set<() => void>();
-  private readonly walSync: WalSync;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly statements: {
     upsertStream: Database.Statement;
@@ -127,10 +119,8 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteStoreOptions) {
     this.file = options.file;
     this.db = openStoreFile(options.file);
-    this.db.pragma('synchronous = NORMAL');
     this.reader = new SqliteReader(this.db);
     this.log = options.logger.child({ module: 'eventstore', backend: 'sqlite' });
-    this.walSync = new WalSync(options.file, this.log);
     this.observer = options.observer ?? {};
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 10_000;
     this.statements = {
@@ -221,22 +211,9 @@ export class SqliteEventStore implements EventStore {
       }
       return;
     }
-    let from = Number.POSITIVE_INFINITY;
-    outcomes.forEach((outcome, i) => {
-      if ('ok' in outcome && outcome.ok.written) {
-        from = Math.min(from, outcome.ok.position - batch[i]!.events.length + 1);
-      }
-    });
-    this.walSync.whenDurable({
-      from,
-      deliver: (syncError) => this.deliver(batch, outcomes, started, syncError),
-    });
-  }
-
-  private deliver(batch: PendingAppend[], outcomes: Outcome[], started: number, syncError: unknown): void {
     let events = 0;
     batch.forEach((req, i) => {
-      const outcome: Outcome = syncError ? { error: syncError } : outcomes[i]!;
+      const outcome = outcomes[i]!;
       if ('ok' in outcome) {
         if (outcome.ok.written) events += req.events.length;
         req.resolve(outcome.ok);
@@ -368,7 +345,7 @@ export class SqliteEventStore implements EventStore {
           this.reader
             .readAllRows({ fromPosition: from, upTo, maxCount: limit, filter: options.filter })
             .map(toRecorded),
-        head: () => this.walSync.durableHead(this.reader.lastPosition()),
+        head: () => this.reader.lastPosition(),
         nextCommit: (ms) =>
           new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, ms);
@@ -457,7 +434,6 @@ export class SqliteEventStore implements EventStore {
       if (this.queue.length > 0 || this.scheduled) {
         await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
       }
-      await this.walSync.close();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       for (const w of this.commitWaiters) w();
       this.db.close();
