@@ -9,6 +9,9 @@ export interface SubjectKey {
   key: Buffer;
 }
 
+/** Random bytes each new key needs: kid (8), key (32), nonce wrapping it (12). */
+const RANDOM_PER_KEY = 52;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subject_keys (
   subject    TEXT    PRIMARY KEY,
@@ -78,11 +81,23 @@ export class SubjectKeyStore {
     const out = new Map<string, SubjectKey>();
     const create = this.db.transaction((missing: string[]) => {
       const now = Date.now();
-      for (const subject of missing) {
-        const key = { kid: randomBytes(8).toString('hex'), key: randomBytes(32) };
-        this.insert.run(subject, key.kid, this.wrap(subject, key.key), now);
+      // One draw from the CSPRNG for the whole batch: kid, key and wrapping nonce of every new key.
+      const random = randomBytes(missing.length * RANDOM_PER_KEY);
+      missing.forEach((subject, i) => {
+        const at = i * RANDOM_PER_KEY;
+        const key = {
+          kid: random.toString('hex', at, at + 8),
+          key: Buffer.from(random.subarray(at + 8, at + 40)),
+        };
+        this.insert.run(
+          subject,
+          key.kid,
+          this.wrap(subject, key.key, random.subarray(at + 40, at + 52)),
+          now,
+        );
         out.set(subject, this.remember(subject, key));
-      }
+      });
+      random.fill(0);
     });
     const missing = new Set<string>();
     for (const subject of subjects) {
@@ -123,8 +138,7 @@ export class SubjectKeyStore {
     return had > 0;
   }
 
-  private wrap(subject: string, key: Buffer): Buffer {
-    const iv = randomBytes(12);
+  private wrap(subject: string, key: Buffer, iv: Buffer): Buffer {
     const c = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(Buffer.from(subject));
     const ct = Buffer.concat([c.update(key), c.final()]);
     return Buffer.concat([iv, c.getAuthTag(), ct]);
