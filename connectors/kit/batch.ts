@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  buildDelete,
-  buildUpsert,
-  type RecordIdentity,
-  type RecordSealing,
-  recordIdentity,
-  recordVersion,
-} from '../../hub/domain/records/build.js';
+import { buildDelete, buildUpsert, type RecordSealing } from '../../hub/domain/records/build.js';
 import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
 import type { DatasetRecordDeletedData } from '../../hub/domain/records/events.js';
 import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/errors.js';
 import { buildMetadata } from '../../hub/events/metadata.js';
-import type { EventData, EventStore, SourceProvenance } from '../../hub/eventstore/event-store.js';
+import type { EventData, EventStore } from '../../hub/eventstore/event-store.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { SourceRow } from './contract.js';
 import type { ConnectorRowRejected } from './events.js';
 import type { RowMapper } from './mapping.js';
+import {
+  metadataFor,
+  type Plan,
+  type PlannedDelete,
+  type PlannedUpsert,
+  type PreviewRow,
+  planRows,
+  rekeyed,
+  sealPlan,
+} from './plan.js';
 import { appendRecord, type Built, type Head, settleRecord, type Written, written } from './record-append.js';
 import type { IndexEntry, RecordIndex } from './record-index.js';
 
@@ -41,6 +44,8 @@ export interface StreamContext {
   now: () => Date;
 }
 
+export type { PreviewRow } from './plan.js';
+
 export interface BatchOutcome {
   upserted: number;
   unchanged: number;
@@ -49,41 +54,6 @@ export interface BatchOutcome {
   lastPosition: number;
   /** Dry runs: what would happen to each row. */
   preview?: PreviewRow[];
-}
-
-export interface PreviewRow {
-  sourceKey: string;
-  action: 'insert' | 'update' | 'unchanged' | 'delete' | 'reject';
-  record?: Record<string, unknown>;
-  issues?: ConnectorIssue[];
-}
-
-interface Planned {
-  sourceKey: string;
-  entry: IndexEntry | undefined;
-  record: Record<string, unknown> | null;
-  position: string;
-  version?: string;
-  identity?: RecordIdentity;
-}
-
-function metadataFor(ctx: StreamContext, p: Pick<Planned, 'sourceKey' | 'position'>, fetchedAt: string) {
-  const source: SourceProvenance = {
-    connector: ctx.connector,
-    runId: ctx.runId,
-    system: ctx.system,
-    table: ctx.table,
-    primaryKey: { [ctx.primaryKey]: p.sourceKey },
-    position: p.position,
-    fetchedAt,
-  };
-  return buildMetadata({
-    occurredAt: fetchedAt,
-    actor: { kind: 'connector', id: ctx.connector },
-    correlationId: ctx.runId,
-    causationId: ctx.startedEventId,
-    source,
-  });
 }
 
 const UNSEEN_PER_APPEND = 2000;
@@ -107,65 +77,57 @@ export async function processBatch(
   options: { dryRun: boolean; positionOf: (row: SourceRow) => string },
 ): Promise<BatchOutcome> {
   const fetchedAt = ctx.now().toISOString();
-  const sourceKeys = rows.map((r) => String(r[ctx.primaryKey]));
-  const entries = ctx.index.lookup(ctx.table, sourceKeys);
-  const out: BatchOutcome = { upserted: 0, unchanged: 0, deleted: 0, rejected: [], lastPosition: 0 };
-  if (options.dryRun) out.preview = [];
+  const entries = ctx.index.lookup(
+    ctx.table,
+    rows.map((r) => String(r[ctx.primaryKey])),
+  );
+  const plan = planRows(ctx, rows, entries, rows.map(options.positionOf), options.dryRun);
+  if (options.dryRun) {
+    const { unchanged, rejected, preview } = plan;
+    return { upserted: 0, unchanged, deleted: 0, rejected, lastPosition: 0, preview };
+  }
+  const keys = sealPlan(ctx, plan, fetchedAt);
+  return executePlan(ctx, rows, plan, fetchedAt, keys);
+}
+
+/** Appends what a plan (sealed by `sealPlan`, here or in a worker) says, and updates the index. */
+export async function executePlan(
+  ctx: StreamContext,
+  rows: readonly SourceRow[],
+  plan: Plan,
+  fetchedAt: string,
+  keys: ReadonlyMap<string, SubjectKey> = new Map(),
+): Promise<BatchOutcome> {
   const { def, sealing } = ctx;
-  const upserts: Planned[] = [];
-  const deletes: (Planned & { entry: IndexEntry })[] = [];
-  rows.forEach((row, i) => {
-    const sourceKey = sourceKeys[i]!;
-    const entry = entries.get(sourceKey);
-    const position = options.positionOf(row);
-    if (ctx.softDelete?.deleted.has(String(row[ctx.softDelete.column]))) {
-      if (entry && !entry.deleted) deletes.push({ sourceKey, entry, record: null, position });
-      else out.unchanged++;
-      out.preview?.push({ sourceKey, action: entry && !entry.deleted ? 'delete' : 'unchanged' });
-      return;
-    }
-    const { record, issues } = ctx.mapper(row);
-    if (!record) {
-      out.rejected.push({ sourceKey, issues });
-      out.preview?.push({ sourceKey, action: 'reject', issues });
-      return;
-    }
-    const version = recordVersion(record, sealing.versionKey);
-    if (entry && !entry.deleted && entry.version === version) {
-      out.unchanged++;
-      out.preview?.push({ sourceKey, action: 'unchanged' });
-      return;
-    }
-    const identity = options.dryRun ? undefined : recordIdentity(def, record, sealing);
-    upserts.push({ sourceKey, entry, record, position, version, identity });
-    out.preview?.push({ sourceKey, action: entry && !entry.deleted ? 'update' : 'insert', record });
-  });
-  if (options.dryRun) return out;
-
-  const keys: Map<string, SubjectKey> = def.subject
-    ? sealing.keys.ensureKeys(upserts.map((p) => p.identity!.subject!))
-    : new Map();
-
+  const out: BatchOutcome = {
+    upserted: 0,
+    unchanged: plan.unchanged,
+    deleted: 0,
+    rejected: plan.rejected,
+    lastPosition: 0,
+  };
   const saved: IndexEntry[] = [];
   const jobs: Job[] = [];
-  const rekeyed: Promise<void>[] = [];
-  const upsertJob = (p: Planned, previous: IndexEntry | undefined): Job => {
-    const metadata = metadataFor(ctx, p, fetchedAt);
-    const key = p.identity!.subject ? keys.get(p.identity!.subject) : undefined;
+  const rekeys: Promise<void>[] = [];
+  const upsertJob = (p: PlannedUpsert, previous: IndexEntry | undefined): Job => {
+    const metadata = p.built?.event.metadata ?? metadataFor(ctx, p, fetchedAt);
     const build = (previousVersion: string | null, expected: number | 'no_stream'): Built => {
-      const b = buildUpsert(def, p.record!, {
+      const record = p.record ?? ctx.mapper(rows[p.row]!).record!;
+      const b = buildUpsert(def, record, {
         sealing,
         previousVersion,
         metadata,
-        key,
+        key: p.identity.subject ? keys.get(p.identity.subject) : undefined,
         version: p.version,
         identity: p.identity,
       });
       return { stream: b.stream, event: b.event, expected };
     };
-    const version = p.version!;
+    const { version, identity } = p;
     return {
-      built: build(previous?.version ?? null, previous ? previous.revision : 'no_stream'),
+      built:
+        (previous === p.entry && p.built) ||
+        build(previous?.version ?? null, previous ? previous.revision : 'no_stream'),
       rebuild: (head) =>
         head.version === version && !head.deleted ? null : build(head.version, head.revision),
       done: (w) => {
@@ -175,8 +137,8 @@ export async function processBatch(
         saved.push({
           sourceKey: p.sourceKey,
           dataset: def.name,
-          recordKey: p.identity!.recordKey,
-          subject: p.identity!.subject,
+          recordKey: identity.recordKey,
+          subject: identity.subject,
           version,
           revision: w.revision,
           deleted: false,
@@ -191,19 +153,19 @@ export async function processBatch(
   };
   const run = async (job: Job) => job.done(await appendRecord(ctx.store, job.built, job.rebuild));
 
-  for (const p of upserts) {
-    if (p.entry && p.identity!.recordKey !== p.entry.recordKey) {
+  for (const p of plan.upserts) {
+    if (rekeyed(p)) {
       // The row's key changed at the source: the old record is deleted, the new one starts a stream.
-      const entry = p.entry;
-      rekeyed.push(
+      const entry = p.entry!;
+      rekeys.push(
         run(deleteJob(ctx, { ...p, entry }, 'deleted-at-source', fetchedAt, deleted)).then(() =>
           run(upsertJob(p, undefined)),
         ),
       );
     } else jobs.push(upsertJob(p, p.entry));
   }
-  for (const p of deletes) jobs.push(deleteJob(ctx, p, 'soft-deleted-at-source', fetchedAt, deleted));
-  await Promise.all([appendJobs(ctx.store, jobs), ...rekeyed, appendRejects(ctx, out.rejected, fetchedAt)]);
+  for (const p of plan.deletes) jobs.push(deleteJob(ctx, p, 'soft-deleted-at-source', fetchedAt, deleted));
+  await Promise.all([appendJobs(ctx.store, jobs), ...rekeys, appendRejects(ctx, out.rejected, fetchedAt)]);
   ctx.index.save(ctx.table, saved);
   return out;
 }
@@ -229,7 +191,7 @@ async function appendJobs(store: EventStore, jobs: Job[]): Promise<void> {
 
 function deleteJob(
   ctx: StreamContext,
-  p: Pick<Planned, 'sourceKey' | 'position'> & { entry: IndexEntry },
+  p: PlannedDelete,
   reason: DatasetRecordDeletedData['reason'],
   fetchedAt: string,
   done: (w: Written, entry: IndexEntry) => void,

@@ -7,11 +7,12 @@ import type { EventStore } from '../../hub/eventstore/event-store.js';
 import {
   type BatchOutcome,
   deleteUnseen,
+  executePlan,
   type PreviewRow,
   processBatch,
   type StreamContext,
 } from './batch.js';
-import type { ConfiguredStream, SourceConnector, SourceRow } from './contract.js';
+import type { ConfiguredStream, SourceBatch, SourceConnector, SourceRow } from './contract.js';
 import type {
   ConnectorRunCheckpointed,
   ConnectorRunCompleted,
@@ -22,7 +23,8 @@ import type {
 } from './events.js';
 import { acquireLock } from './lock.js';
 import type { LoadedConnector, StreamManifest } from './manifest.js';
-import { compileMapping } from './mapping.js';
+import { compileMapping, type MappingSpec } from './mapping.js';
+import { type PlanWorkerInit, workerPlanner } from './planner.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
 
@@ -54,6 +56,37 @@ export interface SyncOptions {
   /** Called after each checkpoint (tests use it to inject faults). */
   onCheckpoint?: (state: StreamState, counts: RunCounts) => void | Promise<void>;
   now?: () => Date;
+  /**
+   * Map, seal and build events in a worker thread while the main thread appends (needs
+   * `sealing.secrets`). Default: when the source reports at least WORKER_MIN_ROWS rows to read.
+   */
+  planInWorker?: boolean;
+}
+
+/** Below this many rows a worker thread's start-up costs more than it saves. */
+export const WORKER_MIN_ROWS = 20_000;
+
+function workerInit(
+  ctx: StreamContext,
+  mapping: MappingSpec,
+  options: Pick<SyncOptions, 'sealing'>,
+): PlanWorkerInit {
+  const { validate: _compiled, ...def } = ctx.def;
+  return {
+    stream: {
+      connector: ctx.connector,
+      runId: ctx.runId,
+      startedEventId: ctx.startedEventId,
+      system: ctx.system,
+      table: ctx.table,
+      primaryKey: ctx.primaryKey,
+      softDelete: ctx.softDelete,
+    },
+    def,
+    mapping,
+    secrets: options.sealing.secrets!,
+    keysFile: options.sealing.keys.file,
+  };
 }
 
 export interface SyncResult {
@@ -188,16 +221,50 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const iterator = source
         .read(config, stream, { state, batchSize, limit: options.limit })
         [Symbol.asyncIterator]();
-      let next = iterator.next();
+      const offload =
+        !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
+      const planner = offload ? workerPlanner(ctx, workerInit(ctx, mapping, options), log) : undefined;
+      const planBatch = (rows: SourceRow[]) => {
+        const fetchedAt = now().toISOString();
+        const entries = index.lookup(
+          s.table,
+          rows.map((r) => String(r[s.primaryKey])),
+        );
+        return planner!
+          .plan(rows, entries, rows.map(positionOf), fetchedAt)
+          .then((b) => ({ ...b, fetchedAt }));
+      };
+      // Read ahead: the source reads the next batches while one is mapped, sealed and appended; with
+      // a worker, each batch read is handed to it at once (a stale index entry in a batch planned
+      // early only costs a conflict, settled against the stream head).
+      const depth = planner ? 3 : 1;
+      const ahead: Promise<{ batch: SourceBatch; ready?: ReturnType<typeof planBatch> } | undefined>[] = [];
+      const readAhead = () => {
+        while (ahead.length < depth) {
+          const item = iterator.next().then((step) => {
+            if (step.done) return undefined;
+            const ready = planner ? planBatch(step.value.rows) : undefined;
+            ready?.catch(() => undefined);
+            return { batch: step.value, ready };
+          });
+          item.catch(() => undefined);
+          ahead.push(item);
+        }
+      };
       try {
         for (;;) {
-          const step = await next;
-          if (step.done) break;
-          // Prefetch: the source reads the next batch while this one is mapped, sealed and appended.
-          next = iterator.next();
-          next.catch(() => undefined);
-          const batch = step.value;
-          const outcome: BatchOutcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
+          readAhead();
+          const item = await ahead.shift()!;
+          if (!item) break;
+          readAhead();
+          const { batch } = item;
+          let outcome: BatchOutcome;
+          if (item.ready) {
+            const ready = await item.ready;
+            outcome = await executePlan(ctx, batch.rows, ready.plan, ready.fetchedAt, ready.keys);
+          } else {
+            outcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
+          }
           if (!dryRun && state?.generation) {
             index.markSeen(
               state.generation,
@@ -244,6 +311,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           }
         }
       } finally {
+        await planner?.close();
         await iterator.return?.(undefined);
       }
       if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {

@@ -21,6 +21,8 @@ export interface RecordSealing {
   /** HMAC key for content versions (derive it from the hub's pseudonym secret). */
   versionKey: Buffer;
   keys: SubjectKeyStore;
+  /** The secrets behind the above, when another thread of this process may seal with them too. */
+  secrets?: { pseudonymSecret: Buffer; masterKey: Buffer };
 }
 
 export interface RecordIdentity {
