@@ -2,7 +2,7 @@
  * Connector benchmark: generates population rows in PostgreSQL and MariaDB, syncs each into a fresh
  * embedded hub (events + records read model), then re-syncs the unchanged source: incrementally
  * (the normal case) and after a reset (every row read, mapped and compared). Prints one JSON line.
- * Usage: npm run bench:connector -- [--rows 1000000] [--batch 2000]
+ * Usage: npm run bench:connector -- [--rows 1000000] [--batch 2000] [--only postgres|mariadb]
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -22,14 +22,16 @@ import { createSourceDatabase } from './sources/index.js';
 const opts = new Command('bench-connector')
   .option('--rows <n>', 'population rows per server', '1000000')
   .option('--batch <n>', 'rows per batch', '2000')
+  .option('--only <server>', 'postgres or mariadb (default: both)')
   .parse()
-  .opts<{ rows: string; batch: string }>();
+  .opts<{ rows: string; batch: string; only?: string }>();
 const rows = Number(opts.rows);
 const secs = (ms: number) => Math.round(ms / 10) / 100;
 const cpuSecs = (u: NodeJS.CpuUsage) => secs((u.user + u.system) / 1000);
 const result: Record<string, number | string> = { rows };
 
 for (const kind of ['postgres', 'mariadb'] as const) {
+  if (opts.only && opts.only !== kind) continue;
   if (!(await serverAvailable(kind))) {
     console.log(`${kind}: not reachable, skipped`);
     continue;

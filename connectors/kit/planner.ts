@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { RecordSealing } from '../../hub/domain/records/build.js';
 import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
+import type { StreamContext } from './batch.js';
 import type { SourceRow } from './contract.js';
 import type { MappingSpec } from './mapping.js';
 import { type Plan, type PlanContext, planRows, sealPlan } from './plan.js';
@@ -65,6 +67,30 @@ export interface PlanRequest {
 
 /** A plan, or the error code of the failure (the batch is then planned again on the calling thread). */
 export type PlanReply = { id: number; plan: Plan } | { id: number; failed: string };
+
+/** What the worker needs to plan a stream's batches as `ctx` would. */
+export function planWorkerInit(
+  ctx: StreamContext,
+  mapping: MappingSpec,
+  sealing: RecordSealing,
+): PlanWorkerInit {
+  const { validate: _compiled, ...def } = ctx.def;
+  return {
+    stream: {
+      connector: ctx.connector,
+      runId: ctx.runId,
+      startedEventId: ctx.startedEventId,
+      system: ctx.system,
+      table: ctx.table,
+      primaryKey: ctx.primaryKey,
+      softDelete: ctx.softDelete,
+    },
+    def,
+    mapping,
+    secrets: sealing.secrets!,
+    keysFile: sealing.keys.file,
+  };
+}
 
 /** Starts plan-worker.ts through tsx's loader, so the worker runs the same TypeScript sources. */
 function startWorker(init: PlanWorkerInit): Worker {

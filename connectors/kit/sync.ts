@@ -12,7 +12,7 @@ import {
   processBatch,
   type StreamContext,
 } from './batch.js';
-import type { ConfiguredStream, SourceBatch, SourceConnector, SourceRow } from './contract.js';
+import type { ConfiguredStream, SourceConnector, SourceRow } from './contract.js';
 import type {
   ConnectorRunCheckpointed,
   ConnectorRunCompleted,
@@ -23,8 +23,9 @@ import type {
 } from './events.js';
 import { acquireLock } from './lock.js';
 import type { LoadedConnector, StreamManifest } from './manifest.js';
-import { compileMapping, type MappingSpec } from './mapping.js';
-import { type PlanWorkerInit, workerPlanner } from './planner.js';
+import { compileMapping } from './mapping.js';
+import { planWorkerInit, workerPlanner } from './planner.js';
+import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
 
@@ -65,29 +66,6 @@ export interface SyncOptions {
 
 /** Below this many rows a worker thread's start-up costs more than it saves. */
 export const WORKER_MIN_ROWS = 20_000;
-
-function workerInit(
-  ctx: StreamContext,
-  mapping: MappingSpec,
-  options: Pick<SyncOptions, 'sealing'>,
-): PlanWorkerInit {
-  const { validate: _compiled, ...def } = ctx.def;
-  return {
-    stream: {
-      connector: ctx.connector,
-      runId: ctx.runId,
-      startedEventId: ctx.startedEventId,
-      system: ctx.system,
-      table: ctx.table,
-      primaryKey: ctx.primaryKey,
-      softDelete: ctx.softDelete,
-    },
-    def,
-    mapping,
-    secrets: options.sealing.secrets!,
-    keysFile: options.sealing.keys.file,
-  };
-}
 
 export interface SyncResult {
   runId: string;
@@ -223,7 +201,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         [Symbol.asyncIterator]();
       const offload =
         !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
-      const planner = offload ? workerPlanner(ctx, workerInit(ctx, mapping, options), log) : undefined;
+      const planner = offload
+        ? workerPlanner(ctx, planWorkerInit(ctx, mapping, options.sealing), log)
+        : undefined;
       const planBatch = (rows: SourceRow[]) => {
         const fetchedAt = now().toISOString();
         const entries = index.lookup(
@@ -234,37 +214,25 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           .plan(rows, entries, rows.map(positionOf), fetchedAt)
           .then((b) => ({ ...b, fetchedAt }));
       };
-      // Read ahead: the source reads the next batches while one is mapped, sealed and appended; with
-      // a worker, each batch read is handed to it at once (a stale index entry in a batch planned
-      // early only costs a conflict, settled against the stream head).
-      const depth = planner ? 3 : 1;
-      const ahead: Promise<{ batch: SourceBatch; ready?: ReturnType<typeof planBatch> } | undefined>[] = [];
-      const readAhead = () => {
-        while (ahead.length < depth) {
-          const item = iterator.next().then((step) => {
-            if (step.done) return undefined;
-            const ready = planner ? planBatch(step.value.rows) : undefined;
-            ready?.catch(() => undefined);
-            return { batch: step.value, ready };
-          });
-          item.catch(() => undefined);
-          ahead.push(item);
-        }
-      };
+      const ahead = new ReadAhead(
+        iterator,
+        planner ? 3 : 1,
+        (r) => String(r[s.primaryKey]),
+        planner && planBatch,
+      );
       try {
         for (;;) {
-          readAhead();
-          const item = await ahead.shift()!;
+          const item = await ahead.next();
           if (!item) break;
-          readAhead();
           const { batch } = item;
           let outcome: BatchOutcome;
-          if (item.ready) {
-            const ready = await item.ready;
+          const ready = item.ready && (await item.ready);
+          if (ready && !ahead.stale(item)) {
             outcome = await executePlan(ctx, batch.rows, ready.plan, ready.fetchedAt, ready.keys);
           } else {
             outcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
           }
+          ahead.executed(batch.rows);
           if (!dryRun && state?.generation) {
             index.markSeen(
               state.generation,

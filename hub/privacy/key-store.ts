@@ -45,6 +45,8 @@ export class SubjectKeyStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Subjects are random pseudonyms, so new keys land all over the B-tree: keep it in memory.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);
     this.select = this.db.prepare('SELECT kid, wrapped, erased_at FROM subject_keys WHERE subject = ?');
     this.insert = this.db.prepare(
