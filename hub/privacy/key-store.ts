@@ -50,7 +50,7 @@ export class SubjectKeyStore {
     this.db.exec(SCHEMA);
     this.select = this.db.prepare('SELECT kid, wrapped, erased_at FROM subject_keys WHERE subject = ?');
     this.insert = this.db.prepare(
-      'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING',
     );
   }
 
@@ -91,13 +91,14 @@ export class SubjectKeyStore {
           kid: random.toString('hex', at, at + 8),
           key: Buffer.from(random.subarray(at + 8, at + 40)),
         };
-        this.insert.run(
-          subject,
-          key.kid,
-          this.wrap(subject, key.key, random.subarray(at + 40, at + 52)),
-          now,
-        );
-        out.set(subject, this.remember(subject, key));
+        const wrapped = this.wrap(subject, key.key, random.subarray(at + 40, at + 52));
+        if (this.insert.run(subject, key.kid, wrapped, now).changes === 1) {
+          out.set(subject, this.remember(subject, key));
+          return;
+        }
+        // Another connection (a planning worker, another process) created it first: use that one.
+        const existing = this.find(subject);
+        if (existing) out.set(subject, existing);
       });
       random.fill(0);
     });
