@@ -58,7 +58,10 @@ export function openConnector(options: OpenConnectorOptions) {
       any.check(config, { timeoutMs, streams: loaded.manifest.streams.map((s) => s.table) }),
     discover: (): Promise<Catalog> => any.discover(config),
     async sync(
-      opts: Pick<SyncOptions, 'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now'> = {},
+      opts: Pick<
+        SyncOptions,
+        'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now' | 'planInWorker'
+      > = {},
     ): Promise<SyncResult> {
       const index = new RecordIndex(paths.index);
       try {

@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  buildDelete,
-  buildUpsert,
-  type RecordSealing,
-  recordVersion,
-} from '../../hub/domain/records/build.js';
+import { buildDelete, buildUpsert, type RecordSealing } from '../../hub/domain/records/build.js';
 import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import type { DatasetRecordUpsertedData } from '../../hub/domain/records/events.js';
-import { type ConnectorIssue, EventIdConflictError, WrongExpectedRevisionError } from '../../hub/errors.js';
+import type { DatasetRecordDeletedData } from '../../hub/domain/records/events.js';
+import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/errors.js';
 import { buildMetadata } from '../../hub/events/metadata.js';
-import type {
-  EventData,
-  EventMetadata,
-  EventStore,
-  SourceProvenance,
-} from '../../hub/eventstore/event-store.js';
+import type { EventData, EventStore } from '../../hub/eventstore/event-store.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { SourceRow } from './contract.js';
 import type { ConnectorRowRejected } from './events.js';
 import type { RowMapper } from './mapping.js';
+import {
+  metadataFor,
+  type Plan,
+  type PlannedDelete,
+  type PlannedUpsert,
+  type PreviewRow,
+  planRows,
+  rekeyed,
+  sealPlan,
+} from './plan.js';
+import { appendRecord, type Built, type Head, settleRecord, type Written, written } from './record-append.js';
 import type { IndexEntry, RecordIndex } from './record-index.js';
 
 /** Everything constant while one stream of one run is synced. */
@@ -43,6 +44,8 @@ export interface StreamContext {
   now: () => Date;
 }
 
+export type { PreviewRow } from './plan.js';
+
 export interface BatchOutcome {
   upserted: number;
   unchanged: number;
@@ -53,106 +56,20 @@ export interface BatchOutcome {
   preview?: PreviewRow[];
 }
 
-export interface PreviewRow {
-  sourceKey: string;
-  action: 'insert' | 'update' | 'unchanged' | 'delete' | 'reject';
-  record?: Record<string, unknown>;
-  issues?: ConnectorIssue[];
-}
+const UNSEEN_PER_APPEND = 2000;
 
-interface Planned {
-  sourceKey: string;
-  entry: IndexEntry | undefined;
-  record: Record<string, unknown> | null;
-  position: string;
-}
-
-/** Memoises pseudonyms within a batch, so a subject's HMAC is computed once. */
-function memoSealing(s: RecordSealing): RecordSealing {
-  const memo = new Map<string, string>();
-  return {
-    ...s,
-    pseudonymize: (kind, id) => {
-      const k = `${kind}\u0000${id}`;
-      let p = memo.get(k);
-      if (p === undefined) {
-        p = s.pseudonymize(kind, id);
-        memo.set(k, p);
-      }
-      return p;
-    },
-  };
-}
-
-function metadataFor(ctx: StreamContext, p: Planned, fetchedAt: string): EventMetadata {
-  const source: SourceProvenance = {
-    connector: ctx.connector,
-    runId: ctx.runId,
-    system: ctx.system,
-    table: ctx.table,
-    primaryKey: { [ctx.primaryKey]: p.sourceKey },
-    position: p.position,
-    fetchedAt,
-  };
-  return buildMetadata({
-    occurredAt: fetchedAt,
-    actor: { kind: 'connector', id: ctx.connector },
-    correlationId: ctx.runId,
-    causationId: ctx.startedEventId,
-    source,
-  });
-}
-
-interface Head {
-  revision: number;
-  version: string | null;
-  deleted: boolean;
-}
-
-async function readHead(store: EventStore, stream: string): Promise<Head | undefined> {
-  const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 }).catch(() => []);
-  if (!last) return undefined;
-  const data = last.data as Partial<DatasetRecordUpsertedData> & { previousVersion?: string | null };
-  return last.type === 'DatasetRecordUpserted'
-    ? { revision: last.revision, version: data.version ?? null, deleted: false }
-    : { revision: last.revision, version: data.previousVersion ?? null, deleted: true };
-}
-
-type Built = { stream: string; event: EventData; expected: number | 'no_stream' };
-
-/**
- * Appends one record event; when the stream is not where the index says (index lagging behind the
- * log, or two source rows feeding one record), reads the stream head: an event already there with
- * the same version counts as written, otherwise the event is rebuilt on top of the head.
- */
-async function appendRecord(
-  ctx: StreamContext,
-  built: Built,
-  rebuild: (head: Head) => Built | null,
-): Promise<{ revision: number; position: number; written: boolean }> {
-  let current = built;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const r = await ctx.store.append(current.stream, [current.event], {
-        expectedRevision: current.expected,
-      });
-      return { revision: r.nextExpectedRevision, position: r.written ? r.position : 0, written: r.written };
-    } catch (e) {
-      if (!(e instanceof WrongExpectedRevisionError || e instanceof EventIdConflictError) || attempt >= 3)
-        throw e;
-      const head = await readHead(ctx.store, current.stream);
-      if (!head) throw e;
-      const next = rebuild(head);
-      if (!next) return { revision: head.revision, position: 0, written: false };
-      current = next;
-    }
-  }
+/** One record event to append, what to do when its stream has moved, and what to do once written. */
+interface Job {
+  built: Built;
+  rebuild: (head: Head) => Built | null;
+  done: (w: Written) => void;
 }
 
 /**
- * One batch: map and validate rows, skip the unchanged, create subject keys in one transaction,
- * append the record events concurrently (the store group-commits them), record rejects in the
- * dead-letter stream, then update the index. Returns only once everything is durable.
+ * One batch: map and validate rows, skip the unchanged, create subject keys in one durable
+ * transaction, append every record event in one `appendMany` (one commit on the embedded store),
+ * settle conflicts one by one, record rejects in the dead-letter stream, then update the index.
+ * Returns only once everything is durable.
  */
 export async function processBatch(
   ctx: StreamContext,
@@ -160,132 +77,147 @@ export async function processBatch(
   options: { dryRun: boolean; positionOf: (row: SourceRow) => string },
 ): Promise<BatchOutcome> {
   const fetchedAt = ctx.now().toISOString();
-  const sourceKeys = rows.map((r) => String(r[ctx.primaryKey]));
-  const entries = ctx.index.lookup(ctx.table, sourceKeys);
-  const out: BatchOutcome = { upserted: 0, unchanged: 0, deleted: 0, rejected: [], lastPosition: 0 };
-  if (options.dryRun) out.preview = [];
-  const sealing = memoSealing(ctx.sealing);
-  const upserts: Planned[] = [];
-  const deletes: Planned[] = [];
-  rows.forEach((row, i) => {
-    const sourceKey = sourceKeys[i]!;
-    const entry = entries.get(sourceKey);
-    const position = options.positionOf(row);
-    if (ctx.softDelete?.deleted.has(String(row[ctx.softDelete.column]))) {
-      if (entry && !entry.deleted) deletes.push({ sourceKey, entry, record: null, position });
-      else out.unchanged++;
-      out.preview?.push({ sourceKey, action: entry && !entry.deleted ? 'delete' : 'unchanged' });
-      return;
-    }
-    const { record, issues } = ctx.mapper(row);
-    if (!record) {
-      out.rejected.push({ sourceKey, issues });
-      out.preview?.push({ sourceKey, action: 'reject', issues });
-      return;
-    }
-    if (entry && !entry.deleted && entry.version === recordVersion(record, ctx.sealing.versionKey)) {
-      out.unchanged++;
-      out.preview?.push({ sourceKey, action: 'unchanged' });
-      return;
-    }
-    upserts.push({ sourceKey, entry, record, position });
-    out.preview?.push({ sourceKey, action: entry && !entry.deleted ? 'update' : 'insert', record });
-  });
-  if (options.dryRun) return out;
+  const entries = ctx.index.lookup(
+    ctx.table,
+    rows.map((r) => String(r[ctx.primaryKey])),
+  );
+  const plan = planRows(ctx, rows, entries, rows.map(options.positionOf), options.dryRun);
+  if (options.dryRun) {
+    const { unchanged, rejected, preview } = plan;
+    return { upserted: 0, unchanged, deleted: 0, rejected, lastPosition: 0, preview };
+  }
+  const keys = sealPlan(ctx, plan, fetchedAt);
+  return executePlan(ctx, rows, plan, fetchedAt, keys);
+}
 
-  const subjects = ctx.def.subject
-    ? upserts.map((p) =>
-        sealing.pseudonymize(ctx.def.subject!.kind, String(p.record![ctx.def.subject!.field])),
-      )
-    : [];
-  const keys: Map<string, SubjectKey> =
-    subjects.length > 0 ? ctx.sealing.keys.ensureKeys(subjects) : new Map();
-
+/** Appends what a plan (sealed by `sealPlan`, here or in a worker) says, and updates the index. */
+export async function executePlan(
+  ctx: StreamContext,
+  rows: readonly SourceRow[],
+  plan: Plan,
+  fetchedAt: string,
+  keys: ReadonlyMap<string, SubjectKey> = new Map(),
+): Promise<BatchOutcome> {
+  const { def, sealing } = ctx;
+  const out: BatchOutcome = {
+    upserted: 0,
+    unchanged: plan.unchanged,
+    deleted: 0,
+    rejected: plan.rejected,
+    lastPosition: 0,
+  };
   const saved: IndexEntry[] = [];
-  const upsertOne = async (p: Planned) => {
-    const metadata = metadataFor(ctx, p, fetchedAt);
-    const subject = ctx.def.subject
-      ? sealing.pseudonymize(ctx.def.subject.kind, String(p.record![ctx.def.subject.field]))
-      : null;
-    const key = subject ? keys.get(subject) : undefined;
-    let first = buildWithKey(
-      ctx,
-      p,
-      sealing,
-      metadata,
-      key,
-      p.entry?.version ?? null,
-      p.entry ? p.entry.revision : 'no_stream',
-    );
-    if (p.entry && first.event.data.recordKey !== p.entry.recordKey) {
-      // The row's key changed at the source: the old record is deleted, the new one starts a stream.
-      await deleteOne({ ...p, entry: p.entry }, 'deleted-at-source');
-      first = buildWithKey(ctx, p, sealing, metadata, key, null, 'no_stream');
-    }
-    const version = first.event.data.version;
-    const result = await appendRecord(ctx, first, (head) =>
-      head.version === version && !head.deleted
-        ? null
-        : buildWithKey(ctx, p, sealing, metadata, key, head.version, head.revision),
-    );
-    if (result.written) out.upserted++;
-    else out.unchanged++;
-    out.lastPosition = Math.max(out.lastPosition, result.position);
-    saved.push({
-      sourceKey: p.sourceKey,
-      dataset: ctx.def.name,
-      recordKey: first.event.data.recordKey,
-      subject: first.event.data.subject,
-      version,
-      revision: result.revision,
-      deleted: false,
-    });
-  };
-  const deleteOne = async (
-    p: Planned & { entry: IndexEntry },
-    reason: 'soft-deleted-at-source' | 'deleted-at-source',
-  ) => {
-    const metadata = metadataFor(ctx, p, fetchedAt);
-    const d = buildDelete(
-      {
-        dataset: ctx.def.name,
-        recordKey: p.entry.recordKey,
-        subject: p.entry.subject,
-        previousVersion: p.entry.version,
-        reason,
+  const jobs: Job[] = [];
+  const rekeys: Promise<void>[] = [];
+  const upsertJob = (p: PlannedUpsert, previous: IndexEntry | undefined): Job => {
+    const metadata = p.built?.event.metadata ?? metadataFor(ctx, p, fetchedAt);
+    const build = (previousVersion: string | null, expected: number | 'no_stream'): Built => {
+      const record = p.record ?? ctx.mapper(rows[p.row]!).record!;
+      const b = buildUpsert(def, record, {
+        sealing,
+        previousVersion,
+        metadata,
+        key: p.identity.subject ? keys.get(p.identity.subject) : undefined,
+        version: p.version,
+        identity: p.identity,
+      });
+      return { stream: b.stream, event: b.event, expected };
+    };
+    const { version, identity } = p;
+    return {
+      built:
+        (previous === p.entry && p.built) ||
+        build(previous?.version ?? null, previous ? previous.revision : 'no_stream'),
+      rebuild: (head) =>
+        head.version === version && !head.deleted ? null : build(head.version, head.revision),
+      done: (w) => {
+        if (w.written) out.upserted++;
+        else out.unchanged++;
+        out.lastPosition = Math.max(out.lastPosition, w.position);
+        saved.push({
+          sourceKey: p.sourceKey,
+          dataset: def.name,
+          recordKey: identity.recordKey,
+          subject: identity.subject,
+          version,
+          revision: w.revision,
+          deleted: false,
+        });
       },
-      metadata,
-    );
-    const result = await appendRecord(ctx, { ...d, expected: p.entry.revision }, (head) => {
-      if (head.deleted) return null;
-      const again = buildDelete({ ...d.event.data, previousVersion: head.version }, metadata);
-      return { ...again, expected: head.revision };
-    });
-    if (result.written) out.deleted++;
-    out.lastPosition = Math.max(out.lastPosition, result.position);
-    saved.push({ ...p.entry, revision: result.revision, deleted: true });
+    };
   };
+  const deleted = (w: Written, entry: IndexEntry) => {
+    if (w.written) out.deleted++;
+    out.lastPosition = Math.max(out.lastPosition, w.position);
+    saved.push({ ...entry, revision: w.revision, deleted: true });
+  };
+  const run = async (job: Job) => job.done(await appendRecord(ctx.store, job.built, job.rebuild));
 
-  await Promise.all([
-    ...upserts.map(upsertOne),
-    ...deletes.map((p) => deleteOne(p as Planned & { entry: IndexEntry }, 'soft-deleted-at-source')),
-    appendRejects(ctx, out.rejected, fetchedAt),
-  ]);
+  for (const p of plan.upserts) {
+    if (rekeyed(p)) {
+      // The row's key changed at the source: the old record is deleted, the new one starts a stream.
+      const entry = p.entry!;
+      rekeys.push(
+        run(deleteJob(ctx, { ...p, entry }, 'deleted-at-source', fetchedAt, deleted)).then(() =>
+          run(upsertJob(p, undefined)),
+        ),
+      );
+    } else jobs.push(upsertJob(p, p.entry));
+  }
+  for (const p of plan.deletes) jobs.push(deleteJob(ctx, p, 'soft-deleted-at-source', fetchedAt, deleted));
+  await Promise.all([appendJobs(ctx.store, jobs), ...rekeys, appendRejects(ctx, out.rejected, fetchedAt)]);
   ctx.index.save(ctx.table, saved);
   return out;
 }
 
-function buildWithKey(
+/** Appends the jobs' events in one `appendMany`, then settles each failed one on its own. */
+async function appendJobs(store: EventStore, jobs: Job[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const outcomes = await store.appendMany(
+    jobs.map((j) => ({
+      stream: j.built.stream,
+      events: [j.built.event],
+      expectedRevision: j.built.expected,
+    })),
+  );
+  const conflicts: Promise<void>[] = [];
+  jobs.forEach((job, i) => {
+    const ok = written(outcomes[i]!);
+    if (ok) job.done(ok);
+    else conflicts.push(settleRecord(store, job.built, job.rebuild, outcomes[i]!).then(job.done));
+  });
+  await Promise.all(conflicts);
+}
+
+function deleteJob(
   ctx: StreamContext,
-  p: Planned,
-  sealing: RecordSealing,
-  metadata: EventMetadata,
-  key: SubjectKey | undefined,
-  previousVersion: string | null,
-  expected: number | 'no_stream',
-): Built & { event: EventData<'DatasetRecordUpserted', DatasetRecordUpsertedData> } {
-  const b = buildUpsert(ctx.def, p.record!, { sealing, previousVersion, metadata, key });
-  return { stream: b.stream, event: b.event, expected };
+  p: PlannedDelete,
+  reason: DatasetRecordDeletedData['reason'],
+  fetchedAt: string,
+  done: (w: Written, entry: IndexEntry) => void,
+): Job {
+  const metadata = metadataFor(ctx, p, fetchedAt);
+  const d = buildDelete(
+    {
+      dataset: p.entry.dataset,
+      recordKey: p.entry.recordKey,
+      subject: p.entry.subject,
+      previousVersion: p.entry.version,
+      reason,
+    },
+    metadata,
+  );
+  return {
+    built: { ...d, expected: p.entry.revision },
+    rebuild: (head) =>
+      head.deleted
+        ? null
+        : {
+            ...buildDelete({ ...d.event.data, previousVersion: head.version }, metadata),
+            expected: head.revision,
+          },
+    done: (w) => done(w, p.entry),
+  };
 }
 
 /** Dead letters: the source key (hashed when personal) and failing paths, never the row's values. */
@@ -334,35 +266,24 @@ export async function deleteUnseen(ctx: StreamContext, entries: IndexEntry[]): P
   const fetchedAt = ctx.now().toISOString();
   let deleted = 0;
   const saved: IndexEntry[] = [];
-  await Promise.all(
-    entries.map(async (entry) => {
-      const metadata = metadataFor(
-        ctx,
-        { sourceKey: entry.sourceKey, entry, record: null, position: 'missing' },
-        fetchedAt,
+  const done = (w: Written, entry: IndexEntry) => {
+    if (w.written) deleted++;
+    saved.push({ ...entry, revision: w.revision, deleted: true });
+  };
+  for (let i = 0; i < entries.length; i += UNSEEN_PER_APPEND) {
+    const jobs = entries
+      .slice(i, i + UNSEEN_PER_APPEND)
+      .map((entry) =>
+        deleteJob(
+          ctx,
+          { sourceKey: entry.sourceKey, position: 'missing', entry },
+          'missing-from-full-refresh',
+          fetchedAt,
+          done,
+        ),
       );
-      const d = buildDelete(
-        {
-          dataset: entry.dataset,
-          recordKey: entry.recordKey,
-          subject: entry.subject,
-          previousVersion: entry.version,
-          reason: 'missing-from-full-refresh',
-        },
-        metadata,
-      );
-      const result = await appendRecord(ctx, { ...d, expected: entry.revision }, (head) =>
-        head.deleted
-          ? null
-          : {
-              ...buildDelete({ ...d.event.data, previousVersion: head.version }, metadata),
-              expected: head.revision,
-            },
-      );
-      if (result.written) deleted++;
-      saved.push({ ...entry, revision: result.revision, deleted: true });
-    }),
-  );
+    await appendJobs(ctx.store, jobs);
+  }
   ctx.index.save(ctx.table, saved);
   return deleted;
 }

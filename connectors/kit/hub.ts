@@ -39,6 +39,7 @@ export function sealingFor(
     pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
     versionKey: deriveVersionKey(secrets.pseudonymSecret),
     keys: new SubjectKeyStore(keysFile, secrets.masterKey),
+    secrets: { pseudonymSecret: secrets.pseudonymSecret, masterKey: secrets.masterKey },
   };
 }
 

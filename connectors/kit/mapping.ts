@@ -147,14 +147,17 @@ export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKe
   return (row) => {
     const record: Record<string, unknown> = {};
     const issues: ConnectorIssue[] = [];
+    let field = fields[0]!;
+    let failed = false;
+    const fail = (message: string): undefined => {
+      issues.push({ path: field.target, message });
+      failed = true;
+      return undefined;
+    };
     for (const f of fields) {
       let value = row[f.from];
-      let failed = false;
-      const fail = (message: string): undefined => {
-        issues.push({ path: f.target, message });
-        failed = true;
-        return undefined;
-      };
+      field = f;
+      failed = false;
       if (value !== null && value !== undefined && value !== '') {
         for (const step of f.steps) {
           value = step(value, fail);

@@ -36,6 +36,7 @@ export class RecordIndex {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS entries (
         source_table TEXT NOT NULL, source_key TEXT NOT NULL, dataset TEXT NOT NULL, record_key TEXT NOT NULL,

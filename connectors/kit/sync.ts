@@ -7,6 +7,7 @@ import type { EventStore } from '../../hub/eventstore/event-store.js';
 import {
   type BatchOutcome,
   deleteUnseen,
+  executePlan,
   type PreviewRow,
   processBatch,
   type StreamContext,
@@ -23,6 +24,8 @@ import type {
 import { acquireLock } from './lock.js';
 import type { LoadedConnector, StreamManifest } from './manifest.js';
 import { compileMapping } from './mapping.js';
+import { planWorkerInit, workerPlanner } from './planner.js';
+import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
 
@@ -54,7 +57,15 @@ export interface SyncOptions {
   /** Called after each checkpoint (tests use it to inject faults). */
   onCheckpoint?: (state: StreamState, counts: RunCounts) => void | Promise<void>;
   now?: () => Date;
+  /**
+   * Map, seal and build events in a worker thread while the main thread appends (needs
+   * `sealing.secrets`). Default: when the source reports at least WORKER_MIN_ROWS rows to read.
+   */
+  planInWorker?: boolean;
 }
+
+/** Below this many rows a worker thread's start-up costs more than it saves. */
+export const WORKER_MIN_ROWS = 20_000;
 
 export interface SyncResult {
   runId: string;
@@ -188,16 +199,40 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const iterator = source
         .read(config, stream, { state, batchSize, limit: options.limit })
         [Symbol.asyncIterator]();
-      let next = iterator.next();
+      const offload =
+        !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
+      const planner = offload
+        ? workerPlanner(ctx, planWorkerInit(ctx, mapping, options.sealing), log)
+        : undefined;
+      const planBatch = (rows: SourceRow[]) => {
+        const fetchedAt = now().toISOString();
+        const entries = index.lookup(
+          s.table,
+          rows.map((r) => String(r[s.primaryKey])),
+        );
+        return planner!
+          .plan(rows, entries, rows.map(positionOf), fetchedAt)
+          .then((b) => ({ ...b, fetchedAt }));
+      };
+      const ahead = new ReadAhead(
+        iterator,
+        planner ? 3 : 1,
+        (r) => String(r[s.primaryKey]),
+        planner && planBatch,
+      );
       try {
         for (;;) {
-          const step = await next;
-          if (step.done) break;
-          // Prefetch: the source reads the next batch while this one is mapped, sealed and appended.
-          next = iterator.next();
-          next.catch(() => undefined);
-          const batch = step.value;
-          const outcome: BatchOutcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
+          const item = await ahead.next();
+          if (!item) break;
+          const { batch } = item;
+          let outcome: BatchOutcome;
+          const ready = item.ready && (await item.ready);
+          if (ready && !ahead.stale(item)) {
+            outcome = await executePlan(ctx, batch.rows, ready.plan, ready.fetchedAt, ready.keys);
+          } else {
+            outcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
+          }
+          ahead.executed(batch.rows);
           if (!dryRun && state?.generation) {
             index.markSeen(
               state.generation,
@@ -244,6 +279,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           }
         }
       } finally {
+        await planner?.close();
         await iterator.return?.(undefined);
       }
       if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {

@@ -6,17 +6,17 @@ import { recordsProjection } from '../../hub/domain/records/projection.js';
 import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
 import type { EventStore } from '../../hub/eventstore/event-store.js';
-import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../../hub/eventstore/sqlite.js';
 import { silentLogger } from '../../hub/testing/temp.js';
 import { type ConnectorHub, sealingFor } from './hub.js';
 
-/** A hub in `dir` with fresh random secrets: validating SQLite store, key store, datasets. */
-export async function openTestHub(dir: string): Promise<ConnectorHub & { raw: EventStore }> {
+/** A hub in `dir` (fresh random secrets unless given): validating SQLite store, key store, datasets. */
+export async function openTestHub(
+  dir: string,
+  secrets = { pseudonymSecret: randomBytes(32), masterKey: randomBytes(32) },
+): Promise<ConnectorHub & { raw: SqliteEventStore }> {
   const raw = await openSqliteEventStore({ file: path.join(dir, 'events.db'), logger: silentLogger() });
-  const sealing = sealingFor(
-    { pseudonymSecret: randomBytes(32), masterKey: randomBytes(32) },
-    path.join(dir, 'keys.db'),
-  );
+  const sealing = sealingFor(secrets, path.join(dir, 'keys.db'));
   return {
     raw,
     store: withValidation(raw, createEventValidator()),

@@ -79,6 +79,21 @@ describe('withValidation', () => {
     expect((await raw.info()).lastPosition).toBe(0);
   });
 
+  it('appendMany: an invalid request gets its validation error, the valid ones are written', async () => {
+    const bad = province('02', second);
+    (bad.data as Record<string, unknown>).level = 'hamlet';
+    const third = '33333333-3333-4333-8333-333333333333';
+    const outcomes = await store.appendMany([
+      { stream: 'adminunit-a', events: [province('01', first)], expectedRevision: 'no_stream' },
+      { stream: 'adminunit-b', events: [bad], expectedRevision: 'no_stream' },
+      { stream: 'adminunit-c', events: [province('03', third)], expectedRevision: 'no_stream' },
+    ]);
+    expect(outcomes[0]).toMatchObject({ nextExpectedRevision: 0, written: true });
+    expect(outcomes[1]).toBeInstanceOf(EventValidationError);
+    expect(outcomes[2]).toMatchObject({ nextExpectedRevision: 0, written: true });
+    expect((await raw.readAll()).map((e) => e.stream)).toEqual(['adminunit-a', 'adminunit-c']);
+  });
+
   it('delegates reads and metadata to the wrapped store', async () => {
     await raw.append('adminunit-y', [province('03', first)], { expectedRevision: 'no_stream' });
     expect((await store.readAll()).map((e) => e.stream)).toEqual(['adminunit-y']);

@@ -1,9 +1,11 @@
-import type { EventStore } from '../eventstore/event-store.js';
+import { HubError } from '../errors.js';
+import type { AppendOutcome, EventStore } from '../eventstore/event-store.js';
 import type { EventValidator } from './validator.js';
 
 /**
  * Wraps a store so that every appended event is validated against its schema first. One invalid
- * event rejects the whole append before anything reaches the store.
+ * event rejects the whole append before anything reaches the store (in `appendMany`, that
+ * request's outcome is the validation error; the others go ahead).
  */
 export function withValidation(store: EventStore, validator: EventValidator): EventStore {
   return {
@@ -14,6 +16,21 @@ export function withValidation(store: EventStore, validator: EventValidator): Ev
         return Promise.reject(err);
       }
       return store.append(stream, events, options);
+    },
+    async appendMany(requests) {
+      const outcomes: (AppendOutcome | undefined)[] = requests.map((r) => {
+        try {
+          for (const event of r.events) validator.validate(event);
+          return undefined;
+        } catch (err) {
+          if (err instanceof HubError) return err;
+          throw err;
+        }
+      });
+      const valid = requests.filter((_, i) => outcomes[i] === undefined);
+      const appended = valid.length > 0 ? await store.appendMany(valid) : [];
+      let next = 0;
+      return outcomes.map((o) => o ?? appended[next++]!);
     },
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),

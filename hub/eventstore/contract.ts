@@ -7,6 +7,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../errors.js';
+import { appendManyContract } from './contract-append-many.js';
 import type { EventData, EventStore, RecordedEvent } from './event-store.js';
 
 export interface ContractSubject {
@@ -313,6 +314,8 @@ export function eventStoreContract(backend: string, open: () => Promise<Contract
         expect((await store.readStream(s)).map((e) => e.revision)).toEqual([3]);
       });
     });
+
+    appendManyContract(() => store, { uniqueStream, batch });
 
     describe('closing', () => {
       it('finishes appends already accepted, then refuses new work', async () => {

@@ -5,6 +5,7 @@
  * Numbers: revisions and global positions are plain JavaScript numbers (safe up to 2^53).
  * Revisions count from 0 inside a stream; positions are global, strictly increasing in commit order.
  */
+import type { HubError } from '../errors.js';
 
 /** Who or what caused an event. `official` is the acting person's staff id, never a citizen's ID number. */
 export interface Actor {
@@ -70,6 +71,16 @@ export interface AppendResult {
   /** False when every event was already committed by an identical earlier append (idempotent retry). */
   written: boolean;
 }
+
+/** One append of a batch passed to `appendMany`. */
+export interface AppendRequest {
+  stream: string;
+  events: readonly EventData[];
+  expectedRevision: ExpectedRevision;
+}
+
+/** The outcome of one request of `appendMany`: its result, or the error `append` would have rejected with. */
+export type AppendOutcome = AppendResult | HubError;
 
 export type Direction = 'forwards' | 'backwards';
 
@@ -140,6 +151,14 @@ export interface StoreInfo {
 
 export interface EventStore {
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Many appends at once, each atomic and independent exactly as if passed to `append` (one
+   * request's conflict or invalid event never affects another), resolved together once all are
+   * durable: one commit on SQLite, concurrent appends on KurrentDB. Outcomes come in request order;
+   * a failed request's outcome is the HubError `append` would have rejected with. Rejects only when
+   * the call as a whole is refused (store closed).
+   */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** Throws StreamNotFoundError when the stream has no readable events and was never written or was deleted. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,4 +1,9 @@
-import { EventIdConflictError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  EventIdConflictError,
+  HubError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
 import {
   type EventFilter,
   type EventStore,
@@ -59,6 +64,10 @@ export function namespacedStore(store: EventStore, ns: string): EventStore {
     filter && { ...filter, streamPrefixes: undefined };
   return {
     append: (s, events, o) => mapped(ns, store.append(inner(s), events, o)),
+    appendMany: async (requests) =>
+      (await store.appendMany(requests.map((r) => ({ ...r, stream: inner(r.stream) })))).map((o) =>
+        o instanceof HubError ? (mapError(ns, o) as HubError) : o,
+      ),
     readStream: async (s, o) =>
       (await mapped(ns, store.readStream(inner(s), o))).map((e) => ({ ...e, stream: s })),
     readAll: async (o = {}) => {

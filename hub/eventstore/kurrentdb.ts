@@ -21,8 +21,11 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../errors.js';
+import { appendEach } from './append-many.js';
 import {
   type AppendOptions,
+  type AppendOutcome,
+  type AppendRequest,
   type AppendResult,
   type EventData,
   type EventStore,
@@ -123,6 +126,11 @@ class KurrentDbEventStore implements EventStore {
       this.#observer?.failed?.(error instanceof HubError ? error.code : 'UNKNOWN');
       throw error;
     }
+  }
+
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return appendEach(requests, (r) => this.append(r.stream, r.events, r));
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

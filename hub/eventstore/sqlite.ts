@@ -14,6 +14,8 @@ import {
 } from '../errors.js';
 import {
   type AppendOptions,
+  type AppendOutcome,
+  type AppendRequest,
   type AppendResult,
   type EventData,
   type EventStore,
@@ -51,15 +53,14 @@ interface PendingEvent {
   metadata: string;
 }
 
+type Outcome = { ok: AppendResult } | { error: unknown };
+
 interface PendingAppend {
   stream: string;
   events: PendingEvent[];
   expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
+  settle(outcome: Outcome): void;
 }
-
-type Outcome = { ok: AppendResult } | { error: unknown };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGES = 4294967294;
@@ -70,8 +71,15 @@ function matches(expected: ExpectedRevision, current: number | 'no_stream'): boo
   return current === expected;
 }
 
-function prepareEvents(stream: string, events: readonly EventData[]): PendingEvent[] {
+function prepareEvents(
+  stream: string,
+  events: readonly EventData[],
+  expected: ExpectedRevision,
+): PendingEvent[] {
   if (!isValidStreamName(stream)) throw new InvalidStreamNameError(stream);
+  if (!isExpectedRevision(expected)) {
+    throw new InvalidAppendError('expectedRevision must be no_stream, stream_exists or a revision >= 0');
+  }
   if (!Array.isArray(events) || events.length === 0)
     throw new InvalidAppendError('an append needs at least one event');
   const seen = new Set<string>();
@@ -94,8 +102,9 @@ function prepareEvents(stream: string, events: readonly EventData[]): PendingEve
 /**
  * The embedded event store: one SQLite file (WAL, synchronous=FULL) and a single writer that
  * group-commits every append queued since the last commit in one transaction. Nobody is
- * acknowledged before that transaction is durable. Each append runs in its own savepoint, so one
- * append's conflict never affects the others in the same commit.
+ * acknowledged before that transaction is durable. Each append checks its expected revision and
+ * idempotency before writing anything, so one append's conflict never affects the others in the
+ * same commit; an error while writing (disk full, I/O) fails the whole commit.
  */
 export class SqliteEventStore implements EventStore {
   readonly file: string;
@@ -145,20 +154,51 @@ export class SqliteEventStore implements EventStore {
 
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreClosedError());
-    let prepared: PendingEvent[];
-    try {
-      prepared = prepareEvents(stream, events);
-      if (!isExpectedRevision(options?.expectedRevision)) {
-        throw new InvalidAppendError('expectedRevision must be no_stream, stream_exists or a revision >= 0');
-      }
-    } catch (e) {
-      this.observer.failed?.((e as HubError).code);
-      return Promise.reject(e);
-    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ stream, events: prepared, expected: options.expectedRevision, resolve, reject });
+      this.enqueue(stream, events, options?.expectedRevision, (o) =>
+        'ok' in o ? resolve(o.ok) : reject(o.error),
+      );
       this.schedule();
     });
+  }
+
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.closing) return Promise.reject(new StoreClosedError());
+    if (requests.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const outcomes: AppendOutcome[] = new Array(requests.length);
+      let left = requests.length;
+      let failure: unknown;
+      requests.forEach((r, i) => {
+        this.enqueue(r.stream, r.events, r.expectedRevision, (o) => {
+          if ('ok' in o) outcomes[i] = o.ok;
+          else if (o.error instanceof HubError) outcomes[i] = o.error;
+          else failure ??= o.error;
+          if (--left > 0) return;
+          if (failure === undefined) resolve(outcomes);
+          else reject(failure);
+        });
+      });
+      this.schedule();
+    });
+  }
+
+  /** Validates one append and queues it for the next commit (or settles it at once when invalid). */
+  private enqueue(
+    stream: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    settle: (outcome: Outcome) => void,
+  ): void {
+    let prepared: PendingEvent[];
+    try {
+      prepared = prepareEvents(stream, events, expected);
+    } catch (e) {
+      this.observer.failed?.((e as HubError).code);
+      settle({ error: e });
+      return;
+    }
+    this.queue.push({ stream, events: prepared, expected, settle });
   }
 
   private schedule(): void {
@@ -207,7 +247,7 @@ export class SqliteEventStore implements EventStore {
       );
       for (const req of batch) {
         this.observer.failed?.((error as HubError).code ?? 'INTERNAL');
-        req.reject(error);
+        req.settle({ error });
       }
       return;
     }
@@ -216,11 +256,10 @@ export class SqliteEventStore implements EventStore {
       const outcome = outcomes[i]!;
       if ('ok' in outcome) {
         if (outcome.ok.written) events += req.events.length;
-        req.resolve(outcome.ok);
       } else {
         this.observer.failed?.((outcome.error as HubError).code ?? 'INTERNAL');
-        req.reject(outcome.error);
       }
+      req.settle(outcome);
     });
     this.observer.committed?.({
       appends: batch.length,
@@ -231,44 +270,37 @@ export class SqliteEventStore implements EventStore {
     this.commitWaiters.clear();
   }
 
+  /**
+   * Checks (reads only) come first and may end the append with an error; the writes that follow
+   * can fail only for the whole store (disk full, I/O), which rolls the whole commit back.
+   */
   private applyOne(req: PendingAppend, now: number): Outcome {
-    this.db.exec('SAVEPOINT append');
-    try {
-      const row = this.reader.streamRow(req.stream);
-      const current = row && !row.deleted && row.last_revision >= 0 ? row.last_revision : 'no_stream';
-      const fits = matches(req.expected, current);
-      // A stale expected revision may be a retry of an append that committed; so may a
-      // stream_exists append whose events are the stream's tail.
-      if (row && (!fits || req.expected === 'stream_exists')) {
+    const row = this.reader.streamRow(req.stream);
+    const current = row && !row.deleted && row.last_revision >= 0 ? row.last_revision : 'no_stream';
+    const fits = matches(req.expected, current);
+    // A stale expected revision may be a retry of an append that committed; so may a
+    // stream_exists append whose events are the stream's tail.
+    if (row && (!fits || req.expected === 'stream_exists')) {
+      try {
         const retry = this.identicalRetry(req, row);
-        if (retry) {
-          this.db.exec('RELEASE append');
-          return { ok: retry };
-        }
+        if (retry) return { ok: retry };
+      } catch (e) {
+        if (e instanceof EventIdConflictError) return { error: e };
+        throw e;
       }
-      if (!fits) {
-        this.db.exec('RELEASE append');
-        return { error: new WrongExpectedRevisionError(req.stream, req.expected, current) };
-      }
-      const base = row ? row.last_revision : -1;
-      const last = base + req.events.length;
-      const { stream_id } = this.statements.upsertStream.get(req.stream, last) as { stream_id: number };
-      let position = 0;
-      req.events.forEach((e, i) => {
-        position = Number(
-          this.statements.insertEvent.run(stream_id, base + 1 + i, e.idBytes, e.type, e.data, e.metadata, now)
-            .lastInsertRowid,
-        );
-      });
-      this.db.exec('RELEASE append');
-      return { ok: { nextExpectedRevision: last, position, written: true } };
-    } catch (e) {
-      // After SQLITE_FULL or an I/O error SQLite may have rolled back the whole transaction.
-      if (!this.db.inTransaction) throw e;
-      this.db.exec('ROLLBACK TO append; RELEASE append');
-      if (e instanceof EventIdConflictError) return { error: e };
-      throw e;
     }
+    if (!fits) return { error: new WrongExpectedRevisionError(req.stream, req.expected, current) };
+    const base = row ? row.last_revision : -1;
+    const last = base + req.events.length;
+    const { stream_id } = this.statements.upsertStream.get(req.stream, last) as { stream_id: number };
+    let position = 0;
+    req.events.forEach((e, i) => {
+      position = Number(
+        this.statements.insertEvent.run(stream_id, base + 1 + i, e.idBytes, e.type, e.data, e.metadata, now)
+          .lastInsertRowid,
+      );
+    });
+    return { ok: { nextExpectedRevision: last, position, written: true } };
   }
 
   /**

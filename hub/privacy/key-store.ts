@@ -9,6 +9,9 @@ export interface SubjectKey {
   key: Buffer;
 }
 
+/** Random bytes each new key needs: kid (8), key (32), nonce wrapping it (12). */
+const RANDOM_PER_KEY = 52;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subject_keys (
   subject    TEXT    PRIMARY KEY,
@@ -42,10 +45,12 @@ export class SubjectKeyStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Subjects are random pseudonyms, so new keys land all over the B-tree: keep it in memory.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);
     this.select = this.db.prepare('SELECT kid, wrapped, erased_at FROM subject_keys WHERE subject = ?');
     this.insert = this.db.prepare(
-      'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING',
     );
   }
 
@@ -78,11 +83,24 @@ export class SubjectKeyStore {
     const out = new Map<string, SubjectKey>();
     const create = this.db.transaction((missing: string[]) => {
       const now = Date.now();
-      for (const subject of missing) {
-        const key = { kid: randomBytes(8).toString('hex'), key: randomBytes(32) };
-        this.insert.run(subject, key.kid, this.wrap(subject, key.key), now);
-        out.set(subject, this.remember(subject, key));
-      }
+      // One draw from the CSPRNG for the whole batch: kid, key and wrapping nonce of every new key.
+      const random = randomBytes(missing.length * RANDOM_PER_KEY);
+      missing.forEach((subject, i) => {
+        const at = i * RANDOM_PER_KEY;
+        const key = {
+          kid: random.toString('hex', at, at + 8),
+          key: Buffer.from(random.subarray(at + 8, at + 40)),
+        };
+        const wrapped = this.wrap(subject, key.key, random.subarray(at + 40, at + 52));
+        if (this.insert.run(subject, key.kid, wrapped, now).changes === 1) {
+          out.set(subject, this.remember(subject, key));
+          return;
+        }
+        // Another connection (a planning worker, another process) created it first: use that one.
+        const existing = this.find(subject);
+        if (existing) out.set(subject, existing);
+      });
+      random.fill(0);
     });
     const missing = new Set<string>();
     for (const subject of subjects) {
@@ -123,8 +141,7 @@ export class SubjectKeyStore {
     return had > 0;
   }
 
-  private wrap(subject: string, key: Buffer): Buffer {
-    const iv = randomBytes(12);
+  private wrap(subject: string, key: Buffer, iv: Buffer): Buffer {
     const c = createCipheriv('aes-256-gcm', this.masterKey, iv).setAAD(Buffer.from(subject));
     const ct = Buffer.concat([c.update(key), c.final()]);
     return Buffer.concat([iv, c.getAuthTag(), ct]);

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
-import { v5 as uuidv5 } from 'uuid';
 import type { EventMetadata } from '../../eventstore/event-store.js';
 import type { SubjectKey, SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
@@ -22,6 +21,8 @@ export interface RecordSealing {
   /** HMAC key for content versions (derive it from the hub's pseudonym secret). */
   versionKey: Buffer;
   keys: SubjectKeyStore;
+  /** The secrets behind the above, when another thread of this process may seal with them too. */
+  secrets?: { pseudonymSecret: Buffer; masterKey: Buffer };
 }
 
 export interface RecordIdentity {
@@ -50,12 +51,23 @@ export function recordVersion(record: Record<string, unknown>, versionKey: Buffe
   return createHmac('sha256', versionKey).update(canonical(record)!).digest('hex').slice(0, 32);
 }
 
+const NAMESPACE_BYTES = Buffer.from(RECORDS_NAMESPACE.replaceAll('-', ''), 'hex');
+
+/** RFC 9562 UUIDv5 (SHA-1 of namespace and name), the same ids the `uuid` package gives. */
+export function uuidV5(name: string, namespace: Buffer = NAMESPACE_BYTES): string {
+  const h = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.toString('hex', 0, 16);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
 export const recordEventId = (
   dataset: string,
   recordKey: string,
   previousVersion: string | null,
   next: string,
-) => uuidv5(`${dataset}/${recordKey}/${previousVersion ?? '-'}/${next}`, RECORDS_NAMESPACE);
+) => uuidV5(`${dataset}/${recordKey}/${previousVersion ?? '-'}/${next}`);
 
 /**
  * The event recording a new version of a record. Its id is a pure function of dataset, key and the
@@ -69,19 +81,27 @@ export function buildUpsert(
     previousVersion: string | null;
     metadata: EventMetadata;
     key?: SubjectKey;
+    /** Already computed by the caller (`recordVersion` / `recordIdentity` of this record): not hashed again. */
+    version?: string;
+    identity?: RecordIdentity;
   },
 ): { stream: string; version: string; event: DatasetRecordUpserted } {
   const { sealing } = options;
-  const { recordKey, subject } = recordIdentity(def, record, sealing);
-  const version = recordVersion(record, sealing.versionKey);
+  const { recordKey, subject } = options.identity ?? recordIdentity(def, record, sealing);
+  const version = options.version ?? recordVersion(record, sealing.versionKey);
   const fields: Record<string, unknown> = {};
   const personal: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(record)) {
+  let hasPersonal = false;
+  for (const name in record) {
+    const value = record[name];
     if (value === undefined) continue;
-    (def.personalFields.has(name) ? personal : fields)[name] = value;
+    if (def.personalFields.has(name)) {
+      personal[name] = value;
+      hasPersonal = true;
+    } else fields[name] = value;
   }
   let sealed = null;
-  if (Object.keys(personal).length > 0) {
+  if (hasPersonal) {
     const sealedFor = subject ?? recordKey;
     sealed = seal(options.key ?? sealing.keys.keyFor(sealedFor), sealedFor, def.name, personal);
   }

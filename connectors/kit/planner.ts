@@ -1,0 +1,152 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { RecordSealing } from '../../hub/domain/records/build.js';
+import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
+import type { SubjectKey } from '../../hub/privacy/key-store.js';
+import type { StreamContext } from './batch.js';
+import type { SourceRow } from './contract.js';
+import type { MappingSpec } from './mapping.js';
+import { type Plan, type PlanContext, planRows, sealPlan } from './plan.js';
+import type { IndexEntry } from './record-index.js';
+
+/** A batch planned and sealed: ready for `executePlan`. */
+export interface PlannedBatch {
+  plan: Plan;
+  keys?: ReadonlyMap<string, SubjectKey>;
+}
+
+export interface Planner {
+  /** Whether planning runs beside the main thread, so the next batch can be planned while one is appended. */
+  readonly parallel: boolean;
+  plan(
+    rows: SourceRow[],
+    entries: ReadonlyMap<string, IndexEntry>,
+    positions: string[],
+    fetchedAt: string,
+  ): Promise<PlannedBatch>;
+  close(): Promise<void>;
+}
+
+function planHere(
+  ctx: PlanContext,
+  rows: SourceRow[],
+  entries: ReadonlyMap<string, IndexEntry>,
+  positions: string[],
+  fetchedAt: string,
+): PlannedBatch {
+  const plan = planRows(ctx, rows, entries, positions, false);
+  return { plan, keys: sealPlan(ctx, plan, fetchedAt) };
+}
+
+/** Plans on the calling thread. */
+export function inThreadPlanner(ctx: PlanContext): Planner {
+  return {
+    parallel: false,
+    plan: async (rows, entries, positions, fetchedAt) => planHere(ctx, rows, entries, positions, fetchedAt),
+    close: async () => undefined,
+  };
+}
+
+export interface PlanWorkerInit {
+  stream: Pick<PlanContext, 'connector' | 'runId' | 'startedEventId' | 'system' | 'table' | 'primaryKey'> &
+    Pick<PlanContext, 'softDelete'>;
+  def: Omit<DatasetDefinition, 'validate'>;
+  mapping: MappingSpec;
+  secrets: { pseudonymSecret: Buffer; masterKey: Buffer };
+  keysFile: string;
+}
+
+export interface PlanRequest {
+  id: number;
+  rows: SourceRow[];
+  entries: IndexEntry[];
+  positions: string[];
+  fetchedAt: string;
+}
+
+/** A plan, or the error code of the failure (the batch is then planned again on the calling thread). */
+export type PlanReply = { id: number; plan: Plan } | { id: number; failed: string };
+
+/** What the worker needs to plan a stream's batches as `ctx` would. */
+export function planWorkerInit(
+  ctx: StreamContext,
+  mapping: MappingSpec,
+  sealing: RecordSealing,
+): PlanWorkerInit {
+  const { validate: _compiled, ...def } = ctx.def;
+  return {
+    stream: {
+      connector: ctx.connector,
+      runId: ctx.runId,
+      startedEventId: ctx.startedEventId,
+      system: ctx.system,
+      table: ctx.table,
+      primaryKey: ctx.primaryKey,
+      softDelete: ctx.softDelete,
+    },
+    def,
+    mapping,
+    secrets: sealing.secrets!,
+    keysFile: sealing.keys.file,
+  };
+}
+
+/** Starts plan-worker.ts through tsx's loader, so the worker runs the same TypeScript sources. */
+function startWorker(init: PlanWorkerInit): Worker {
+  const loader = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./plan-worker.ts', import.meta.url).href;
+  const boot = `const { pathToFileURL } = require('node:url');
+import(pathToFileURL(${JSON.stringify(loader)}).href).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+/**
+ * Plans in a worker thread, one batch at a time. Should the worker fail on a batch (or die), that
+ * batch is planned on the calling thread instead, so any error surfaces exactly as it would there.
+ */
+export function workerPlanner(ctx: PlanContext, init: PlanWorkerInit, logger: Logger): Planner {
+  const worker = startWorker(init);
+  const waiting = new Map<number, (reply: PlanReply) => void>();
+  let nextId = 0;
+  let dead = false;
+  const failAll = (message: string) => {
+    dead = true;
+    for (const [id, settle] of waiting) settle({ id, failed: message });
+    waiting.clear();
+  };
+  worker.on('message', (reply: PlanReply) => {
+    waiting.get(reply.id)?.(reply);
+    waiting.delete(reply.id);
+  });
+  worker.on('error', (e) => failAll(e.message));
+  worker.on('exit', () => failAll('WORKER_EXITED'));
+  return {
+    parallel: true,
+    async plan(rows, entries, positions, fetchedAt) {
+      if (!dead) {
+        const id = nextId++;
+        const reply = await new Promise<PlanReply>((resolve) => {
+          waiting.set(id, resolve);
+          const request: PlanRequest = { id, rows, entries: [...entries.values()], positions, fetchedAt };
+          worker.postMessage(request);
+        });
+        if ('plan' in reply) return { plan: reply.plan };
+        logger.warn({ code: reply.failed }, 'planning worker failed on a batch; planning it here');
+      }
+      return planHere(ctx, rows, entries, positions, fetchedAt);
+    },
+    /** Lets the worker finish its batch and close its key store connection, then waits for it to exit. */
+    async close() {
+      if (dead) return;
+      dead = true;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('close');
+      const timer = setTimeout(() => void worker.terminate(), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

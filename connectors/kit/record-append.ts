@@ -1,0 +1,88 @@
+import type { DatasetRecordUpsertedData } from '../../hub/domain/records/events.js';
+import { EventIdConflictError, HubError, WrongExpectedRevisionError } from '../../hub/errors.js';
+import type { AppendOutcome, EventData, EventStore } from '../../hub/eventstore/event-store.js';
+
+/** Where a record stream stands: its last revision and version, and whether it ends in a deletion. */
+export interface Head {
+  revision: number;
+  version: string | null;
+  deleted: boolean;
+}
+
+/** A record event ready to append, with the revision its stream is expected at. */
+export interface Built {
+  stream: string;
+  event: EventData;
+  expected: number | 'no_stream';
+}
+
+/** How an append ended: `written` false when the event (or its equivalent) was already there. */
+export interface Written {
+  revision: number;
+  position: number;
+  written: boolean;
+}
+
+async function readHead(store: EventStore, stream: string): Promise<Head | undefined> {
+  const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 }).catch(() => []);
+  if (!last) return undefined;
+  const data = last.data as Partial<DatasetRecordUpsertedData> & { previousVersion?: string | null };
+  return last.type === 'DatasetRecordUpserted'
+    ? { revision: last.revision, version: data.version ?? null, deleted: false }
+    : { revision: last.revision, version: data.previousVersion ?? null, deleted: true };
+}
+
+const asOutcome = (e: unknown): HubError => {
+  if (e instanceof HubError) return e;
+  throw e;
+};
+
+const appendOne = (store: EventStore, b: Built): Promise<AppendOutcome> =>
+  store.append(b.stream, [b.event], { expectedRevision: b.expected }).catch(asOutcome);
+
+/** The written result of a successful append outcome, or undefined when it failed. */
+export function written(outcome: AppendOutcome): Written | undefined {
+  if (outcome instanceof HubError) return undefined;
+  return {
+    revision: outcome.nextExpectedRevision,
+    position: outcome.written ? outcome.position : 0,
+    written: outcome.written,
+  };
+}
+
+/**
+ * Settles one record append. When the stream is not where the index says (index lagging behind
+ * the log, or two source rows feeding one record), reads the stream head: `rebuild` returns null
+ * when the head already holds what the event would record (counted as unchanged), otherwise the
+ * event rebuilt on top of the head, which is appended in turn. Other errors are thrown.
+ */
+export async function settleRecord(
+  store: EventStore,
+  built: Built,
+  rebuild: (head: Head) => Built | null,
+  first: AppendOutcome,
+): Promise<Written> {
+  let current = built;
+  let outcome = first;
+  for (let attempt = 0; ; attempt++) {
+    const ok = written(outcome);
+    if (ok) return ok;
+    const conflict = outcome instanceof WrongExpectedRevisionError || outcome instanceof EventIdConflictError;
+    if (!conflict || attempt >= 3) throw outcome;
+    const head = await readHead(store, current.stream);
+    if (!head) throw outcome;
+    const next = rebuild(head);
+    if (!next) return { revision: head.revision, position: 0, written: false };
+    current = next;
+    outcome = await appendOne(store, current);
+  }
+}
+
+/** Appends one record event on its own, settling conflicts as `settleRecord` does. */
+export async function appendRecord(
+  store: EventStore,
+  built: Built,
+  rebuild: (head: Head) => Built | null,
+): Promise<Written> {
+  return settleRecord(store, built, rebuild, await appendOne(store, built));
+}
