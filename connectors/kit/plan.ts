@@ -137,6 +137,20 @@ export const rekeyed = (p: PlannedUpsert) =>
  */
 export function sealPlan(ctx: PlanContext, plan: Plan, fetchedAt: string): Map<string, SubjectKey> {
   const { def, sealing } = ctx;
+  if (def.subject) {
+    // An erased citizen stays erased: their rows are dead-lettered, never imported again.
+    const field = def.subject.field;
+    plan.upserts = plan.upserts.filter((p) => {
+      if (!sealing.keys.isErased(p.identity.subject!)) return true;
+      plan.rejected.push({
+        sourceKey: p.sourceKey,
+        issues: [
+          { path: `/${field}`, message: 'the data subject was erased: the record is not imported again' },
+        ],
+      });
+      return false;
+    });
+  }
   const keys: Map<string, SubjectKey> = def.subject
     ? sealing.keys.ensureKeys(plan.upserts.map((p) => p.identity.subject!))
     : new Map();

@@ -77,7 +77,7 @@ describe('population-sql connector on SQLite', () => {
     const src = new Database(sourceFile);
     src
       .prepare(
-        "UPDATE cong_dan SET dan_toc = 'Tày', ngay_cap_nhat = '2025-02-01 00:00:00.000000' WHERE id IN (3, 4)",
+        "UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2025-02-01 00:00:00.000000' WHERE id IN (3, 4)",
       )
       .run();
     src
@@ -137,6 +137,27 @@ describe('population-sql connector on SQLite', () => {
     for (const r of dirty) insert.run(r);
     db.close();
   }
+
+  it('dead-letters the rows of an erased citizen instead of importing them again or failing the run', async () => {
+    const first = await open().sync();
+    expect(first.counts.rejected).toBe(0);
+    const [some] = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordUpserted'] }, maxCount: 1 });
+    const subject = (some!.data as { subject: string }).subject;
+    hub.sealing.keys.erase(subject);
+    // The citizen's row changes at the source after the erasure.
+    const source = new Database(sourceFile);
+    source
+      .prepare("UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2026-11-01 08:00:00' WHERE id = ?")
+      .run(Number(some!.metadata.source!.primaryKey!.id));
+    source.close();
+    const again = await open().sync();
+    expect(again.counts).toMatchObject({ read: 1, upserted: 0, rejected: 1 });
+    const [rejected] = (await hub.raw.readAll({ filter: { eventTypes: ['ConnectorRowRejected'] } })).slice(
+      -1,
+    );
+    expect(JSON.stringify(rejected!.data)).toContain('the data subject was erased');
+    expect(JSON.stringify(rejected!.data)).not.toContain(subject);
+  });
 });
 
 connectorAcceptance({
