@@ -147,7 +147,9 @@ describe('population-sql connector on SQLite', () => {
     // The citizen's row changes at the source after the erasure.
     const source = new Database(sourceFile);
     source
-      .prepare("UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2026-11-01 08:00:00' WHERE id = ?")
+      .prepare(
+        "UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2026-11-01 08:00:00' WHERE id = ?",
+      )
       .run(Number(some!.metadata.source!.primaryKey!.id));
     source.close();
     const again = await open().sync();
