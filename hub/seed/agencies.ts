@@ -13,6 +13,7 @@ import {
 } from '../domain/agencies/decider.js';
 import { agencyStream } from '../domain/agencies/events.js';
 import { resolveAgencyEntry } from '../domain/agencies/files.js';
+import { decideAll } from '../domain/decider.js';
 import { buildMetadata } from '../events/metadata.js';
 import type { EventData } from '../eventstore/event-store.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
@@ -81,14 +82,7 @@ async function buildStreams(file: string, dataDir: string): Promise<SeedStream[]
       const meta = seedMeta(stream, 'AgencyRetired', retirement, startOfDay(retirement.validUntil));
       commands.push({ type: 'RetireAgency', retirement, meta });
     }
-    let state = initialState;
-    const events: EventData[] = [];
-    for (const command of commands) {
-      for (const event of decide(command, state)) {
-        state = evolve(state, event);
-        events.push(event);
-      }
-    }
+    const events: EventData[] = decideAll({ decide, evolve, initialState }, commands);
     streams.push({ stream, events });
   }
   return streams;

@@ -3,6 +3,7 @@ import stringify from 'safe-stable-stringify';
 import { type ContractCommand, decide, evolve, initialState } from '../domain/contracts/decider.js';
 import { contractStream } from '../domain/contracts/events.js';
 import { CONTRACTS_DIR, contractFilesIn, readContractFiles } from '../domain/contracts/files.js';
+import { decideAll } from '../domain/decider.js';
 import { InvalidDocumentError } from '../errors.js';
 import type { EventData } from '../eventstore/event-store.js';
 import { seedMeta } from './agencies.js';
@@ -32,14 +33,7 @@ export function contractsDataset(options: { dir?: string } = {}): DemoDataset {
         const meta = seedMeta(stream, 'ContractRevoked', revocation, `${revoked.on}T00:00:00+07:00`);
         commands.push({ type: 'RevokeContract', revocation, meta });
       }
-      let state = initialState;
-      const events: EventData[] = [];
-      for (const command of commands) {
-        for (const event of decide(command, state)) {
-          state = evolve(state, event);
-          events.push(event);
-        }
-      }
+      const events: EventData[] = decideAll({ decide, evolve, initialState }, commands);
       return { stream, events };
     });
   return {
