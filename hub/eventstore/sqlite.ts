@@ -1,10 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import {
-  EventIdConflictError,
   HubError,
-  InvalidAppendError,
   InvalidStreamNameError,
   StorageFullError,
   StoreClosedError,
@@ -32,8 +29,16 @@ import {
   type Subscription,
 } from './event-store.js';
 import { PollingSubscription } from './polling-subscription.js';
+import {
+  AppendWriter,
+  matches,
+  type Outcome,
+  type PendingAppend,
+  type PendingEvent,
+  prepareEvents,
+} from './sqlite-append.js';
 import { isCorrupt, isStorageFull, openStoreFile } from './sqlite-file.js';
-import { type EventRow, SqliteReader, type StreamRow, toRecorded, uuidToBytes } from './sqlite-reader.js';
+import { type EventRow, SqliteReader, toRecorded } from './sqlite-reader.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -45,59 +50,7 @@ export interface SqliteStoreOptions {
   maxEventsPerCommit?: number;
 }
 
-interface PendingEvent {
-  id: string;
-  idBytes: Buffer;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-type Outcome = { ok: AppendResult } | { error: unknown };
-
-interface PendingAppend {
-  stream: string;
-  events: PendingEvent[];
-  expected: ExpectedRevision;
-  settle(outcome: Outcome): void;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGES = 4294967294;
-
-function matches(expected: ExpectedRevision, current: number | 'no_stream'): boolean {
-  if (expected === 'no_stream') return current === 'no_stream';
-  if (expected === 'stream_exists') return current !== 'no_stream';
-  return current === expected;
-}
-
-function prepareEvents(
-  stream: string,
-  events: readonly EventData[],
-  expected: ExpectedRevision,
-): PendingEvent[] {
-  if (!isValidStreamName(stream)) throw new InvalidStreamNameError(stream);
-  if (!isExpectedRevision(expected)) {
-    throw new InvalidAppendError('expectedRevision must be no_stream, stream_exists or a revision >= 0');
-  }
-  if (!Array.isArray(events) || events.length === 0)
-    throw new InvalidAppendError('an append needs at least one event');
-  const seen = new Set<string>();
-  return events.map((e, i) => {
-    if (typeof e?.id !== 'string' || !UUID.test(e.id))
-      throw new InvalidAppendError(`event ${i}: id must be a UUID`);
-    if (typeof e.type !== 'string' || e.type.length === 0)
-      throw new InvalidAppendError(`event ${i}: type is required`);
-    const id = e.id.toLowerCase();
-    if (seen.has(id)) throw new InvalidAppendError(`event ${i}: id ${id} appears twice in one append`);
-    seen.add(id);
-    const data = JSON.stringify(e.data);
-    const metadata = JSON.stringify(e.metadata);
-    if (data === undefined || metadata === undefined)
-      throw new InvalidAppendError(`event ${i}: data and metadata must be JSON`);
-    return { id, idBytes: uuidToBytes(id), type: e.type, data, metadata };
-  });
-}
 
 /**
  * The embedded event store: one SQLite file (WAL, synchronous=FULL) and a single writer that
@@ -120,10 +73,7 @@ export class SqliteEventStore implements EventStore {
   private idleWaiters: (() => void)[] = [];
   private commitWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<PollingSubscription>();
-  private readonly statements: {
-    upsertStream: Database.Statement;
-    insertEvent: Database.Statement;
-  };
+  private readonly writer: AppendWriter;
 
   constructor(options: SqliteStoreOptions) {
     this.file = options.file;
@@ -132,16 +82,7 @@ export class SqliteEventStore implements EventStore {
     this.log = options.logger.child({ module: 'eventstore', backend: 'sqlite' });
     this.observer = options.observer ?? {};
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 10_000;
-    this.statements = {
-      upsertStream: this.db.prepare(
-        `INSERT INTO streams (name, last_revision) VALUES (?, ?)
-         ON CONFLICT (name) DO UPDATE SET last_revision = excluded.last_revision, deleted = 0
-         RETURNING stream_id`,
-      ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
+    this.writer = new AppendWriter(this.db, this.reader);
     this.setSizeLimit(options.maxBytes);
   }
 
@@ -236,7 +177,7 @@ export class SqliteEventStore implements EventStore {
     const outcomes: Outcome[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      for (const req of batch) outcomes.push(this.applyOne(req, now));
+      for (const req of batch) outcomes.push(this.writer.apply(req, now));
       this.db.exec('COMMIT');
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -268,73 +209,6 @@ export class SqliteEventStore implements EventStore {
     });
     for (const w of this.commitWaiters) w();
     this.commitWaiters.clear();
-  }
-
-  /**
-   * Checks (reads only) come first and may end the append with an error; the writes that follow
-   * can fail only for the whole store (disk full, I/O), which rolls the whole commit back.
-   */
-  private applyOne(req: PendingAppend, now: number): Outcome {
-    const row = this.reader.streamRow(req.stream);
-    const current = row && !row.deleted && row.last_revision >= 0 ? row.last_revision : 'no_stream';
-    const fits = matches(req.expected, current);
-    // A stale expected revision may be a retry of an append that committed; so may a
-    // stream_exists append whose events are the stream's tail.
-    if (row && (!fits || req.expected === 'stream_exists')) {
-      try {
-        const retry = this.identicalRetry(req, row);
-        if (retry) return { ok: retry };
-      } catch (e) {
-        if (e instanceof EventIdConflictError) return { error: e };
-        throw e;
-      }
-    }
-    if (!fits) return { error: new WrongExpectedRevisionError(req.stream, req.expected, current) };
-    const base = row ? row.last_revision : -1;
-    const last = base + req.events.length;
-    const { stream_id } = this.statements.upsertStream.get(req.stream, last) as { stream_id: number };
-    let position = 0;
-    req.events.forEach((e, i) => {
-      position = Number(
-        this.statements.insertEvent.run(stream_id, base + 1 + i, e.idBytes, e.type, e.data, e.metadata, now)
-          .lastInsertRowid,
-      );
-    });
-    return { ok: { nextExpectedRevision: last, position, written: true } };
-  }
-
-  /**
-   * Idempotency as in KurrentDB: a retry carries the expected revision of the original append, so
-   * its events must stand exactly where that append put them (for stream_exists: at the tail).
-   * Returns the original result for an identical retry, undefined when the ids are not there, and
-   * throws EventIdConflictError when they are there with other content or only in part.
-   */
-  private identicalRetry(req: PendingAppend, row: StreamRow): AppendResult | undefined {
-    const n = req.events.length;
-    const expected = req.expected;
-    const starts =
-      expected === 'no_stream'
-        ? [0, row.truncate_before]
-        : expected === 'stream_exists'
-          ? [row.last_revision - n + 1]
-          : [expected + 1];
-    for (const start of new Set(starts)) {
-      if (start < 0) continue;
-      const stored = this.reader.streamRange(row.stream_id, start, start + n - 1);
-      const same = req.events.filter((e, i) => stored[i]?.event_id.equals(e.idBytes)).length;
-      if (same === 0) continue;
-      req.events.forEach((e, i) => {
-        const s = stored[i];
-        const conflict = (reason: string) => new EventIdConflictError(e.id, req.stream, reason);
-        if (!s?.event_id.equals(e.idBytes)) throw conflict('its append was stored with other events');
-        if (s.type !== e.type || !sameJson(s.data, e.data) || !sameJson(s.metadata, e.metadata)) {
-          throw conflict('already used with different content');
-        }
-      });
-      const last = stored[n - 1] as EventRow;
-      return { nextExpectedRevision: last.revision, position: last.position, written: false };
-    }
-    return undefined;
   }
 
   private mapError(e: unknown): unknown {
@@ -473,14 +347,6 @@ export class SqliteEventStore implements EventStore {
     })();
     return this.closedDone;
   }
-}
-
-function isExpectedRevision(v: unknown): v is ExpectedRevision {
-  return v === 'no_stream' || v === 'stream_exists' || (Number.isSafeInteger(v) && (v as number) >= 0);
-}
-
-function sameJson(stored: string, proposed: string): boolean {
-  return stored === proposed || isDeepStrictEqual(JSON.parse(stored), JSON.parse(proposed));
 }
 
 export async function openSqliteEventStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {
