@@ -9,7 +9,7 @@ import { storeCommand } from './store.js';
 /** The `hub` command line. Throws instead of exiting; the entry point decides the exit code. */
 export function buildProgram(projections: readonly ProjectionDefinition[], env: NodeJS.ProcessEnv): Command {
   const program = new Command('hub')
-    .description('Lienthong hub operations: event store and read models')
+    .description('Lienthong hub operations: event store, read models, agencies, contracts and erasure')
     .option(
       '-d, --data-dir <dir>',
       'directory holding events.db and readmodels.db',
