@@ -17,7 +17,7 @@ import {
  */
 export const recordsProjection: ProjectionDefinition = {
   name: 'records',
-  version: 2,
+  version: 3,
   description:
     'Current version of every shared dataset record (personal fields sealed), with its source event',
   filter: {
@@ -25,6 +25,12 @@ export const recordsProjection: ProjectionDefinition = {
     eventTypes: [...eventTypes, 'SubjectErased'],
   },
   open(db) {
+    // Version 3 keeps rows in a rowid table (a WITHOUT ROWID table of ~1 KB rows with random keys
+    // cost 80 µs per event, this one 30): an older table is dropped, the runner rebuilds it.
+    const previous = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'records'")
+      .get() as { sql: string } | undefined;
+    if (previous?.sql.includes('WITHOUT ROWID')) db.exec('DROP TABLE records');
     db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         dataset    TEXT    NOT NULL,
@@ -40,8 +46,8 @@ export const recordsProjection: ProjectionDefinition = {
         position   INTEGER NOT NULL,
         source     TEXT,
         updated_at TEXT    NOT NULL,
-        PRIMARY KEY (dataset, record_key)
-      ) WITHOUT ROWID;
+        UNIQUE (dataset, record_key)
+      );
       CREATE INDEX IF NOT EXISTS records_by_subject ON records (subject) WHERE subject IS NOT NULL;
     `);
     const upsert = db.prepare(`
