@@ -1,13 +1,11 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { deriveVersionKey, type RecordSealing } from '../../hub/domain/records/build.js';
+import { type RecordSealing, sealingFor } from '../../hub/domain/records/build.js';
 import { type DatasetDefinition, loadDatasets } from '../../hub/domain/records/datasets.js';
 import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
 import type { EventStore } from '../../hub/eventstore/event-store.js';
 import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
-import { SubjectKeyStore } from '../../hub/privacy/key-store.js';
-import { createPseudonymizer } from '../../hub/privacy/pseudonym.js';
 import { loadSecrets } from '../../hub/privacy/secrets.js';
 
 /** What a connector writes to: the event store (validating), record sealing and dataset definitions. */
@@ -29,19 +27,6 @@ export const connectorPaths = (dataDir: string, connector: string) => ({
   index: path.join(dataDir, 'connectors', `${connector}.db`),
   lock: path.join(dataDir, 'connectors', `${connector}.lock`),
 });
-
-/** Sealing built from the hub's secrets and its subject-key store. */
-export function sealingFor(
-  secrets: { pseudonymSecret: Buffer; masterKey: Buffer },
-  keysFile: string,
-): RecordSealing {
-  return {
-    pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
-    versionKey: deriveVersionKey(secrets.pseudonymSecret),
-    keys: new SubjectKeyStore(keysFile, secrets.masterKey),
-    secrets: { pseudonymSecret: secrets.pseudonymSecret, masterKey: secrets.masterKey },
-  };
-}
 
 /** Opens the embedded hub in `dataDir` (events.db, keys.db, secrets.json) for command-line use. */
 export async function openEmbeddedHub(options: {

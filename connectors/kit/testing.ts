@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sealingFor } from '../../hub/domain/records/build.js';
 import { loadDatasets } from '../../hub/domain/records/datasets.js';
 import { recordsProjection } from '../../hub/domain/records/projection.js';
 import { withValidation } from '../../hub/events/validating-store.js';
@@ -8,7 +9,7 @@ import { createEventValidator } from '../../hub/events/validator.js';
 import type { EventStore } from '../../hub/eventstore/event-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../hub/eventstore/sqlite.js';
 import { silentLogger } from '../../hub/testing/temp.js';
-import { type ConnectorHub, sealingFor } from './hub.js';
+import type { ConnectorHub } from './hub.js';
 
 /** A hub in `dir` (fresh random secrets unless given): validating SQLite store, key store, datasets. */
 export async function openTestHub(

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { sealingFor } from '../../connectors/kit/hub.js';
 import type { Config } from '../config.js';
-import type { RecordSealing } from '../domain/records/build.js';
+import { type RecordSealing, sealingFor } from '../domain/records/build.js';
 import { type DatasetDefinition, loadDatasets } from '../domain/records/datasets.js';
 import { type HubSecrets, loadSecrets } from '../privacy/secrets.js';
 

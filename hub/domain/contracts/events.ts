@@ -2,15 +2,24 @@ import type { EventData } from '../../eventstore/event-store.js';
 
 /** What a contract file states (schemas/contract.schema.json), without its revocation. */
 export interface ContractTerms {
+  /** Stable id, e.g. `population-to-xa-hoa-binh` (the YAML file's `id`). */
   contractId: string;
   title?: string;
+  /** Organ code of the agency that provides the data. */
   provider: string;
+  /** Organ code of the agency allowed to receive it. */
   consumer: string;
+  /** Dataset name (schemas/datasets/<dataset>.schema.json). */
   dataset: string;
+  /** Fields of the dataset the consumer may receive. */
   fields: string[];
+  /** Purposes (machine codes, e.g. `tthc-1.001612`) the data may be used for. */
   purposes: string[];
+  /** Legal basis, e.g. `Nghị định 47/2020/NĐ-CP, Điều 14`. */
   legalBasis: string;
+  /** When true, each release also needs the citizen's active consent. */
   consentRequired: boolean;
+  /** ISO dates: inclusive start, exclusive end (null for open-ended). */
   validFrom: string;
   validUntil: string | null;
   rateLimit: { requests: number; perSeconds: number };

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { EventMetadata } from '../../eventstore/event-store.js';
-import type { SubjectKey, SubjectKeyStore } from '../../privacy/key-store.js';
-import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { type SubjectKey, SubjectKeyStore } from '../../privacy/key-store.js';
+import { createPseudonymizer, type Pseudonymizer } from '../../privacy/pseudonym.js';
 import { seal } from '../../privacy/sealed.js';
 import type { DatasetDefinition } from './datasets.js';
 import {
@@ -143,3 +143,16 @@ export function buildDelete(
 /** The version key, derived from the pseudonym secret so there is one secret less to manage. */
 export const deriveVersionKey = (pseudonymSecret: Buffer) =>
   createHmac('sha256', pseudonymSecret).update('lienthong/record-version/v1').digest();
+
+/** Sealing built from the hub's secrets and its subject-key store (one instance per process). */
+export function sealingFor(
+  secrets: { pseudonymSecret: Buffer; masterKey: Buffer },
+  keysFile: string,
+): RecordSealing {
+  return {
+    pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
+    versionKey: deriveVersionKey(secrets.pseudonymSecret),
+    keys: new SubjectKeyStore(keysFile, secrets.masterKey),
+    secrets: { pseudonymSecret: secrets.pseudonymSecret, masterKey: secrets.masterKey },
+  };
+}
