@@ -4,7 +4,9 @@
  *
  * Bare: fastify + mercurius answering `{ hello }`. Hub: the real hub (SQLite event store, read
  * models, jose authentication, contract and consent checks) answering a consented person query,
- * each response appending a DataAccessed event durably before it is sent. Each server runs in its
+ * each response appending a DataAccessed event durably before it is sent. The hub is also driven
+ * with an authenticated `{ __typename }` first, which shows what its HTTP, authentication and
+ * GraphQL layers cost before any data is touched. Each server runs in its
  * own child process, so autocannon (in this process) does not share its event loop. Prints both
  * results, then one JSON line.
  */
@@ -65,6 +67,8 @@ interface Target {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** Hub only: an authenticated trivial query, to show what the HTTP/GraphQL/auth layers cost alone. */
+  baseBody?: string;
 }
 
 async function serveBare(): Promise<void> {
@@ -136,7 +140,12 @@ async function serveHub(): Promise<void> {
   const released = async () =>
     (await hub.raw.readStream(stream)).filter((e) => e.type === 'DataAccessed').length;
   serve(
-    { url: `${url}/graphql`, body, headers: { authorization: `Bearer ${token}` } },
+    {
+      url: `${url}/graphql`,
+      body,
+      headers: { authorization: `Bearer ${token}` },
+      baseBody: JSON.stringify({ query: '{ __typename }' }),
+    },
     released,
     async () => {
       await hub.close();
@@ -186,32 +195,46 @@ interface Count {
   cpuAtEnd: number;
 }
 
-async function measure(server: 'bare' | 'hub'): Promise<Run & { released: number; cpuPerRequest: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', server], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
-    stdio: 'inherit',
-  });
-  const { target } = await request<{ target: Target }>(child, 'ready');
-  await drive(target.url, target.body, target.headers, 2);
+type Measured = Run & { released: number; cpuPerRequest: number };
+
+/** Warms up, then drives `body` for the measured duration, with the server's CPU time and releases. */
+async function runOne(child: ChildProcess, target: Target, body: string): Promise<Measured> {
+  await drive(target.url, body, target.headers, 2);
   const before = await request<Count>(child, 'count');
-  const run = await drive(target.url, target.body, target.headers, duration);
+  const run = await drive(target.url, body, target.headers, duration);
   const after = await request<Count>(child, 'count');
-  child.send({ type: 'stop' });
-  await new Promise((resolve) => child.once('exit', resolve));
   // CPU time of the server process over the measured run (the counting excluded), per request.
   const cpuPerRequest = (after.cpuAtStart - before.cpuAtEnd) / run.requests;
   return { ...run, released: after.released - before.released, cpuPerRequest };
 }
 
+/** The server's main measurement and, for the hub, its base layers on their own first. */
+async function measure(server: 'bare' | 'hub'): Promise<{ main: Measured; base: Measured | null }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', server], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: 'inherit',
+  });
+  const { target } = await request<{ target: Target }>(child, 'ready');
+  const base = target.baseBody ? await runOne(child, target, target.baseBody) : null;
+  const main = await runOne(child, target, target.body);
+  child.send({ type: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return { main, base };
+}
+
 if (opts.serve === 'bare') await serveBare();
 else if (opts.serve === 'hub') await serveHub();
 else {
-  const bareRun = await measure('bare');
+  const { main: bareRun } = await measure('bare');
   console.log(
     `bare mercurius: ${bareRun.rps.toFixed(0)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms, errors ${bareRun.errors}, ` +
       `server CPU ${bareRun.cpuPerRequest.toFixed(0)} µs/request`,
   );
-  const hubRun = await measure('hub');
+  const { main: hubRun, base: hubBase } = await measure('hub');
+  console.log(
+    `hub base layers alone (HTTP, authentication, GraphQL on an authenticated { __typename }): ${hubBase!.rps.toFixed(0)} req/s, ` +
+      `p99 ${hubBase!.p99} ms, errors ${hubBase!.errors}, server CPU ${hubBase!.cpuPerRequest.toFixed(0)} µs/request`,
+  );
   // A 200 without its DataAccessed event would be a release that was not recorded: count it as an error.
   const unrecorded = Math.max(0, hubRun.requests - hubRun.errors - hubRun.released);
   const hubErrors = hubRun.errors + unrecorded;
@@ -235,8 +258,10 @@ else {
       hub_p99_ms: hubRun.p99,
       bare_cpu_us_per_request: Math.round(bareRun.cpuPerRequest),
       hub_cpu_us_per_request: Math.round(hubRun.cpuPerRequest),
+      hub_base_rps: Math.round(hubBase!.rps),
+      hub_base_cpu_us_per_request: Math.round(hubBase!.cpuPerRequest),
       hub_released: hubRun.released,
-      errors: bareRun.errors + hubErrors,
+      errors: bareRun.errors + hubErrors + hubBase!.errors,
       connections,
       duration_s: duration,
     }),

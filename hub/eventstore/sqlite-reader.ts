@@ -95,6 +95,8 @@ export class SqliteReader {
     let bound: number;
     if (from === undefined || from === 'start' || from === 'end') bound = backwards ? s.last_revision : 0;
     else bound = from;
+    // Reading forwards past the head (a "has anything newer?" check) needs no scan.
+    if (!backwards && bound > s.last_revision) return [];
     const limit = options.maxCount ?? -1;
     const rows = this.statement(backwards ? READ_BACKWARDS : READ_FORWARDS).all(
       s.stream_id,

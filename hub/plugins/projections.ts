@@ -43,6 +43,13 @@ export type CreateRunner = (deps: {
 declare module 'fastify' {
   interface FastifyInstance {
     projections: ProjectionRunnerPort;
+    /**
+     * The read-model connection the runner writes through. Readers in this process share it:
+     * better-sqlite3 calls are synchronous, so a read never lands inside a runner transaction,
+     * and a connection keeps its page cache across its own commits (another connection's commit
+     * would flush it) and sees the runner's changes at once (see ReadModelChanges).
+     */
+    readModels: Database.Database;
   }
 }
 
@@ -79,7 +86,7 @@ function lagGauges(app: FastifyInstance, runner: ProjectionRunnerPort): void {
 }
 
 /**
- * Keeps the read models up to date: opens `<dataDir>/readmodels.db`, starts the runner at boot and
+ * Keeps the read models up to date: opens `<dataDir>/readmodels.db` (shared as `app.readModels`), starts the runner at boot and
  * stops it on close (before the store closes, since fastify runs onClose hooks in reverse order of
  * registration). Ready once no projection is catching up and none has failed.
  */
@@ -91,6 +98,7 @@ export const projectionsPlugin = fp<ProjectionsOptions>(
 
     const runner = options.createRunner({ store: app.store, db, logger });
     app.decorate('projections', runner);
+    app.decorate('readModels', db);
     lagGauges(app, runner);
 
     app.addHook('onReady', () => runner.start());

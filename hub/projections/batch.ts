@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ProjectionFailedError, ProjectionVersionConflictError } from '../errors.js';
 import type { EventFilter, RecordedEvent } from '../eventstore/event-store.js';
+import { ReadModelChanges } from './changes.js';
 import type { Checkpoints } from './db.js';
 import type { ProjectionDefinition, ProjectionHandler } from './projection.js';
 
@@ -41,7 +42,12 @@ export function createBatchApplier(
       return { kind: 'applied', checkpoint, applied: events.length - first };
     },
   );
-  return (events, known, upTo = 0) => run.immediate(events, known, upTo);
+  const changes = ReadModelChanges.of(db);
+  return (events, known, upTo = 0) => {
+    const outcome = run.immediate(events, known, upTo);
+    if (outcome.kind === 'applied' && outcome.applied > 0) changes.bump(name);
+    return outcome;
+  };
 }
 
 /** Deletes the read model's rows and sets its checkpoint to zero at the current version, atomically. */
@@ -55,6 +61,7 @@ export function resetReadModel(
     handler.reset();
     checkpoints.set(definition.name, definition.version, 0);
   }).immediate();
+  ReadModelChanges.of(db).bump(definition.name);
 }
 
 function applyOne(name: string, handler: ProjectionHandler, event: RecordedEvent): void {

@@ -5,17 +5,15 @@ import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.
 import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { Config } from '../../config.js';
-import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { loadHubSigningKey } from '../../domain/consent/receipt.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
-import { openReadModelDb } from '../../projections/db.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';
 
-/** Agency tokens verified against the `agencies` read model (lookups cached until it moves). */
+/** Agency tokens verified against the `agencies` read model (lookups cached until it changes). */
 export function hubAuthenticator(readModels: Database.Database, pseudonymize: Pseudonymizer) {
   return createAuthenticator({
-    agencies: cachedUntilCheckpointMoves(
-      readModels,
+    agencies: ReadModelChanges.of(readModels).memo(
       'agencies',
       (issuer: string) => issuer,
       agencyLookupFromDb(readModels),
@@ -32,15 +30,14 @@ export interface ConsentedApiOptions {
 
 /**
  * The consented API as the hub service runs it: uses the shared privacy handle (secrets, subject
- * keys), opens a connection to the read models, loads the hub's signing key, authenticates agencies against the
+ * keys) and the projection runner's read-model connection, loads the hub's signing key, authenticates agencies against the
  * `agencies` read model (part of `authPlugin`), then serves `graphqlApiPlugin`.
  */
 export const consentedApiPlugin = fp<ConsentedApiOptions>(
   async (app: FastifyInstance, { config, env = process.env }) => {
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
-    const readModels = openReadModelDb(config.readModelsFile);
-    app.addHook('onClose', async () => readModels.close());
+    const readModels = app.readModels;
     await app.register(authPlugin, { authenticate: hubAuthenticator(readModels, pseudonymize) });
     await app.register(graphqlApiPlugin, {
       store: app.store,

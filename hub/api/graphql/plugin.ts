@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
-import { cachedUntilCheckpointMoves } from '../../domain/access/checkpoint-cache.js';
 import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
 import { type FindContracts, ReleaseService } from '../../domain/access/release.js';
 import { StreamAppender } from '../../domain/access/stream-appender.js';
@@ -18,6 +17,7 @@ import { AuthUnauthenticatedError } from '../../errors.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import type { ApiServices } from './context.js';
 import { formatErrors } from './errors.js';
 import { graphql } from './graphql-runtime.js';
@@ -52,10 +52,9 @@ export interface GraphqlApiOptions {
   sweepIntervalMs?: number;
 }
 
-/** Contracts in force from the `contracts` read model, cached until the projection moves. */
+/** Contracts in force from the `contracts` read model, cached until it changes. */
 function contractsInForce(db: Database.Database): FindContracts {
-  const cached = cachedUntilCheckpointMoves(
-    db,
+  const cached = ReadModelChanges.of(db).memo(
     'contracts',
     (q: { consumer: string; dataset: string; on: string }) => `${q.consumer}\u0000${q.dataset}\u0000${q.on}`,
     (q) => findContractsInDb(db, q),

@@ -15,6 +15,7 @@ import {
 import { buildMetadata } from '../../events/metadata.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import { requireConsent } from '../consent/check.js';
 import type { ConsentReadModel } from '../consent/projection.js';
 import type { ConsentService } from '../consent/service.js';
@@ -95,6 +96,8 @@ export class ReleaseService {
   private readonly log: Logger;
   private readonly clock: () => Date;
   private readonly selectRecord: Database.Statement;
+  /** Record rows as stored (personal fields still sealed), memoized until the records model changes. */
+  private readonly recordRow: (key: { dataset: string; subject: string }) => RecordRow | undefined;
 
   constructor(private readonly deps: ReleaseDeps) {
     this.log = deps.logger.child({ module: 'release' });
@@ -102,6 +105,11 @@ export class ReleaseService {
     recordsProjection.open(deps.readModels);
     this.selectRecord = deps.readModels.prepare(
       'SELECT * FROM records WHERE dataset = ? AND record_key = ? AND deleted = 0',
+    );
+    this.recordRow = ReadModelChanges.of(deps.readModels).memo(
+      recordsProjection.name,
+      (k) => `${k.dataset}\u0000${k.subject}`,
+      (k) => this.selectRow(k.dataset, k.subject),
     );
   }
 
@@ -126,7 +134,7 @@ export class ReleaseService {
       await this.recordDenial(req, caller, subject, error, now);
       throw error.error;
     }
-    const row = this.readRecord(def, subject);
+    const row = this.recordRow({ dataset: def.name, subject });
     const opened = row && this.open(def, row);
     if (!row || !opened) {
       await this.recordDenial(req, caller, subject, new Denied(notFound, contract, consentId), now);
@@ -210,11 +218,11 @@ export class ReleaseService {
     }
   }
 
-  private readRecord(def: DatasetDefinition, subject: string): RecordRow | undefined {
-    const raw = this.selectRecord.get(def.name, subject) as Record<string, unknown> | undefined;
+  private selectRow(dataset: string, subject: string): RecordRow | undefined {
+    const raw = this.selectRecord.get(dataset, subject) as Record<string, unknown> | undefined;
     if (!raw) return undefined;
     return {
-      dataset: def.name,
+      dataset,
       recordKey: String(raw.record_key),
       subject: raw.subject as string | null,
       version: raw.version as string | null,

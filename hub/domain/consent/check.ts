@@ -28,7 +28,7 @@ const viewStatus = (c: ConsentView, now: string) => statusAt(c, now);
  * replica counts from the next query). Throws CONSENT_REQUIRED / CONSENT_WITHDRAWN / CONSENT_EXPIRED.
  */
 export async function requireConsent(
-  consents: { find(subject: string, consumer: string): ConsentView[] },
+  consents: { find(subject: string, consumer: string): readonly ConsentView[] },
   service: Pick<ConsentService, 'verify'>,
   q: ConsentQuery,
 ): Promise<ConsentView> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import type { ProjectionDefinition } from '../../projections/projection.js';
 import { ERASURE_STREAM_CATEGORY } from '../erasure/events.js';
 import type { ConsentStatus } from './decider.js';
@@ -80,9 +81,12 @@ export class ConsentReadModel {
   private readonly byConsumer: Database.Statement;
   private readonly lapsedStmt: Database.Statement;
   private readonly eraseStmt: Database.Statement;
+  private readonly changes: ReadModelChanges;
+  private readonly findMemo: (key: { subject: string; consumer: string }) => readonly ConsentView[];
 
   constructor(readonly db: Database.Database) {
     db.exec(SCHEMA);
+    this.changes = ReadModelChanges.of(db);
     this.insert = db.prepare(`INSERT INTO consents (consent_id, subject, consumer, purposes, scope, dossier,
       valid_from, valid_until, status, withdrawn_at, granted_at, receipt_id, revision)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?, ?) ON CONFLICT (consent_id) DO NOTHING`);
@@ -99,9 +103,15 @@ export class ConsentReadModel {
       "SELECT consent_id FROM consents WHERE status = 'active' AND valid_until <= ? ORDER BY valid_until LIMIT ?",
     );
     this.eraseStmt = db.prepare('DELETE FROM consents WHERE subject = ?');
+    this.findMemo = this.changes.memo(
+      consentsProjection.name,
+      (k) => `${k.subject}\u0000${k.consumer}`,
+      (k) => (this.bySubjectConsumer.all(k.subject, k.consumer) as Raw[]).map(toView),
+    );
   }
 
   apply(event: RecordedEvent): void {
+    this.changes.bump(consentsProjection.name);
     if (event.type === 'SubjectErased') {
       // Replayed erasures keep a rebuilt read model free of the erased citizen's consents.
       this.eraseStmt.run((event.data as { subject: string }).subject);
@@ -142,9 +152,9 @@ export class ConsentReadModel {
     return row && toView(row);
   }
 
-  /** Every consent (any status) the subject gave the consumer. */
-  find(subject: string, consumer: string): ConsentView[] {
-    return (this.bySubjectConsumer.all(subject, consumer) as Raw[]).map(toView);
+  /** Every consent (any status) the subject gave the consumer; memoized until the model changes. */
+  find(subject: string, consumer: string): readonly ConsentView[] {
+    return this.findMemo({ subject, consumer });
   }
 
   ofSubject(subject: string): ConsentView[] {
@@ -161,10 +171,12 @@ export class ConsentReadModel {
   }
 
   eraseSubject(subject: string): number {
+    this.changes.bump(consentsProjection.name);
     return this.eraseStmt.run(subject).changes;
   }
 
   reset(): void {
+    this.changes.bump(consentsProjection.name);
     this.db.exec('DELETE FROM consents');
   }
 }

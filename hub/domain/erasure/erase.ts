@@ -7,6 +7,7 @@ import { buildMetadata } from '../../events/metadata.js';
 import type { Actor, EventStore } from '../../eventstore/event-store.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import { ConsentReadModel } from '../consent/projection.js';
 import { eraseSubjectRecords, recordsProjection } from '../records/projection.js';
 import { ERASURE_NAMESPACE, erasureStream, type SubjectErased } from './events.js';
@@ -50,6 +51,7 @@ export async function eraseSubject(deps: EraseDeps, personalId: string): Promise
     records: eraseSubjectRecords(db, subject),
     consents: consents.eraseSubject(subject),
   }))();
+  ReadModelChanges.of(db).bump(recordsProjection.name);
   db.pragma('wal_checkpoint(TRUNCATE)');
 
   const erasedAt = (deps.clock?.() ?? new Date()).toISOString();
