@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Principal } from './principal.js';
 
 export interface CachedToken {
@@ -9,39 +10,34 @@ export interface CachedToken {
 }
 
 /**
- * Verified tokens by SHA-256 of the token, kept until they expire. Bounded: when full, expired entries
- * go first, then the oldest. Holds no token text.
+ * Verified tokens by SHA-256 of the token, kept until they expire. Bounded: when full, the least
+ * recently used token goes (constant time, whatever the churn). Holds no token text.
  */
 export class TokenCache {
-  readonly #entries = new Map<string, CachedToken>();
-  constructor(readonly maxEntries: number) {}
+  readonly #entries: LRUCache<string, CachedToken> | null;
+  constructor(readonly maxEntries: number) {
+    this.#entries = maxEntries > 0 ? new LRUCache({ max: maxEntries }) : null;
+  }
 
   get(key: string, nowSec: number): CachedToken | undefined {
-    const entry = this.#entries.get(key);
+    const entry = this.#entries?.get(key);
     if (entry && entry.principal.expiresAt <= nowSec) {
-      this.#entries.delete(key);
+      this.#entries!.delete(key);
       return undefined;
     }
     return entry;
   }
 
   set(key: string, entry: CachedToken, nowSec: number): void {
-    if (this.maxEntries <= 0) return;
-    if (this.#entries.size >= this.maxEntries) {
-      for (const [k, v] of this.#entries) if (v.principal.expiresAt <= nowSec) this.#entries.delete(k);
-    }
-    while (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
-    this.#entries.set(key, entry);
+    if (entry.principal.expiresAt <= nowSec) return;
+    this.#entries?.set(key, entry);
   }
 
   delete(key: string): void {
-    this.#entries.delete(key);
+    this.#entries?.delete(key);
   }
 
   get size() {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 }

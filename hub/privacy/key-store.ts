@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { SealedDataError, SubjectErasedError } from '../errors.js';
 
 export interface SubjectKey {
@@ -29,16 +30,17 @@ CREATE TABLE IF NOT EXISTS subject_keys (
  */
 export class SubjectKeyStore {
   private readonly db: Database.Database;
-  private readonly cache = new Map<string, SubjectKey>();
+  private readonly cache: LRUCache<string, SubjectKey>;
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
 
   constructor(
     readonly file: string,
     private readonly masterKey: Buffer,
-    private readonly cacheSize = 100_000,
+    cacheSize = 100_000,
   ) {
     if (masterKey.length !== 32) throw new RangeError('the master key must be 32 bytes');
+    this.cache = new LRUCache({ max: cacheSize });
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -55,7 +57,6 @@ export class SubjectKeyStore {
   }
 
   private remember(subject: string, key: SubjectKey): SubjectKey {
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(subject, key);
     return key;
   }

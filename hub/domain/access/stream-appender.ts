@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../../errors.js';
 import type { EventData, EventStore, ExpectedRevision } from '../../eventstore/event-store.js';
 
@@ -14,13 +15,15 @@ interface Pending {
  * recently used streams is remembered; a conflict (another writer) re-reads it and retries.
  */
 export class StreamAppender {
-  private readonly heads = new Map<string, ExpectedRevision>();
+  private readonly heads: LRUCache<string, ExpectedRevision>;
   private readonly queues = new Map<string, Pending[]>();
 
   constructor(
     private readonly store: EventStore,
     private readonly options: { maxBatch?: number; maxRemembered?: number; retries?: number } = {},
-  ) {}
+  ) {
+    this.heads = new LRUCache({ max: options.maxRemembered ?? 50_000 });
+  }
 
   /** Resolves once the event is durably committed; rejects with the store's error otherwise. */
   append(stream: string, event: EventData): Promise<void> {
@@ -79,10 +82,6 @@ export class StreamAppender {
   }
 
   private remember(stream: string, revision: ExpectedRevision): void {
-    this.heads.delete(stream);
-    if (this.heads.size >= (this.options.maxRemembered ?? 50_000)) {
-      this.heads.delete(this.heads.keys().next().value!);
-    }
     this.heads.set(stream, revision);
   }
 }
