@@ -137,11 +137,14 @@ export const rekeyed = (p: PlannedUpsert) =>
  */
 export function sealPlan(ctx: PlanContext, plan: Plan, fetchedAt: string): Map<string, SubjectKey> {
   const { def, sealing } = ctx;
+  let keys = new Map<string, SubjectKey>();
   if (def.subject) {
+    const resolved = sealing.keys.resolveKeys(plan.upserts.map((p) => p.identity.subject!));
+    keys = resolved.keys;
     // An erased citizen stays erased: their rows are dead-lettered, never imported again.
     const field = def.subject.field;
     plan.upserts = plan.upserts.filter((p) => {
-      if (!sealing.keys.isErased(p.identity.subject!)) return true;
+      if (!resolved.erased.has(p.identity.subject!)) return true;
       plan.rejected.push({
         sourceKey: p.sourceKey,
         issues: [
@@ -151,9 +154,6 @@ export function sealPlan(ctx: PlanContext, plan: Plan, fetchedAt: string): Map<s
       return false;
     });
   }
-  const keys: Map<string, SubjectKey> = def.subject
-    ? sealing.keys.ensureKeys(plan.upserts.map((p) => p.identity.subject!))
-    : new Map();
   for (const p of plan.upserts) {
     if (rekeyed(p) || !p.record) continue;
     const b = buildUpsert(def, p.record, {

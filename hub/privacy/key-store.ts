@@ -33,6 +33,9 @@ export class SubjectKeyStore {
   private readonly cache: LRUCache<string, SubjectKey>;
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
+  private readonly resolveUnknown: Database.Transaction<
+    (unknown: string[], keys: Map<string, SubjectKey>, erased: Set<string>) => void
+  >;
 
   constructor(
     readonly file: string,
@@ -51,6 +54,9 @@ export class SubjectKeyStore {
     this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);
     this.select = this.db.prepare('SELECT kid, wrapped, erased_at FROM subject_keys WHERE subject = ?');
+    this.resolveUnknown = this.db.transaction((unknown: string[], keys, erased) =>
+      this.resolveInTransaction(unknown, keys, erased),
+    );
     this.insert = this.db.prepare(
       'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING',
     );
@@ -79,39 +85,58 @@ export class SubjectKeyStore {
     return found;
   }
 
-  /** Keys for many subjects, creating missing ones in one durable transaction (before any event uses them). */
-  ensureKeys(subjects: Iterable<string>): Map<string, SubjectKey> {
-    const out = new Map<string, SubjectKey>();
-    const create = this.db.transaction((missing: string[]) => {
-      const now = Date.now();
-      // One draw from the CSPRNG for the whole batch: kid, key and wrapping nonce of every new key.
-      const random = randomBytes(missing.length * RANDOM_PER_KEY);
-      missing.forEach((subject, i) => {
-        const at = i * RANDOM_PER_KEY;
-        const key = {
-          kid: random.toString('hex', at, at + 8),
-          key: Buffer.from(random.subarray(at + 8, at + 40)),
-        };
-        const wrapped = this.wrap(subject, key.key, random.subarray(at + 40, at + 52));
-        if (this.insert.run(subject, key.kid, wrapped, now).changes === 1) {
-          out.set(subject, this.remember(subject, key));
-          return;
-        }
-        // Another connection (a planning worker, another process) created it first: use that one.
-        const existing = this.find(subject);
-        if (existing) out.set(subject, existing);
-      });
-      random.fill(0);
-    });
-    const missing = new Set<string>();
+  /**
+   * Keys for many subjects, creating missing ones in one durable transaction (before any event uses
+   * them). Subjects not in the cache are looked up inside that transaction, under the write lock, so
+   * a key another connection creates meanwhile is used rather than duplicated. Erased subjects are
+   * reported in `erased` and never get a new key.
+   */
+  resolveKeys(subjects: Iterable<string>): { keys: Map<string, SubjectKey>; erased: Set<string> } {
+    const keys = new Map<string, SubjectKey>();
+    const erased = new Set<string>();
+    const unknown = new Set<string>();
     for (const subject of subjects) {
-      if (out.has(subject)) continue;
-      const found = this.find(subject);
-      if (found) out.set(subject, found);
-      else missing.add(subject);
+      if (keys.has(subject) || unknown.has(subject)) continue;
+      const cached = this.cache.get(subject);
+      if (cached) keys.set(subject, cached);
+      else unknown.add(subject);
     }
-    if (missing.size > 0) create([...missing]);
-    return out;
+    if (unknown.size > 0) this.resolveUnknown.immediate([...unknown], keys, erased);
+    return { keys, erased };
+  }
+
+  /** Keys for many subjects, creating missing ones durably; throws SubjectErasedError for an erased one. */
+  ensureKeys(subjects: Iterable<string>): Map<string, SubjectKey> {
+    const { keys, erased } = this.resolveKeys(subjects);
+    const [first] = erased;
+    if (first !== undefined) throw new SubjectErasedError(first);
+    return keys;
+  }
+
+  /** Looks up subjects missing from the cache and creates keys for the new ones (in resolveUnknown's transaction). */
+  private resolveInTransaction(unknown: string[], keys: Map<string, SubjectKey>, erased: Set<string>): void {
+    const missing: string[] = [];
+    for (const subject of unknown) {
+      const found = this.lookup(subject);
+      if (found === 'erased') erased.add(subject);
+      else if (found) keys.set(subject, found);
+      else missing.push(subject);
+    }
+    if (missing.length === 0) return;
+    const now = Date.now();
+    // One draw from the CSPRNG for the whole batch: kid, key and wrapping nonce of every new key.
+    const random = randomBytes(missing.length * RANDOM_PER_KEY);
+    missing.forEach((subject, i) => {
+      const at = i * RANDOM_PER_KEY;
+      const key = {
+        kid: random.toString('hex', at, at + 8),
+        key: Buffer.from(random.subarray(at + 8, at + 40)),
+      };
+      const wrapped = this.wrap(subject, key.key, random.subarray(at + 40, at + 52));
+      this.insert.run(subject, key.kid, wrapped, now);
+      keys.set(subject, this.remember(subject, key));
+    });
+    random.fill(0);
   }
 
   keyFor(subject: string): SubjectKey {
