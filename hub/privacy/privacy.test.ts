@@ -62,6 +62,19 @@ describe('subject keys and sealed values', () => {
     db.close();
   });
 
+  it('resolves a batch: cached and stored keys reused, erased subjects reported and given no key', () => {
+    const stored = keys.keyFor('stored');
+    keys.erase('gone');
+    const elsewhere = new SubjectKeyStore(keys.file, master);
+    const { keys: found, erased } = elsewhere.resolveKeys(['stored', 'gone', 'new', 'new']);
+    expect(found.get('stored')).toEqual(stored);
+    expect(found.has('gone')).toBe(false);
+    expect([...erased]).toEqual(['gone']);
+    expect(keys.find('new')).toEqual(found.get('new'));
+    expect(() => elsewhere.ensureKeys(['new', 'gone'])).toThrow(SubjectErasedError);
+    elsewhere.close();
+  });
+
   it('keeps keys across restarts and refuses a wrong master key', () => {
     const sealed = seal(keys.keyFor('s1'), 's1', 'ctx', 42);
     keys.close();
