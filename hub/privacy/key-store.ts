@@ -33,6 +33,9 @@ export class SubjectKeyStore {
   private readonly cache: LRUCache<string, SubjectKey>;
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
+  private readonly dataVersion: Database.Statement<[], number>;
+  private seenDataVersion = -1;
+  private checkedThisTurn = false;
   private readonly resolveUnknown: Database.Transaction<
     (unknown: string[], keys: Map<string, SubjectKey>, erased: Set<string>) => void
   >;
@@ -57,6 +60,7 @@ export class SubjectKeyStore {
     this.resolveUnknown = this.db.transaction((unknown: string[], keys, erased) =>
       this.resolveInTransaction(unknown, keys, erased),
     );
+    this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.insert = this.db.prepare(
       'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING',
     );
@@ -67,7 +71,26 @@ export class SubjectKeyStore {
     return key;
   }
 
+  /**
+   * Drops every cached key once another connection has committed to the file (an erasure by the
+   * CLI or another hub process, a connector's planning worker creating keys), so an erased key is
+   * never used from memory. Checked once per event-loop turn: each check is a read transaction.
+   */
+  private followOtherWriters(): void {
+    if (this.checkedThisTurn) return;
+    this.checkedThisTurn = true;
+    setImmediate(() => {
+      this.checkedThisTurn = false;
+    }).unref();
+    const version = this.dataVersion.get()!;
+    if (version !== this.seenDataVersion) {
+      if (this.seenDataVersion !== -1) this.cache.clear();
+      this.seenDataVersion = version;
+    }
+  }
+
   private lookup(subject: string): SubjectKey | 'erased' | undefined {
+    this.followOtherWriters();
     const cached = this.cache.get(subject);
     if (cached) return cached;
     const row = this.select.get(subject) as
@@ -95,6 +118,7 @@ export class SubjectKeyStore {
     const keys = new Map<string, SubjectKey>();
     const erased = new Set<string>();
     const unknown = new Set<string>();
+    this.followOtherWriters();
     for (const subject of subjects) {
       if (keys.has(subject) || unknown.has(subject)) continue;
       const cached = this.cache.get(subject);

@@ -75,6 +75,17 @@ describe('subject keys and sealed values', () => {
     elsewhere.close();
   });
 
+  it('forgets a cached key once another connection erased the subject (from the next event-loop turn)', async () => {
+    const key = keys.keyFor('cached');
+    expect(keys.find('cached')).toEqual(key);
+    const cli = new SubjectKeyStore(keys.file, master);
+    expect(cli.erase('cached')).toBe(true);
+    cli.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => keys.find('cached')).toThrow(SubjectErasedError);
+    expect(keys.resolveKeys(['cached']).erased.has('cached')).toBe(true);
+  });
+
   it('keeps keys across restarts and refuses a wrong master key', () => {
     const sealed = seal(keys.keyFor('s1'), 's1', 'ctx', 42);
     keys.close();
