@@ -25,12 +25,12 @@ describe('planning batches in a worker thread', () => {
   let tmp: ReturnType<typeof tempDir>;
   let sourceFile: string;
   const hubs: ConnectorHub[] = [];
-  const connector = (hub: ConnectorHub) =>
+  const connector = (hub: ConnectorHub, planThreads = 2) =>
     openConnector({
       name: 'population-sql',
       hub,
       logger: silentLogger(),
-      set: [`url=sqlite:${sourceFile}`, 'batchSize=25'],
+      set: [`url=sqlite:${sourceFile}`, 'batchSize=25', `planThreads=${planThreads}`],
     });
 
   beforeEach(() => {
@@ -44,11 +44,17 @@ describe('planning batches in a worker thread', () => {
   });
 
   it('writes the same record events as planning on the main thread, with keys the hub can open', async () => {
-    const [inWorker, here] = [await hubIn(path.join(tmp.dir, 'a')), await hubIn(path.join(tmp.dir, 'b'))];
-    hubs.push(inWorker, here);
+    const [inWorker, here, threeWorkers] = [
+      await hubIn(path.join(tmp.dir, 'a')),
+      await hubIn(path.join(tmp.dir, 'b')),
+      await hubIn(path.join(tmp.dir, 'c')),
+    ];
+    hubs.push(inWorker, here, threeWorkers);
     const a = await connector(inWorker).sync({ planInWorker: true });
     const b = await connector(here).sync({ planInWorker: false });
+    const c = await connector(threeWorkers, 3).sync({ planInWorker: true });
     expect(a.counts).toEqual(b.counts);
+    expect(c.counts).toEqual(b.counts);
     expect(a.counts).toMatchObject({ read: 120, upserted: 120 });
     const [fromWorker, fromHere] = [await upserts(inWorker), await upserts(here)];
     const shape = (e: (typeof fromWorker)[number]) => ({
@@ -58,6 +64,7 @@ describe('planning batches in a worker thread', () => {
       data: { ...e.data, sealed: undefined },
     });
     expect(fromWorker.map(shape)).toEqual(fromHere.map(shape));
+    expect((await upserts(threeWorkers)).map(shape)).toEqual(fromHere.map(shape));
 
     const [db, other] = [await projectRecords(inWorker.raw), await projectRecords(here.raw)];
     const population = inWorker.datasets.get('population')!;

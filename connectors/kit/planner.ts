@@ -104,16 +104,56 @@ import(pathToFileURL(${JSON.stringify(loader)}).href).then((tsx) => { tsx.regist
 }
 
 /**
- * Plans in a worker thread, one batch at a time. Should the worker fail on a batch (or die), that
- * batch is planned on the calling thread instead, so any error surfaces exactly as it would there.
+ * Plans in worker threads (`threads` of them, batches dealt round-robin; the replies are awaited in
+ * order by the caller). Should a worker fail on a batch (or die), that batch is planned on the
+ * calling thread instead, so any error surfaces exactly as it would there.
  */
-export function workerPlanner(ctx: PlanContext, init: PlanWorkerInit, logger: Logger): Planner {
+export function workerPlanner(ctx: PlanContext, init: PlanWorkerInit, logger: Logger, threads = 1): Planner {
+  const pool = Array.from({ length: Math.max(1, threads) }, () => startPlanWorker(init));
+  let nextId = 0;
+  return {
+    parallel: true,
+    async plan(rows, entries, positions, fetchedAt) {
+      const id = nextId++;
+      const worker = pool[id % pool.length]!;
+      if (!worker.dead) {
+        const reply = await worker.plan({ id, rows, entries: [...entries.values()], positions, fetchedAt });
+        if ('plan' in reply) return { plan: reply.plan };
+        logger.warn({ code: reply.failed }, 'planning worker failed on a batch; planning it here');
+      }
+      return planHere(ctx, rows, entries, positions, fetchedAt);
+    },
+    /** Lets each worker finish its batch and close its key store connection, then waits for it to exit. */
+    async close() {
+      await Promise.all(pool.map((w) => w.close()));
+    },
+  };
+}
+
+/** One planning worker: requests by id, every waiting request failed if it errors or exits. */
+function startPlanWorker(init: PlanWorkerInit) {
   const worker = startWorker(init);
   const waiting = new Map<number, (reply: PlanReply) => void>();
-  let nextId = 0;
-  let dead = false;
+  const handle = {
+    dead: false,
+    plan(request: PlanRequest): Promise<PlanReply> {
+      return new Promise<PlanReply>((resolve) => {
+        waiting.set(request.id, resolve);
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      if (handle.dead) return;
+      handle.dead = true;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('close');
+      const timer = setTimeout(() => void worker.terminate(), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
   const failAll = (message: string) => {
-    dead = true;
+    handle.dead = true;
     for (const [id, settle] of waiting) settle({ id, failed: message });
     waiting.clear();
   };
@@ -123,30 +163,5 @@ export function workerPlanner(ctx: PlanContext, init: PlanWorkerInit, logger: Lo
   });
   worker.on('error', (e) => failAll(e.message));
   worker.on('exit', () => failAll('WORKER_EXITED'));
-  return {
-    parallel: true,
-    async plan(rows, entries, positions, fetchedAt) {
-      if (!dead) {
-        const id = nextId++;
-        const reply = await new Promise<PlanReply>((resolve) => {
-          waiting.set(id, resolve);
-          const request: PlanRequest = { id, rows, entries: [...entries.values()], positions, fetchedAt };
-          worker.postMessage(request);
-        });
-        if ('plan' in reply) return { plan: reply.plan };
-        logger.warn({ code: reply.failed }, 'planning worker failed on a batch; planning it here');
-      }
-      return planHere(ctx, rows, entries, positions, fetchedAt);
-    },
-    /** Lets the worker finish its batch and close its key store connection, then waits for it to exit. */
-    async close() {
-      if (dead) return;
-      dead = true;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.postMessage('close');
-      const timer = setTimeout(() => void worker.terminate(), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return handle;
 }

@@ -121,6 +121,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const config = options.config;
   const source = options.source as SourceConnector<Record<string, unknown>>;
   const batchSize = Number(config.batchSize ?? 2000);
+  const planThreads = Number(config.planThreads ?? 2);
   const maxRows = Number(config.maxRejectedRows ?? 1000);
   const maxRatio = Number(config.maxRejectedRatio ?? 0.01);
   const release = dryRun ? () => undefined : acquireLock(options.lockFile, name);
@@ -202,7 +203,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const offload =
         !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
       const planner = offload
-        ? workerPlanner(ctx, planWorkerInit(ctx, mapping, options.sealing), log)
+        ? workerPlanner(ctx, planWorkerInit(ctx, mapping, options.sealing), log, planThreads)
         : undefined;
       const planBatch = (rows: SourceRow[]) => {
         const fetchedAt = now().toISOString();
@@ -216,7 +217,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       };
       const ahead = new ReadAhead(
         iterator,
-        planner ? 3 : 1,
+        planner ? 2 + planThreads : 1,
         (r) => String(r[s.primaryKey]),
         planner && planBatch,
       );

@@ -27,6 +27,7 @@ export interface SqlConfig {
   batchSize: number;
   maxRejectedRows: number;
   maxRejectedRatio: number;
+  planThreads: number;
 }
 
 export const sqlConfigSchema = {
@@ -52,6 +53,14 @@ export const sqlConfigSchema = {
       minimum: 1,
       maximum: 20000,
       default: 2000,
+    },
+    planThreads: {
+      description:
+        'Worker threads that map, pseudonymise and seal the next batches while the current one is appended (large runs).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 8,
+      default: 2,
     },
     maxRejectedRows: {
       description: 'Rejected rows tolerated per run.',
