@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ConnectorConfigError } from '../hub/errors.js';
+import { ConnectorConfigError, ConnectorSourceError } from '../hub/errors.js';
 import type { RecordedEvent } from '../hub/eventstore/event-store.js';
 import type { Catalog, CheckResult, SourceConnector } from './kit/contract.js';
 import type { ConnectorStateReset, StreamState } from './kit/events.js';
@@ -31,6 +31,23 @@ export interface ConnectorStatus {
   index: { entries: number; deleted: number };
 }
 
+/** Automatic retries of a sync that failed for a transient reason at the source. */
+export interface RetryOptions {
+  /**
+   * How many new runs to start after a transient source failure (connection lost, timeout,
+   * unreachable host). Each resumes from the last checkpoint the failed run saved. Default 0.
+   */
+  retries?: number;
+  /** Wait before the first retry; doubles for each further one. Default 1,000 ms. */
+  retryDelayMs?: number;
+  /** Told before each retry (for progress output). */
+  onRetry?: (retry: { attempt: number; of: number; delayMs: number; error: ConnectorSourceError }) => void;
+}
+
+/** Whether a failed run is worth starting again at once: the source failed for a transient reason. */
+export const retryableFailure = (error: unknown): error is ConnectorSourceError =>
+  error instanceof ConnectorSourceError && error.failure === 'transient';
+
 export interface OpenConnectorOptions {
   name: string;
   hub: ConnectorHub;
@@ -57,28 +74,42 @@ export function openConnector(options: OpenConnectorOptions) {
     check: (timeoutMs?: number): Promise<CheckResult> =>
       any.check(config, { timeoutMs, streams: loaded.manifest.streams.map((s) => s.table) }),
     discover: (): Promise<Catalog> => any.discover(config),
+    /**
+     * One run (recorded in the connector's run log); with `retries`, a run that fails for a
+     * transient reason at the source is followed by a new run resuming from its last checkpoint.
+     */
     async sync(
-      opts: Pick<
-        SyncOptions,
-        'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now' | 'planInWorker'
-      > = {},
+      opts: Pick<SyncOptions, 'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now' | 'planInWorker'> &
+        RetryOptions = {},
     ): Promise<SyncResult> {
-      const index = new RecordIndex(paths.index);
-      try {
-        return await runSync({
-          ...opts,
-          loaded,
-          source,
-          config,
-          store: hub.store,
-          sealing: hub.sealing,
-          datasets: hub.datasets,
-          index,
-          lockFile: paths.lock,
-          logger: options.logger,
-        });
-      } finally {
-        index.close();
+      const { retries = 0, retryDelayMs = 1000, onRetry, ...run } = opts;
+      for (let attempt = 1; ; attempt++) {
+        const index = new RecordIndex(paths.index);
+        try {
+          return await runSync({
+            ...run,
+            loaded,
+            source,
+            config,
+            store: hub.store,
+            sealing: hub.sealing,
+            datasets: hub.datasets,
+            index,
+            lockFile: paths.lock,
+            logger: options.logger,
+          });
+        } catch (error) {
+          if (run.dryRun || attempt > retries || !retryableFailure(error)) throw error;
+          const delayMs = retryDelayMs * 2 ** (attempt - 1);
+          options.logger.warn(
+            { connector: name, code: error.code, attempt, delayMs },
+            'sync failed; retrying',
+          );
+          onRetry?.({ attempt, of: retries, delayMs, error });
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        } finally {
+          index.close();
+        }
       }
     },
     async status(): Promise<ConnectorStatus> {

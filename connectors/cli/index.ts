@@ -2,7 +2,7 @@
  * npm run connector -- <command> [options]: onboard, check and run connectors.
  * Every command has --help.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { loadDatasets } from '../../hub/domain/records/datasets.js';
 import { HubError } from '../../hub/errors.js';
@@ -26,6 +26,13 @@ const hubOptions = (c: Command) =>
     .option('--set <key=value...>', 'configuration overrides, e.g. --set url=postgres://user@host/db');
 
 type HubOpts = { dataDir: string; config?: string; set?: string[] };
+
+/** Parses a CLI value that must be a whole number ≥ 0; the error names the option. */
+const nonNegativeInteger = (option: string) => (value: string) => {
+  if (!/^[0-9]+$/.test(value))
+    throw new InvalidArgumentError(`${option} must be a whole number ≥ 0 (got "${value}")`);
+  return value;
+};
 
 async function withConnector<T>(
   name: string,
@@ -92,10 +99,30 @@ hubOptions(program.command('sync <name>').description('read the source and appen
   .option('--limit <n>', 'read at most n rows per table')
   .option('--reveal', 'dry run: show personal fields in clear (default: masked)')
   .option('--quiet', 'no progress bar')
+  .addOption(
+    new Option(
+      '--retries <n>',
+      'after a transient source failure (connection lost, timeout, unreachable), start a new run from the last checkpoint, up to n times',
+    )
+      .default('3')
+      .argParser(nonNegativeInteger('--retries')),
+  )
+  .addOption(
+    new Option('--retry-delay <ms>', 'wait before the first retry; doubles each time')
+      .default('1000')
+      .argParser(nonNegativeInteger('--retry-delay')),
+  )
   .action(
     async (
       name: string,
-      opts: HubOpts & { dryRun?: boolean; limit?: string; reveal?: boolean; quiet?: boolean },
+      opts: HubOpts & {
+        dryRun?: boolean;
+        limit?: string;
+        reveal?: boolean;
+        quiet?: boolean;
+        retries: string;
+        retryDelay: string;
+      },
     ) => {
       const bar = opts.quiet || opts.dryRun ? undefined : progressBar();
       try {
@@ -104,6 +131,14 @@ hubOptions(program.command('sync <name>').description('read the source and appen
             dryRun: opts.dryRun,
             limit: opts.limit ? Number(opts.limit) : undefined,
             onProgress: bar?.update,
+            retries: Number(opts.retries),
+            retryDelayMs: Number(opts.retryDelay),
+            onRetry: ({ attempt, of, delayMs, error }) => {
+              bar?.stop();
+              console.error(
+                `run failed (${error.code}, transient): ${error.message}; retry ${attempt} of ${of} in ${delayMs / 1000} s, from the last checkpoint`,
+              );
+            },
           }),
         );
         bar?.stop();

@@ -89,6 +89,45 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       expect([...actual].sort()).toEqual([...expected].sort());
     }, 120_000);
 
+    it('with retries, a run whose connection is killed is followed by one that resumes and completes', async () => {
+      const c = open();
+      await c.reset();
+      let checkpoints = 0;
+      const retried: string[] = [];
+      const done = await c.sync({
+        retries: 2,
+        retryDelayMs: 10,
+        onCheckpoint: async () => {
+          if (++checkpoints === 2) await killSessions(kind, source.name);
+        },
+        onRetry: ({ attempt, error }) => retried.push(`${attempt}:${error.code}`),
+      });
+      expect(retried).toEqual(['1:CONNECTOR_SOURCE_CONNECTION_LOST']);
+      // The retry starts from the failed run's last checkpoint, not from the beginning.
+      expect(done.counts.read).toBeLessThan(source.rows);
+      const status = await c.status();
+      expect(status.lastRun?.outcome).toBe('completed');
+      const runs = (await hub.raw.readStream('connector-population-sql')).filter((e) =>
+        ['ConnectorRunFailed', 'ConnectorRunCompleted'].includes(e.type),
+      );
+      expect(runs.slice(-2).map((e) => e.type)).toEqual(['ConnectorRunFailed', 'ConnectorRunCompleted']);
+      const expected = await sourceChecksums(source.url, hub.sealing.versionKey);
+      expect([...(await hubChecksums(hub))].sort()).toEqual([...expected].sort());
+    }, 120_000);
+
+    it('does not retry a failure that needs a person (a missing table)', async () => {
+      const empty = await createTempDatabase(kind);
+      let retries = 0;
+      try {
+        await expect(
+          open(empty.url).sync({ retries: 3, retryDelayMs: 10, onRetry: () => retries++ }),
+        ).rejects.toMatchObject({ code: 'CONNECTOR_SOURCE_TABLE_MISSING', failure: 'config' });
+        expect(retries).toBe(0);
+      } finally {
+        await empty.drop();
+      }
+    });
+
     it('classifies a missing table, a wrong password and an unreachable host', async () => {
       const empty = await createTempDatabase(kind);
       try {
