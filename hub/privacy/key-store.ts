@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import { OtherWriters } from '../data-version.js';
 import { SealedDataError, SubjectErasedError } from '../errors.js';
 
 export interface SubjectKey {
@@ -33,9 +34,8 @@ export class SubjectKeyStore {
   private readonly cache: LRUCache<string, SubjectKey>;
   private readonly select: Database.Statement;
   private readonly insert: Database.Statement;
-  private readonly dataVersion: Database.Statement<[], number>;
+  private readonly otherWriters: OtherWriters;
   private seenDataVersion = -1;
-  private checkedThisTurn = false;
   private readonly resolveUnknown: Database.Transaction<
     (unknown: string[], keys: Map<string, SubjectKey>, erased: Set<string>) => void
   >;
@@ -60,7 +60,7 @@ export class SubjectKeyStore {
     this.resolveUnknown = this.db.transaction((unknown: string[], keys, erased) =>
       this.resolveInTransaction(unknown, keys, erased),
     );
-    this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.otherWriters = new OtherWriters(this.db);
     this.insert = this.db.prepare(
       'INSERT INTO subject_keys (subject, kid, wrapped, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING',
     );
@@ -74,15 +74,10 @@ export class SubjectKeyStore {
   /**
    * Drops every cached key once another connection has committed to the file (an erasure by the
    * CLI or another hub process, a connector's planning worker creating keys), so an erased key is
-   * never used from memory. Checked once per event-loop turn: each check is a read transaction.
+   * never used from memory. Seen from the event-loop turn after that commit (`OtherWriters`).
    */
   private followOtherWriters(): void {
-    if (this.checkedThisTurn) return;
-    this.checkedThisTurn = true;
-    setImmediate(() => {
-      this.checkedThisTurn = false;
-    }).unref();
-    const version = this.dataVersion.get()!;
+    const version = this.otherWriters.version();
     if (version !== this.seenDataVersion) {
       if (this.seenDataVersion !== -1) this.cache.clear();
       this.seenDataVersion = version;

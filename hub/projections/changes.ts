@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
+import { OtherWriters } from '../data-version.js';
 
 /**
  * Tells readers of a read-model connection, for almost nothing per call, whether a read model may
  * have changed since they last looked: a counter per read model that this process bumps whenever
  * it writes one (the runner after each committed batch, a model that applies its own events), plus
  * SQLite's `data_version`, which moves whenever another connection — another process, a CLI
- * rebuild — commits to the file. `data_version` is read once per event-loop turn (each read is a
- * read transaction with its file locks): a commit by another connection is seen from the next turn.
+ * rebuild — commits to the file (`OtherWriters`: read once per event-loop turn, so such a commit is
+ * seen from the next turn).
  */
 export class ReadModelChanges {
   private static readonly byConnection = new WeakMap<Database.Database, ReadModelChanges>();
@@ -21,29 +22,15 @@ export class ReadModelChanges {
   }
 
   private readonly local = new Map<string, number>();
-  private readonly dataVersion: Database.Statement<[], number>;
-  private foreign = -1;
-  private foreignReadThisTurn = false;
+  private readonly otherWriters: OtherWriters;
 
   private constructor(db: Database.Database) {
-    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.otherWriters = new OtherWriters(db);
   }
 
   /** Marks the read model as changed by this process. */
   bump(model: string): void {
     this.local.set(model, (this.local.get(model) ?? 0) + 1);
-  }
-
-  /** `data_version` as of this event-loop turn. */
-  private foreignVersion(): number {
-    if (!this.foreignReadThisTurn) {
-      this.foreign = this.dataVersion.get()!;
-      this.foreignReadThisTurn = true;
-      setImmediate(() => {
-        this.foreignReadThisTurn = false;
-      }).unref();
-    }
-    return this.foreign;
   }
 
   /** A memo of `compute(query)` per `keyOf(query)`, dropped whenever `model` may have changed. */
@@ -53,7 +40,7 @@ export class ReadModelChanges {
     let seenData = -1;
     return (query: Q): V => {
       const local = this.local.get(model) ?? 0;
-      const data = this.foreignVersion();
+      const data = this.otherWriters.version();
       if (local !== seenLocal || data !== seenData) {
         cache.clear();
         seenLocal = local;
