@@ -108,7 +108,12 @@ import(pathToFileURL(${JSON.stringify(loader)}).href).then((tsx) => { tsx.regist
  * order by the caller). Should a worker fail on a batch (or die), that batch is planned on the
  * calling thread instead, so any error surfaces exactly as it would there.
  */
-export function workerPlanner(ctx: PlanContext, init: PlanWorkerInit, logger: Logger, threads = 1): Planner {
+export function workerPlanner(
+  ctx: PlanContext,
+  init: PlanWorkerInit,
+  logger: Logger,
+  threads: number,
+): Planner {
   const pool = Array.from({ length: Math.max(1, threads) }, () => startPlanWorker(init));
   let nextId = 0;
   return {
