@@ -39,6 +39,7 @@ import {
 } from './sqlite-append.js';
 import { isCorrupt, isStorageFull, openStoreFile } from './sqlite-file.js';
 import { type EventRow, SqliteReader, toRecorded } from './sqlite-reader.js';
+import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -53,11 +54,16 @@ export interface SqliteStoreOptions {
 const MAX_PAGES = 4294967294;
 
 /**
- * The embedded event store: one SQLite file (WAL, synchronous=FULL) and a single writer that
- * group-commits every append queued since the last commit in one transaction. Nobody is
- * acknowledged before that transaction is durable. Each append checks its expected revision and
- * idempotency before writing anything, so one append's conflict never affects the others in the
- * same commit; an error while writing (disk full, I/O) fails the whole commit.
+ * The embedded event store: one SQLite file in WAL mode and a single writer that group-commits
+ * every append queued since the last commit in one transaction. Nobody is acknowledged before that
+ * transaction is durable: the WAL is flushed off the event loop (`WalSync`) and the appends settle
+ * when the flush completes. Each append checks its expected revision and idempotency before
+ * writing anything, so one append's conflict never affects the others in the same commit; an error
+ * while writing (disk full, I/O) fails the whole commit.
+ *
+ * A committed event is visible to reads of this connection before its flush completes (as in any
+ * group commit), but subscriptions only deliver durable events, so read models never get ahead of
+ * what a power loss would leave in the log.
  */
 export class SqliteEventStore implements EventStore {
   readonly file: string;
@@ -74,10 +80,16 @@ export class SqliteEventStore implements EventStore {
   private commitWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly writer: AppendWriter;
+  private readonly walSync: WalSync;
+  /** First position of each commit of this process still waiting for its flush, oldest first. */
+  private readonly notDurable: number[] = [];
 
   constructor(options: SqliteStoreOptions) {
     this.file = options.file;
     this.db = openStoreFile(options.file);
+    // COMMIT writes the WAL without fsync; WalSync flushes it before anyone is acknowledged.
+    this.db.pragma('synchronous = NORMAL');
+    this.walSync = new WalSync(options.file);
     this.reader = new SqliteReader(this.db);
     this.log = options.logger.child({ module: 'eventstore', backend: 'sqlite' });
     this.observer = options.observer ?? {};
@@ -192,23 +204,50 @@ export class SqliteEventStore implements EventStore {
       }
       return;
     }
-    let events = 0;
-    batch.forEach((req, i) => {
-      const outcome = outcomes[i]!;
-      if ('ok' in outcome) {
-        if (outcome.ok.written) events += req.events.length;
-      } else {
-        this.observer.failed?.((outcome.error as HubError).code ?? 'INTERNAL');
+    const first = firstWrittenPosition(batch, outcomes);
+    if (first !== undefined) this.notDurable.push(first);
+    this.walSync.afterCommit((error) => {
+      if (first !== undefined) this.notDurable.shift();
+      if (error) {
+        this.failDurability(batch, error);
+        return;
       }
-      req.settle(outcome);
+      let events = 0;
+      batch.forEach((req, i) => {
+        const outcome = outcomes[i]!;
+        if ('ok' in outcome) {
+          if (outcome.ok.written) events += req.events.length;
+        } else {
+          this.observer.failed?.((outcome.error as HubError).code ?? 'INTERNAL');
+        }
+        req.settle(outcome);
+      });
+      this.observer.committed?.({
+        appends: batch.length,
+        events,
+        seconds: (performance.now() - started) / 1000,
+      });
+      for (const w of this.commitWaiters) w();
+      this.commitWaiters.clear();
     });
-    this.observer.committed?.({
-      appends: batch.length,
-      events,
-      seconds: (performance.now() - started) / 1000,
-    });
-    for (const w of this.commitWaiters) w();
-    this.commitWaiters.clear();
+  }
+
+  /**
+   * The WAL could not be flushed: the commit is in the file but not known to be on disk, so nobody
+   * is told it succeeded. A retry with the same event ids is an identical retry, not a duplicate.
+   */
+  private failDurability(batch: PendingAppend[], cause: Error): void {
+    const error = new StoreUnavailableError(
+      `the commit could not be made durable (${(cause as NodeJS.ErrnoException).code ?? cause.message}); retry`,
+    );
+    this.log.error(
+      { err: { code: error.code, cause: (cause as NodeJS.ErrnoException).code } },
+      'WAL flush failed',
+    );
+    for (const req of batch) {
+      this.observer.failed?.(error.code);
+      req.settle({ error });
+    }
   }
 
   private mapError(e: unknown): unknown {
@@ -251,7 +290,8 @@ export class SqliteEventStore implements EventStore {
           this.reader
             .readAllRows({ fromPosition: from, upTo, maxCount: limit, filter: options.filter })
             .map(toRecorded),
-        head: () => this.reader.lastPosition(),
+        // Only durable events: a read model never records a position a power loss could take back.
+        head: () => (this.notDurable.length > 0 ? this.notDurable[0]! - 1 : this.reader.lastPosition()),
         nextCommit: (ms) =>
           new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, ms);
@@ -340,13 +380,26 @@ export class SqliteEventStore implements EventStore {
       if (this.queue.length > 0 || this.scheduled) {
         await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
       }
+      await this.walSync.idle();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       for (const w of this.commitWaiters) w();
       this.db.close();
+      this.walSync.close();
       this.log.debug('closed');
     })();
     return this.closedDone;
   }
+}
+
+/** The position of the first event a commit wrote, if it wrote any. */
+function firstWrittenPosition(batch: PendingAppend[], outcomes: Outcome[]): number | undefined {
+  let first: number | undefined;
+  outcomes.forEach((o, i) => {
+    if (!('ok' in o) || !o.ok.written) return;
+    const p = o.ok.position - batch[i]!.events.length + 1;
+    if (first === undefined || p < first) first = p;
+  });
+  return first;
 }
 
 export async function openSqliteEventStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {
