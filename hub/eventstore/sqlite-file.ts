@@ -133,10 +133,12 @@ export function openStoreFile(file: string): Database.Database {
     throw new StoreFileError(file, `cannot open (${(e as Error).message})`);
   }
   try {
+    // First: every later step may meet another process opening or creating the same file (switching
+    // to WAL takes an exclusive lock), and must wait for it rather than fail with SQLITE_BUSY.
+    db.pragma('busy_timeout = 5000');
     if (exists) verifyExisting(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = OFF');
     initialise(db);

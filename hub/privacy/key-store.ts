@@ -49,10 +49,11 @@ export class SubjectKeyStore {
     this.cache = new LRUCache({ max: cacheSize });
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
+    // Before anything that locks: planning workers and CLI tools open this file alongside the hub.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('secure_delete = ON');
-    this.db.pragma('busy_timeout = 5000');
     // Subjects are random pseudonyms, so new keys land all over the B-tree: keep it in memory.
     this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA);

@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
  */
 export function openReadModelDb(file: string): Database.Database {
   const db = new Database(file);
+  // Before anything that locks: switching to WAL waits for another process opening the same file.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   return db;
