@@ -37,6 +37,7 @@ import { SubjectKeyStore } from '../hub/privacy/key-store.js';
 import { createPseudonymizer } from '../hub/privacy/pseudonym.js';
 import { seal, unseal } from '../hub/privacy/sealed.js';
 import { tempDir } from '../hub/testing/temp.js';
+import { cpuMicros } from './cpu.js';
 import { createSourceDatabase } from './sources/index.js';
 
 const opts = new Command('bench-floor')
@@ -60,10 +61,6 @@ for (const [name, v] of Object.entries({ ROWS, SOURCE_ROWS, REQUESTS, BATCH, COR
   }
 }
 
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
 const round = (x: number) => Math.round(x * 100) / 100;
 const tmp = tempDir('lt-floor-');
 const secrets = { pseudonymSecret: randomBytes(32), masterKey: randomBytes(32) };
@@ -87,9 +84,9 @@ const personalOf = (r: ReturnType<typeof record>) => {
 /** CPU µs per iteration of `step`, run `n` times. */
 function perItem(n: number, step: (i: number) => void): number {
   for (let i = 0; i < Math.min(n, 2000); i++) step(i); // compiled before it is timed
-  const start = cpuNow();
+  const start = cpuMicros();
   for (let i = 0; i < n; i++) step(i);
-  return (cpuNow() - start) / n;
+  return (cpuMicros() - start) / n;
 }
 
 const figures: Record<string, number> = {};
@@ -155,12 +152,12 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       kind === 'postgres' ? await openPostgres(source, 10_000) : await openMariaDb(source, 10_000);
     try {
       let n = 0;
-      const start = cpuNow();
+      const start = cpuMicros();
       for await (const rows of driver.stream('SELECT * FROM cong_dan ORDER BY id', [], 2000)) {
         n += rows.length;
       }
       readFloors.push(
-        report('row', `source read ${kind} (${n.toLocaleString('en')} rows)`, (cpuNow() - start) / n),
+        report('row', `source read ${kind} (${n.toLocaleString('en')} rows)`, (cpuMicros() - start) / n),
       );
     } finally {
       await driver.close();
@@ -174,13 +171,13 @@ rowCpu += readFloors.length > 0 ? Math.min(...readFloors) : 0;
 /** Runs `insert` for ROWS rows in transactions of BATCH on `db`: CPU and wall µs per row. */
 function writeRows(db: Database.Database, insert: (i: number) => void): { cpu: number; wall: number } {
   db.pragma('cache_size = -1048576');
-  const start = cpuNow();
+  const start = cpuMicros();
   const t = performance.now();
   const tx = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) insert(i);
   });
   for (let i = 0; i < ROWS; i += BATCH) tx(i, Math.min(ROWS, i + BATCH));
-  return { cpu: (cpuNow() - start) / ROWS, wall: ((performance.now() - t) * 1000) / ROWS };
+  return { cpu: (cpuMicros() - start) / ROWS, wall: ((performance.now() - t) * 1000) / ROWS };
 }
 
 const subjectOf = (i: number) => pseudonymize('citizen', personalId(i));
@@ -387,12 +384,12 @@ recordCpu += report(
       );
     }
   });
-  const start = cpuNow();
+  const start = cpuMicros();
   for (let i = 0; i < REQUESTS; i += 50) commit(i);
   recordCpu += report(
     'release',
     'DataAccessed appended (commit and fsync per 50)',
-    (cpuNow() - start) / REQUESTS,
+    (cpuMicros() - start) / REQUESTS,
   );
   db.close();
 }

@@ -21,6 +21,7 @@ import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hu
 import { handleContractCommand } from '../hub/domain/contracts/commands.js';
 import { buildMetadata } from '../hub/events/metadata.js';
 import { tempDir } from '../hub/testing/temp.js';
+import { cpuMicros } from './cpu.js';
 
 const opts = new Command('bench-query')
   .option('--duration <s>', 'seconds per measured run', '10')
@@ -153,11 +154,6 @@ async function serveHub(): Promise<void> {
       temp.remove();
     },
   );
-}
-
-function cpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
 }
 
 /** Server side of the IPC protocol: announce the target, answer counts, stop on request. */

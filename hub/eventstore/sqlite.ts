@@ -198,10 +198,7 @@ export class SqliteEventStore implements EventStore {
         { err: { code: (error as HubError).code, message: (error as Error).message } },
         'commit failed',
       );
-      for (const req of batch) {
-        this.observer.failed?.((error as HubError).code ?? 'INTERNAL');
-        req.settle({ error });
-      }
+      this.failAll(batch, error);
       return;
     }
     const first = firstWrittenPosition(batch, outcomes);
@@ -244,8 +241,13 @@ export class SqliteEventStore implements EventStore {
       { err: { code: error.code, cause: (cause as NodeJS.ErrnoException).code } },
       'WAL flush failed',
     );
+    this.failAll(batch, error);
+  }
+
+  /** Settles every append of a commit with the error that ended the whole commit. */
+  private failAll(batch: PendingAppend[], error: unknown): void {
     for (const req of batch) {
-      this.observer.failed?.(error.code);
+      this.observer.failed?.((error as HubError).code ?? 'INTERNAL');
       req.settle({ error });
     }
   }
