@@ -4,7 +4,13 @@ const jsonReport = process.env.LIENTHONG_TEST_REPORT;
 
 export default defineConfig({
   test: {
-    include: ['hub/**/*.test.ts', 'connectors/**/*.test.ts', 'scripts/**/*.test.ts', 'schemas/**/*.test.ts'],
+    include: [
+      'hub/**/*.test.ts',
+      'connectors/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'demo/**/*.test.ts',
+      'schemas/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

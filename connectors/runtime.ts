@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ConnectorConfigError, ConnectorSourceError } from '../hub/errors.js';
-import type { RecordedEvent } from '../hub/eventstore/event-store.js';
-import type { Catalog, CheckResult, SourceConnector } from './kit/contract.js';
+import { ConnectorConfigError, ConnectorSourceError } from '../hub/kernel/errors/index.js';
+import type { RecordedEvent } from '../hub/kernel/event-store.js';
 import type { ConnectorStateReset, StreamState } from './kit/events.js';
 import { type ConnectorHub, connectorPaths } from './kit/hub.js';
 import { acquireLock, lockHolder } from './kit/lock.js';
 import { CONNECTORS_DIR, type LoadedConnector, loadConnector, resolveConfig } from './kit/manifest.js';
+import type { Catalog, CheckResult, SourceConnector } from './kit/protocol.js';
 import { RecordIndex } from './kit/record-index.js';
 import { RunLog, readRunLog } from './kit/run-log.js';
 import { runSync, type SyncOptions, type SyncResult } from './kit/sync.js';

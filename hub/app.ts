@@ -1,15 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type DestinationStream, pino } from 'pino';
 import { consentedApiPlugin } from './api/graphql/hub-plugin.js';
-import type { Config } from './config.js';
-import { loggerOptions, requestIdOptions } from './logger.js';
-import { errorsPlugin } from './plugins/errors.js';
-import { healthPlugin } from './plugins/health.js';
-import { metricsPlugin } from './plugins/metrics.js';
-import { privacyPlugin } from './plugins/privacy.js';
-import { type CreateRunner, projectionsPlugin } from './plugins/projections.js';
-import { type OpenStore, storePlugin } from './plugins/store.js';
-import type { ProjectionDefinition } from './projections/projection.js';
+import { errorsPlugin } from './http/errors.js';
+import { healthPlugin } from './http/health.js';
+import { metricsPlugin } from './http/metrics.js';
+import { privacyPlugin } from './http/privacy.js';
+import { type CreateRunner, projectionsPlugin } from './http/projections.js';
+import { type OpenStore, storePlugin } from './http/store.js';
+import type { Config } from './kernel/config.js';
+import { loggerOptions, requestIdOptions } from './kernel/logger.js';
+import type { ProjectionDefinition } from './kernel/projection.js';
 import { allProjections } from './projections/registry.js';
 import { ProjectionRunner } from './projections/runner.js';
 

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
-import { HubError } from './errors.js';
+import { HubError } from './kernel/errors/index.js';
 import { allProjections } from './projections/registry.js';
 
 const program = buildProgram(allProjections(), process.env);

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { ReadModelDb, SqlStatement } from './kernel/read-model.js';
 
 /**
  * Tells whether other connections (another process, a CLI tool) have committed to a SQLite file,
@@ -7,11 +7,11 @@ import type Database from 'better-sqlite3';
  * a commit made elsewhere is seen from the next turn.
  */
 export class OtherWriters {
-  private readonly dataVersion: Database.Statement<[], number>;
+  private readonly dataVersion: SqlStatement<[], number>;
   private current = -1;
   private readThisTurn = false;
 
-  constructor(db: Database.Database) {
+  constructor(db: ReadModelDb) {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 

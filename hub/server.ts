@@ -1,12 +1,12 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { syncDemoSources } from '../demo/seed/connectors.js';
+import { demoDatasets, type SeedProgress, seedDemoData } from '../demo/seed/demo.js';
 import { buildApp } from './app.js';
-import { type Config, loadConfig } from './config.js';
-import { ConfigError, StoreClosedError, StoreFileError } from './errors.js';
-import type { CheckResult } from './plugins/health.js';
-import { syncDemoSources } from './seed/connectors.js';
-import { demoDatasets, type SeedProgress, seedDemoData } from './seed/demo.js';
+import type { CheckResult } from './http/health.js';
+import { type Config, loadConfig } from './kernel/config.js';
+import { ConfigError, StoreClosedError, StoreFileError } from './kernel/errors/index.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 

@@ -11,13 +11,13 @@ import { Command } from 'commander';
 import { projectRecords } from '../connectors/kit/testing.js';
 import { openConnector } from '../connectors/runtime.js';
 import { createTempDatabase, serverAvailable } from '../connectors/sql/testing/servers.js';
-import { sealingFor } from '../hub/domain/records/build.js';
-import { loadDatasets } from '../hub/domain/records/datasets.js';
+import { createSourceDatabase } from '../demo/sources/index.js';
 import { withValidation } from '../hub/events/validating-store.js';
 import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
+import { sealingFor } from '../hub/modules/records/build.js';
+import { loadDatasets } from '../hub/modules/records/datasets.js';
 import { silentLogger, tempDir } from '../hub/testing/temp.js';
-import { createSourceDatabase } from './sources/index.js';
 
 const opts = new Command('bench-connector')
   .option('--rows <n>', 'population rows per server', '1000000')

@@ -27,18 +27,18 @@ import { parseSourceUrl } from '../connectors/sql/driver.js';
 import { openMariaDb } from '../connectors/sql/mariadb.js';
 import { openPostgres } from '../connectors/sql/postgres.js';
 import { createTempDatabase, serverAvailable } from '../connectors/sql/testing/servers.js';
-import { recordVersion, uuidV5 } from '../hub/domain/records/build.js';
-import { recordsProjection } from '../hub/domain/records/projection.js';
-import { buildMetadata } from '../hub/events/metadata.js';
+import { createSourceDatabase } from '../demo/sources/index.js';
 import { createEventValidator } from '../hub/events/validator.js';
-import type { RecordedEvent } from '../hub/eventstore/event-store.js';
 import { openStoreFile } from '../hub/eventstore/sqlite-file.js';
+import type { RecordedEvent } from '../hub/kernel/event-store.js';
+import { buildMetadata } from '../hub/kernel/metadata.js';
+import { recordVersion, uuidV5 } from '../hub/modules/records/build.js';
+import { recordsProjection } from '../hub/modules/records/projection.js';
 import { SubjectKeyStore } from '../hub/privacy/key-store.js';
 import { createPseudonymizer } from '../hub/privacy/pseudonym.js';
 import { seal, unseal } from '../hub/privacy/sealed.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { cpuMicros } from './cpu.js';
-import { createSourceDatabase } from './sources/index.js';
 
 const opts = new Command('bench-floor')
   .description('the least CPU a synced row and an audited release can cost on this machine')

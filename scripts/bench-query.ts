@@ -18,8 +18,8 @@ import { Command } from 'commander';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hub.js';
-import { handleContractCommand } from '../hub/domain/contracts/commands.js';
-import { buildMetadata } from '../hub/events/metadata.js';
+import { buildMetadata } from '../hub/kernel/metadata.js';
+import { handleContractCommand } from '../hub/modules/contracts/commands.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { cpuMicros } from './cpu.js';
 

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
-import type { EventData } from '../hub/eventstore/event-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../hub/eventstore/sqlite.js';
+import type { EventData } from '../hub/kernel/event-store.js';
 import { benchRebuild } from './bench-rebuild.js';
 
 const whole = (v: string) => {

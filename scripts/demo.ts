@@ -7,8 +7,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
+import { mintDemoToken } from '../demo/keys.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
-import { mintDemoToken } from '../hub/auth/demo-keys.js';
 import type { Role } from '../hub/auth/principal.js';
 
 const opts = new Command('demo')

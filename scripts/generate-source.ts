@@ -13,8 +13,8 @@ import {
   SOURCE_KINDS,
   type SourceDataset,
   type SourceKind,
-} from './sources/index.js';
-import { ensureDatabase } from './sources/servers.js';
+} from '../demo/sources/index.js';
+import { ensureDatabase } from '../demo/sources/servers.js';
 
 const positiveInt = (value: string) => {
   const n = Number(value);

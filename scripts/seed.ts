@@ -7,10 +7,10 @@ import path from 'node:path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import pino from 'pino';
+import { demoDatasets, type SeedProgress, seedDemoData } from '../demo/seed/demo.js';
 import { withValidation } from '../hub/events/validating-store.js';
 import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
-import { demoDatasets, type SeedProgress, seedDemoData } from '../hub/seed/demo.js';
 
 const available = demoDatasets({ dataDir: 'data' });
 const program = new Command('seed')

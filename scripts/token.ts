@@ -4,8 +4,8 @@
  *   npm run token -- --agency 000.04.01.H26 --role consumer --official CB-0042
  */
 import { Command } from 'commander';
+import { mintDemoToken } from '../demo/keys.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
-import { mintDemoToken } from '../hub/auth/demo-keys.js';
 import { type Role, roles } from '../hub/auth/principal.js';
 
 const program = new Command('token')

@@ -4,8 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
-import { loadDatasets } from '../../hub/domain/records/datasets.js';
-import { HubError } from '../../hub/errors.js';
+import { HubError } from '../../hub/kernel/errors/index.js';
+import { loadDatasets } from '../../hub/modules/records/datasets.js';
 import { openEmbeddedHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { openConnector } from '../runtime.js';

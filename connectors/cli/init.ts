@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SchemaObject } from 'ajv/dist/2020.js';
-import { loadDatasets } from '../../hub/domain/records/datasets.js';
-import { ConnectorConfigError } from '../../hub/errors.js';
+import { ConnectorConfigError } from '../../hub/kernel/errors/index.js';
+import { loadDatasets } from '../../hub/modules/records/datasets.js';
 import { sqlConfigSchema } from '../sql/source.js';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/\./g, '_');

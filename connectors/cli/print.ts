@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import type { Catalog, CheckResult } from '../kit/contract.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { Catalog, CheckResult } from '../kit/protocol.js';
 import type { SyncProgress, SyncResult } from '../kit/sync.js';
 import type { ConnectorStatus } from '../runtime.js';
 

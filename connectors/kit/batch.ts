@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { buildDelete, buildUpsert, type RecordSealing } from '../../hub/domain/records/build.js';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import type { DatasetRecordDeletedData } from '../../hub/domain/records/events.js';
-import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/errors.js';
-import { buildMetadata } from '../../hub/events/metadata.js';
-import type { EventData, EventStore } from '../../hub/eventstore/event-store.js';
+import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
+import type { EventData, EventStore } from '../../hub/kernel/event-store.js';
+import { buildMetadata } from '../../hub/kernel/metadata.js';
+import { buildDelete, buildUpsert, type RecordSealing } from '../../hub/modules/records/build.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetRecordDeletedData } from '../../hub/modules/records/events.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
-import type { SourceRow } from './contract.js';
 import type { ConnectorRowRejected } from './events.js';
 import type { RowMapper } from './mapping.js';
 import {
@@ -20,6 +19,7 @@ import {
   rekeyed,
   sealPlan,
 } from './plan.js';
+import type { SourceRow } from './protocol.js';
 import { appendRecord, type Built, type Head, settleRecord, type Written, written } from './record-append.js';
 import type { IndexEntry, RecordIndex } from './record-index.js';
 

@@ -1,4 +1,4 @@
-import type { EventData } from '../../hub/eventstore/event-store.js';
+import type { EventData } from '../../hub/kernel/event-store.js';
 
 /** Where a stream of a source stands: what the next run resumes after. */
 export interface StreamState {

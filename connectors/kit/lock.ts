@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConnectorBusyError } from '../../hub/errors.js';
+import { ConnectorBusyError } from '../../hub/kernel/errors/index.js';
 
 const alive = (pid: number) => {
   try {

@@ -3,8 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import { ConnectorConfigError, type ConnectorIssue, ConnectorNotFoundError } from '../../hub/errors.js';
+import {
+  ConnectorConfigError,
+  type ConnectorIssue,
+  ConnectorNotFoundError,
+} from '../../hub/kernel/errors/index.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
 
 export const CONNECTORS_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import type { ConnectorIssue } from '../../hub/errors.js';
-import type { SourceRow } from './contract.js';
+import type { ConnectorIssue } from '../../hub/kernel/errors/index.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { SourceRow } from './protocol.js';
 
 /** How one target field is produced from a source column. Steps apply in the order listed here. */
 export interface FieldRule {

@@ -4,14 +4,14 @@
  * builds the record events. The main thread appends them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { sealingFor } from '../../hub/domain/records/build.js';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import { datasetAjv } from '../../hub/domain/records/datasets.js';
-import type { HubError } from '../../hub/errors.js';
-import type { SourceRow } from './contract.js';
+import type { HubError } from '../../hub/kernel/errors/index.js';
+import { sealingFor } from '../../hub/modules/records/build.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import { datasetAjv } from '../../hub/modules/records/datasets.js';
 import { compileMapping } from './mapping.js';
 import { type PlanContext, planRows, sealPlan } from './plan.js';
 import type { PlanReply, PlanRequest, PlanWorkerInit } from './planner.js';
+import type { SourceRow } from './protocol.js';
 
 const init = workerData as PlanWorkerInit;
 const port = parentPort!;

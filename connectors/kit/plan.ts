@@ -1,15 +1,15 @@
+import type { ConnectorIssue } from '../../hub/kernel/errors/index.js';
+import type { EventMetadata, SourceProvenance } from '../../hub/kernel/event-store.js';
+import { buildMetadata } from '../../hub/kernel/metadata.js';
 import {
   buildUpsert,
   type RecordIdentity,
   recordIdentity,
   recordVersion,
-} from '../../hub/domain/records/build.js';
-import type { ConnectorIssue } from '../../hub/errors.js';
-import { buildMetadata } from '../../hub/events/metadata.js';
-import type { EventMetadata, SourceProvenance } from '../../hub/eventstore/event-store.js';
+} from '../../hub/modules/records/build.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { StreamContext } from './batch.js';
-import type { SourceRow } from './contract.js';
+import type { SourceRow } from './protocol.js';
 import type { Built } from './record-append.js';
 import type { IndexEntry } from './record-index.js';
 

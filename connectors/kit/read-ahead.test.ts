@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceBatch } from './contract.js';
+import type { SourceBatch } from './protocol.js';
 import { ReadAhead, type Ready } from './read-ahead.js';
 
 const batch = (...ids: number[]): SourceBatch => ({

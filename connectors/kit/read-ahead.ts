@@ -1,5 +1,5 @@
-import type { SourceBatch, SourceRow } from './contract.js';
 import type { PlannedBatch } from './planner.js';
+import type { SourceBatch, SourceRow } from './protocol.js';
 
 export type Ready = PlannedBatch & { fetchedAt: string };
 

@@ -1,11 +1,6 @@
-import { StreamNotFoundError } from '../../hub/errors.js';
-import { buildMetadata } from '../../hub/events/metadata.js';
-import type {
-  EventData,
-  EventStore,
-  ExpectedRevision,
-  RecordedEvent,
-} from '../../hub/eventstore/event-store.js';
+import { StreamNotFoundError } from '../../hub/kernel/errors/index.js';
+import type { EventData, EventStore, ExpectedRevision, RecordedEvent } from '../../hub/kernel/event-store.js';
+import { buildMetadata } from '../../hub/kernel/metadata.js';
 import { type ConnectorRunCompletedData, connectorStream, type StreamState } from './events.js';
 
 export interface RunLogView {

@@ -1,9 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RecordSealing } from '../../hub/domain/records/build.js';
-import type { DatasetDefinition } from '../../hub/domain/records/datasets.js';
-import { ConnectorErrorToleranceError, type ConnectorFailure, type HubError } from '../../hub/errors.js';
-import type { EventStore } from '../../hub/eventstore/event-store.js';
+import {
+  ConnectorErrorToleranceError,
+  type ConnectorFailure,
+  type HubError,
+} from '../../hub/kernel/errors/index.js';
+import type { EventStore } from '../../hub/kernel/event-store.js';
+import type { RecordSealing } from '../../hub/modules/records/build.js';
+import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
 import {
   type BatchOutcome,
   deleteUnseen,
@@ -12,7 +16,6 @@ import {
   processBatch,
   type StreamContext,
 } from './batch.js';
-import type { ConfiguredStream, SourceConnector, SourceRow } from './contract.js';
 import type {
   ConnectorRunCheckpointed,
   ConnectorRunCompleted,
@@ -25,6 +28,7 @@ import { acquireLock } from './lock.js';
 import type { LoadedConnector, StreamManifest } from './manifest.js';
 import { compileMapping } from './mapping.js';
 import { planWorkerInit, workerPlanner } from './planner.js';
+import type { ConfiguredStream, SourceConnector, SourceRow } from './protocol.js';
 import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';

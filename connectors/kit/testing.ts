@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sealingFor } from '../../hub/domain/records/build.js';
-import { loadDatasets } from '../../hub/domain/records/datasets.js';
-import { recordsProjection } from '../../hub/domain/records/projection.js';
 import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
-import type { EventStore } from '../../hub/eventstore/event-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../hub/eventstore/sqlite.js';
+import type { EventStore } from '../../hub/kernel/event-store.js';
+import { sealingFor } from '../../hub/modules/records/build.js';
+import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { recordsProjection } from '../../hub/modules/records/projection.js';
 import { silentLogger } from '../../hub/testing/temp.js';
 import type { ConnectorHub } from './hub.js';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getRecord } from '../../hub/domain/records/projection.js';
-import { openRecord } from '../../hub/domain/records/read.js';
-import { ConnectorErrorToleranceError } from '../../hub/errors.js';
+import { ConnectorErrorToleranceError } from '../../hub/kernel/errors/index.js';
+import { getRecord } from '../../hub/modules/records/projection.js';
+import { openRecord } from '../../hub/modules/records/read.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { connectorAcceptance, sqliteFixtureSource } from '../kit/acceptance.js';
 import { openTestHub, projectRecords } from '../kit/testing.js';

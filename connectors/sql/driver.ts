@@ -1,5 +1,5 @@
-import { ConnectorConfigError, ConnectorSourceError } from '../../hub/errors.js';
-import type { ColumnInfo, SourceRow } from '../kit/contract.js';
+import { ConnectorConfigError, ConnectorSourceError } from '../../hub/kernel/errors/index.js';
+import type { ColumnInfo, SourceRow } from '../kit/protocol.js';
 
 export type Dialect = 'postgres' | 'mariadb' | 'sqlite';
 

@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
-import { ConnectorSourceError } from '../../hub/errors.js';
-import type { SourceRow } from '../kit/contract.js';
+import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
+import type { SourceRow } from '../kit/protocol.js';
 import { networkReason, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
 
 function classify(system: string, e: unknown): ConnectorSourceError {

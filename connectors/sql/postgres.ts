@@ -1,7 +1,7 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { ConnectorSourceError } from '../../hub/errors.js';
-import type { SourceRow } from '../kit/contract.js';
+import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
+import type { SourceRow } from '../kit/protocol.js';
 import { networkReason, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
 
 const STRING_TYPES = new Set([1082, 1083, 1114, 1184, 1266]);

@@ -1,4 +1,6 @@
-import type { HubError } from '../../hub/errors.js';
+import type { HubError } from '../../hub/kernel/errors/index.js';
+import type { StreamState } from '../kit/events.js';
+import { validateConfig } from '../kit/manifest.js';
 import type {
   Catalog,
   CatalogStream,
@@ -6,9 +8,7 @@ import type {
   ConfiguredStream,
   ConnectorSpec,
   SourceConnector,
-} from '../kit/contract.js';
-import type { StreamState } from '../kit/events.js';
-import { validateConfig } from '../kit/manifest.js';
+} from '../kit/protocol.js';
 import {
   type Dialect,
   parseSourceUrl,

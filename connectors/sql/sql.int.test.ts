@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDatasets } from '../../hub/domain/records/datasets.js';
-import { type RecordRow, recordsOfSubject } from '../../hub/domain/records/projection.js';
-import { openRecord } from '../../hub/domain/records/read.js';
-import { ConnectorSourceError } from '../../hub/errors.js';
+import { createSourceDatabase } from '../../demo/sources/index.js';
+import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
+import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { type RecordRow, recordsOfSubject } from '../../hub/modules/records/projection.js';
+import { openRecord } from '../../hub/modules/records/read.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
-import { createSourceDatabase } from '../../scripts/sources/index.js';
 import { connectorAcceptance } from '../kit/acceptance.js';
 import { compileMapping } from '../kit/mapping.js';
 import { openTestHub, projectRecords } from '../kit/testing.js';

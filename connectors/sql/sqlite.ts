@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { ConnectorSourceError } from '../../hub/errors.js';
-import type { SourceRow } from '../kit/contract.js';
+import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
+import type { SourceRow } from '../kit/protocol.js';
 import { type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
 
 function classify(system: string, e: unknown): ConnectorSourceError {

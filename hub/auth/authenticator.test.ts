@@ -3,7 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthForbiddenError, AuthKeysUnavailableError, AuthUnauthenticatedError } from '../errors.js';
+import {
+  AuthForbiddenError,
+  AuthKeysUnavailableError,
+  AuthUnauthenticatedError,
+} from '../kernel/errors/index.js';
 import { type AuthAgency, createAuthenticator } from './authenticator.js';
 
 const AUD = 'urn:lienthong:hub';

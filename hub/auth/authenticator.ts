@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
-import type { AgencyKeys } from '../domain/agencies/events.js';
-import { isInForce, vietnamDate } from '../domain/agencies/queries.js';
 import {
   AuthForbiddenError,
   AuthKeysUnavailableError,
   AuthUnauthenticatedError,
   ConfigError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
+import type { AgencyKeys } from '../modules/agencies/events.js';
+import { isInForce, vietnamDate } from '../modules/agencies/queries.js';
 import { createKeySets, type RemoteJwksOptions } from './keys.js';
 import { type Principal, type Role, roles } from './principal.js';
 import { TokenCache } from './token-cache.js';

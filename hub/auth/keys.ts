@@ -1,6 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import type { AgencyKeys } from '../domain/agencies/events.js';
-import { AuthUnauthenticatedError } from '../errors.js';
+import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
+import type { AgencyKeys } from '../modules/agencies/events.js';
 
 export interface RemoteJwksOptions {
   /** Per fetch. Default 3000 ms. */

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { AuthUnauthenticatedError } from '../errors.js';
+import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
 import { authPlugin, requireRole } from './plugin.js';
 import type { Principal } from './principal.js';
 

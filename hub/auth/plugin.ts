@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { AuthForbiddenError, AuthUnauthenticatedError } from '../errors.js';
+import { AuthForbiddenError, AuthUnauthenticatedError } from '../kernel/errors/index.js';
 import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
 import type { Principal, Role } from './principal.js';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import pino, { type Logger } from 'pino';
-import { ConfigError } from '../errors.js';
 import { type EventStore, openEventStore } from '../eventstore/index.js';
+import { ConfigError } from '../kernel/errors/index.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import { openReadModelDb } from '../projections/db.js';
-import type { ProjectionDefinition } from '../projections/projection.js';
 import { ProjectionRunner } from '../projections/runner.js';
 
 export interface GlobalOptions {
@@ -42,7 +42,7 @@ export interface Session {
   files: DataFiles;
   logger: Logger;
   store: EventStore;
-  db: Database.Database;
+  db: ReadModelDb;
   runner: ProjectionRunner;
 }
 
@@ -56,7 +56,7 @@ export async function withSession<T>(
   requireStoreFile(files);
   const logger = cliLogger(options);
   const store = await openEventStore({ backend: 'sqlite', file: files.events }, { logger });
-  let db: Database.Database | undefined;
+  let db: ReadModelDb | undefined;
   try {
     db = openReadModelDb(files.readModels);
     const runner = new ProjectionRunner({ store, db, projections, logger });

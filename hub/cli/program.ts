@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { registerEraseCommands } from '../domain/erasure/cli.js';
-import type { ProjectionDefinition } from '../projections/projection.js';
-import { registerAgencyCommands } from './agencies.js';
-import { registerContractCommands } from './contracts.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import { registerAgencyCommands } from '../modules/agencies/cli.js';
+import { registerContractCommands } from '../modules/contracts/cli.js';
+import { registerEraseCommands } from '../modules/erasure/cli.js';
 import { projectionsCommand } from './projections.js';
 import { storeCommand } from './store.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ProjectionDefinition } from '../projections/projection.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
 import { findProjection } from '../projections/registry.js';
 import type { ProjectionStatus } from '../projections/runner.js';
 import { type GlobalOptions, withSession } from './context.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandMeta } from '../domain/agencies/decider.js';
-import { buildMetadata } from '../events/metadata.js';
 import { withValidation } from '../events/validating-store.js';
 import { createEventValidator } from '../events/validator.js';
-import type { Actor, EventStore } from '../eventstore/event-store.js';
+import type { Actor, EventStore } from '../kernel/event-store.js';
+import { buildMetadata } from '../kernel/metadata.js';
+import type { CommandMeta } from '../modules/agencies/decider.js';
 
 /** Who the operator CLI writes as. */
 export const CLI_ACTOR: Actor = { kind: 'operator', id: 'hub-cli' };

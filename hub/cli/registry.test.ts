@@ -64,7 +64,7 @@ describe('agencies and contracts CLI', () => {
 
   it('registers agencies with demo keys, applies contracts idempotently, retires with a successor', async () => {
     const agencies = fs
-      .readFileSync(path.join(root, 'hub/domain/agencies/demo-agencies.yaml'), 'utf8')
+      .readFileSync(path.join(root, 'demo/agencies.yaml'), 'utf8')
       .replace(/\n {4}retired:[\s\S]*$/, '\n');
     const registered = await hub('-d', d, 'agencies', 'register', '--file', file('agencies.yaml', agencies));
     expect(registered.code, registered.stderr).toBe(0);

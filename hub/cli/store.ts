@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { IntegrityCheckError } from '../errors.js';
+import { checkSqliteFile } from '../eventstore/sqlite-file.js';
+import { IntegrityCheckError } from '../kernel/errors/index.js';
 import { streamCatalog, summarizeStreamCatalog } from '../projections/stream-catalog.js';
 import { type DataFiles, dataFiles, type GlobalOptions, requireStoreFile, withSession } from './context.js';
 import { formatNumber, table } from './format.js';
@@ -65,16 +65,10 @@ function checkFiles(files: DataFiles, pragma: 'integrity_check' | 'quick_check')
   let problems = 0;
   for (const file of [files.events, files.readModels]) {
     if (!fs.existsSync(file)) continue;
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      const rows = db.pragma(pragma) as Record<string, string>[];
-      const messages = rows.map((r) => Object.values(r)[0]).filter((m) => m !== 'ok');
-      problems += messages.length;
-      console.log(messages.length === 0 ? `${file}: ok` : `${file}: ${messages.length} problem(s)`);
-      for (const m of messages) console.log(`  ${m}`);
-    } finally {
-      db.close();
-    }
+    const messages = checkSqliteFile(file, pragma);
+    problems += messages.length;
+    console.log(messages.length === 0 ? `${file}: ok` : `${file}: ${messages.length} problem(s)`);
+    for (const m of messages) console.log(`  ${m}`);
   }
   return problems;
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventValidationError, StreamNotFoundError, UnknownEventTypeError } from '../errors.js';
-import type { EventData, EventStore } from '../eventstore/event-store.js';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
+import { EventValidationError, StreamNotFoundError, UnknownEventTypeError } from '../kernel/errors/index.js';
+import type { EventData, EventStore } from '../kernel/event-store.js';
+import { buildMetadata } from '../kernel/metadata.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
-import { buildMetadata } from './metadata.js';
 import { withValidation } from './validating-store.js';
 import { createEventValidator } from './validator.js';
 

@@ -1,5 +1,5 @@
-import { HubError } from '../errors.js';
-import type { AppendOutcome, EventStore } from '../eventstore/event-store.js';
+import { HubError } from '../kernel/errors/index.js';
+import type { AppendOutcome, EventStore } from '../kernel/event-store.js';
 import type { EventValidator } from './validator.js';
 
 /**
@@ -39,6 +39,7 @@ export function withValidation(store: EventStore, validator: EventValidator): Ev
     setStreamMetadata: (stream, metadata) => store.setStreamMetadata(stream, metadata),
     deleteStream: (stream, options) => store.deleteStream(stream, options),
     info: () => store.info(),
+    compact: () => store.compact(),
     close: () => store.close(),
   };
 }

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { EventValidationError, SchemaLoadError, UnknownEventTypeError } from '../errors.js';
-import type { EventData } from '../eventstore/event-store.js';
-import { buildMetadata } from './metadata.js';
+import { EventValidationError, SchemaLoadError, UnknownEventTypeError } from '../kernel/errors/index.js';
+import type { EventData } from '../kernel/event-store.js';
+import { buildMetadata } from '../kernel/metadata.js';
 import { createEventValidator, DEFAULT_SCHEMAS_DIR } from './validator.js';
 
 const repoRoot = path.resolve(DEFAULT_SCHEMAS_DIR, '..');

@@ -3,8 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
-import { EventValidationError, type SchemaIssue, SchemaLoadError, UnknownEventTypeError } from '../errors.js';
-import type { EventData } from '../eventstore/event-store.js';
+import {
+  EventValidationError,
+  type SchemaIssue,
+  SchemaLoadError,
+  UnknownEventTypeError,
+} from '../kernel/errors/index.js';
+import type { EventData } from '../kernel/event-store.js';
 
 export const DEFAULT_SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
 

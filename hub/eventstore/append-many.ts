@@ -1,5 +1,5 @@
-import { HubError } from '../errors.js';
-import type { AppendOutcome, AppendRequest, AppendResult } from './event-store.js';
+import { HubError } from '../kernel/errors/index.js';
+import type { AppendOutcome, AppendRequest, AppendResult } from '../kernel/event-store.js';
 
 /**
  * `appendMany` for backends without a batch commit: every request issued at once as its own

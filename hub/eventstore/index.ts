@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import type { EventStore, StoreObserver } from './event-store.js';
+import type { StoreConfig } from '../kernel/config.js';
+import type { EventStore, StoreObserver } from '../kernel/event-store.js';
 import { openSqliteEventStore } from './sqlite.js';
 
-export type StoreConfig =
-  | { backend: 'sqlite'; file: string; maxBytes?: number }
-  | { backend: 'kurrentdb'; url: string };
+export type { StoreConfig };
 
 /** Opens the configured backend. Throws StoreFileError / StoreUnavailableError with a clear message. */
 export async function openEventStore(
@@ -19,4 +18,4 @@ export async function openEventStore(
   return openKurrentDbEventStore({ connectionString: config.url, ...options });
 }
 
-export * from './event-store.js';
+export * from '../kernel/event-store.js';

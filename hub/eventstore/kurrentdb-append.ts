@@ -25,14 +25,14 @@ import {
   InvalidStreamNameError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
 import {
   type AppendResult,
   type EventData,
   type ExpectedRevision,
   isValidStreamName,
   type RecordedEvent,
-} from './event-store.js';
+} from '../kernel/event-store.js';
 import {
   assertDistinctIds,
   classifyStored,

@@ -23,7 +23,7 @@ import {
   StoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
 import {
   type EventData,
   type EventFilter,
@@ -32,7 +32,7 @@ import {
   isValidStreamName,
   type RecordedEvent,
   type StreamMetadata,
-} from './event-store.js';
+} from '../kernel/event-store.js';
 
 /** Metadata keys this backend adds to every event and strips again when reading. */
 export const CONTENT_HASH_KEY = '$contentHash';

@@ -3,14 +3,14 @@ import {
   HubError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
 import {
   type EventFilter,
   type EventStore,
   isValidStreamName,
   type RecordedEvent,
   type Subscription,
-} from './event-store.js';
+} from '../kernel/event-store.js';
 
 /**
  * Streams `<category>-<id>` stored as `<category>-<ns>.<id>`, so several runs share one KurrentDB
@@ -92,6 +92,7 @@ export function namespacedStore(store: EventStore, ns: string): EventStore {
     getStreamMetadata: async (s) => ({ ...(await mapped(ns, store.getStreamMetadata(inner(s)))), stream: s }),
     setStreamMetadata: (s, m) => mapped(ns, store.setStreamMetadata(inner(s), m)),
     deleteStream: (s, o) => mapped(ns, store.deleteStream(inner(s), o)),
+    compact: () => store.compact(),
     info: async () => {
       const [last] = await namespacedStore(store, ns).readAll({ direction: 'backwards', maxCount: 1 });
       return { backend: 'kurrentdb', lastPosition: last?.position ?? 0 };

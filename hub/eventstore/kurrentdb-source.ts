@@ -1,6 +1,6 @@
 import { type AllStreamResolvedEvent, type KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import type { Logger } from 'pino';
-import type { SubscribeOptions } from './event-store.js';
+import type { SubscribeOptions } from '../kernel/event-store.js';
 import {
   mapClientError,
   matchesFilter,

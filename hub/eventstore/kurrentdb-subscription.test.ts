@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../errors.js';
-import type { RecordedEvent } from './event-store.js';
+import { StoreUnavailableError } from '../kernel/errors/index.js';
+import type { RecordedEvent } from '../kernel/event-store.js';
 import { QueueSubscription, type SubscriptionSource } from './kurrentdb-subscription.js';
 
 type Handlers = Parameters<SubscriptionSource['start']>[0];

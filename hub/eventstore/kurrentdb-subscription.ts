@@ -1,4 +1,4 @@
-import type { RecordedEvent, Subscription } from './event-store.js';
+import type { RecordedEvent, Subscription } from '../kernel/event-store.js';
 
 /**
  * The source a queue subscription is fed from: a KurrentDB catch-up subscription adapted to

@@ -15,9 +15,9 @@ import {
   StoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
-} from '../errors.js';
-import { eventStoreContract } from './contract.js';
-import type { EventData } from './event-store.js';
+} from '../kernel/errors/index.js';
+import type { EventData } from '../kernel/event-store.js';
+import { eventStoreContract } from './conformance.js';
 import { openKurrentDbEventStore } from './kurrentdb.js';
 import {
   APPEND_ID_KEY,

@@ -20,8 +20,7 @@ import {
   StoreClosedError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
-} from '../errors.js';
-import { appendEach } from './append-many.js';
+} from '../kernel/errors/index.js';
 import {
   type AppendOptions,
   type AppendOutcome,
@@ -38,7 +37,8 @@ import {
   type StreamMetadataResult,
   type SubscribeOptions,
   type Subscription,
-} from './event-store.js';
+} from '../kernel/event-store.js';
+import { appendEach } from './append-many.js';
 import { appendIdempotently, lastRevision } from './kurrentdb-append.js';
 import {
   fromRawStreamMetadata,
@@ -246,6 +246,9 @@ class KurrentDbEventStore implements EventStore {
       return { backend: 'kurrentdb', lastPosition: last?.position ?? 0 };
     });
   }
+
+  /** KurrentDB manages its own chunks and scavenging; nothing to fold here. */
+  async compact(): Promise<void> {}
 
   async close(): Promise<void> {
     if (this.#closed) return;

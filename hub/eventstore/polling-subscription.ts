@@ -1,4 +1,4 @@
-import type { RecordedEvent, Subscription } from './event-store.js';
+import type { RecordedEvent, Subscription } from '../kernel/event-store.js';
 
 export interface SubscriptionSource {
   /** Events after `from` and at most `upTo`, in position order, at most `limit`. */

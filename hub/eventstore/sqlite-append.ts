@@ -5,13 +5,13 @@ import {
   InvalidAppendError,
   InvalidStreamNameError,
   WrongExpectedRevisionError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
 import {
   type AppendResult,
   type EventData,
   type ExpectedRevision,
   isValidStreamName,
-} from './event-store.js';
+} from '../kernel/event-store.js';
 import { type EventRow, type SqliteReader, type StreamRow, uuidToBytes } from './sqlite-reader.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

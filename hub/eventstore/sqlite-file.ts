@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreFileError } from '../errors.js';
+import { StoreFileError } from '../kernel/errors/index.js';
 
 /** 'LTHB' — marks a SQLite file as a Lienthong event store. */
 export const APPLICATION_ID = 0x4c544842;
@@ -162,4 +162,15 @@ export function isStorageFull(e: unknown): boolean {
 export function isCorrupt(e: unknown): boolean {
   const code = sqliteCode(e);
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
+}
+
+/** Runs SQLite's `integrity_check` (or the faster `quick_check`) read-only on a file: the problems found. */
+export function checkSqliteFile(file: string, pragma: 'integrity_check' | 'quick_check'): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.pragma(pragma) as Record<string, string>[];
+    return rows.map((r) => Object.values(r)[0]!).filter((m) => m !== 'ok');
+  } finally {
+    db.close();
+  }
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { StreamNotFoundError } from '../errors.js';
-import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from './event-store.js';
+import { StreamNotFoundError } from '../kernel/errors/index.js';
+import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../kernel/event-store.js';
 
 export interface EventRow {
   position: number;

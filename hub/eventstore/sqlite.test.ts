@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageFullError, StoreFileError } from '../errors.js';
+import { StorageFullError, StoreFileError } from '../kernel/errors/index.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
-import { testEvent, uniqueStream } from './contract.js';
+import { testEvent, uniqueStream } from './conformance.js';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite.js';
 
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');

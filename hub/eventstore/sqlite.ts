@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import {
   HubError,
@@ -8,7 +8,7 @@ import {
   StoreFileError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
-} from '../errors.js';
+} from '../kernel/errors/index.js';
 import {
   type AppendOptions,
   type AppendOutcome,
@@ -27,7 +27,7 @@ import {
   type StreamMetadataResult,
   type SubscribeOptions,
   type Subscription,
-} from './event-store.js';
+} from '../kernel/event-store.js';
 import { PollingSubscription } from './polling-subscription.js';
 import {
   AppendWriter,
@@ -369,6 +369,22 @@ export class SqliteEventStore implements EventStore {
       streams: this.reader.streamCount(),
       file: this.file,
     }));
+  }
+
+  /**
+   * Folds the WAL into the file and truncates it, through a connection of its own that waits for
+   * readers (another process may hold the file open).
+   */
+  compact(): Promise<void> {
+    return this.guard(() => {
+      const db = new Database(this.file);
+      try {
+        db.pragma('busy_timeout = 5000');
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    });
   }
 
   /** Full `PRAGMA integrity_check`: ['ok'] when the file is sound. */

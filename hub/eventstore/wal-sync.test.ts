@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreUnavailableError } from '../kernel/errors/index.js';
+import type { RecordedEvent } from '../kernel/event-store.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
-import { testEvent, uniqueStream } from './contract.js';
-import type { RecordedEvent } from './event-store.js';
+import { testEvent, uniqueStream } from './conformance.js';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite.js';
 
 type Flush = (error: NodeJS.ErrnoException | null) => void;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import { OtherWriters } from '../data-version.js';
-import { SealedDataError, SubjectErasedError } from '../errors.js';
+import { SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
 
 export interface SubjectKey {
   kid: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, SealedDataError, SubjectErasedError } from '../errors.js';
+import { ConfigError, SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
 import { tempDir } from '../testing/temp.js';
 import { SubjectKeyStore } from './key-store.js';
 import { createPseudonymizer } from './pseudonym.js';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import { SealedDataError } from '../errors.js';
+import { SealedDataError } from '../kernel/errors/index.js';
 import type { SubjectKey, SubjectKeyStore } from './key-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors/index.js';
 
 export interface HubSecrets {
   /** HMAC key for pseudonyms (32 bytes). */

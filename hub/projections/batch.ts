@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
-import { ProjectionFailedError, ProjectionVersionConflictError } from '../errors.js';
-import type { EventFilter, RecordedEvent } from '../eventstore/event-store.js';
+import { ProjectionFailedError, ProjectionVersionConflictError } from '../kernel/errors/index.js';
+import type { EventFilter, RecordedEvent } from '../kernel/event-store.js';
+import type { ProjectionDefinition, ProjectionHandler } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import { ReadModelChanges } from './changes.js';
 import type { Checkpoints } from './db.js';
-import type { ProjectionDefinition, ProjectionHandler } from './projection.js';
 
 export type BatchOutcome =
   | { kind: 'applied'; checkpoint: number; applied: number }
@@ -19,7 +19,7 @@ export type BatchOutcome =
 export type BatchApplier = (events: readonly RecordedEvent[], known: number, upTo?: number) => BatchOutcome;
 
 export function createBatchApplier(
-  db: Database.Database,
+  db: ReadModelDb,
   checkpoints: Checkpoints,
   definition: ProjectionDefinition,
   handler: ProjectionHandler,
@@ -52,7 +52,7 @@ export function createBatchApplier(
 
 /** Deletes the read model's rows and sets its checkpoint to zero at the current version, atomically. */
 export function resetReadModel(
-  db: Database.Database,
+  db: ReadModelDb,
   checkpoints: Checkpoints,
   definition: ProjectionDefinition,
   handler: ProjectionHandler,

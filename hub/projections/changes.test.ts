@@ -2,13 +2,14 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import { tempDir } from '../testing/temp.js';
 import { ReadModelChanges } from './changes.js';
 import { openReadModelDb } from './db.js';
 
 describe('ReadModelChanges', () => {
   const temp = tempDir('lt-changes-');
-  const open: Database.Database[] = [];
+  const open: ReadModelDb[] = [];
   afterEach(() => {
     for (const db of open.splice(0)) db.close();
   });

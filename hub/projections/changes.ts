@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { OtherWriters } from '../data-version.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 
 /**
  * Tells readers of a read-model connection, for almost nothing per call, whether a read model may
@@ -10,9 +10,9 @@ import { OtherWriters } from '../data-version.js';
  * seen from the next turn).
  */
 export class ReadModelChanges {
-  private static readonly byConnection = new WeakMap<Database.Database, ReadModelChanges>();
+  private static readonly byConnection = new WeakMap<ReadModelDb, ReadModelChanges>();
 
-  static of(db: Database.Database): ReadModelChanges {
+  static of(db: ReadModelDb): ReadModelChanges {
     let changes = ReadModelChanges.byConnection.get(db);
     if (!changes) {
       changes = new ReadModelChanges(db);
@@ -24,7 +24,7 @@ export class ReadModelChanges {
   private readonly local = new Map<string, number>();
   private readonly otherWriters: OtherWriters;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: ReadModelDb) {
     this.otherWriters = new OtherWriters(db);
   }
 

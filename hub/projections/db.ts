@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
+import type { ReadModelDb, SqlStatement } from '../kernel/read-model.js';
 
 /**
  * Opens (creating if needed) the SQLite file that holds read models. A read model can always be
  * rebuilt from the event log, so `synchronous=NORMAL` trades the last commits on power loss for speed.
  */
-export function openReadModelDb(file: string): Database.Database {
+export function openReadModelDb(file: string): ReadModelDb {
   const db = new Database(file);
   // Before anything that locks: switching to WAL waits for another process opening the same file.
   db.pragma('busy_timeout = 5000');
@@ -24,11 +25,11 @@ export interface CheckpointRow {
 
 /** The `projection_checkpoints` table: one row per projection, written in the same transaction as its rows. */
 export class Checkpoints {
-  private readonly getStmt: Database.Statement<[string], CheckpointRow>;
-  private readonly listStmt: Database.Statement<[], CheckpointRow>;
-  private readonly upsertStmt: Database.Statement<[string, number, number, string]>;
+  private readonly getStmt: SqlStatement<[string], CheckpointRow>;
+  private readonly listStmt: SqlStatement<[], CheckpointRow>;
+  private readonly upsertStmt: SqlStatement<[string, number, number, string]>;
 
-  constructor(db: Database.Database) {
+  constructor(db: ReadModelDb) {
     db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY,
       version INTEGER NOT NULL,

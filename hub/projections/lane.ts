@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
-import { HubError, ProjectionFailedError } from '../errors.js';
+import { HubError, ProjectionFailedError } from '../kernel/errors/index.js';
+import type { ProjectionDefinition, ProjectionHandler } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import type { BatchApplier } from './batch.js';
 import { createBatchApplier, resetReadModel } from './batch.js';
 import type { Checkpoints } from './db.js';
-import type { ProjectionDefinition, ProjectionHandler } from './projection.js';
 
 export type ProjectionState = 'catching-up' | 'live' | 'stopped' | 'failed';
 
@@ -60,7 +60,7 @@ export class Lane {
 
   constructor(
     readonly definition: ProjectionDefinition,
-    private readonly db: Database.Database,
+    private readonly db: ReadModelDb,
     readonly checkpoints: Checkpoints,
   ) {
     this.handler = definition.open(db);

@@ -1,5 +1,5 @@
-import { LiveSubscriptionEndedError } from '../errors.js';
-import type { EventStore, RecordedEvent, Subscription } from '../eventstore/event-store.js';
+import { LiveSubscriptionEndedError } from '../kernel/errors/index.js';
+import type { EventStore, RecordedEvent, Subscription } from '../kernel/event-store.js';
 import { inBatches, matchesFilter } from './batch.js';
 import type { Lane } from './lane.js';
 

@@ -1,10 +1,10 @@
-import { adminUnitsProjection } from '../domain/admin-units/projection.js';
-import { agenciesProjection } from '../domain/agencies/projection.js';
-import { consentsProjection } from '../domain/consent/projection.js';
-import { contractsProjection } from '../domain/contracts/projection.js';
-import { recordsProjection } from '../domain/records/projection.js';
-import { UnknownProjectionError } from '../errors.js';
-import type { ProjectionDefinition } from './projection.js';
+import { UnknownProjectionError } from '../kernel/errors/index.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import { adminUnitsProjection } from '../modules/admin-units/projection.js';
+import { agenciesProjection } from '../modules/agencies/projection.js';
+import { consentsProjection } from '../modules/consent/projection.js';
+import { contractsProjection } from '../modules/contracts/projection.js';
+import { recordsProjection } from '../modules/records/projection.js';
 import { streamCatalog } from './stream-catalog.js';
 
 /** Every projection the hub runs. Add yours here. */

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnknownProjectionError } from '../errors.js';
-import type { EventStore } from '../eventstore/event-store.js';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
+import { UnknownProjectionError } from '../kernel/errors/index.js';
+import type { EventStore } from '../kernel/event-store.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
 import { resetReadModel } from './batch.js';
 import { Checkpoints, openReadModelDb } from './db.js';
-import type { ProjectionDefinition } from './projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 import { ledgerPositions, ledgerProjection, TestWriter } from './test-events.js';
 
@@ -19,7 +19,7 @@ describe('ProjectionRunner', () => {
   let temp: ReturnType<typeof tempDir>;
   let store: EventStore;
   let writer: TestWriter;
-  const dbs: Database.Database[] = [];
+  const dbs: ReadModelDb[] = [];
   const runners: ProjectionRunner[] = [];
 
   beforeEach(async () => {
@@ -35,7 +35,7 @@ describe('ProjectionRunner', () => {
     temp.remove();
   });
 
-  function readModels(): Database.Database {
+  function readModels(): ReadModelDb {
     const db = openReadModelDb(path.join(temp.dir, 'readmodels.db'));
     dbs.push(db);
     return db;

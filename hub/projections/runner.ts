@@ -1,11 +1,11 @@
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { UnknownProjectionError } from '../errors.js';
-import type { EventStore } from '../eventstore/event-store.js';
+import { UnknownProjectionError } from '../kernel/errors/index.js';
+import type { EventStore } from '../kernel/event-store.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 import { Checkpoints } from './db.js';
 import { errorInfo, Lane, type ProjectionStatus, type RebuildProgress, type RebuildResult } from './lane.js';
 import { LiveTail } from './live-tail.js';
-import type { ProjectionDefinition } from './projection.js';
 
 export type {
   ProjectionErrorInfo,
@@ -18,7 +18,7 @@ export type {
 export interface ProjectionRunnerOptions {
   store: EventStore;
   /** The read-model database (see `openReadModelDb`), not the event store's file. */
-  db: Database.Database;
+  db: ReadModelDb;
   projections: readonly ProjectionDefinition[];
   logger: Logger;
   /** Most events per transaction while live. Default 500. */

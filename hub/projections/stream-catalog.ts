@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
-import { streamCategory } from '../eventstore/event-store.js';
-import type { ProjectionDefinition, ProjectionHandler } from './projection.js';
+import { streamCategory } from '../kernel/event-store.js';
+import type { ProjectionDefinition, ProjectionHandler } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 
 interface StreamTotals {
   category: string;
@@ -88,7 +88,7 @@ export interface CategorySummary {
 }
 
 /** Streams and events per category, from the read model (as current as its checkpoint). */
-export function summarizeStreamCatalog(db: Database.Database): {
+export function summarizeStreamCatalog(db: ReadModelDb): {
   streams: number;
   categories: CategorySummary[];
 } {
@@ -101,7 +101,7 @@ export function summarizeStreamCatalog(db: Database.Database): {
   return { streams: categories.reduce((sum, c) => sum + c.streams, 0), categories };
 }
 
-export function getCatalogStream(db: Database.Database, stream: string): StreamCatalogRow | undefined {
+export function getCatalogStream(db: ReadModelDb, stream: string): StreamCatalogRow | undefined {
   return db
     .prepare<[string], StreamCatalogRow>(
       `SELECT stream, category, event_count AS eventCount, last_revision AS lastRevision,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import type { EventData, EventStore } from '../eventstore/event-store.js';
-import type { ProjectionDefinition } from './projection.js';
+import type { EventData, EventStore } from '../kernel/event-store.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
 
 /** A valid event envelope for tests. */
 export function testEvent(type: string, data: Record<string, unknown> = {}): EventData {
@@ -56,7 +56,7 @@ export function ledgerProjection(
     version,
     description: 'every applied event position, once',
     filter,
-    open(db: Database.Database) {
+    open(db: ReadModelDb) {
       db.exec(
         `CREATE TABLE IF NOT EXISTS ${table} (position INTEGER PRIMARY KEY, type TEXT NOT NULL, version INTEGER NOT NULL)`,
       );
@@ -70,7 +70,7 @@ export function ledgerProjection(
   };
 }
 
-export function ledgerPositions(db: Database.Database, name = 'ledger'): number[] {
+export function ledgerPositions(db: ReadModelDb, name = 'ledger'): number[] {
   const rows = db.prepare(`SELECT position FROM ${name.replaceAll('-', '_')} ORDER BY position`).all() as {
     position: number;
   }[];

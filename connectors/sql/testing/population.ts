@@ -3,7 +3,7 @@ import type { Dialect, SqlDriver } from '../driver.js';
 
 /**
  * A small, deterministic `cong_dan` table for the connector's own tests (the full generators with
- * realistic distributions live in scripts/sources/). Rows share `ngay_cap_nhat` values in groups,
+ * realistic distributions live in demo/sources/). Rows share `ngay_cap_nhat` values in groups,
  * some names arrive decomposed (NFD) with stray spaces, and `dirty` adds rows that must be rejected.
  */
 export interface PopulationRow {

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamNotFoundError } from '../../errors.js';
-import type { RecordedEvent } from '../../eventstore/event-store.js';
+import { StreamNotFoundError } from '../../kernel/errors/index.js';
+import type { RecordedEvent } from '../../kernel/event-store.js';
 import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
 
 let hub: TestHub;

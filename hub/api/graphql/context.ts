@@ -1,16 +1,16 @@
-import type Database from 'better-sqlite3';
 import type { Principal, Role } from '../../auth/principal.js';
-import type { FindContracts, ReleaseService } from '../../domain/access/release.js';
-import type { ConsentReadModel } from '../../domain/consent/projection.js';
-import type { ConsentService } from '../../domain/consent/service.js';
-import { AuthForbiddenError, AuthUnauthenticatedError } from '../../errors.js';
-import type { EventStore } from '../../eventstore/event-store.js';
+import { AuthForbiddenError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
+import type { EventStore } from '../../kernel/event-store.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { FindContracts, ReleaseService } from '../../modules/access/release.js';
+import type { ConsentReadModel } from '../../modules/consent/projection.js';
+import type { ConsentService } from '../../modules/consent/service.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 
 /** What resolvers use; built once per app, shared by every request. */
 export interface ApiServices {
   store: EventStore;
-  readModels: Database.Database;
+  readModels: ReadModelDb;
   consents: ConsentService;
   consentModel: ConsentReadModel;
   release: ReleaseService;

@@ -1,17 +1,17 @@
-import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
 import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
-import type { Config } from '../../config.js';
-import { loadHubSigningKey } from '../../domain/consent/receipt.js';
+import type { Config } from '../../kernel/config.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { loadHubSigningKey } from '../../modules/consent/receipt.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';
 
 /** Agency tokens verified against the `agencies` read model (lookups cached until it changes). */
-export function hubAuthenticator(readModels: Database.Database, pseudonymize: Pseudonymizer) {
+export function hubAuthenticator(readModels: ReadModelDb, pseudonymize: Pseudonymizer) {
   return createAuthenticator({
     agencies: ReadModelChanges.of(readModels).memo(
       'agencies',

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageFullError, StreamNotFoundError } from '../../errors.js';
-import { testEvent } from '../../eventstore/contract.js';
+import { testEvent } from '../../eventstore/conformance.js';
+import { StorageFullError, StreamNotFoundError } from '../../kernel/errors/index.js';
 import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
 
 let hub: TestHub;

@@ -1,20 +1,20 @@
 import fs from 'node:fs';
-import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
-import { ContractRateLimiter } from '../../domain/access/rate-limit.js';
-import { type FindContracts, ReleaseService } from '../../domain/access/release.js';
-import { StreamAppender } from '../../domain/access/stream-appender.js';
-import { vietnamDate } from '../../domain/agencies/queries.js';
-import { ConsentReadModel } from '../../domain/consent/projection.js';
-import { type HubSigningKey, publicJwks } from '../../domain/consent/receipt.js';
-import { ConsentService, startConsentSweeper } from '../../domain/consent/service.js';
-import { findContracts as findContractsInDb } from '../../domain/contracts/queries.js';
-import { loadDatasets } from '../../domain/records/datasets.js';
-import { AuthUnauthenticatedError } from '../../errors.js';
-import type { EventStore } from '../../eventstore/event-store.js';
+import { AuthUnauthenticatedError } from '../../kernel/errors/index.js';
+import type { EventStore } from '../../kernel/event-store.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { ContractRateLimiter } from '../../modules/access/rate-limit.js';
+import { type FindContracts, ReleaseService } from '../../modules/access/release.js';
+import { StreamAppender } from '../../modules/access/stream-appender.js';
+import { vietnamDate } from '../../modules/agencies/queries.js';
+import { ConsentReadModel } from '../../modules/consent/projection.js';
+import { type HubSigningKey, publicJwks } from '../../modules/consent/receipt.js';
+import { ConsentService, startConsentSweeper } from '../../modules/consent/service.js';
+import { findContracts as findContractsInDb } from '../../modules/contracts/queries.js';
+import { loadDatasets } from '../../modules/records/datasets.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
@@ -36,7 +36,7 @@ declare module 'fastify' {
 export interface GraphqlApiOptions {
   store: EventStore;
   /** The read-model database (records, consents). */
-  readModels: Database.Database;
+  readModels: ReadModelDb;
   keys: SubjectKeyStore;
   pseudonymize: Pseudonymizer;
   signingKey: HubSigningKey;
@@ -53,7 +53,7 @@ export interface GraphqlApiOptions {
 }
 
 /** Contracts in force from the `contracts` read model, cached until it changes. */
-function contractsInForce(db: Database.Database): FindContracts {
+function contractsInForce(db: ReadModelDb): FindContracts {
   const cached = ReadModelChanges.of(db).memo(
     'contracts',
     (q: { consumer: string; dataset: string; on: string }) => `${q.consumer}\u0000${q.dataset}\u0000${q.on}`,

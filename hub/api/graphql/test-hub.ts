@@ -1,35 +1,35 @@
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { mintDemoToken } from '../../../demo/keys.js';
+import { agenciesDataset } from '../../../demo/seed/agencies.js';
+import { contractsDataset } from '../../../demo/seed/contracts.js';
+import { seedDemoData } from '../../../demo/seed/demo.js';
+import { populationDataset, syntheticCitizens } from '../../../demo/seed/population.js';
 import { DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
-import { mintDemoToken } from '../../auth/demo-keys.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { Role } from '../../auth/principal.js';
-import { agenciesProjection } from '../../domain/agencies/projection.js';
-import { consentsProjection } from '../../domain/consent/projection.js';
-import { type HubSigningKey, loadHubSigningKey } from '../../domain/consent/receipt.js';
-import { contractsProjection } from '../../domain/contracts/projection.js';
-import { deriveVersionKey, type RecordSealing } from '../../domain/records/build.js';
-import { recordsProjection } from '../../domain/records/projection.js';
 import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
-import type { EventStore } from '../../eventstore/event-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../eventstore/sqlite.js';
+import type { EventStore } from '../../kernel/event-store.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { agenciesProjection } from '../../modules/agencies/projection.js';
+import { consentsProjection } from '../../modules/consent/projection.js';
+import { type HubSigningKey, loadHubSigningKey } from '../../modules/consent/receipt.js';
+import { contractsProjection } from '../../modules/contracts/projection.js';
+import { deriveVersionKey, type RecordSealing } from '../../modules/records/build.js';
+import { recordsProjection } from '../../modules/records/projection.js';
 import { SubjectKeyStore } from '../../privacy/key-store.js';
 import { createPseudonymizer, type Pseudonymizer } from '../../privacy/pseudonym.js';
 import { loadSecrets } from '../../privacy/secrets.js';
 import { openReadModelDb } from '../../projections/db.js';
 import { ProjectionRunner } from '../../projections/runner.js';
-import { agenciesDataset } from '../../seed/agencies.js';
-import { contractsDataset } from '../../seed/contracts.js';
-import { seedDemoData } from '../../seed/demo.js';
-import { populationDataset, syntheticCitizens } from '../../seed/population.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
 import { hubAuthenticator } from './hub-plugin.js';
 import { graphqlApiPlugin } from './plugin.js';
 
-/** Demo agencies the tests and the benchmark act as (hub/domain/agencies/demo-agencies.yaml). */
+/** Demo agencies the tests and the benchmark act as (demo/agencies.yaml). */
 export const AGENCIES = {
   baDinh: '000.04.01.H26',
   ngocHa: '000.08.01.H26',
@@ -45,7 +45,7 @@ export interface TestHub {
   app: FastifyInstance;
   raw: SqliteEventStore;
   store: EventStore;
-  db: Database.Database;
+  db: ReadModelDb;
   keys: SubjectKeyStore;
   sealing: RecordSealing;
   pseudonymize: Pseudonymizer;

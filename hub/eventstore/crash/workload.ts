@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventData } from '../event-store.js';
+import type { EventData } from '../../kernel/event-store.js';
 
 /** Every event the crash workload writes is a pure function of (stream, revision): retries are identical. */
 export function workloadEvent(stream: string, revision: number): EventData {

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { StreamNotFoundError } from '../../errors.js';
+import { StreamNotFoundError } from '../../kernel/errors/index.js';
 import { openSqliteEventStore } from '../sqlite.js';
 import { batchContaining, batchSizeAt, workloadEvent, workloadStream } from './workload.js';
 

@@ -1,5 +1,5 @@
-import { statusAt } from '../../../domain/consent/decider.js';
-import type { ConsentView } from '../../../domain/consent/projection.js';
+import { statusAt } from '../../../modules/consent/decider.js';
+import type { ConsentView } from '../../../modules/consent/projection.js';
 import type { ApiContext } from '../context.js';
 import { citizenOf, requireRole } from '../context.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { vietnamDate } from '../../../domain/agencies/queries.js';
-import { handleContractCommand, loadContract } from '../../../domain/contracts/commands.js';
-import { findContracts } from '../../../domain/contracts/queries.js';
-import type { ContractView } from '../../../domain/contracts/types.js';
-import { AuthForbiddenError, ContractNotFoundError } from '../../../errors.js';
-import { buildMetadata } from '../../../events/metadata.js';
+import { AuthForbiddenError, ContractNotFoundError } from '../../../kernel/errors/index.js';
+import { buildMetadata } from '../../../kernel/metadata.js';
+import { vietnamDate } from '../../../modules/agencies/queries.js';
+import { handleContractCommand, loadContract } from '../../../modules/contracts/commands.js';
+import { findContracts } from '../../../modules/contracts/queries.js';
+import type { ContractView } from '../../../modules/contracts/types.js';
 import type { ApiContext } from '../context.js';
 import { requireRole } from '../context.js';
 

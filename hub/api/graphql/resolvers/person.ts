@@ -1,7 +1,7 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import type { DataAccessDeniedData, DataAccessedData } from '../../../domain/access/events.js';
-import { accessStream } from '../../../domain/access/events.js';
-import { ApiBadInputError, StreamNotFoundError } from '../../../errors.js';
+import { ApiBadInputError, StreamNotFoundError } from '../../../kernel/errors/index.js';
+import type { DataAccessDeniedData, DataAccessedData } from '../../../modules/access/events.js';
+import { accessStream } from '../../../modules/access/events.js';
 import type { ApiContext } from '../context.js';
 import { requireRole } from '../context.js';
 import { graphql } from '../graphql-runtime.js';

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { decideAll } from '../../hub/kernel/decider.js';
+import { InvalidDocumentError } from '../../hub/kernel/errors/index.js';
+import type { EventData } from '../../hub/kernel/event-store.js';
+import { type ContractCommand, decide, evolve, initialState } from '../../hub/modules/contracts/decider.js';
+import { contractStream } from '../../hub/modules/contracts/events.js';
+import { CONTRACTS_DIR, contractFilesIn, readContractFiles } from '../../hub/modules/contracts/files.js';
+import { seedMeta } from './agencies.js';
+import type { DemoDataset, SeedStream } from './dataset.js';
+
+const BUILDER_VERSION = 1;
+
+/** The demo contracts of contracts/*.yaml (seed after `agencies`). */
+export function contractsDataset(options: { dir?: string } = {}): DemoDataset {
+  const load = () => {
+    const { contracts, issues } = readContractFiles(contractFilesIn(options.dir ?? CONTRACTS_DIR));
+    if (issues.length > 0) throw new InvalidDocumentError(issues);
+    return contracts;
+  };
+  const build = async (): Promise<SeedStream[]> =>
+    load().map(({ terms, revoked }) => {
+      const stream = contractStream(terms.contractId);
+      const commands: ContractCommand[] = [
+        {
+          type: 'ApplyContract',
+          terms,
+          meta: seedMeta(stream, 'ContractRegistered', terms, `${terms.validFrom}T00:00:00+07:00`),
+        },
+      ];
+      if (revoked) {
+        const revocation = { contractId: terms.contractId, reason: revoked.reason, revokedOn: revoked.on };
+        const meta = seedMeta(stream, 'ContractRevoked', revocation, `${revoked.on}T00:00:00+07:00`);
+        commands.push({ type: 'RevokeContract', revocation, meta });
+      }
+      const events: EventData[] = decideAll({ decide, evolve, initialState }, commands);
+      return { stream, events };
+    });
+  return {
+    name: 'contracts',
+    async fingerprint() {
+      return createHash('sha256')
+        .update(`contracts v${BUILDER_VERSION}\n${stringify(await build())}`)
+        .digest('hex');
+    },
+    build,
+  };
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors/index.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to the development profile on the embedded store under ./data', () => {
+    const config = loadConfig({});
+    expect(config.profile).toBe('development');
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.log).toEqual({ level: 'info', pretty: true });
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.store).toEqual({ backend: 'sqlite', file: path.resolve('data', 'events.db') });
+    expect(config.readModelsFile).toBe(path.resolve('data', 'readmodels.db'));
+    expect(config.seedDemo).toBe(true);
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+    expect(Object.isFrozen(config.store)).toBe(true);
+  });
+
+  it('coerces numbers and booleans and treats empty values as unset', () => {
+    const config = loadConfig({ PORT: ' 8080 ', LIENTHONG_SEED_DEMO: 'false', HOST: '', LOG_LEVEL: 'debug' });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.seedDemo).toBe(false);
+    expect(config.log.level).toBe('debug');
+  });
+
+  it('in production logs JSON only and does not seed demo data unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ log: { pretty: false }, seedDemo: false });
+    expect(loadConfig({ NODE_ENV: 'production', LIENTHONG_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  it('puts both database files in LIENTHONG_DATA_DIR and reads a store size limit with units', () => {
+    const config = loadConfig({ LIENTHONG_DATA_DIR: '/srv/lt', LIENTHONG_STORE_MAX_BYTES: '2GiB' });
+    expect(config.store).toEqual({ backend: 'sqlite', file: '/srv/lt/events.db', maxBytes: 2 * 2 ** 30 });
+    expect(config.readModelsFile).toBe('/srv/lt/readmodels.db');
+    expect(loadConfig({ LIENTHONG_STORE_MAX_BYTES: '500MB' }).store).toMatchObject({ maxBytes: 500e6 });
+    expect(loadConfig({ LIENTHONG_STORE_MAX_BYTES: '4096' }).store).toMatchObject({ maxBytes: 4096 });
+  });
+
+  it('selects KurrentDB with its connection string', () => {
+    const config = loadConfig({
+      LIENTHONG_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://db:2113?tls=false',
+    });
+    expect(config.store).toEqual({ backend: 'kurrentdb', url: 'kurrentdb://db:2113?tls=false' });
+  });
+
+  it('names the variable, the rule and the value it got', () => {
+    const error = configError({ PORT: 'abc' });
+    expect(error.variable).toBe('PORT');
+    expect(error.message).toBe('PORT: must be an integer between 1 and 65535 (got "abc")');
+    expect(configError({ PORT: '70000' }).message).toContain('(got "70000")');
+    expect(configError({ NODE_ENV: 'staging' }).message).toBe(
+      'NODE_ENV: must be one of development, production, test (got "staging")',
+    );
+    expect(configError({ LIENTHONG_STORE: 'postgres' }).variable).toBe('LIENTHONG_STORE');
+    expect(configError({ LIENTHONG_SEED_DEMO: 'maybe' }).variable).toBe('LIENTHONG_SEED_DEMO');
+    expect(configError({ LOG_LEVEL: 'verbose' }).variable).toBe('LOG_LEVEL');
+    expect(configError({ LIENTHONG_STORE_MAX_BYTES: 'lots' }).variable).toBe('LIENTHONG_STORE_MAX_BYTES');
+    expect(configError({ LIENTHONG_STORE_MAX_BYTES: '0' }).variable).toBe('LIENTHONG_STORE_MAX_BYTES');
+  });
+
+  it('requires KURRENTDB_URL for the KurrentDB store and never echoes it back', () => {
+    expect(configError({ LIENTHONG_STORE: 'kurrentdb' }).message).toBe(
+      'KURRENTDB_URL: is required when LIENTHONG_STORE=kurrentdb',
+    );
+    const error = configError({ LIENTHONG_STORE: 'kurrentdb', KURRENTDB_URL: 'http://admin:s3cret@db' });
+    expect(error.variable).toBe('KURRENTDB_URL');
+    expect(error.message).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Principal } from '../../auth/principal.js';
+import {
+  AccessNotRecordedError,
+  ApiBadInputError,
+  AuthForbiddenError,
+  FieldNotInContractError,
+  HubError,
+  NoContractError,
+  PurposeNotAllowedError,
+  SubjectErasedError,
+} from '../../kernel/errors/index.js';
+import { buildMetadata } from '../../kernel/metadata.js';
+import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
+import type { SubjectKeyStore } from '../../privacy/key-store.js';
+import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { ReadModelChanges } from '../../projections/changes.js';
+import { requireConsent } from '../consent/check.js';
+import type { ConsentReadModel } from '../consent/projection.js';
+import type { ConsentService } from '../consent/service.js';
+import type { ContractView } from '../contracts/types.js';
+import type { DatasetDefinition } from '../records/datasets.js';
+import { type RecordRow, recordsProjection } from '../records/projection.js';
+import { openRecord } from '../records/read.js';
+import { apiCode } from './codes.js';
+import {
+  type AccessCaller,
+  type AccessRequestData,
+  accessStream,
+  type DataAccessDenied,
+  type DataAccessed,
+  type ValueSource,
+} from './events.js';
+import type { ContractRateLimiter } from './rate-limit.js';
+import type { StreamAppender } from './stream-appender.js';
+
+/** Contracts in force, as part of the contracts read model answers them. */
+export type FindContracts = (query: { consumer: string; dataset: string; on: Date }) => ContractView[];
+
+export interface ReleaseDeps {
+  readModels: ReadModelDb;
+  findContracts: FindContracts;
+  consents: ConsentReadModel;
+  consentService: Pick<ConsentService, 'verify'>;
+  datasets: ReadonlyMap<string, DatasetDefinition>;
+  keys: SubjectKeyStore;
+  pseudonymize: Pseudonymizer;
+  appender: StreamAppender;
+  rateLimiter: ContractRateLimiter;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface ReleaseRequest {
+  principal: Principal;
+  dataset: string;
+  /** The citizen's personal ID number as the caller typed it; only its pseudonym goes further. */
+  personalId: string;
+  purpose: string;
+  dossier: string | null;
+  fields: string[];
+  requestId: string;
+}
+
+export interface Release {
+  accessId: string;
+  subject: string;
+  values: Record<string, unknown>;
+  fields: string[];
+  contract: { id: string; version: number };
+  consentId: string | null;
+  sources: ValueSource[];
+}
+
+/** Raised inside a release decision: the caller's error plus what the denial record should name. */
+class Denied extends Error {
+  constructor(
+    readonly error: HubError,
+    readonly contract: ContractView | null,
+    readonly consentId: string | null,
+  ) {
+    super(error.message);
+  }
+}
+
+const PERSONAL_ID = /^[0-9]{12}$/;
+
+/**
+ * Decides and records releases of personal data: the fields asked for must be in a contract in
+ * force for the caller's agency and purpose, and, where the contract says so, in an active consent
+ * of the citizen. Every release appends DataAccessed, and every refusal DataAccessDenied, to the
+ * citizen's access stream before the caller sees anything.
+ */
+export class ReleaseService {
+  private readonly log: Logger;
+  private readonly clock: () => Date;
+  private readonly selectRecord: SqlStatement;
+  /** Record rows as stored (personal fields still sealed), memoized until the records model changes. */
+  private readonly recordRow: (key: { dataset: string; subject: string }) => RecordRow | undefined;
+
+  constructor(private readonly deps: ReleaseDeps) {
+    this.log = deps.logger.child({ module: 'release' });
+    this.clock = deps.clock ?? (() => new Date());
+    recordsProjection.open(deps.readModels);
+    this.selectRecord = deps.readModels.prepare(
+      'SELECT * FROM records WHERE dataset = ? AND record_key = ? AND deleted = 0',
+    );
+    this.recordRow = ReadModelChanges.of(deps.readModels).memo(
+      recordsProjection.name,
+      (k) => `${k.dataset}\u0000${k.subject}`,
+      (k) => this.selectRow(k.dataset, k.subject),
+    );
+  }
+
+  async release(req: ReleaseRequest): Promise<Release | null> {
+    const def = this.deps.datasets.get(req.dataset);
+    if (!def?.subject) throw new ApiBadInputError(`unknown personal dataset ${req.dataset}`);
+    if (!PERSONAL_ID.test(req.personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+    const subject = this.deps.pseudonymize(def.subject.kind, req.personalId);
+    const caller: AccessCaller = {
+      agency: req.principal.agency,
+      official: req.principal.official,
+      role: req.principal.role,
+      tokenId: req.principal.tokenId,
+    };
+    const now = this.clock();
+    let contract: ContractView;
+    let consentId: string | null;
+    try {
+      ({ contract, consentId } = await this.decide(req, subject, now));
+    } catch (error) {
+      if (!(error instanceof Denied)) throw error;
+      await this.recordDenial(req, caller, subject, error, now);
+      throw error.error;
+    }
+    const row = this.recordRow({ dataset: def.name, subject });
+    const opened = row && this.open(def, row);
+    if (!row || !opened) {
+      await this.recordDenial(req, caller, subject, new Denied(notFound, contract, consentId), now);
+      return null;
+    }
+    const sources = req.fields.map((field) => ({
+      field,
+      eventId: row.eventId,
+      stream: row.stream,
+      revision: row.revision,
+    }));
+    const accessId = randomUUID();
+    const event: DataAccessed = {
+      id: accessId,
+      type: 'DataAccessed',
+      data: {
+        ...requestData(req, caller, subject),
+        contract: { id: contract.contractId, version: contract.version },
+        consentId,
+        sources,
+      },
+      metadata: this.metadata(req, caller, now),
+    };
+    await this.record(subject, event);
+    const values: Record<string, unknown> = {};
+    for (const field of req.fields) values[field] = opened[field] ?? null;
+    return {
+      accessId,
+      subject,
+      values,
+      fields: req.fields,
+      contract: event.data.contract,
+      consentId,
+      sources,
+    };
+  }
+
+  private async decide(req: ReleaseRequest, subject: string, now: Date) {
+    if (req.principal.role !== 'consumer') {
+      throw new Denied(
+        new AuthForbiddenError('only consumer agencies receive personal data', ['consumer']),
+        null,
+        null,
+      );
+    }
+    if (req.fields.length === 0) throw new ApiBadInputError('select at least one field');
+    const inForce = this.deps
+      .findContracts({ consumer: req.principal.agency, dataset: req.dataset, on: now })
+      .filter((c) => c.status === 'active');
+    if (inForce.length === 0)
+      throw new Denied(new NoContractError(req.principal.agency, req.dataset), null, null);
+    const forPurpose = inForce.filter((c) => c.purposes.includes(req.purpose));
+    if (forPurpose.length === 0)
+      throw new Denied(new PurposeNotAllowedError(req.purpose, req.dataset), null, null);
+    const missing = (c: ContractView) => req.fields.filter((f) => !c.fields.includes(f));
+    const contract = [...forPurpose].sort((a, b) => missing(a).length - missing(b).length)[0]!;
+    if (missing(contract).length > 0) {
+      throw new Denied(new FieldNotInContractError(contract.contractId, missing(contract)), contract, null);
+    }
+    try {
+      this.deps.rateLimiter.take(contract);
+    } catch (error) {
+      throw new Denied(error as HubError, contract, null);
+    }
+    if (!contract.consentRequired) return { contract, consentId: null };
+    try {
+      const consent = await requireConsent(this.deps.consents, this.deps.consentService, {
+        subject,
+        consumer: req.principal.agency,
+        dataset: req.dataset,
+        purpose: req.purpose,
+        dossier: req.dossier,
+        fields: req.fields,
+        now: now.toISOString(),
+      });
+      return { contract, consentId: consent.consentId };
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      const considered = (error as { consentId?: unknown }).consentId;
+      throw new Denied(error, contract, typeof considered === 'string' ? considered : null);
+    }
+  }
+
+  private selectRow(dataset: string, subject: string): RecordRow | undefined {
+    const raw = this.selectRecord.get(dataset, subject) as Record<string, unknown> | undefined;
+    if (!raw) return undefined;
+    return {
+      dataset,
+      recordKey: String(raw.record_key),
+      subject: raw.subject as string | null,
+      version: raw.version as string | null,
+      fields: JSON.parse(String(raw.fields)),
+      sealed: raw.sealed ? JSON.parse(String(raw.sealed)) : null,
+      deleted: false,
+      eventId: String(raw.event_id),
+      stream: String(raw.stream),
+      revision: Number(raw.revision),
+      position: Number(raw.position),
+      source: raw.source ? JSON.parse(String(raw.source)) : null,
+      updatedAt: String(raw.updated_at),
+    };
+  }
+
+  private open(def: DatasetDefinition, row: RecordRow): Record<string, unknown> | undefined {
+    try {
+      return openRecord(def, row, this.deps.keys).values;
+    } catch (error) {
+      if (error instanceof SubjectErasedError) return undefined;
+      throw error;
+    }
+  }
+
+  private metadata(req: ReleaseRequest, caller: AccessCaller, now: Date) {
+    return buildMetadata({
+      occurredAt: now,
+      actor: { kind: 'agency', id: caller.agency, official: caller.official },
+      correlationId: req.requestId,
+    });
+  }
+
+  private async record(subject: string, event: DataAccessed | DataAccessDenied): Promise<void> {
+    try {
+      await this.deps.appender.append(accessStream(subject), event);
+    } catch (error) {
+      this.log.error({ err: error, type: event.type }, 'access record not written');
+      throw new AccessNotRecordedError(error instanceof HubError ? error.code : 'store error');
+    }
+  }
+
+  private async recordDenial(
+    req: ReleaseRequest,
+    caller: AccessCaller,
+    subject: string,
+    denied: Denied,
+    now: Date,
+  ): Promise<void> {
+    const event: DataAccessDenied = {
+      id: randomUUID(),
+      type: 'DataAccessDenied',
+      data: {
+        ...requestData(req, caller, subject),
+        reason: denialCode(denied.error),
+        contract: denied.contract && { id: denied.contract.contractId, version: denied.contract.version },
+        consentId: denied.consentId,
+      },
+      metadata: this.metadata(req, caller, now),
+    };
+    await this.record(subject, event);
+  }
+}
+
+const notFound = new ApiBadInputError('no such record');
+
+const requestData = (req: ReleaseRequest, caller: AccessCaller, subject: string): AccessRequestData => ({
+  caller,
+  subject,
+  dataset: req.dataset,
+  fields: req.fields,
+  purpose: req.purpose,
+  dossier: req.dossier,
+  requestId: req.requestId,
+});
+
+/** The code recorded for a refusal: the one the caller sees in `extensions.code`. */
+function denialCode(error: HubError): string {
+  return error === notFound ? 'NOT_FOUND' : apiCode(error);
+}
