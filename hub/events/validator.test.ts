@@ -41,7 +41,7 @@ function issuesOf(event: unknown, validator = createEventValidator()) {
   throw new Error('expected the event to be rejected');
 }
 
-/** Every `events.ts` under hub/ and connectors/ (the convention for declaring a module's event types). */
+/** Every `events.ts` under hub/, connectors/ and demo/ (the convention for declaring a module's event types). */
 function eventModules(): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
@@ -54,6 +54,7 @@ function eventModules(): string[] {
   };
   walk(path.join(repoRoot, 'hub'));
   walk(path.join(repoRoot, 'connectors'));
+  walk(path.join(repoRoot, 'demo'));
   return found;
 }
 
