@@ -1,6 +1,6 @@
-/** Roles an agency's token may carry. */
-export const roles = ['consumer', 'provider', 'citizen-portal', 'inspector', 'operator'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from '../kernel/vocabulary.js';
+
+export { type Role, roles } from '../kernel/vocabulary.js';
 
 /**
  * Who is calling, established from a verified bearer token. Carried on `request.principal`

@@ -1,19 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { SealedDataError } from '../kernel/errors/index.js';
+import type { Sealed } from '../kernel/vocabulary.js';
 import type { SubjectKey, SubjectKeyStore } from './key-store.js';
 
-/**
- * Personal fields as they are stored in events and read models: AES-256-GCM under the subject's
- * key, bound (as additional authenticated data) to the subject and the context it was sealed for,
- * so a sealed value cannot be moved to another subject or dataset unnoticed.
- */
-export interface Sealed {
-  alg: 'A256GCM';
-  kid: string;
-  iv: string;
-  ct: string;
-  tag: string;
-}
+export type { Sealed };
 
 const aad = (subject: string, context: string, kid: string) => Buffer.from(`${subject}\n${context}\n${kid}`);
 

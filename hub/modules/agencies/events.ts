@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
-import type { Role } from '../../auth/principal.js';
 import type { EventData } from '../../kernel/event-store.js';
+import type { Role } from '../../kernel/vocabulary.js';
 
 /** Tier of an agency. `district` agencies exist only before 1 July 2025; tiers are data with dates. */
 export type AgencyLevel = 'central' | 'province' | 'district' | 'commune';

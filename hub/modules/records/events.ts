@@ -1,5 +1,5 @@
 import type { EventData } from '../../kernel/event-store.js';
-import type { Sealed } from '../../privacy/sealed.js';
+import type { Sealed } from '../../kernel/vocabulary.js';
 
 export interface DatasetRecordUpsertedData {
   dataset: string;

@@ -1,0 +1,87 @@
+/**
+ * The hub's dependency rules, checked by `npm run deps` (part of `npm test`). Each rule names the
+ * architectural promise it keeps; see hub/README.md ("Layout and dependency rules").
+ */
+const TESTS = '(^|/)[^/]+\\.test\\.ts$';
+const BACKENDS = '^(better-sqlite3|@kurrent/kurrentdb-client|pg|pg-cursor|pg-copy-streams|mysql2)($|/)';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No cycles between files (and so none between folders).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'kernel-is-self-contained',
+      severity: 'error',
+      comment: 'The kernel holds what every module shares; it depends on nothing else of the project.',
+      from: { path: '^hub/kernel/' },
+      to: { path: '^(hub/(?!kernel/)|connectors/|scripts/|demo/)' },
+    },
+    {
+      name: 'domain-imports-only-the-kernel',
+      severity: 'error',
+      comment: "A module's events, commands and deciders import only the kernel (and plain libraries).",
+      from: { path: '^hub/modules/([^/]+)/(events|commands|decider)\\.ts$' },
+      to: {
+        path: '^(hub/|connectors/|scripts/|demo/)',
+        pathNot: ['^hub/kernel/', '^hub/modules/$1/(events|commands|decider)\\.ts$'],
+      },
+    },
+    {
+      name: 'domain-has-no-infrastructure',
+      severity: 'error',
+      comment: 'Domain code knows no database driver, HTTP framework or GraphQL server.',
+      from: { path: '^hub/modules/[^/]+/(events|commands|decider)\\.ts$' },
+      to: { dependencyTypes: ['npm', 'npm-dev'], path: `${BACKENDS}|^(fastify|mercurius|graphql)($|/)` },
+    },
+    {
+      name: 'hub-stands-alone',
+      severity: 'error',
+      comment:
+        'The hub imports nothing from connectors/ or scripts/; only the server loads demo/, on demand.',
+      from: { path: '^hub/', pathNot: [TESTS, '^hub/testing/', '^hub/server\\.ts$'] },
+      to: { path: '^(connectors|scripts|demo)/' },
+    },
+    {
+      name: 'hub-tests-never-reach-scripts',
+      severity: 'error',
+      comment: 'Tests of the hub may use demo data, never connectors or scripts.',
+      from: { path: '^hub/' },
+      to: { path: '^(connectors|scripts)/' },
+    },
+    {
+      name: 'backend-types-stay-in-infrastructure',
+      severity: 'error',
+      comment:
+        'Database drivers are used only by the event-store and read-model infrastructure (and the key store); everything else goes through the ports in hub/kernel.',
+      from: {
+        path: '^hub/',
+        pathNot: [
+          TESTS,
+          '^hub/eventstore/',
+          '^hub/projections/db\\.ts$',
+          '^hub/privacy/key-store\\.ts$',
+          '^hub/data-version\\.ts$',
+        ],
+      },
+      to: { dependencyTypes: ['npm', 'npm-dev'], path: BACKENDS },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
