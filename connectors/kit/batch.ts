@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
 import type { EventData, EventStore } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
-import { buildDelete, buildUpsert, type RecordSealing } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import { buildDelete, buildUpsert } from '../../hub/modules/records/build.js';
 import type { DatasetRecordDeletedData } from '../../hub/modules/records/events.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { ConnectorRowRejected } from './events.js';
-import type { RowMapper } from './mapping.js';
 import {
   metadataFor,
   type Plan,
@@ -21,28 +18,8 @@ import {
 } from './plan.js';
 import type { SourceRow } from './protocol.js';
 import { appendRecord, type Built, type Head, settleRecord, type Written, written } from './record-append.js';
-import type { IndexEntry, RecordIndex } from './record-index.js';
-
-/** Everything constant while one stream of one run is synced. */
-export interface StreamContext {
-  connector: string;
-  runId: string;
-  startedEventId: string;
-  system: string;
-  table: string;
-  primaryKey: string;
-  cursorField?: string;
-  def: DatasetDefinition;
-  mapper: RowMapper;
-  softDelete?: { column: string; deleted: Set<string> };
-  /** Turns a personal primary-key value into a keyed hash for the dead-letter stream. */
-  deadLetterKey: (value: string) => string;
-  store: EventStore;
-  sealing: RecordSealing;
-  index: RecordIndex;
-  log: Logger;
-  now: () => Date;
-}
+import type { IndexEntry } from './record-index.js';
+import type { StreamContext } from './stream-context.js';
 
 export type { PreviewRow } from './plan.js';
 

@@ -8,10 +8,10 @@ import {
   recordVersion,
 } from '../../hub/modules/records/build.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
-import type { StreamContext } from './batch.js';
 import type { SourceRow } from './protocol.js';
 import type { Built } from './record-append.js';
 import type { IndexEntry } from './record-index.js';
+import type { StreamContext } from './stream-context.js';
 
 /** What planning a batch needs: no store, no index (so a worker thread can do it). */
 export type PlanContext = Pick<

@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 import type { RecordSealing } from '../../hub/modules/records/build.js';
 import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
-import type { StreamContext } from './batch.js';
 import type { MappingSpec } from './mapping.js';
 import { type Plan, type PlanContext, planRows, sealPlan } from './plan.js';
 import type { SourceRow } from './protocol.js';
 import type { IndexEntry } from './record-index.js';
+import type { StreamContext } from './stream-context.js';
 
 /** A batch planned and sealed: ready for `executePlan`. */
 export interface PlannedBatch {

@@ -8,14 +8,7 @@ import {
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import type { RecordSealing } from '../../hub/modules/records/build.js';
 import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
-import {
-  type BatchOutcome,
-  deleteUnseen,
-  executePlan,
-  type PreviewRow,
-  processBatch,
-  type StreamContext,
-} from './batch.js';
+import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
 import type {
   ConnectorRunCheckpointed,
   ConnectorRunCompleted,
@@ -32,6 +25,7 @@ import type { ConfiguredStream, SourceConnector, SourceRow } from './protocol.js
 import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
+import type { StreamContext } from './stream-context.js';
 
 export interface SyncProgress {
   stream: string;
