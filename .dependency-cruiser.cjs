@@ -40,6 +40,21 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev'], path: `${BACKENDS}|^(fastify|mercurius|graphql)($|/)` },
     },
     {
+      name: 'modules-through-their-entry',
+      severity: 'error',
+      comment:
+        'A module is reached from outside its folder only through its entry, hub/modules/<name>/index.ts; its other files are its own (tests elsewhere use the entry too).',
+      from: { pathNot: '^hub/modules/[^/]+/' },
+      to: { path: '^hub/modules/[^/]+/', pathNot: '^hub/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'modules-through-their-entry',
+      severity: 'error',
+      comment: 'Modules reach each other only through their entries.',
+      from: { path: '^hub/modules/([^/]+)/' },
+      to: { path: '^hub/modules/[^/]+/', pathNot: ['^hub/modules/$1/', '^hub/modules/[^/]+/index\\.ts$'] },
+    },
+    {
       name: 'hub-stands-alone',
       severity: 'error',
       comment:

@@ -15,8 +15,7 @@ import { createSourceDatabase } from '../demo/sources/index.js';
 import { withValidation } from '../hub/events/validating-store.js';
 import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
-import { sealingFor } from '../hub/modules/records/build.js';
-import { loadDatasets } from '../hub/modules/records/datasets.js';
+import { loadDatasets, sealingFor } from '../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../hub/testing/temp.js';
 
 const opts = new Command('bench-connector')

@@ -19,7 +19,7 @@ import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hub.js';
 import { buildMetadata } from '../hub/kernel/metadata.js';
-import { handleContractCommand } from '../hub/modules/contracts/commands.js';
+import { handleContractCommand } from '../hub/modules/contracts/index.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { cpuMicros } from './cpu.js';
 

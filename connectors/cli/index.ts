@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { HubError } from '../../hub/kernel/errors/index.js';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { loadDatasets } from '../../hub/modules/records/index.js';
 import { openEmbeddedHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { openConnector } from '../runtime.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SchemaObject } from 'ajv/dist/2020.js';
 import { ConnectorConfigError } from '../../hub/kernel/errors/index.js';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { loadDatasets } from '../../hub/modules/records/index.js';
 import { sqlConfigSchema } from '../sql/source.js';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/\./g, '_');

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import type { Catalog, CheckResult } from '../kit/protocol.js';
 import type { SyncProgress, SyncResult } from '../kit/sync.js';
 import type { ConnectorStatus } from '../runtime.js';

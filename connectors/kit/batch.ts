@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
 import type { EventData, EventStore } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
-import { buildDelete, buildUpsert } from '../../hub/modules/records/build.js';
-import type { DatasetRecordDeletedData } from '../../hub/modules/records/events.js';
+import { buildDelete, buildUpsert, type DatasetRecordDeletedData } from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { ConnectorRowRejected } from './events.js';
 import {

@@ -4,8 +4,12 @@ import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
 import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
-import { type RecordSealing, sealingFor } from '../../hub/modules/records/build.js';
-import { type DatasetDefinition, loadDatasets } from '../../hub/modules/records/datasets.js';
+import {
+  type DatasetDefinition,
+  loadDatasets,
+  type RecordSealing,
+  sealingFor,
+} from '../../hub/modules/records/index.js';
 import { loadSecrets } from '../../hub/privacy/secrets.js';
 
 /** What a connector writes to: the event store (validating), record sealing and dataset definitions. */

@@ -8,7 +8,7 @@ import {
   type ConnectorIssue,
   ConnectorNotFoundError,
 } from '../../hub/kernel/errors/index.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
 
 export const CONNECTORS_DIR = fileURLToPath(new URL('..', import.meta.url));

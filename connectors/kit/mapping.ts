@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { ConnectorIssue } from '../../hub/kernel/errors/index.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import type { SourceRow } from './protocol.js';
 
 /** How one target field is produced from a source column. Steps apply in the order listed here. */

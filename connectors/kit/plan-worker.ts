@@ -5,9 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HubError } from '../../hub/kernel/errors/index.js';
-import { sealingFor } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
-import { datasetAjv } from '../../hub/modules/records/datasets.js';
+import { type DatasetDefinition, datasetAjv, sealingFor } from '../../hub/modules/records/index.js';
 import { compileMapping } from './mapping.js';
 import { type PlanContext, planRows, sealPlan } from './plan.js';
 import type { PlanReply, PlanRequest, PlanWorkerInit } from './planner.js';

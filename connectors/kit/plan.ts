@@ -6,7 +6,7 @@ import {
   type RecordIdentity,
   recordIdentity,
   recordVersion,
-} from '../../hub/modules/records/build.js';
+} from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { SourceRow } from './protocol.js';
 import type { Built } from './record-append.js';

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { RecordSealing } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { MappingSpec } from './mapping.js';
 import { type Plan, type PlanContext, planRows, sealPlan } from './plan.js';

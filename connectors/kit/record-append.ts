@@ -1,6 +1,6 @@
 import { EventIdConflictError, HubError, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
 import type { AppendOutcome, EventData, EventStore } from '../../hub/kernel/event-store.js';
-import type { DatasetRecordUpsertedData } from '../../hub/modules/records/events.js';
+import type { DatasetRecordUpsertedData } from '../../hub/modules/records/index.js';
 
 /** Where a record stream stands: its last revision and version, and whether it ends in a deletion. */
 export interface Head {

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../hub/kernel/event-store.js';
-import type { RecordSealing } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import type { RowMapper } from './mapping.js';
 import type { RecordIndex } from './record-index.js';
 

@@ -6,8 +6,7 @@ import {
   type HubError,
 } from '../../hub/kernel/errors/index.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
-import type { RecordSealing } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
 import type {
   ConnectorRunCheckpointed,

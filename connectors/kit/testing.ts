@@ -5,9 +5,7 @@ import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../hub/eventstore/sqlite.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
-import { sealingFor } from '../../hub/modules/records/build.js';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
-import { recordsProjection } from '../../hub/modules/records/projection.js';
+import { loadDatasets, recordsProjection, sealingFor } from '../../hub/modules/records/index.js';
 import { silentLogger } from '../../hub/testing/temp.js';
 import type { ConnectorHub } from './hub.js';
 

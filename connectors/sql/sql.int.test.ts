@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSourceDatabase } from '../../demo/sources/index.js';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
-import { type RecordRow, recordsOfSubject } from '../../hub/modules/records/projection.js';
-import { openRecord } from '../../hub/modules/records/read.js';
+import {
+  loadDatasets,
+  openRecord,
+  type RecordRow,
+  recordsOfSubject,
+} from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { connectorAcceptance } from '../kit/acceptance.js';
 import { compileMapping } from '../kit/mapping.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_UNITS_IMPORT_VERSION, importAdminUnits } from '../../hub/modules/admin-units/importer.js';
+import { ADMIN_UNITS_IMPORT_VERSION, importAdminUnits } from '../../hub/modules/admin-units/index.js';
 import type { DemoDataset } from './dataset.js';
 
 export const ADMIN_UNITS_DATA_DIR = fileURLToPath(new URL('../data/admin-units', import.meta.url));

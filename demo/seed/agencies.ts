@@ -6,16 +6,16 @@ import { v5 as uuidv5 } from 'uuid';
 import { decideAll } from '../../hub/kernel/decider.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
-import { readAgencyFile } from '../../hub/modules/agencies/commands.js';
 import {
   type AgencyCommand,
+  agencyStream,
   type CommandMeta,
   decide,
   evolve,
   initialState,
-} from '../../hub/modules/agencies/decider.js';
-import { agencyStream } from '../../hub/modules/agencies/events.js';
-import { resolveAgencyEntry } from '../../hub/modules/agencies/files.js';
+  readAgencyFile,
+  resolveAgencyEntry,
+} from '../../hub/modules/agencies/index.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 
 export const DEMO_AGENCIES_FILE = fileURLToPath(new URL('../agencies.yaml', import.meta.url));

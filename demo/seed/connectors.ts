@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { SyncResult } from '../../connectors/kit/sync.js';
 import { openConnector } from '../../connectors/runtime.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
-import type { RecordSealing } from '../../hub/modules/records/build.js';
-import type { DatasetDefinition } from '../../hub/modules/records/datasets.js';
+import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { ensureDemoSource } from '../sources/index.js';
 
 export interface DemoSourcesOptions {

@@ -3,9 +3,16 @@ import stringify from 'safe-stable-stringify';
 import { decideAll } from '../../hub/kernel/decider.js';
 import { InvalidDocumentError } from '../../hub/kernel/errors/index.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
-import { type ContractCommand, decide, evolve, initialState } from '../../hub/modules/contracts/decider.js';
-import { contractStream } from '../../hub/modules/contracts/events.js';
-import { CONTRACTS_DIR, contractFilesIn, readContractFiles } from '../../hub/modules/contracts/files.js';
+import {
+  CONTRACTS_DIR,
+  type ContractCommand,
+  contractFilesIn,
+  contractStream,
+  decide,
+  evolve,
+  initialState,
+  readContractFiles,
+} from '../../hub/modules/contracts/index.js';
 import { seedMeta } from './agencies.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 

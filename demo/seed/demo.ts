@@ -7,7 +7,7 @@ import {
 } from '../../hub/kernel/errors/index.js';
 import type { EventStore, RecordedEvent } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
-import type { RecordSealing } from '../../hub/modules/records/build.js';
+import type { RecordSealing } from '../../hub/modules/records/index.js';
 import { adminUnitsDataset } from './admin-units.js';
 import { agenciesDataset } from './agencies.js';
 import { contractsDataset } from './contracts.js';

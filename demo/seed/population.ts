@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
-import { buildUpsert, type RecordSealing } from '../../hub/modules/records/build.js';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { buildUpsert, loadDatasets, type RecordSealing } from '../../hub/modules/records/index.js';
 import { ADMIN_UNITS_DATA_DIR, UNIT_LIST_FILE } from './admin-units.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDatasets } from '../../hub/modules/records/datasets.js';
+import { loadDatasets } from '../../hub/modules/records/index.js';
 import { type BusinessSourceRow, businessRows } from './business.js';
 import { rowDefects } from './defects.js';
 import { loadGeography } from './geography.js';

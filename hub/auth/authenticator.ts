@@ -6,8 +6,7 @@ import {
   AuthUnauthenticatedError,
   ConfigError,
 } from '../kernel/errors/index.js';
-import type { AgencyKeys } from '../modules/agencies/events.js';
-import { isInForce, vietnamDate } from '../modules/agencies/queries.js';
+import { type AgencyKeys, isInForce, vietnamDate } from '../modules/agencies/index.js';
 import { createKeySets, type RemoteJwksOptions } from './keys.js';
 import { type Principal, type Role, roles } from './principal.js';
 import { TokenCache } from './token-cache.js';

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
-import type { AgencyKeys } from '../modules/agencies/events.js';
+import type { AgencyKeys } from '../modules/agencies/index.js';
 
 export interface RemoteJwksOptions {
   /** Per fetch. Default 3000 ms. */

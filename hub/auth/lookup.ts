@@ -1,5 +1,5 @@
 import type { ReadModelDb } from '../kernel/read-model.js';
-import { findAgencyByIssuer } from '../modules/agencies/queries.js';
+import { findAgencyByIssuer } from '../modules/agencies/index.js';
 import type { AgencyLookup } from './authenticator.js';
 
 /** Looks issuers up in the `agencies` read model (kept current by the projection runner). */

@@ -1,13 +1,20 @@
 import { Command } from 'commander';
+import type { HubModule } from '../kernel/module.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
-import { registerAgencyCommands } from '../modules/agencies/cli.js';
-import { registerContractCommands } from '../modules/contracts/cli.js';
-import { registerEraseCommands } from '../modules/erasure/cli.js';
+import { hubModules } from '../modules/index.js';
 import { projectionsCommand } from './projections.js';
 import { storeCommand } from './store.js';
 
-/** The `hub` command line. Throws instead of exiting; the entry point decides the exit code. */
-export function buildProgram(projections: readonly ProjectionDefinition[], env: NodeJS.ProcessEnv): Command {
+/**
+ * The `hub` command line: the event store and read-model commands, then each module's command
+ * groups (`cli` of its description) in the order of the module list. Throws instead of exiting;
+ * the entry point decides the exit code.
+ */
+export function buildProgram(
+  projections: readonly ProjectionDefinition[],
+  env: NodeJS.ProcessEnv,
+  modules: readonly HubModule[] = hubModules,
+): Command {
   const program = new Command('hub')
     .description('Lienthong hub operations: event store, read models, agencies, contracts and erasure')
     .option(
@@ -20,8 +27,6 @@ export function buildProgram(projections: readonly ProjectionDefinition[], env: 
     .showHelpAfterError('(add --help for usage)');
   projectionsCommand(program, projections);
   storeCommand(program);
-  registerAgencyCommands(program, projections);
-  registerContractCommands(program, projections);
-  registerEraseCommands(program, env);
+  for (const module of modules) module.cli?.(program, { projections, env });
   return program;
 }

@@ -2,8 +2,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../kernel/config.js';
-import { type RecordSealing, sealingFor } from '../modules/records/build.js';
-import { type DatasetDefinition, loadDatasets } from '../modules/records/datasets.js';
+import {
+  type DatasetDefinition,
+  loadDatasets,
+  type RecordSealing,
+  sealingFor,
+} from '../modules/records/index.js';
 import { type HubSecrets, loadSecrets } from '../privacy/secrets.js';
 
 /** The hub's one handle on personal-data protection: every part of the service shares it. */

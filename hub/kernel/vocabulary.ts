@@ -1,6 +1,6 @@
 /**
  * Shapes that events of several modules share and that no single module owns: the roles an agency
- * may hold and the sealed form of a personal field.
+ * may hold, the sealed form of a personal field and the stream of erasures every read model follows.
  */
 
 /** Roles an agency's token may carry. */
@@ -20,3 +20,10 @@ export interface Sealed {
   ct: string;
   tag: string;
 }
+
+/**
+ * Stream category of erasures (`erasure-<subject pseudonym>`, event `SubjectErased`, written by
+ * `hub/modules/erasure`): every read model that holds personal data follows it and drops the
+ * subject's rows, so a rebuild never brings an erased citizen back.
+ */
+export const ERASURE_STREAM_CATEGORY = 'erasure';

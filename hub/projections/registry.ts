@@ -1,22 +1,27 @@
-import { UnknownProjectionError } from '../kernel/errors/index.js';
+import { ModuleConflictError, UnknownProjectionError } from '../kernel/errors/index.js';
+import type { HubModule } from '../kernel/module.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
-import { adminUnitsProjection } from '../modules/admin-units/projection.js';
-import { agenciesProjection } from '../modules/agencies/projection.js';
-import { consentsProjection } from '../modules/consent/projection.js';
-import { contractsProjection } from '../modules/contracts/projection.js';
-import { recordsProjection } from '../modules/records/projection.js';
+import { hubModules } from '../modules/index.js';
 import { streamCatalog } from './stream-catalog.js';
 
-/** Every projection the hub runs. Add yours here. */
-export function allProjections(): ProjectionDefinition[] {
-  return [
-    streamCatalog,
-    adminUnitsProjection,
-    recordsProjection,
-    agenciesProjection,
-    contractsProjection,
-    consentsProjection,
-  ];
+/**
+ * Every projection the hub runs: the stream catalog, then each module's read models in the order of
+ * the module list (`hub/modules/index.ts`). Throws `ModuleConflictError` when two modules name a
+ * read model alike.
+ */
+export function allProjections(modules: readonly HubModule[] = hubModules): ProjectionDefinition[] {
+  const owners = new Map<string, string>([[streamCatalog.name, 'projections']]);
+  const out = [streamCatalog];
+  for (const module of modules) {
+    for (const projection of module.projections) {
+      const owner = owners.get(projection.name);
+      if (owner !== undefined)
+        throw new ModuleConflictError('projection', projection.name, [owner, module.name]);
+      owners.set(projection.name, module.name);
+      out.push(projection);
+    }
+  }
+  return out;
 }
 
 export function findProjection(

@@ -2,19 +2,17 @@ import type { Principal, Role } from '../../auth/principal.js';
 import { AuthForbiddenError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { FindContracts, ReleaseService } from '../../modules/access/release.js';
-import type { ConsentReadModel } from '../../modules/consent/projection.js';
-import type { ConsentService } from '../../modules/consent/service.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 
-/** What resolvers use; built once per app, shared by every request. */
+/**
+ * What resolvers use; built once per app (`graphqlApiPlugin`), shared by every request. A module
+ * whose resolvers need a service of its own adds it here by declaration merging, next to its
+ * resolvers (`declare module '…/api/graphql/context.js' { interface ApiServices { … } }`), so the
+ * plugin cannot start without it.
+ */
 export interface ApiServices {
   store: EventStore;
   readModels: ReadModelDb;
-  consents: ConsentService;
-  consentModel: ConsentReadModel;
-  release: ReleaseService;
-  findContracts: FindContracts;
   pseudonymize: Pseudonymizer;
   clock: () => Date;
 }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { HubError } from '../../kernel/errors/index.js';
-import { apiCode } from '../../modules/access/codes.js';
+import { apiCode } from '../../modules/access/index.js';
 
 /** Every code a client can find in `errors[].extensions.code`. */
 export const API_ERROR_CODES = [

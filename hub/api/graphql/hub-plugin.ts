@@ -5,7 +5,7 @@ import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { Config } from '../../kernel/config.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { loadHubSigningKey } from '../../modules/consent/receipt.js';
+import { loadHubSigningKey } from '../../modules/consent/index.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';

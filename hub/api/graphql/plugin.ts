@@ -1,30 +1,31 @@
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import mercurius from 'mercurius';
+import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
 import { AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
+import type { HubModule } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { ContractRateLimiter } from '../../modules/access/rate-limit.js';
-import { type FindContracts, ReleaseService } from '../../modules/access/release.js';
-import { StreamAppender } from '../../modules/access/stream-appender.js';
-import { vietnamDate } from '../../modules/agencies/queries.js';
-import { ConsentReadModel } from '../../modules/consent/projection.js';
-import { type HubSigningKey, publicJwks } from '../../modules/consent/receipt.js';
-import { ConsentService, startConsentSweeper } from '../../modules/consent/service.js';
-import { findContracts as findContractsInDb } from '../../modules/contracts/queries.js';
-import { loadDatasets } from '../../modules/records/datasets.js';
+import { ContractRateLimiter, ReleaseService, StreamAppender } from '../../modules/access/index.js';
+import { vietnamDate } from '../../modules/agencies/index.js';
+import {
+  ConsentReadModel,
+  ConsentService,
+  type HubSigningKey,
+  publicJwks,
+  startConsentSweeper,
+} from '../../modules/consent/index.js';
+import { type FindContracts, findContracts as findContractsInDb } from '../../modules/contracts/index.js';
+import { hubModules } from '../../modules/index.js';
+import { loadDatasets } from '../../modules/records/index.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
+import { composeGraphql } from './compose.js';
 import type { ApiServices } from './context.js';
 import { formatErrors } from './errors.js';
 import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
-import { consentResolvers } from './resolvers/consent.js';
-import { contractResolvers } from './resolvers/contracts.js';
-import { personResolvers } from './resolvers/person.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,6 +51,8 @@ export interface GraphqlApiOptions {
   clock?: () => Date;
   /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
   sweepIntervalMs?: number;
+  /** Modules whose GraphQL parts make up the API. Default: every module of the hub (`hubModules`). */
+  modules?: readonly HubModule[];
 }
 
 /** Contracts in force from the `contracts` read model, cached until it changes. */
@@ -61,8 +64,6 @@ function contractsInForce(db: ReadModelDb): FindContracts {
   );
   return (q) => cached({ consumer: q.consumer, dataset: q.dataset, on: vietnamDate(q.on) });
 }
-
-export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
 
 /**
  * The consented GraphQL API at `/graphql` (GraphiQL at `/graphiql` outside production) and the
@@ -118,16 +119,14 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       return publicJwks(options.signingKey);
     });
 
+    const api = composeGraphql(options.modules ?? hubModules);
     const rules = [
       queryLimitsRule(limits),
       ...(options.production ? [graphql.NoSchemaIntrospectionCustomRule] : []),
     ];
     await app.register(mercurius, {
-      schema: fs.readFileSync(SCHEMA_FILE, 'utf8'),
-      resolvers: {
-        Query: { ...personResolvers.Query, ...consentResolvers.Query, ...contractResolvers.Query },
-        Mutation: { ...consentResolvers.Mutation, ...contractResolvers.Mutation },
-      },
+      schema: api.schema,
+      resolvers: api.resolvers as IResolvers,
       path: '/graphql',
       graphiql: !options.production,
       allowBatchedQueries: false,

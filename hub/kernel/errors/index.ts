@@ -9,6 +9,7 @@ export * from './base.js';
 export * from './connectors.js';
 export * from './eventstore.js';
 export * from './identity.js';
+export * from './modules.js';
 export * from './privacy.js';
 export * from './projections.js';
 export * from './schemas.js';

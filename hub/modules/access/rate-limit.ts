@@ -1,5 +1,5 @@
 import { RateLimitedError } from '../../kernel/errors/index.js';
-import type { ContractView } from '../contracts/types.js';
+import type { ContractView } from '../contracts/index.js';
 
 /** Fixed-window request counting per contract (and consumer), as the contract's `rateLimit` says. */
 export class ContractRateLimiter {

@@ -16,13 +16,9 @@ import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
-import { requireConsent } from '../consent/check.js';
-import type { ConsentReadModel } from '../consent/projection.js';
-import type { ConsentService } from '../consent/service.js';
-import type { ContractView } from '../contracts/types.js';
-import type { DatasetDefinition } from '../records/datasets.js';
-import { type RecordRow, recordsProjection } from '../records/projection.js';
-import { openRecord } from '../records/read.js';
+import { type ConsentReadModel, type ConsentService, requireConsent } from '../consent/index.js';
+import type { ContractView, FindContracts } from '../contracts/index.js';
+import { type DatasetDefinition, openRecord, type RecordRow, recordsProjection } from '../records/index.js';
 import { apiCode } from './codes.js';
 import {
   type AccessCaller,
@@ -34,9 +30,6 @@ import {
 } from './events.js';
 import type { ContractRateLimiter } from './rate-limit.js';
 import type { StreamAppender } from './stream-appender.js';
-
-/** Contracts in force, as part of the contracts read model answers them. */
-export type FindContracts = (query: { consumer: string; dataset: string; on: Date }) => ContractView[];
 
 export interface ReleaseDeps {
   readModels: ReadModelDb;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { compileSchema, parseYamlDocument } from '../../kernel/documents.js';
 import {
   AgencyNotFoundError,
   AgencyStateError,
@@ -6,7 +7,6 @@ import {
   StreamNotFoundError,
 } from '../../kernel/errors/index.js';
 import type { EventStore, ExpectedRevision } from '../../kernel/event-store.js';
-import { compileSchema, parseYamlDocument } from '../contracts/document.js';
 import { type AgencyCommand, type AgencyState, decide, evolve, initialState } from './decider.js';
 import { type AgencyDescriptor, type AgencyEvent, type AgencyRetiredData, agencyStream } from './events.js';
 

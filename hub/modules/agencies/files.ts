@@ -1,6 +1,6 @@
-import { ensureDemoKey } from '../../../demo/keys.js';
 import type { AgencyFileEntry } from './commands.js';
 import type { AgencyDescriptor, AgencyRetiredData } from './events.js';
+import { ensureDemoKey } from './local-keys.js';
 
 /**
  * Turns an agency file entry into what the registry records. `keys: demo` generates (or reuses) a key

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '../../kernel/event-store.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
+import { ERASURE_STREAM_CATEGORY } from '../../kernel/vocabulary.js';
 import { ReadModelChanges } from '../../projections/changes.js';
-import { ERASURE_STREAM_CATEGORY } from '../erasure/events.js';
 import type { ConsentStatus } from './decider.js';
 import { CONSENT_STREAM_CATEGORY, type ConsentEvent, type ConsentGrantedData, eventTypes } from './events.js';
 

@@ -7,7 +7,7 @@ import {
 } from '../../kernel/errors/index.js';
 import type { Actor, EventStore, RecordedEvent } from '../../kernel/event-store.js';
 import { buildMetadata } from '../../kernel/metadata.js';
-import type { DatasetDefinition } from '../records/datasets.js';
+import type { DatasetDefinition } from '../records/index.js';
 import { type Consent, type ConsentCommand, type ConsentStatus, decide, fold, statusAt } from './decider.js';
 import { type ConsentEvent, type ConsentScope, consentStream } from './events.js';
 import type { ConsentReadModel, ConsentView } from './projection.js';

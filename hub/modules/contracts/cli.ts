@@ -4,7 +4,7 @@ import { table } from '../../cli/format.js';
 import { CLI_ACTOR, cliMeta, validated } from '../../cli/registry-session.js';
 import { InvalidDocumentError } from '../../kernel/errors/index.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
-import { vietnamDate } from '../agencies/queries.js';
+import { vietnamDate } from '../agencies/index.js';
 import { applyContracts, checkParties, handleContractCommand } from './commands.js';
 import { contractFilesIn, readContractFiles } from './files.js';
 import { findContracts } from './queries.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type FileIssue, StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { Actor, EventStore, ExpectedRevision } from '../../kernel/event-store.js';
 import { buildMetadata } from '../../kernel/metadata.js';
-import { loadAgency } from '../agencies/commands.js';
+import { loadAgency } from '../agencies/index.js';
 import { type ContractCommand, type ContractState, decide, evolve, initialState } from './decider.js';
 import { type ContractEvent, contractStream } from './events.js';
 import type { LoadedContract } from './files.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { ContractNotFoundError, ContractStateError } from '../../kernel/errors/index.js';
-import type { CommandMeta } from '../agencies/decider.js';
+import type { CommandMeta } from '../agencies/index.js';
 import type { ContractEvent, ContractRevokedData, ContractTerms, ContractVersionData } from './events.js';
 
 export type ContractCommand =

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { compileSchema, parseYamlDocument } from '../../kernel/documents.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
-import { type DatasetDefinition, loadDatasets } from '../records/datasets.js';
-import { compileSchema, parseYamlDocument } from './document.js';
+import { type DatasetDefinition, loadDatasets } from '../records/index.js';
 import type { ContractTerms } from './events.js';
 
 /** A contract file as written (schemas/contract.schema.json). */

@@ -14,3 +14,6 @@ export interface ContractRecord extends ContractView {
   sourceEventId: string;
   revocation?: { reason: string; revokedOn: string };
 }
+
+/** Contracts under which `consumer` receives `dataset`, in force on the day of `on` (UTC+7). */
+export type FindContracts = (query: { consumer: string; dataset: string; on: Date }) => ContractView[];

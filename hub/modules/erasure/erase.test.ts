@@ -7,10 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCIES, startTestHub, type TestHub } from '../../api/graphql/test-hub.js';
 import { SubjectErasedError } from '../../kernel/errors/index.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
-import { ConsentReadModel } from '../consent/projection.js';
-import { loadDatasets } from '../records/datasets.js';
-import { getRecord, recordsProjection } from '../records/projection.js';
-import { openRecord } from '../records/read.js';
+import { ConsentReadModel } from '../consent/index.js';
+import { getRecord, loadDatasets, openRecord, recordsProjection } from '../records/index.js';
 import { eraseSubject } from './erase.js';
 
 const population = loadDatasets().get('population')!;

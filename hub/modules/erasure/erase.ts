@@ -12,8 +12,8 @@ import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
-import { ConsentReadModel } from '../consent/projection.js';
-import { eraseSubjectRecords, recordsProjection } from '../records/projection.js';
+import { ConsentReadModel } from '../consent/index.js';
+import { eraseSubjectRecords, recordsProjection } from '../records/index.js';
 import { ERASURE_NAMESPACE, erasureStream, type SubjectErased } from './events.js';
 
 export interface EraseDeps {

@@ -1,4 +1,5 @@
 import type { EventData } from '../../kernel/event-store.js';
+import { ERASURE_STREAM_CATEGORY } from '../../kernel/vocabulary.js';
 
 export interface SubjectErasedData {
   /** Keyed pseudonym of the erased citizen (never the personal ID number). */
@@ -15,7 +16,7 @@ export type SubjectErased = EventData<'SubjectErased', SubjectErasedData>;
 /** Every event type this domain writes (each has a schema in schemas/events/). */
 export const eventTypes = ['SubjectErased'] as const;
 
-export const ERASURE_STREAM_CATEGORY = 'erasure';
+export { ERASURE_STREAM_CATEGORY };
 export const erasureStream = (subject: string) => `${ERASURE_STREAM_CATEGORY}-${subject}`;
 
 /** Namespace of erasure event ids: UUIDv5('https://lienthong.gov.vn/erasure', URL). */

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '../../kernel/event-store.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
+import { ERASURE_STREAM_CATEGORY } from '../../kernel/vocabulary.js';
 import type { Sealed } from '../../privacy/sealed.js';
-import { ERASURE_STREAM_CATEGORY } from '../erasure/events.js';
 import {
   type DatasetRecordDeletedData,
   type DatasetRecordUpsertedData,

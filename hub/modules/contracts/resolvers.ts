@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { AuthForbiddenError, ContractNotFoundError } from '../../../kernel/errors/index.js';
-import { buildMetadata } from '../../../kernel/metadata.js';
-import { vietnamDate } from '../../../modules/agencies/queries.js';
-import { handleContractCommand, loadContract } from '../../../modules/contracts/commands.js';
-import { findContracts } from '../../../modules/contracts/queries.js';
-import type { ContractView } from '../../../modules/contracts/types.js';
-import type { ApiContext } from '../context.js';
-import { requireRole } from '../context.js';
+import type { ApiContext } from '../../api/graphql/context.js';
+import { requireRole } from '../../api/graphql/context.js';
+import { AuthForbiddenError, ContractNotFoundError } from '../../kernel/errors/index.js';
+import { buildMetadata } from '../../kernel/metadata.js';
+import { vietnamDate } from '../agencies/index.js';
+import { handleContractCommand, loadContract } from './commands.js';
+import { findContracts } from './queries.js';
+import type { ContractView, FindContracts } from './types.js';
+
+declare module '../../api/graphql/context.js' {
+  interface ApiServices {
+    /** Contracts in force for a consumer and dataset on a day (cached until the read model changes). */
+    findContracts: FindContracts;
+  }
+}
 
 export const toContract = (c: ContractView) => ({
   ...c,

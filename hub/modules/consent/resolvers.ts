@@ -1,7 +1,17 @@
-import { statusAt } from '../../../modules/consent/decider.js';
-import type { ConsentView } from '../../../modules/consent/projection.js';
-import type { ApiContext } from '../context.js';
-import { citizenOf, requireRole } from '../context.js';
+import type { ApiContext } from '../../api/graphql/context.js';
+import { citizenOf, requireRole } from '../../api/graphql/context.js';
+import { statusAt } from './decider.js';
+import type { ConsentReadModel, ConsentView } from './projection.js';
+import type { ConsentService } from './service.js';
+
+declare module '../../api/graphql/context.js' {
+  interface ApiServices {
+    /** Consent commands (grant, withdraw). */
+    consents: ConsentService;
+    /** The `consents` read model. */
+    consentModel: ConsentReadModel;
+  }
+}
 
 const STATUS = {
   active: 'ACTIVE',

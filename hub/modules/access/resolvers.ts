@@ -1,10 +1,18 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { ApiBadInputError, StreamNotFoundError } from '../../../kernel/errors/index.js';
-import type { DataAccessDeniedData, DataAccessedData } from '../../../modules/access/events.js';
-import { accessStream } from '../../../modules/access/events.js';
-import type { ApiContext } from '../context.js';
-import { requireRole } from '../context.js';
-import { graphql } from '../graphql-runtime.js';
+import type { ApiContext } from '../../api/graphql/context.js';
+import { requireRole } from '../../api/graphql/context.js';
+import { graphql } from '../../api/graphql/graphql-runtime.js';
+import { ApiBadInputError, StreamNotFoundError } from '../../kernel/errors/index.js';
+import type { DataAccessDeniedData, DataAccessedData } from './events.js';
+import { accessStream } from './events.js';
+import type { ReleaseService } from './release.js';
+
+declare module '../../api/graphql/context.js' {
+  interface ApiServices {
+    /** Consented release of records (`person`). */
+    release: ReleaseService;
+  }
+}
 
 const { Kind } = graphql;
 
@@ -26,7 +34,7 @@ export function selectedFields(info: GraphQLResolveInfo, exclude: ReadonlySet<st
 
 const META = new Set(['release']);
 
-export const personResolvers = {
+export const accessResolvers = {
   Query: {
     async person(
       _: unknown,

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
-import { type FileIssue, SchemaLoadError } from '../../kernel/errors/index.js';
+import { type FileIssue, SchemaLoadError } from './errors/index.js';
 
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../../schemas', import.meta.url));
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
 
 /** Compiles a schema under schemas/ (draft 2020-12, strict, with formats). */
 export function compileSchema(file: string): ValidateFunction {

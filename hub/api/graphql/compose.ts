@@ -1,0 +1,64 @@
+import { ModuleConflictError } from '../../kernel/errors/index.js';
+import { type FieldResolver, type HubModule, readSchemaFile } from '../../kernel/module.js';
+import { graphql } from './graphql-runtime.js';
+
+const { Kind } = graphql;
+
+/** The API layer's part of the schema: the schema's description and the empty root types. */
+export const BASE_SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
+
+/** The schema (SDL) and resolvers of the whole API, as mercurius takes them. */
+export interface ComposedApi {
+  schema: string;
+  resolvers: Record<string, Record<string, FieldResolver>>;
+}
+
+/** `Type.field` for every field an SDL document defines or extends (object types only). */
+function definedFields(sdl: string): string[] {
+  const out: string[] = [];
+  for (const definition of graphql.parse(sdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) {
+      continue;
+    }
+    for (const field of definition.fields ?? []) out.push(`${definition.name.value}.${field.name.value}`);
+  }
+  return out;
+}
+
+/**
+ * Joins the base schema and every module's GraphQL part into one schema and one resolver map
+ * (per type, then per field). Throws `ModuleConflictError` when two modules define the same field
+ * or resolve the same one, naming both, so the hub never starts with one silently shadowing the other.
+ */
+export function composeGraphql(
+  modules: readonly HubModule[],
+  base: string = readSchemaFile(BASE_SCHEMA_FILE),
+): ComposedApi {
+  const claims = {
+    'graphql-field': new Map<string, string>(),
+    'graphql-resolver': new Map<string, string>(),
+  };
+  const claim = (part: keyof typeof claims, field: string, module: string) => {
+    const owner = claims[part].get(field);
+    if (owner !== undefined) throw new ModuleConflictError(part, field, [owner, module]);
+    claims[part].set(field, module);
+  };
+  for (const field of definedFields(base)) claim('graphql-field', field, 'api');
+
+  const parts = [base];
+  const resolvers: Record<string, Record<string, FieldResolver>> = {};
+  for (const module of modules) {
+    if (!module.graphql) continue;
+    parts.push(module.graphql.typeDefs);
+    for (const field of definedFields(module.graphql.typeDefs)) claim('graphql-field', field, module.name);
+    for (const [type, fields] of Object.entries(module.graphql.resolvers)) {
+      const merged = resolvers[type] ?? {};
+      resolvers[type] = merged;
+      for (const [name, resolve] of Object.entries(fields)) {
+        claim('graphql-resolver', `${type}.${name}`, module.name);
+        merged[name] = resolve;
+      }
+    }
+  }
+  return { schema: parts.join('\n'), resolvers };
+}

@@ -1,0 +1,27 @@
+import type { HubModule } from '../../kernel/module.js';
+import { registerAgencyCommands } from './cli.js';
+import { agenciesProjection } from './projection.js';
+
+/** The registry of agencies: organ codes, tiers, roles, signing keys, validity and successors. */
+export const agenciesModule: HubModule = {
+  name: 'agencies',
+  projections: [agenciesProjection],
+  cli: (program, { projections }) => registerAgencyCommands(program, projections),
+};
+
+export * from './commands.js';
+export * from './decider.js';
+export * from './events.js';
+export { resolveAgencyEntry } from './files.js';
+export { demoKeyFile, ensureDemoKey, publicJwk } from './local-keys.js';
+export { agenciesProjection } from './projection.js';
+export {
+  type Agency,
+  agencyInForce,
+  findAgencyByIssuer,
+  getAgency,
+  isInForce,
+  listAgencies,
+  resolveSuccessor,
+  vietnamDate,
+} from './queries.js';

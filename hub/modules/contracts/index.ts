@@ -1,0 +1,31 @@
+import { type HubModule, readSchemaFile } from '../../kernel/module.js';
+import { registerContractCommands } from './cli.js';
+import { contractsProjection } from './projection.js';
+import { contractResolvers } from './resolvers.js';
+
+/** Data-sharing contracts between agencies: files, versions, revocation, the terms a release relies on. */
+export const contractsModule: HubModule = {
+  name: 'contracts',
+  projections: [contractsProjection],
+  graphql: {
+    typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
+    resolvers: contractResolvers,
+  },
+  cli: (program, { projections }) => registerContractCommands(program, projections),
+};
+
+export * from './commands.js';
+export * from './decider.js';
+export * from './events.js';
+export {
+  CONTRACTS_DIR,
+  type ContractFile,
+  type ContractFileResult,
+  contractFilesIn,
+  type LoadedContract,
+  readContractFiles,
+  toTerms,
+} from './files.js';
+export { contractsProjection } from './projection.js';
+export { contractVersions, type FindContractsQuery, findContracts, getContract } from './queries.js';
+export type { ContractRecord, ContractView, FindContracts } from './types.js';

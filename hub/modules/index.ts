@@ -1,0 +1,23 @@
+import type { HubModule } from '../kernel/module.js';
+import { accessModule } from './access/index.js';
+import { adminUnitsModule } from './admin-units/index.js';
+import { agenciesModule } from './agencies/index.js';
+import { consentModule } from './consent/index.js';
+import { contractsModule } from './contracts/index.js';
+import { erasureModule } from './erasure/index.js';
+import { recordsModule } from './records/index.js';
+
+/**
+ * Every capability of the hub. The projection registry, the GraphQL schema and resolvers and the
+ * operator CLI are built from this list (projections run in this order); a new module is a folder
+ * under `hub/modules/` and one line here.
+ */
+export const hubModules: readonly HubModule[] = [
+  adminUnitsModule,
+  recordsModule,
+  agenciesModule,
+  contractsModule,
+  consentModule,
+  accessModule,
+  erasureModule,
+];

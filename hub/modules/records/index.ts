@@ -1,0 +1,30 @@
+import type { HubModule } from '../../kernel/module.js';
+import { recordsProjection } from './projection.js';
+
+/** Records of the datasets providers share (population, …), sealed per citizen, with provenance. */
+export const recordsModule: HubModule = {
+  name: 'records',
+  projections: [recordsProjection],
+};
+
+export {
+  buildDelete,
+  buildUpsert,
+  deriveVersionKey,
+  type RecordIdentity,
+  type RecordSealing,
+  recordIdentity,
+  recordVersion,
+  sealingFor,
+  uuidV5,
+} from './build.js';
+export { type DatasetDefinition, datasetAjv, loadDatasets } from './datasets.js';
+export * from './events.js';
+export {
+  eraseSubjectRecords,
+  getRecord,
+  type RecordRow,
+  recordsOfSubject,
+  recordsProjection,
+} from './projection.js';
+export { type OpenedRecord, openRecord } from './read.js';
