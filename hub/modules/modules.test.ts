@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import Fastify from 'fastify';
+import mercurius from 'mercurius';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { composeGraphql } from '../api/graphql/compose.js';
+import { graphql } from '../api/graphql/graphql-runtime.js';
+import { buildProgram } from '../cli/program.js';
+import { ModuleConflictError } from '../kernel/errors/index.js';
+import type { HubModule } from '../kernel/module.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import { allProjections } from '../projections/registry.js';
+import { hubModules } from './index.js';
+
+const notesProjection: ProjectionDefinition = {
+  name: 'notes',
+  version: 1,
+  description: 'notes of the test module',
+  filter: { streamPrefixes: ['note-'] },
+  open: () => ({ apply() {}, reset() {} }),
+};
+
+/** A capability that exists only in this test: one read model, one query field, one CLI command. */
+const notesModule: HubModule = {
+  name: 'notes',
+  projections: [notesProjection],
+  graphql: {
+    typeDefs: `
+      extend type Query {
+        "A note of the test module."
+        note("Note id." id: ID!): Note
+      }
+      "A note."
+      type Note {
+        "Id."
+        id: ID!
+        "Text."
+        text: String!
+      }`,
+    resolvers: { Query: { note: (_: unknown, args: { id: string }) => ({ id: args.id, text: 'hello' }) } },
+  },
+  cli: (program, { env }) => {
+    program
+      .command('notes')
+      .description('notes of the test module')
+      .command('say')
+      .action(() => console.log(`note for ${env.NOTE_READER ?? 'nobody'}`));
+  },
+};
+
+const withNotes = [...hubModules, notesModule];
+
+/** Runs the `hub` program built from `modules` and returns what it printed. */
+async function runCli(modules: readonly HubModule[], args: string[], env: NodeJS.ProcessEnv = {}) {
+  const printed: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+  try {
+    await buildProgram(allProjections(modules), env, modules).parseAsync(['node', 'hub', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return printed.join('\n');
+}
+
+describe('the module list', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('names every folder under hub/modules/ once, by its folder name', () => {
+    const folders = fs
+      .readdirSync(new URL('./', import.meta.url), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect(hubModules.map((m) => m.name).sort()).toEqual(folders.sort());
+  });
+
+  it("gives the hub every listed module's read models, GraphQL fields and CLI commands", async () => {
+    const projections = allProjections().map((p) => p.name);
+    for (const m of hubModules) for (const p of m.projections) expect(projections).toContain(p.name);
+    expect(projections).toEqual([
+      'stream-catalog',
+      'admin-units',
+      'records',
+      'agencies',
+      'contracts',
+      'consents',
+    ]);
+
+    const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
+    expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
+      [
+        'accessLog',
+        'consent',
+        'consentsGivenToMe',
+        'contracts',
+        'myConsents',
+        'myContracts',
+        'person',
+      ].sort(),
+    );
+    expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
+      ['grantConsent', 'revokeContract', 'withdrawConsent'].sort(),
+    );
+
+    const help = buildProgram(allProjections(), {}).helpInformation();
+    for (const command of ['projections', 'store', 'agencies', 'contracts', 'erase']) {
+      expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+
+  it('takes a new module from one line in the list: its read model, its query field and its command', async () => {
+    expect(allProjections(withNotes).map((p) => p.name)).toContain('notes');
+    expect(allProjections().map((p) => p.name)).not.toContain('notes');
+
+    const app = Fastify();
+    const api = composeGraphql(withNotes);
+    await app.register(mercurius, { schema: api.schema, resolvers: api.resolvers as never });
+    try {
+      const answer = await app.graphql('{ note(id: "n-1") { id text } }');
+      expect(answer).toEqual({ data: { note: { id: 'n-1', text: 'hello' } } });
+    } finally {
+      await app.close();
+    }
+
+    expect(await runCli(withNotes, ['projections', 'list'])).toMatch(
+      /^notes\s+1\s+note-\*\s+notes of the test module/m,
+    );
+    expect(await runCli(withNotes, ['notes', 'say'], { NOTE_READER: 'operator' })).toBe('note for operator');
+    await expect(runCli(hubModules, ['notes', 'say'])).rejects.toThrow(/unknown command 'notes'/);
+  });
+
+  it('refuses to start when two modules claim the same read model, field or resolver', () => {
+    const twin = (overrides: Partial<HubModule>): HubModule => ({
+      ...notesModule,
+      name: 'twin',
+      ...overrides,
+    });
+
+    expect(() => allProjections([...withNotes, twin({ graphql: undefined })])).toThrow(ModuleConflictError);
+    expect(() => allProjections([...withNotes, twin({ graphql: undefined })])).toThrow(
+      'projection notes is defined by both module notes and module twin',
+    );
+
+    const sameField = twin({
+      projections: [],
+      graphql: { typeDefs: 'extend type Query { "Shadow." person: String }', resolvers: {} },
+    });
+    expect(() => composeGraphql([...hubModules, sameField])).toThrow(
+      'graphql-field Query.person is defined by both module access and module twin',
+    );
+
+    const sameResolver = twin({
+      projections: [],
+      graphql: { typeDefs: '"Twin." scalar Twin', resolvers: { Query: { note: () => null } } },
+    });
+    const error = (() => {
+      try {
+        composeGraphql([notesModule, sameResolver], 'type Query { "x" x: Int }');
+      } catch (e) {
+        return e as ModuleConflictError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ModuleConflictError);
+    expect(error?.toJSON()).toEqual({
+      code: 'MODULE_CONFLICT',
+      message: 'graphql-resolver Query.note is defined by both module notes and module twin',
+      part: 'graphql-resolver',
+      claimed: 'Query.note',
+      modules: ['notes', 'twin'],
+    });
+  });
+});
