@@ -3,15 +3,17 @@ import { HubError } from './base.js';
 // ── Module composition ─────────────────────────────────────────────────────────────────────────
 
 /**
- * Two modules of the module list claim the same thing (a module name, a read model, a GraphQL field):
+ * Two modules of the module list claim the same thing (a read model, a GraphQL field or its resolver):
  * the hub refuses to start rather than let one silently shadow the other.
  */
+/** What two modules can claim alike. */
+export type ModulePart = 'projection' | 'graphql-field' | 'graphql-resolver';
+
 export class ModuleConflictError extends HubError {
   readonly code = 'MODULE_CONFLICT';
   readonly status = 500;
   constructor(
-    /** What is claimed twice: `module`, `projection`, `graphql-field`, `graphql-resolver`. */
-    readonly part: string,
+    readonly part: ModulePart,
     /** Its name (`Query.person` for a field). */
     readonly claimed: string,
     readonly modules: readonly [string, string],
