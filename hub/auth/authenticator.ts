@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import { createEventValidator } from '../events/validator.js';
 import {
   AuthForbiddenError,
   AuthKeysUnavailableError,
@@ -7,6 +8,7 @@ import {
   ConfigError,
 } from '../kernel/errors/index.js';
 import { type AgencyKeys, isInForce, vietnamDate } from '../modules/agencies/index.js';
+import { type ClaimLimits, claimLimitsFrom } from './claim-limits.js';
 import { createKeySets, type RemoteJwksOptions } from './keys.js';
 import { type Principal, type Role, roles } from './principal.js';
 import { TokenCache } from './token-cache.js';
@@ -42,6 +44,8 @@ export interface AuthenticatorOptions {
   /** Turns the `citizen_pid` of citizen-portal tokens into a pseudonym; without it such tokens are refused. */
   pseudonymizeCitizen?: (personalId: string) => string;
   remoteJwks?: RemoteJwksOptions;
+  /** Longest `sub` and `jti`. Default: read from the event schemas that record them (`claimLimitsFrom`). */
+  claimLimits?: ClaimLimits;
   now?: () => Date;
 }
 
@@ -65,6 +69,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const now = options.now ?? (() => new Date());
   const keySets = createKeySets(options.jwksUrlAllowlist ?? [], options.remoteJwks);
   const cache = new TokenCache(options.cacheSize ?? 10_000);
+  const claimLimits = options.claimLimits ?? claimLimitsFrom(createEventValidator());
 
   const checkAgency = (agency: AuthAgency, role: Role, at: Date) => {
     if (!isInForce(agency, vietnamDate(at))) throw invalid('the issuing agency is not in force');
@@ -104,6 +109,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   };
 
   async function verify(token: string, agency: AuthAgency, at: Date): Promise<JWTPayload> {
+    const keys = agency.keys;
+    if ('jwks' in keys && keys.jwks.keys.length > 1 && !kidOf(token)) {
+      throw invalid('the token names no kid and the agency has several keys');
+    }
     try {
       const { payload } = await jwtVerify(token, keySets(agency), {
         algorithms: ALGORITHMS,
@@ -125,10 +134,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (typeof role !== 'string' || !(roles as readonly string[]).includes(role)) {
       throw invalid('missing or unknown role claim');
     }
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 100) {
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw invalid('sub must name the acting official');
     }
-    if (typeof payload.jti !== 'string' || payload.jti.length > 200) throw invalid('jti must be a string');
+    if ([...payload.sub].length > claimLimits.official) {
+      throw invalid(`sub longer than ${claimLimits.official} characters`);
+    }
+    if (typeof payload.jti !== 'string') throw invalid('jti must be a string');
+    if ([...payload.jti].length > claimLimits.tokenId) {
+      throw invalid(`jti longer than ${claimLimits.tokenId} characters`);
+    }
     const principal: Principal = {
       agency: agency.organCode,
       role: role as Role,
@@ -148,6 +163,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       throw new ConfigError('pseudonymizeCitizen', 'needed to accept citizen-portal tokens');
     }
     return { ...principal, citizen: options.pseudonymizeCitizen(pid) };
+  }
+}
+
+/** The `kid` of the token's protected header, if any (the token is well formed: `issuerOf` decoded it). */
+function kidOf(token: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    return typeof kid === 'string' && kid !== '' ? kid : undefined;
+  } catch {
+    throw invalid('malformed token');
   }
 }
 

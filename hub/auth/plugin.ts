@@ -19,6 +19,13 @@ function challenge(reply: FastifyReply, err: unknown): never {
   throw err;
 }
 
+function countHeader(raw: readonly string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) n++;
+  return n;
+}
+
 /**
  * Decorates `request.principal` from the `Authorization` header. A request without the header gets
  * `null` (routes that need a caller use `requireRole`); a header that does not verify is a 401 at once.
@@ -30,6 +37,13 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;
       if (header === undefined) return;
+      // Node keeps only the first of repeated Authorization headers; a request that sends several is refused
+      if (countHeader(request.raw.rawHeaders, 'authorization') > 1) {
+        challenge(
+          reply,
+          new AuthUnauthenticatedError('more than one Authorization header', 'invalid_request'),
+        );
+      }
       try {
         request.principal = await authenticate(header);
       } catch (err) {

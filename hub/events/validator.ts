@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
+
+export type { SchemaObject };
+
 import ajvFormats from 'ajv-formats';
 import {
   EventValidationError,
@@ -24,6 +27,8 @@ export interface EventValidator {
   knownTypes(): string[];
   /** Schema versions available for a type, ascending (empty when unknown). */
   versions(type: string): number[];
+  /** The compiled schema of the `data` of `type` (default: its newest version), as loaded at boot. */
+  dataSchema(type: string, version?: number): SchemaObject | undefined;
 }
 
 export interface EventValidatorOptions {
@@ -76,6 +81,11 @@ export function createEventValidator(options: EventValidatorOptions = {}): Event
     },
     knownTypes: () => [...byType.keys()].sort(),
     versions: (type) => [...(byType.get(type)?.keys() ?? [])].sort((a, b) => a - b),
+    dataSchema(type, version) {
+      const versions = byType.get(type);
+      const v = version ?? Math.max(0, ...(versions?.keys() ?? []));
+      return versions?.get(v)?.schema as SchemaObject | undefined;
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { HubError } from '../../kernel/errors/index.js';
 import { apiCode } from '../../modules/access/index.js';
+import { graphql } from './graphql-runtime.js';
 
 /** Every code a client can find in `errors[].extensions.code`. */
 export const API_ERROR_CODES = [
@@ -18,7 +19,11 @@ export const API_ERROR_CODES = [
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-const STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+const STATUS: Partial<Record<ApiErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+  BAD_USER_INPUT: 400,
+};
 
 interface Formatted {
   error: GraphQLFormattedError;
@@ -29,13 +34,43 @@ interface Formatted {
 const hasStatus = (e: unknown): e is { statusCode: number; code?: string; errors?: unknown[] } =>
   typeof (e as { statusCode?: unknown } | null)?.statusCode === 'number';
 
-function formatOne(error: GraphQLError, log: FastifyBaseLogger): Formatted[] {
+export interface FormatOptions {
+  /** Production: "Did you mean …" suggestions are cut from every message. */
+  production: boolean;
+}
+
+/** graphql-js appends suggestions (field, argument, type and enum names) as ` Did you mean …?`. */
+const SUGGESTION = / Did you mean .*\?$/s;
+
+/**
+ * What a GraphQL-level refusal is about, for `extensions.field`: `$name` (or `$name.path[0]`) for a
+ * variable, the argument's name, `operationName`, or `query` for a document that does not parse.
+ */
+function fieldOf(message: string): string | undefined {
+  const variable =
+    /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"[^;]*?(?: at "([^"]+)")?(?:;|\.| of| must| was)/.exec(message);
+  if (variable) return `$${variable[2] ?? variable[1]}`;
+  if (/^(Unknown operation named|Must provide operation name)/.test(message)) return 'operationName';
+  const argument = /\bargument "([_A-Za-z][_0-9A-Za-z]*)"/i.exec(message);
+  if (argument) return argument[1];
+  if (message.startsWith('Syntax Error')) return 'query';
+  return undefined;
+}
+
+const isGraphQLError = (e: unknown): e is GraphQLError =>
+  e instanceof graphql.GraphQLError || (e as Error | undefined)?.name === 'GraphQLError';
+
+/** Fastify's own refusals of the HTTP body (bad JSON, wrong media type, too large) name `body`. */
+const isBodyError = (e: { code?: string }) => typeof e.code === 'string' && /^FST_ERR_CTP_/.test(e.code);
+
+function formatOne(error: GraphQLError, log: FastifyBaseLogger, options: FormatOptions): Formatted[] {
   const original = error.originalError as unknown;
   // mercurius wraps validation failures (MER_ERR_GQL_VALIDATION) around the GraphQL errors
   if (hasStatus(original) && Array.isArray(original.errors)) {
-    return (original.errors as GraphQLError[]).flatMap((inner) => formatOne(inner, log));
+    return (original.errors as GraphQLError[]).flatMap((inner) => formatOne(inner, log, options));
   }
-  const base = { message: error.message, locations: error.locations, path: error.path };
+  const message = options.production ? error.message.replace(SUGGESTION, '') : error.message;
+  const base = { message, locations: error.locations, path: error.path };
   if (original instanceof HubError) {
     const code = apiCode(original) as ApiErrorCode;
     if (code === 'INTERNAL') log.error({ err: original }, 'graphql request failed');
@@ -45,10 +80,14 @@ function formatOne(error: GraphQLError, log: FastifyBaseLogger): Formatted[] {
   }
   if (hasStatus(original) && original.statusCode >= 400 && original.statusCode < 500) {
     const code = original.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_USER_INPUT';
-    return [{ error: { ...base, extensions: { code } }, code, status: original.statusCode }];
+    const field = isBodyError(original) ? 'body' : fieldOf(message);
+    const extensions = { code, ...(field ? { field } : {}) };
+    return [{ error: { ...base, extensions }, code, status: original.statusCode }];
   }
-  if (!original) {
-    const extensions = { ...error.extensions, code: 'BAD_USER_INPUT' };
+  // graphql-js' own errors (syntax, validation, variable coercion: with or without a wrapped cause)
+  if (!original || isGraphQLError(original)) {
+    const field = fieldOf(message);
+    const extensions = { ...error.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) };
     return [{ error: { ...base, extensions }, code: 'BAD_USER_INPUT', status: 400 }];
   }
   log.error({ err: original }, 'graphql request failed');
@@ -69,8 +108,9 @@ function formatOne(error: GraphQLError, log: FastifyBaseLogger): Formatted[] {
 export function formatErrors(
   execution: ExecutionResult & { errors: readonly GraphQLError[] },
   log: FastifyBaseLogger,
+  options: FormatOptions = { production: false },
 ) {
-  const formatted = execution.errors.flatMap((e) => formatOne(e, log));
+  const formatted = execution.errors.flatMap((e) => formatOne(e, log, options));
   let statusCode = 200;
   if (!execution.data) {
     const first = formatted[0];

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
+import { claimLimitsFrom } from '../../auth/claim-limits.js';
 import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
+import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import { loadHubSigningKey } from '../../modules/consent/index.js';
@@ -10,8 +12,15 @@ import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';
 
-/** Agency tokens verified against the `agencies` read model (lookups cached until it changes). */
-export function hubAuthenticator(readModels: ReadModelDb, pseudonymize: Pseudonymizer) {
+/**
+ * Agency tokens verified against the `agencies` read model (lookups cached until it changes); the
+ * longest `sub` and `jti` accepted are those the access events can record (`eventSchemas`).
+ */
+export function hubAuthenticator(
+  readModels: ReadModelDb,
+  pseudonymize: Pseudonymizer,
+  eventSchemas: EventValidator = createEventValidator(),
+) {
   return createAuthenticator({
     agencies: ReadModelChanges.of(readModels).memo(
       'agencies',
@@ -20,6 +29,7 @@ export function hubAuthenticator(readModels: ReadModelDb, pseudonymize: Pseudony
     ),
     audience: DEFAULT_AUDIENCE,
     pseudonymizeCitizen: (pid) => pseudonymize('citizen', pid),
+    claimLimits: claimLimitsFrom(eventSchemas),
   });
 }
 
@@ -38,8 +48,12 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
-    await app.register(authPlugin, { authenticate: hubAuthenticator(readModels, pseudonymize) });
+    const eventSchemas = createEventValidator();
+    await app.register(authPlugin, {
+      authenticate: hubAuthenticator(readModels, pseudonymize, eventSchemas),
+    });
     await app.register(graphqlApiPlugin, {
+      eventSchemas,
       store: app.store,
       readModels,
       keys,

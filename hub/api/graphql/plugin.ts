@@ -1,13 +1,22 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
+import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import { AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { HubModule } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { ContractRateLimiter, ReleaseService, StreamAppender } from '../../modules/access/index.js';
-import { vietnamDate } from '../../modules/agencies/index.js';
+import {
+  AccessRateLimiter,
+  AccessRecorder,
+  accessInputRules,
+  DEFAULT_REFUSAL_RATE_LIMIT,
+  type RateLimit,
+  ReleaseService,
+  StreamAppender,
+} from '../../modules/access/index.js';
+import { getAgency, vietnamDate } from '../../modules/agencies/index.js';
 import {
   ConsentReadModel,
   ConsentService,
@@ -21,8 +30,10 @@ import { loadDatasets } from '../../modules/records/index.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
+import { enforceArgumentLimits } from './argument-limits.js';
 import { composeGraphql } from './compose.js';
 import type { ApiServices } from './context.js';
+import { checkRequestShape, requireCaller } from './edge.js';
 import { formatErrors } from './errors.js';
 import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
@@ -53,6 +64,15 @@ export interface GraphqlApiOptions {
   sweepIntervalMs?: number;
   /** Modules whose GraphQL parts make up the API. Default: every module of the hub (`hubModules`). */
   modules?: readonly HubModule[];
+  /**
+   * The compiled event schemas the store validates with: the limits on what a caller may send are
+   * read from them. Default: `createEventValidator()` (the repository's schemas/).
+   */
+  eventSchemas?: EventValidator;
+  /** Refused requests of an agency before any contract applied. Default 60 per 60 s. */
+  refusalRateLimit?: RateLimit;
+  /** Identical refusals within this window are recorded as one `DataAccessDenied`. Default 60 s. */
+  denialWindowMs?: number;
 }
 
 /** Contracts in force from the `contracts` read model, cached until it changes. */
@@ -77,6 +97,11 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const clock = options.clock ?? (() => new Date());
     const datasets = loadDatasets();
+    const eventSchemas = options.eventSchemas ?? createEventValidator();
+    const recorder = new AccessRecorder(new StreamAppender(options.store), {
+      windowMs: options.denialWindowMs,
+      logger: log,
+    });
     const findContracts: FindContracts = options.findContracts ?? contractsInForce(options.readModels);
     const consentModel = new ConsentReadModel(options.readModels);
     const consents = new ConsentService({
@@ -86,6 +111,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       signingKey: options.signingKey,
       issuer: options.issuer ?? 'lienthong-hub',
       logger: log,
+      findAgency: (organCode) => getAgency(options.readModels, organCode),
       clock,
     });
     const release = new ReleaseService({
@@ -96,8 +122,10 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       datasets,
       keys: options.keys,
       pseudonymize: options.pseudonymize,
-      appender: new StreamAppender(options.store),
-      rateLimiter: new ContractRateLimiter(),
+      recorder,
+      rateLimiter: new AccessRateLimiter(),
+      input: accessInputRules(eventSchemas),
+      refusalRateLimit: options.refusalRateLimit ?? DEFAULT_REFUSAL_RATE_LIMIT,
       logger: log,
       clock,
     });
@@ -132,10 +160,23 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       allowBatchedQueries: false,
       jit: 1,
       validationRules: rules,
-      additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
+      additionalRouteOptions: {
+        bodyLimit: limits.maxBodyBytes,
+        // authentication before the body is read; then the request's shape, before mercurius
+        preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+          await requireCaller(request, reply);
+          return payload;
+        },
+        preValidation: checkRequestShape,
+      },
       context: (request) => ({ principal: request.principal ?? null, requestId: request.id, services }),
-      errorFormatter: (execution, context) => formatErrors(execution, context.reply?.log ?? app.log),
+      errorFormatter: (execution, context) =>
+        formatErrors(execution, context.reply?.log ?? app.log, { production: options.production }),
     });
+    enforceArgumentLimits(app.graphql.schema, eventSchemas);
+    // fastify runs onClose hooks in reverse order: this one before the store plugin's, so held
+    // refusals are written while the store is still open
+    app.addHook('onClose', () => recorder.close());
 
     app.graphql.addHook('preExecution', async (_schema, _document, context) => {
       if (!context.principal) throw new AuthUnauthenticatedError('a bearer token is required');

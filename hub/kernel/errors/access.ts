@@ -57,11 +57,40 @@ export class ConsentStillValidError extends HubError {
 export class InvalidConsentError extends HubError {
   readonly code = 'CONSENT_INVALID';
   readonly status = 400;
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The input field at fault, e.g. `input.consumer`. */
+    readonly field?: string,
+  ) {
     super(`invalid consent: ${reason}`);
   }
   override details() {
-    return { reason: this.reason };
+    return { reason: this.reason, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+/** A consent may be given only to an agency registered with the hub and in force on the day it is given. */
+export class ConsentConsumerNotInForceError extends HubError {
+  readonly code = 'CONSENT_CONSUMER_NOT_IN_FORCE';
+  readonly status = 400;
+  constructor(
+    readonly consumer: string,
+    readonly registered: boolean,
+    readonly onDate: string,
+  ) {
+    super(
+      registered
+        ? `agency ${consumer} is not in force on ${onDate}`
+        : `agency ${consumer} is not registered with the hub`,
+    );
+  }
+  override details() {
+    return {
+      consumer: this.consumer,
+      registered: this.registered,
+      onDate: this.onDate,
+      field: 'input.consumer',
+    };
   }
 }
 
@@ -152,15 +181,18 @@ export class FieldNotInContractError extends HubError {
   }
 }
 
+/** The caller used up a rate limit: its contract's, or (`contractId` null) the one on refused requests. */
 export class RateLimitedError extends HubError {
   readonly code = 'ACCESS_RATE_LIMITED';
   readonly status = 429;
   override readonly retryable = true;
   constructor(
-    readonly contractId: string,
+    readonly contractId: string | null,
     readonly retryAfterSeconds: number,
   ) {
-    super(`rate limit of contract ${contractId} reached; retry in ${retryAfterSeconds}s`);
+    super(
+      `${contractId ? `rate limit of contract ${contractId}` : 'rate limit on refused requests'} reached; retry in ${retryAfterSeconds}s`,
+    );
   }
   override details() {
     return { contractId: this.contractId, retryAfterSeconds: this.retryAfterSeconds };

@@ -18,17 +18,21 @@ export class ConfigError extends HubError {
 
 // ── GraphQL API ────────────────────────────────────────────────────────────────────────────────
 
+/** Bad input to the API: `field` names the argument, variable or body member (`purpose`, `input.scope[0].fields`). */
 export class ApiBadInputError extends HubError {
   readonly code = 'API_BAD_INPUT';
   readonly status = 400;
   constructor(
     readonly reason: string,
-    readonly limit?: { name: string; max: number; actual: number },
+    readonly input: { field?: string; limit?: { name: string; max: number; actual: number } } = {},
   ) {
     super(reason);
   }
   override details() {
-    return this.limit ? { limit: this.limit } : {};
+    return {
+      ...(this.input.field ? { field: this.input.field } : {}),
+      ...(this.input.limit ? { limit: this.input.limit } : {}),
+    };
   }
 }
 

@@ -43,6 +43,10 @@ export interface DataAccessDeniedData extends AccessRequestData {
   reason: string;
   contract: { id: string; version: number } | null;
   consentId: string | null;
+  /** Fields whose value was longer than the schema allows, recorded cut to its limit. */
+  truncated?: ('purpose' | 'dossier')[];
+  /** Present when the record stands for several identical refusals in a row (this one the last). */
+  repeated?: { count: number; firstAt: string; lastAt: string };
 }
 
 export type DataAccessed = EventData<'DataAccessed', DataAccessedData>;

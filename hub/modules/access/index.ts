@@ -16,6 +16,14 @@ export const accessModule: HubModule = {
 
 export { apiCode } from './codes.js';
 export * from './events.js';
-export { ContractRateLimiter } from './rate-limit.js';
-export { type Release, type ReleaseDeps, type ReleaseRequest, ReleaseService } from './release.js';
+export { type AccessInputRules, accessInputRules } from './limits.js';
+export { AccessRateLimiter, type RateLimit } from './rate-limit.js';
+export { AccessRecorder, type AccessRecorderOptions } from './recorder.js';
+export {
+  DEFAULT_REFUSAL_RATE_LIMIT,
+  type Release,
+  type ReleaseDeps,
+  type ReleaseRequest,
+  ReleaseService,
+} from './release.js';
 export { StreamAppender } from './stream-appender.js';

@@ -1,24 +1,38 @@
 import { RateLimitedError } from '../../kernel/errors/index.js';
-import type { ContractView } from '../contracts/index.js';
 
-/** Fixed-window request counting per contract (and consumer), as the contract's `rateLimit` says. */
-export class ContractRateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+/** At most `requests` per `perSeconds` (a contract's `rateLimit`). */
+export interface RateLimit {
+  requests: number;
+  perSeconds: number;
+}
 
+/**
+ * Fixed-window request counting per bucket: a contract and its consumer for requests decided under a
+ * contract, the calling agency for requests refused before any contract applied. Windows that ended
+ * are dropped as new ones open, so the map holds only callers active in the last window.
+ */
+export class AccessRateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number; ms: number }>();
   constructor(private readonly now: () => number = Date.now) {}
 
-  take(contract: ContractView): void {
-    const { requests, perSeconds } = contract.rateLimit;
-    const key = `${contract.contractId}\u0000${contract.consumer}`;
+  /** Counts one request against `bucket`; throws RateLimitedError (naming `contractId`) when it is used up. */
+  take(bucket: string, limit: RateLimit, contractId: string | null): void {
     const t = this.now();
-    let w = this.windows.get(key);
-    if (!w || t - w.start >= perSeconds * 1000) {
-      w = { start: t, count: 0 };
-      this.windows.set(key, w);
+    const ms = limit.perSeconds * 1000;
+    let w = this.windows.get(bucket);
+    if (!w || t - w.start >= ms) {
+      this.windows.delete(bucket);
+      if (this.windows.size >= 10_000) this.dropEnded(t);
+      w = { start: t, count: 0, ms };
+      this.windows.set(bucket, w);
     }
-    if (w.count >= requests) {
-      throw new RateLimitedError(contract.contractId, Math.ceil((w.start + perSeconds * 1000 - t) / 1000));
+    if (w.count >= limit.requests) {
+      throw new RateLimitedError(contractId, Math.max(1, Math.ceil((w.start + ms - t) / 1000)));
     }
     w.count++;
+  }
+
+  private dropEnded(t: number): void {
+    for (const [bucket, w] of this.windows) if (t - w.start >= w.ms) this.windows.delete(bucket);
   }
 }

@@ -28,8 +28,9 @@ import {
   type DataAccessed,
   type ValueSource,
 } from './events.js';
-import type { ContractRateLimiter } from './rate-limit.js';
-import type { StreamAppender } from './stream-appender.js';
+import type { AccessInputRules } from './limits.js';
+import type { AccessRateLimiter, RateLimit } from './rate-limit.js';
+import type { AccessRecorder } from './recorder.js';
 
 export interface ReleaseDeps {
   readModels: ReadModelDb;
@@ -39,8 +40,12 @@ export interface ReleaseDeps {
   datasets: ReadonlyMap<string, DatasetDefinition>;
   keys: SubjectKeyStore;
   pseudonymize: Pseudonymizer;
-  appender: StreamAppender;
-  rateLimiter: ContractRateLimiter;
+  recorder: AccessRecorder;
+  rateLimiter: AccessRateLimiter;
+  /** What a caller may name (purpose, dossier), from the access events' schemas. */
+  input: AccessInputRules;
+  /** Requests refused before any contract applied, per calling agency. */
+  refusalRateLimit: RateLimit;
   logger: Logger;
   clock?: () => Date;
 }
@@ -76,6 +81,9 @@ class Denied extends Error {
     super(error.message);
   }
 }
+
+/** Default limit on refused requests of an agency that no contract applies to. */
+export const DEFAULT_REFUSAL_RATE_LIMIT: RateLimit = { requests: 60, perSeconds: 60 };
 
 const PERSONAL_ID = /^[0-9]{12}$/;
 
@@ -165,7 +173,64 @@ export class ReleaseService {
     };
   }
 
+  /**
+   * Every request counts against a rate limit, refused ones too: those refused before a contract
+   * applied against the agency's refusal limit, the others against their contract's. A caller over
+   * the limit is refused with RATE_LIMITED instead.
+   */
   private async decide(req: ReleaseRequest, subject: string, now: Date) {
+    let contract: ContractView;
+    try {
+      contract = this.contractFor(req, now);
+    } catch (error) {
+      if (!(error instanceof Denied)) throw error;
+      const bucket = error.contract
+        ? contractBucket(error.contract)
+        : `refusals\u0000${req.principal.agency}`;
+      const limit = error.contract?.rateLimit ?? this.deps.refusalRateLimit;
+      this.take(bucket, limit, error.contract);
+      throw error;
+    }
+    this.take(contractBucket(contract), contract.rateLimit, contract);
+    if (!contract.consentRequired) return { contract, consentId: null };
+    try {
+      const consent = await requireConsent(this.deps.consents, this.deps.consentService, {
+        subject,
+        consumer: req.principal.agency,
+        dataset: req.dataset,
+        purpose: req.purpose,
+        dossier: req.dossier,
+        fields: req.fields,
+        now: now.toISOString(),
+      });
+      return { contract, consentId: consent.consentId };
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      const considered = (error as { consentId?: unknown }).consentId;
+      throw new Denied(error, contract, typeof considered === 'string' ? considered : null);
+    }
+  }
+
+  private take(bucket: string, limit: RateLimit, contract: ContractView | null): void {
+    try {
+      this.deps.rateLimiter.take(bucket, limit, contract?.contractId ?? null);
+    } catch (error) {
+      throw new Denied(error as HubError, contract, null);
+    }
+  }
+
+  /** The contract a request is decided under, or the refusal (before any rate limit is counted). */
+  private contractFor(req: ReleaseRequest, now: Date): ContractView {
+    for (const name of ['purpose', 'dossier'] as const) {
+      const issue = req[name] === null ? undefined : this.deps.input[name](req[name]);
+      if (issue) {
+        const error = new ApiBadInputError(`${name}${issue.at} ${issue.message}`, {
+          field: `${name}${issue.at}`,
+          limit: issue.limit,
+        });
+        throw new Denied(error, null, null);
+      }
+    }
     if (req.principal.role !== 'consumer') {
       throw new Denied(
         new AuthForbiddenError('only consumer agencies receive personal data', ['consumer']),
@@ -187,28 +252,7 @@ export class ReleaseService {
     if (missing(contract).length > 0) {
       throw new Denied(new FieldNotInContractError(contract.contractId, missing(contract)), contract, null);
     }
-    try {
-      this.deps.rateLimiter.take(contract);
-    } catch (error) {
-      throw new Denied(error as HubError, contract, null);
-    }
-    if (!contract.consentRequired) return { contract, consentId: null };
-    try {
-      const consent = await requireConsent(this.deps.consents, this.deps.consentService, {
-        subject,
-        consumer: req.principal.agency,
-        dataset: req.dataset,
-        purpose: req.purpose,
-        dossier: req.dossier,
-        fields: req.fields,
-        now: now.toISOString(),
-      });
-      return { contract, consentId: consent.consentId };
-    } catch (error) {
-      if (!(error instanceof HubError)) throw error;
-      const considered = (error as { consentId?: unknown }).consentId;
-      throw new Denied(error, contract, typeof considered === 'string' ? considered : null);
-    }
+    return contract;
   }
 
   private selectRow(dataset: string, subject: string): RecordRow | undefined {
@@ -250,7 +294,9 @@ export class ReleaseService {
 
   private async record(subject: string, event: DataAccessed | DataAccessDenied): Promise<void> {
     try {
-      await this.deps.appender.append(accessStream(subject), event);
+      const stream = accessStream(subject);
+      if (event.type === 'DataAccessed') await this.deps.recorder.released(stream, event);
+      else await this.deps.recorder.denied(stream, event);
     } catch (error) {
       this.log.error({ err: error, type: event.type }, 'access record not written');
       throw new AccessNotRecordedError(error instanceof HubError ? error.code : 'store error');
@@ -264,11 +310,23 @@ export class ReleaseService {
     denied: Denied,
     now: Date,
   ): Promise<void> {
+    const { recordable } = this.deps.input;
+    const truncated: ('purpose' | 'dossier')[] = [];
+    const cut = (name: 'purpose' | 'dossier', value: string) => {
+      const chars = [...value];
+      if (chars.length <= recordable[name]) return value;
+      truncated.push(name);
+      return chars.slice(0, recordable[name]).join('');
+    };
+    const data = requestData(req, caller, subject);
+    data.purpose = cut('purpose', data.purpose);
+    if (data.dossier !== null) data.dossier = cut('dossier', data.dossier);
     const event: DataAccessDenied = {
       id: randomUUID(),
       type: 'DataAccessDenied',
       data: {
-        ...requestData(req, caller, subject),
+        ...data,
+        ...(truncated.length > 0 ? { truncated } : {}),
         reason: denialCode(denied.error),
         contract: denied.contract && { id: denied.contract.contractId, version: denied.contract.version },
         consentId: denied.consentId,
@@ -280,6 +338,7 @@ export class ReleaseService {
 }
 
 const notFound = new ApiBadInputError('no such record');
+const contractBucket = (c: ContractView) => `contract\u0000${c.contractId}\u0000${c.consumer}`;
 
 const requestData = (req: ReleaseRequest, caller: AccessCaller, subject: string): AccessRequestData => ({
   caller,

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  ConsentConsumerNotInForceError,
   InvalidConsentError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../../kernel/errors/index.js';
 import type { Actor, EventStore, RecordedEvent } from '../../kernel/event-store.js';
 import { buildMetadata } from '../../kernel/metadata.js';
+import { isInForce, vietnamDate } from '../agencies/index.js';
 import type { DatasetDefinition } from '../records/index.js';
 import { type Consent, type ConsentCommand, type ConsentStatus, decide, fold, statusAt } from './decider.js';
 import { type ConsentEvent, type ConsentScope, consentStream } from './events.js';
@@ -21,6 +23,8 @@ export interface ConsentServiceDeps {
   /** `iss` of consent receipts (the hub's public base URL or name). */
   issuer: string;
   logger: Logger;
+  /** The registered agency with this organ code (the `agencies` read model), to check the consumer. */
+  findAgency: (organCode: string) => { validFrom: string; validUntil?: string } | undefined;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -96,6 +100,7 @@ export class ConsentService {
   ): Promise<{ consent: ConsentView; receipt: string }> {
     this.checkScope(input.scope);
     const now = this.clock();
+    this.checkConsumer(input.consumer, now);
     const consentId = this.newId();
     const receiptId = this.newId();
     if (!by.actor.official) throw new InvalidConsentError('the acting official is required');
@@ -158,14 +163,24 @@ export class ConsentService {
     };
   }
 
+  private checkConsumer(consumer: string, now: Date): void {
+    const agency = this.deps.findAgency(consumer);
+    const today = vietnamDate(now);
+    if (!agency || !isInForce(agency, today))
+      throw new ConsentConsumerNotInForceError(consumer, !!agency, today);
+  }
+
   private checkScope(scope: ConsentScope[]): void {
-    for (const s of scope) {
+    scope.forEach((s, i) => {
       const def = this.deps.datasets.get(s.dataset);
-      if (!def) throw new InvalidConsentError(`unknown dataset ${s.dataset}`);
+      if (!def) throw new InvalidConsentError(`unknown dataset ${s.dataset}`, `input.scope[${i}].dataset`);
       const unknown = s.fields.filter((f) => !def.fields.includes(f));
       if (unknown.length > 0)
-        throw new InvalidConsentError(`unknown fields of ${s.dataset}: ${unknown.join(', ')}`);
-    }
+        throw new InvalidConsentError(
+          `unknown fields of ${s.dataset}: ${unknown.join(', ')}`,
+          `input.scope[${i}].fields`,
+        );
+    });
   }
 
   /** Decides and appends; returns how many events were written. */

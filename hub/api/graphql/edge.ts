@@ -1,0 +1,51 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
+
+/**
+ * Route hooks of `/graphql` that run before mercurius sees the request.
+ *
+ * `requireCaller` (preParsing): a request without a verified caller is answered 401 before its body
+ * is even read, so it learns nothing about the schema — no validation errors, no suggestions.
+ * (An `Authorization` header that does not verify was already refused by the auth plugin.)
+ *
+ * `checkRequestShape` (preValidation): the GraphQL-over-HTTP members must have their types —
+ * `query` a non-empty string, `operationName` a string, `variables` an object (for GET, JSON text
+ * of one) — otherwise `BAD_USER_INPUT` naming the member in `extensions.field`.
+ */
+export async function requireCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.principal) return;
+  const error = new AuthUnauthenticatedError('a bearer token is required');
+  reply.header('www-authenticate', error.headers['www-authenticate']);
+  throw error;
+}
+
+const bad = (field: string, reason: string) => new ApiBadInputError(`${field} ${reason}`, { field });
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export async function checkRequestShape(request: FastifyRequest): Promise<void> {
+  const get = request.method === 'GET';
+  const params = get ? request.query : request.body;
+  if (Array.isArray(params)) throw bad('body', 'must be one request: batched queries are not accepted');
+  if (!isObject(params)) throw bad(get ? 'query' : 'body', 'must be a JSON object with a query');
+  const { query, operationName, variables } = params;
+  if (query === undefined || query === null || query === '') throw bad('query', 'is required');
+  if (typeof query !== 'string') throw bad('query', 'must be a string');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    throw bad('operationName', 'must be a string');
+  }
+  if (variables === undefined || variables === null) return;
+  if (get) {
+    if (typeof variables !== 'string') throw bad('variables', 'must be JSON text of an object');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(variables);
+    } catch {
+      throw bad('variables', 'must be JSON text of an object');
+    }
+    if (parsed !== null && !isObject(parsed)) throw bad('variables', 'must be JSON text of an object');
+    return;
+  }
+  if (!isObject(variables)) throw bad('variables', 'must be an object');
+}
