@@ -37,6 +37,8 @@ const hasStatus = (e: unknown): e is { statusCode: number; code?: string; errors
 export interface FormatOptions {
   /** Production: "Did you mean …" suggestions are cut from every message. */
   production: boolean;
+  /** The query text, to name the variable an error points at. */
+  query?: string;
 }
 
 /** graphql-js appends suggestions (field, argument, type and enum names) as ` Did you mean …?`. */
@@ -46,10 +48,14 @@ const SUGGESTION = / Did you mean .*\?$/s;
  * What a GraphQL-level refusal is about, for `extensions.field`: `$name` (or `$name.path[0]`) for a
  * variable, the argument's name, `operationName`, or `query` for a document that does not parse.
  */
-function fieldOf(message: string): string | undefined {
-  const variable =
-    /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"[^;]*?(?: at "([^"]+)")?(?:;|\.| of| must| was)/.exec(message);
-  if (variable) return `$${variable[2] ?? variable[1]}`;
+function fieldOf(message: string, error: GraphQLError, query: string | undefined): string | undefined {
+  if (message.startsWith('Variable "$')) {
+    // the error points at the variable's definition (graphql-jit names nested members, not the variable)
+    const at = error.locations?.[0];
+    const line = at && query?.split(/\r\n|[\n\r]/)[at.line - 1];
+    const name = /^\$([_A-Za-z][_0-9A-Za-z]*)/.exec(line ? line.slice(at.column - 1) : '')?.[1];
+    return `$${name ?? /^Variable "\$([_0-9A-Za-z]+)"/.exec(message)![1]}`;
+  }
   if (/^(Unknown operation named|Must provide operation name)/.test(message)) return 'operationName';
   const argument = /\bargument "([_A-Za-z][_0-9A-Za-z]*)"/i.exec(message);
   if (argument) return argument[1];
@@ -80,13 +86,13 @@ function formatOne(error: GraphQLError, log: FastifyBaseLogger, options: FormatO
   }
   if (hasStatus(original) && original.statusCode >= 400 && original.statusCode < 500) {
     const code = original.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_USER_INPUT';
-    const field = isBodyError(original) ? 'body' : fieldOf(message);
+    const field = isBodyError(original) ? 'body' : fieldOf(message, error, options.query);
     const extensions = { code, ...(field ? { field } : {}) };
     return [{ error: { ...base, extensions }, code, status: original.statusCode }];
   }
   // graphql-js' own errors (syntax, validation, variable coercion: with or without a wrapped cause)
   if (!original || isGraphQLError(original)) {
-    const field = fieldOf(message);
+    const field = fieldOf(message, error, options.query);
     const extensions = { ...error.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) };
     return [{ error: { ...base, extensions }, code: 'BAD_USER_INPUT', status: 400 }];
   }

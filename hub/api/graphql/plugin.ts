@@ -171,7 +171,10 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       },
       context: (request) => ({ principal: request.principal ?? null, requestId: request.id, services }),
       errorFormatter: (execution, context) =>
-        formatErrors(execution, context.reply?.log ?? app.log, { production: options.production }),
+        formatErrors(execution, context.reply?.log ?? app.log, {
+          production: options.production,
+          query: (context as { __currentQuery?: string }).__currentQuery,
+        }),
     });
     enforceArgumentLimits(app.graphql.schema, eventSchemas);
     // fastify runs onClose hooks in reverse order: this one before the store plugin's, so held

@@ -18,17 +18,19 @@ interface Window {
   held: { count: number; firstAt: string; last: DataAccessDenied } | null;
 }
 
-/** What makes two refusals the same: everything but the request, the token and the time. */
+/**
+ * What makes two refusals the same: everything but the request, the token and the time. Once a caller
+ * is over its rate limit, its refusals are the same whatever purpose, dossier or fields they name, so
+ * varying them does not write more.
+ */
 function identity(d: DataAccessDenied['data']): string {
+  const caller = [d.caller.agency, d.caller.official, d.caller.role, d.dataset, d.reason];
+  if (d.reason === 'RATE_LIMITED') return JSON.stringify(caller);
   return JSON.stringify([
-    d.caller.agency,
-    d.caller.official,
-    d.caller.role,
-    d.dataset,
+    ...caller,
     d.fields,
     d.purpose,
     d.dossier,
-    d.reason,
     d.contract,
     d.consentId,
     d.truncated ?? null,
@@ -36,13 +38,13 @@ function identity(d: DataAccessDenied['data']): string {
 }
 
 /**
- * Writes the access records of the citizens' access streams. A release is appended before the caller
- * sees anything. A refusal is too, unless an identical one (same caller, citizen, purpose, fields,
- * reason) was written less than a window ago: then it is only counted, and when the window closes one
- * `DataAccessDenied` stands for all of them, with `repeated: { count, firstAt, lastAt }`. A flood of N
- * identical refusals thus writes two events per window while every refusal stays accounted for.
- * Held refusals are written before any release to the same citizen (so a stream never shows a
- * release before refusals that preceded it), when the window closes, and on `close()`.
+ * Writes the citizens' access streams. A release is appended before the caller sees anything. A
+ * refusal is too, unless it repeats the refusal that opened a window less than a window ago (same
+ * caller, citizen, purpose, fields, reason): then it is only counted, and one `DataAccessDenied` with
+ * `repeated: { count, firstAt, lastAt }` stands for all the repeats. A flood of N identical refusals
+ * thus writes two events per window while every refusal stays accounted for. Held repeats are
+ * written when the window closes, before anything else is written to the same stream (so the stream
+ * stays in order), and on `close()`; they are lost only if the process dies.
  */
 export class AccessRecorder {
   /** Open windows by stream, then by the refusal's identity. */
@@ -92,7 +94,8 @@ export class AccessRecorder {
         : { count: 1, firstAt: at, last: event };
       return;
     }
-    if (current) await this.flush(stream, key, current);
+    // a different refusal (or the same one after its window): what is held for the stream goes first
+    await this.flushStream(stream);
     if (this.open >= this.maxHeld) {
       const [oldestStream, windows] = this.streams.entries().next().value!;
       const [oldestKey, oldest] = windows.entries().next().value!;
