@@ -99,6 +99,7 @@ describe('consent size limits', () => {
       { field: 'input.consumer', limit: { name: 'length', max: granted.consumer.maxLength } },
     ],
     ['a purpose that is not a code', { purposes: ['Không phải mã'] }, { field: 'input.purposes[0]' }],
+    ['a validity end that is no date-time', { validUntil: 'tomorrow' }, { field: 'input.validUntil' }],
     [
       'a dossier longer than the event holds',
       { dossier: 'd'.repeat((granted.dossier.maxLength as number) + 1) },

@@ -150,6 +150,30 @@ describe('bad input is BAD_USER_INPUT naming the field, on every attempt', () =>
       400,
     ],
     [
+      'GET with extensions not JSON',
+      () => get(consumer, 'query=%7B__typename%7D&extensions=%7B'),
+      'extensions',
+      400,
+    ],
+    [
+      'POST with extensions a string',
+      () => post(consumer, JSON.stringify({ query: '{ __typename }', extensions: 'x' })),
+      'extensions',
+      400,
+    ],
+    [
+      'a person query selecting no data field',
+      () =>
+        post(
+          consumer,
+          JSON.stringify({
+            query: personQuery('purpose: "tthc-1.001193"').replace('fullName', 'release { accessId }'),
+          }),
+        ),
+      'person',
+      200,
+    ],
+    [
       'purpose longer than an access record holds',
       () =>
         post(

@@ -9,8 +9,8 @@ import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/
  * (An `Authorization` header that does not verify was already refused by the auth plugin.)
  *
  * `checkRequestShape` (preValidation): the GraphQL-over-HTTP members must have their types —
- * `query` a non-empty string, `operationName` a string, `variables` an object (for GET, JSON text
- * of one) — otherwise `BAD_USER_INPUT` naming the member in `extensions.field`.
+ * `query` a non-empty string, `operationName` a string, `variables` and `extensions` objects (for
+ * GET, JSON text of one) — otherwise `BAD_USER_INPUT` naming the member in `extensions.field`.
  */
 export async function requireCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.principal) return;
@@ -29,23 +29,28 @@ export async function checkRequestShape(request: FastifyRequest): Promise<void> 
   const params = get ? request.query : request.body;
   if (Array.isArray(params)) throw bad('body', 'must be one request: batched queries are not accepted');
   if (!isObject(params)) throw bad(get ? 'query' : 'body', 'must be a JSON object with a query');
-  const { query, operationName, variables } = params;
+  const { query, operationName, variables, extensions } = params;
   if (query === undefined || query === null || query === '') throw bad('query', 'is required');
   if (typeof query !== 'string') throw bad('query', 'must be a string');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     throw bad('operationName', 'must be a string');
   }
-  if (variables === undefined || variables === null) return;
-  if (get) {
-    if (typeof variables !== 'string') throw bad('variables', 'must be JSON text of an object');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(variables);
-    } catch {
-      throw bad('variables', 'must be JSON text of an object');
-    }
-    if (parsed !== null && !isObject(parsed)) throw bad('variables', 'must be JSON text of an object');
+  checkObject('variables', variables, get);
+  checkObject('extensions', extensions, get);
+}
+
+/** `variables` and `extensions`: absent, null or an object — for GET, JSON text of one. */
+function checkObject(field: string, value: unknown, get: boolean): void {
+  if (value === undefined || value === null) return;
+  if (!get) {
+    if (!isObject(value)) throw bad(field, 'must be an object');
     return;
   }
-  if (!isObject(variables)) throw bad('variables', 'must be an object');
+  let parsed: unknown;
+  try {
+    parsed = typeof value === 'string' ? JSON.parse(value) : undefined;
+  } catch {
+    // reported below
+  }
+  if (parsed !== null && !isObject(parsed)) throw bad(field, 'must be JSON text of an object');
 }

@@ -238,7 +238,9 @@ export class ReleaseService {
         null,
       );
     }
-    if (req.fields.length === 0) throw new ApiBadInputError('select at least one field');
+    if (req.fields.length === 0) {
+      throw new Denied(new ApiBadInputError('select at least one field', { field: 'person' }), null, null);
+    }
     const inForce = this.deps
       .findContracts({ consumer: req.principal.agency, dataset: req.dataset, on: now })
       .filter((c) => c.status === 'active');

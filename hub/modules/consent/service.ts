@@ -47,7 +47,8 @@ export interface CommandActor {
 
 const iso = (value: string, name: string) => {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new InvalidConsentError(`${name} must be an ISO-8601 date-time`);
+  if (Number.isNaN(t))
+    throw new InvalidConsentError(`${name} must be an ISO-8601 date-time`, `input.${name}`);
   return new Date(t).toISOString();
 };
 
