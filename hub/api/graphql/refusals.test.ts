@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
-import type { DataAccessDeniedData } from '../../modules/access/events.js';
+import type { DataAccessDeniedData } from '../../modules/access/index.js';
 import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
 
 /**
