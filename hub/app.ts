@@ -54,12 +54,12 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
       jwks: '/.well-known/jwks.json',
       live: '/health/live',
       ready: '/health/ready',
-      metrics: '/metrics',
+      ...(config.metrics.listen ? {} : { metrics: '/metrics' }),
     },
   }));
 
   app.register(errorsPlugin);
-  app.register(metricsPlugin);
+  app.register(metricsPlugin, { config: config.metrics });
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
   app.register(storePlugin, { config: config.store, open: overrides.openStore });
   app.register(privacyPlugin, { config });

@@ -8,14 +8,21 @@ import { openEventStore } from './eventstore/index.js';
 import { silentLogger, tempDir } from './testing/temp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+type LogLine = Record<string, unknown>;
 
 interface Running {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
+  /** Every JSON log line written so far, parsed once as it arrives. */
+  logLines: () => LogLine[];
+  /** The first log line that matches, as soon as it is written; rejects if the server exits first. */
+  waitForLog: (match: (line: LogLine) => boolean) => Promise<LogLine>;
+  /** Exit code, once the process has exited and its output has been read to the end. */
   exited: Promise<number | null>;
   base: string;
+  metricsBase: string;
 }
 
 const children: ChildProcess[] = [];
@@ -31,8 +38,24 @@ function dataDir(): string {
   return dir.dir;
 }
 
-function startServer(env: Record<string, string>): Running {
-  const child = spawn(tsx, ['hub/server.ts'], {
+/** Ports nobody listens on right now (all held open together, so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** Starts `hub/server.ts` in the production profile, on free ports unless `env` names them. */
+async function startServer(env: Record<string, string>): Promise<Running> {
+  const [port, metricsPort] = await freePorts(2);
+  const ports = { PORT: String(port), LIENTHONG_METRICS_PORT: String(metricsPort), ...env };
+  // Node itself runs the server (tsx as a loader), so the signals the tests send reach the server's
+  // own handlers: the tsx command relays signals but SIGKILLs a child that is slow to take them.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -43,56 +66,63 @@ function startServer(env: Record<string, string>): Running {
       LIENTHONG_SIGNING_KEY: JSON.stringify(
         generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
       ),
-      ...env,
+      ...ports,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let out = '';
   let err = '';
-  child.stdout!.on('data', (chunk) => {
+  let partial = '';
+  const lines: LogLine[] = [];
+  const waiters = new Set<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
+    const complete = (partial + chunk).split('\n');
+    partial = complete.pop()!;
+    for (const text of complete) {
+      if (!text.startsWith('{')) continue;
+      const line = JSON.parse(text) as LogLine;
+      lines.push(line);
+      for (const waiter of waiters) {
+        if (waiter.match(line)) {
+          waiters.delete(waiter);
+          waiter.resolve(line);
+        }
+      }
+    }
   });
-  child.stderr!.on('data', (chunk) => {
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited, base: `http://127.0.0.1:${env.PORT}` };
+  // 'close', not 'exit': by then every line the server wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const waitForLog = (match: (line: LogLine) => boolean) => {
+    const seen = lines.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<LogLine>((resolve, reject) => {
+      waiters.add({ match, resolve });
+      void exited.then(() =>
+        reject(new Error(`server exited before the expected log line: ${out.slice(-2000)} ${err}`)),
+      );
+    });
+  };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    logLines: () => lines,
+    waitForLog,
+    exited,
+    base: `http://127.0.0.1:${ports.PORT}`,
+    metricsBase: `http://127.0.0.1:${ports.LIENTHONG_METRICS_PORT}`,
+  };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function logLines(running: Running): Record<string, unknown>[] {
-  return running
-    .stdout()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line));
-}
-
-async function waitForLog(
-  running: Running,
-  match: (line: Record<string, unknown>) => boolean,
-): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (logLines(running).some(match)) return;
-    if (running.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`expected log line not seen: ${running.stdout().slice(-2000)} ${running.stderr()}`);
-}
-
-/** Events in the embedded store of a data directory, seed markers aside (the server must have exited). */
 /** Events of the demo seed's datasets (not its markers, not what the demo connector sync writes). */
 const seededStream = (stream: string) => !/^(seed|connector|deadletter|record)-/.test(stream);
 
+/** Events in the embedded store of a data directory (the server must have exited). */
 async function storedEvents(dir: string, keep: (stream: string) => boolean = seededStream): Promise<number> {
   const store = await openEventStore(
     { backend: 'sqlite', file: path.join(dir, 'events.db') },
@@ -105,24 +135,11 @@ async function storedEvents(dir: string, keep: (stream: string) => boolean = see
   }
 }
 
-async function waitForReady(running: Running): Promise<void> {
-  const base = running.base;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (running.child.exitCode !== null) throw new Error(`server exited: ${running.stderr()}`);
-    const status = await fetch(`${base}/health/ready`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server not ready in time: ${running.stdout()} ${running.stderr()}`);
-}
-
-describe('hub server', () => {
+// Each test starts the server as a process of its own: seconds when idle, far longer on a loaded
+// machine. Every step waits on an event (a log line, the exit); the time limits only catch a hang.
+describe('hub server', { timeout: 120_000 }, () => {
   it('refuses to start on a wrong setting, naming the variable, with exit code 1', async () => {
-    const running = startServer({ PORT: 'abc', LIENTHONG_DATA_DIR: dataDir() });
+    const running = await startServer({ PORT: 'abc', LIENTHONG_DATA_DIR: dataDir() });
     expect(await running.exited).toBe(1);
     expect(running.stderr().trim()).toBe(
       'lienthong: cannot start: PORT: must be an integer between 1 and 65535 (got "abc")',
@@ -130,20 +147,23 @@ describe('hub server', () => {
   });
 
   it('refuses to start in production without the hub secrets', async () => {
-    const running = startServer({ LIENTHONG_DATA_DIR: dataDir(), LIENTHONG_PSEUDONYM_SECRET: '' });
+    const running = await startServer({ LIENTHONG_DATA_DIR: dataDir(), LIENTHONG_PSEUDONYM_SECRET: '' });
     expect(await running.exited).toBe(1);
     expect(running.stderr().trim()).toBe('lienthong: cannot start: LIENTHONG_PSEUDONYM_SECRET: is required');
   });
 
-  it('refuses to start on a port already in use, naming it', async () => {
+  it.each([
+    ['PORT', 'PORT'],
+    ['the metrics port', 'LIENTHONG_METRICS_PORT'],
+  ])('refuses to start on %s already in use, naming it', async (_what, variable) => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as net.AddressInfo;
     try {
-      const running = startServer({ LIENTHONG_DATA_DIR: dataDir(), PORT: String(port) });
+      const running = await startServer({ LIENTHONG_DATA_DIR: dataDir(), [variable]: String(port) });
       expect(await running.exited).toBe(1);
       expect(running.stderr().trim()).toBe(
-        `lienthong: cannot start: PORT: ${port} is already in use on 127.0.0.1`,
+        `lienthong: cannot start: ${variable}: ${port} is already in use on 127.0.0.1`,
       );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
@@ -154,7 +174,7 @@ describe('hub server', () => {
     const dir = dataDir();
     const file = path.join(dir, 'events.db');
     fs.writeFileSync(file, 'name,id\nAn,1\n');
-    const running = startServer({ LIENTHONG_DATA_DIR: dir, PORT: String(await freePort()) });
+    const running = await startServer({ LIENTHONG_DATA_DIR: dir });
     expect(await running.exited).toBe(1);
     const lines = running.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -162,30 +182,35 @@ describe('hub server', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('name,id\nAn,1\n');
   });
 
-  it('on SIGTERM during seeding keeps every acknowledged append; later starts complete the seed once', async () => {
+  // Three starts, two of them seeding everything.
+  it('on SIGTERM during seeding keeps every acknowledged append; later starts complete the seed once', {
+    timeout: 600_000,
+  }, async () => {
     const dir = dataDir();
     const env = { LIENTHONG_DATA_DIR: dir, LIENTHONG_SEED_DEMO: 'true', LOG_LEVEL: 'debug' };
+    const demoDataReady = (line: LogLine) => line.msg === 'demo data ready';
 
-    const first = startServer({ ...env, PORT: String(await freePort()) });
-    await waitForLog(first, (line) => line.msg === 'seed progress' && Number(line.done) > 0);
+    const first = await startServer(env);
+    // The first batch of the first dataset: the rest of the seed and the whole sync are still to come.
+    await first.waitForLog((line) => line.msg === 'seed progress' && Number(line.done) > 0);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     const acknowledged = Math.max(
-      ...logLines(first)
+      ...first
+        .logLines()
         .filter((l) => l.msg === 'seed progress')
         .map((l) => Number(l.done)),
     );
-    expect(logLines(first).map((l) => l.msg)).toContain(
+    expect(first.logLines().map((l) => l.msg)).toContain(
       'seeding stopped by shutdown; the next start completes it',
     );
     const afterFirst = await storedEvents(dir);
     expect(afterFirst).toBeGreaterThanOrEqual(acknowledged);
 
-    const second = startServer({ ...env, PORT: String(await freePort()) });
-    await waitForReady(second);
+    const second = await startServer(env);
+    const seeded = await second.waitForLog(demoDataReady);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const seeded = logLines(second).find((l) => l.msg === 'demo data ready')!;
     const complete = await storedEvents(dir);
     expect(Number(seeded.appended) + Number(seeded.alreadyPresent)).toBe(complete);
     const population = seeded.population as { upserted: number; deleted: number };
@@ -193,33 +218,35 @@ describe('hub server', () => {
     expect(population.upserted).toBeGreaterThan(1000);
     expect(records).toBe(population.upserted + population.deleted);
 
-    const third = startServer({ ...env, PORT: String(await freePort()) });
-    await waitForReady(third);
-    third.child.kill('SIGTERM');
-    expect(await third.exited).toBe(0);
-    expect(logLines(third).find((l) => l.msg === 'demo data ready')).toMatchObject({
+    const third = await startServer(env);
+    expect(await third.waitForLog(demoDataReady)).toMatchObject({
       appended: 0,
       population: { upserted: 0, deleted: 0 },
     });
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
     expect(await storedEvents(dir)).toBe(complete);
     expect(await storedEvents(dir, (stream) => stream.startsWith('record-population-'))).toBe(records);
   });
 
-  it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
-    const port = await freePort();
-    const running = startServer({
-      PORT: String(port),
-      LIENTHONG_DATA_DIR: dataDir(),
-      LIENTHONG_SEED_DEMO: 'false',
-    });
-    await waitForReady(running);
-    expect((await fetch(`${running.base}/metrics`)).status).toBe(200);
+  it('serves until SIGTERM, metrics on their own port only, then shuts down cleanly with exit code 0', async () => {
+    const running = await startServer({ LIENTHONG_DATA_DIR: dataDir(), LIENTHONG_SEED_DEMO: 'false' });
+    const listening = await running.waitForLog((line) => line.msg === 'hub listening');
+    expect(listening.metrics).toBe(`${running.metricsBase}/metrics`);
+    expect((await fetch(`${running.base}/health/live`)).status).toBe(200);
+    const onApiPort = await fetch(`${running.base}/metrics`);
+    expect(onApiPort.status).toBe(404);
+    expect(await onApiPort.json()).toMatchObject({ code: 'HTTP_ROUTE_NOT_FOUND' });
+    const scraped = await fetch(`${running.metricsBase}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain(
+      'lienthong_http_request_duration_seconds_count{route="/health/live"',
+    );
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-    expect(logLines(running).map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['hub listening', 'shutdown complete']),
-    );
+    expect(running.logLines().map((line) => line.msg)).toContain('shutdown complete');
     expect(running.stderr()).toBe('');
+    await expect(fetch(`${running.metricsBase}/metrics`)).rejects.toThrow();
   });
 });

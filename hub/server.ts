@@ -24,7 +24,7 @@ function failBoot(error: unknown, config?: Config): never {
   process.exit(1);
 }
 
-function printWhereToGo(app: FastifyInstance, config: Config): void {
+function printWhereToGo(app: FastifyInstance, config: Config, metricsUrl: string | undefined): void {
   const listening = config.http.host;
   const reachable = listening === '0.0.0.0' || listening === '::' ? '127.0.0.1' : listening;
   const host = reachable.includes(':') ? `[${reachable}]` : reachable;
@@ -33,7 +33,7 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
     hub: base,
     live: `${base}/health/live`,
     ready: `${base}/health/ready`,
-    metrics: `${base}/metrics`,
+    metrics: metricsUrl ?? `${base}/metrics`,
     graphql: `${base}/graphql`,
     graphiql: `${base}/graphiql`,
   };
@@ -46,7 +46,7 @@ function printWhereToGo(app: FastifyInstance, config: Config): void {
         `    Hub        ${links.hub}`,
         `    GraphQL    ${links.graphql}  (GraphiQL: ${links.graphiql}; tokens: npm run token -- --help)`,
         `    Readiness  ${links.ready}`,
-        `    Metrics    ${links.metrics}`,
+        `    Metrics    ${links.metrics}${config.metrics.token ? '  (bearer token: LIENTHONG_METRICS_TOKEN)' : ''}`,
         '  Press Ctrl+C to stop.',
         '',
         '',
@@ -133,15 +133,17 @@ async function main(): Promise<void> {
   );
 
   let seed: (() => Promise<void>) | undefined;
+  let metricsUrl: string | undefined;
   try {
     await app.ready();
     if (config.seedDemo) seed = demoSeeder(app, config.dataDir, () => closing);
     await app.listen({ host: config.http.host, port: config.http.port });
+    metricsUrl = await app.metrics.listen();
   } catch (error) {
     if (closing) return;
     failBoot(error, config);
   }
-  printWhereToGo(app, config);
+  printWhereToGo(app, config, metricsUrl);
   await seed?.();
 }
 

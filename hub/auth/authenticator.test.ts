@@ -192,14 +192,17 @@ describe('remote JWKS', () => {
   let server: http.Server;
   let base: string;
   let served: JWK[];
-  let delayMs = 0;
+  /** Answers to /keys/hung.json, held back until the test releases them. */
+  const hung: (() => void)[] = [];
   beforeAll(async () => {
     served = [k1.jwk];
-    server = http.createServer((_req, res) => {
-      setTimeout(() => {
+    server = http.createServer((req, res) => {
+      const answer = () => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ keys: served }));
-      }, delayMs);
+      };
+      if (req.url === '/keys/hung.json') hung.push(answer);
+      else answer();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -212,15 +215,17 @@ describe('remote JWKS', () => {
     };
     try {
       remote('/keys/jwks.json');
-      const a = auth({ jwksUrlAllowlist: [`${base}/keys/`], remoteJwks: { timeoutMs: 200 } });
+      const a = auth({ jwksUrlAllowlist: [`${base}/keys/`], remoteJwks: { timeoutMs: 30_000 } });
       expect((await a(`Bearer ${await sign(k1)}`)).agency).toBe(CODE);
       remote('/other/jwks.json');
       expect(await rejection(a(`Bearer ${await sign(k1)}`))).toMatch(/allowlisted/);
-      remote('/keys/slow.json');
-      delayMs = 500;
-      await expect(a(`Bearer ${await sign(k1)}`)).rejects.toBeInstanceOf(AuthKeysUnavailableError);
+      // A server that never answers in time, however fast or slow this machine is.
+      remote('/keys/hung.json');
+      const hasty = auth({ jwksUrlAllowlist: [`${base}/keys/`], remoteJwks: { timeoutMs: 200 } });
+      await expect(hasty(`Bearer ${await sign(k1)}`)).rejects.toBeInstanceOf(AuthKeysUnavailableError);
+      expect(hung).toHaveLength(1);
     } finally {
-      delayMs = 0;
+      for (const answer of hung.splice(0)) answer();
       agency = { ...agency, keys: { jwks: { keys: [k1.jwk] } }, revision: 0 };
     }
   });

@@ -16,13 +16,23 @@ type Flush = (error: NodeJS.ErrnoException | null) => void;
 function holdWalFlushes(walFile: string) {
   const real = fs.fdatasync;
   const held: (() => void)[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   let failWith: NodeJS.ErrnoException | undefined;
   const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, done: Flush) => {
     expect(fs.readlinkSync(`/proc/self/fd/${fd}`)).toBe(walFile);
     held.push(() => (failWith ? done(failWith) : real(fd, done)));
+    for (const w of waiters.filter((w) => held.length >= w.count)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   }) as typeof fs.fdatasync);
   return {
     held: () => held.length,
+    /** Resolves once `count` flushes are held back. */
+    whenHeld: (count: number) =>
+      held.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     release: () => {
       for (const go of held.splice(0)) go();
     },
@@ -33,6 +43,10 @@ function holdWalFlushes(walFile: string) {
   };
 }
 
+/**
+ * Whether the promise has settled after a few turns of the event loop: the store commits in a
+ * setImmediate, so by then every commit asked for has run, whatever the machine's speed.
+ */
 const settled = async (p: Promise<unknown>) => {
   let done = false;
   p.then(
@@ -43,7 +57,7 @@ const settled = async (p: Promise<unknown>) => {
       done = true;
     },
   );
-  await new Promise((r) => setTimeout(r, 30));
+  for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
   return done;
 };
 
@@ -70,6 +84,7 @@ describe('sqlite event store: commits are acknowledged after the WAL flush', () 
   it('does not acknowledge an append until its flush has completed', async () => {
     const stream = uniqueStream();
     const append = store.append(stream, [testEvent('TestHappened')], { expectedRevision: 'no_stream' });
+    await hold.whenHeld(1);
     expect(await settled(append)).toBe(false);
     expect(hold.held()).toBe(1);
     hold.release();
@@ -80,6 +95,7 @@ describe('sqlite event store: commits are acknowledged after the WAL flush', () 
     const first = store.append(uniqueStream(), [testEvent('TestHappened')], {
       expectedRevision: 'no_stream',
     });
+    await hold.whenHeld(1);
     expect(await settled(first)).toBe(false);
     const later = [1, 2, 3].map(() =>
       store.append(uniqueStream(), [testEvent('TestHappened')], { expectedRevision: 'no_stream' }),
@@ -89,7 +105,7 @@ describe('sqlite event store: commits are acknowledged after the WAL flush', () 
     hold.release();
     await first;
     // Three commits after the first flush started: one more flush covers them all.
-    await vi.waitFor(() => expect(hold.held()).toBe(1));
+    await hold.whenHeld(1);
     expect(await settled(Promise.all(later))).toBe(false);
     hold.release();
     await expect(Promise.all(later)).resolves.toHaveLength(3);
@@ -107,7 +123,8 @@ describe('sqlite event store: commits are acknowledged after the WAL flush', () 
     })();
     await sub.caughtUp;
     const append = store.append(stream, [testEvent('TestHappened')], { expectedRevision: 'no_stream' });
-    await new Promise((r) => setTimeout(r, 300));
+    await hold.whenHeld(1);
+    await settled(append);
     // Readable by the store's own reads, but not handed to a read model yet.
     expect((await store.readStream(stream)).length).toBe(1);
     expect(received).toHaveLength(0);
@@ -123,7 +140,7 @@ describe('sqlite event store: commits are acknowledged after the WAL flush', () 
     const stream = uniqueStream();
     const event = testEvent('TestHappened');
     const append = store.append(stream, [event], { expectedRevision: 'no_stream' });
-    await vi.waitFor(() => expect(hold.held()).toBe(1));
+    await hold.whenHeld(1);
     hold.release();
     await expect(append).rejects.toThrowError(StoreUnavailableError);
     await expect(append).rejects.toThrow(/could not be made durable \(EIO\)/);

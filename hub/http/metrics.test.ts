@@ -1,10 +1,37 @@
-import type { FastifyInstance } from 'fastify';
+import net from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../kernel/config.js';
 import { EventValidationError, WrongExpectedRevisionError } from '../kernel/errors/index.js';
+import { errorsPlugin } from './errors.js';
+import { metricsPlugin } from './metrics.js';
 import { appHarness, testEvent } from './testing.js';
 
 const harness = appHarness();
-afterEach(() => harness.cleanup());
+const bare: FastifyInstance[] = [];
+afterEach(async () => {
+  await harness.cleanup();
+  await Promise.all(bare.splice(0).map((app) => app.close()));
+});
+
+const TOKEN = 'b2f1c0d7e3a94c5b8e6f7a1d2c3b4a5f6e7d8c9b0a1f2e3d';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The metrics plugin alone, configured the way `loadConfig` reads the given environment. */
+async function metricsApp(env: Record<string, string>): Promise<FastifyInstance> {
+  const app = Fastify();
+  bare.push(app);
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin, { config: loadConfig(env).metrics });
+  return app;
+}
 
 async function scrape(app: FastifyInstance): Promise<string> {
   const response = await app.inject({ method: 'GET', url: '/metrics' });
@@ -79,5 +106,89 @@ describe('metrics', () => {
     await first.inject({ method: 'GET', url: '/health/live' });
     const text = await scrape(second);
     expect(text).not.toContain('route="/health/live"');
+  });
+
+  it('in production serves /metrics only on a port of its own, and closes it with the app', async () => {
+    const port = await freePort();
+    const app = await metricsApp({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: String(port) });
+    const onApiPort = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(onApiPort.statusCode).toBe(404);
+    expect(onApiPort.json()).toMatchObject({ code: 'HTTP_ROUTE_NOT_FOUND' });
+
+    const url = await app.metrics.listen();
+    expect(url).toBe(`http://127.0.0.1:${port}/metrics`);
+    const scraped = await fetch(url!);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('# TYPE process_cpu_user_seconds_total counter');
+    expect((await fetch(`http://127.0.0.1:${port}/graphql`)).status).toBe(404);
+
+    await app.close();
+    await expect(fetch(url!)).rejects.toThrow();
+  });
+
+  it('in production on the API port answers only with the operator token', async () => {
+    const app = await metricsApp({
+      NODE_ENV: 'production',
+      LIENTHONG_METRICS_PORT: '0',
+      LIENTHONG_METRICS_TOKEN: TOKEN,
+    });
+    expect(await app.metrics.listen()).toBeUndefined();
+    const without = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(without.statusCode).toBe(401);
+    expect(without.json()).toMatchObject({ code: 'AUTH_UNAUTHENTICATED' });
+    expect(without.headers['www-authenticate']).toMatch(/^Bearer /);
+    for (const authorization of [
+      `Bearer ${TOKEN.slice(0, -1)}x`,
+      `Bearer ${TOKEN}x`,
+      TOKEN,
+      `Basic ${TOKEN}`,
+    ]) {
+      const refused = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization } });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.body).not.toContain(TOKEN);
+    }
+    const scraped = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain('# TYPE process_cpu_user_seconds_total counter');
+  });
+
+  it('asks for the token on a port of its own too, when one is set', async () => {
+    const port = await freePort();
+    const app = await metricsApp({ LIENTHONG_METRICS_PORT: String(port), LIENTHONG_METRICS_TOKEN: TOKEN });
+    const url = (await app.metrics.listen())!;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('names the metrics port when it is taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const app = await metricsApp({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: String(port) });
+      await expect(app.metrics.listen()).rejects.toThrow(
+        `LIENTHONG_METRICS_PORT: ${port} is already in use on 127.0.0.1`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('in development stays on the API port, open, and the hub lists it', async () => {
+    const app = await metricsApp({ NODE_ENV: 'development' });
+    expect(await app.metrics.listen()).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    const hub = harness.build();
+    expect((await hub.inject({ method: 'GET', url: '/' })).json().endpoints.metrics).toBe('/metrics');
+  });
+
+  it('the hub stops listing /metrics once it has a port of its own', async () => {
+    const hub = harness.build({ LIENTHONG_METRICS_PORT: String(await freePort()) });
+    expect((await hub.inject({ method: 'GET', url: '/' })).json().endpoints).not.toHaveProperty('metrics');
+    expect((await hub.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
   });
 });

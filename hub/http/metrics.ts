@@ -1,13 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { StoreObserver } from '../eventstore/index.js';
+import type { MetricsConfig } from '../kernel/config.js';
+import { AuthUnauthenticatedError, ConfigError } from '../kernel/errors/index.js';
+import { errorsPlugin } from './errors.js';
 
 export interface HubMetrics {
   /** This app's registry: several apps in one process (tests) never share metrics. */
   readonly registry: Registry;
   /** Passed to the event store so commits and failures show up in /metrics. */
   readonly storeObserver: StoreObserver;
+  /**
+   * Starts the listener of its own when metrics have one (`LIENTHONG_METRICS_PORT`) and resolves
+   * to the URL of /metrics there; resolves to undefined when /metrics is served on the API port.
+   * The listener closes with the app.
+   */
+  listen(): Promise<string | undefined>;
 }
 
 declare module 'fastify' {
@@ -58,9 +73,64 @@ function storeObserver(registry: Registry): StoreObserver {
   };
 }
 
-/** Prometheus metrics at GET /metrics: process defaults, HTTP durations and event store activity. */
-export const metricsPlugin = fp(
-  async (app: FastifyInstance) => {
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** Refuses a request without `Authorization: Bearer <token>`; compares digests in constant time. */
+function tokenGuard(token: string | undefined) {
+  if (!token) return undefined;
+  const expected = sha256(token);
+  const refuse = (reply: FastifyReply, error: AuthUnauthenticatedError) => {
+    reply.headers(error.headers);
+    throw error;
+  };
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const presented = /^Bearer +([^ ]+) *$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (presented === undefined)
+      refuse(reply, new AuthUnauthenticatedError('metrics require the operator token'));
+    else if (!timingSafeEqual(sha256(presented), expected)) {
+      refuse(reply, new AuthUnauthenticatedError('metrics token does not match', 'invalid_token'));
+    }
+  };
+}
+
+function serveMetrics(server: FastifyInstance, registry: Registry, token: string | undefined): void {
+  server.get('/metrics', { logLevel: 'warn', onRequest: tokenGuard(token) }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
+
+/** The listener of its own: /metrics and nothing else, with the app's error answers. */
+async function metricsListener(
+  log: FastifyBaseLogger,
+  registry: Registry,
+  config: MetricsConfig,
+  listen: NonNullable<MetricsConfig['listen']>,
+): Promise<{ server: FastifyInstance; url: string }> {
+  const server = Fastify({ loggerInstance: log, forceCloseConnections: true });
+  await server.register(errorsPlugin);
+  serveMetrics(server, registry, config.token);
+  try {
+    await server.listen({ host: listen.host, port: listen.port });
+  } catch (error) {
+    await server.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError('LIENTHONG_METRICS_PORT', `${listen.port} is already in use on ${listen.host}`);
+    }
+    throw error;
+  }
+  const shown = ['0.0.0.0', '::'].includes(listen.host) ? '127.0.0.1' : listen.host;
+  const host = shown.includes(':') ? `[${shown}]` : shown;
+  return { server, url: `http://${host}:${listen.port}/metrics` };
+}
+
+/**
+ * Prometheus metrics at GET /metrics: process defaults, HTTP durations and event store activity.
+ * Served on the API port, or (`config.listen`) on a listener of its own started by
+ * `app.metrics.listen()`; with `config.token`, only to requests that carry it.
+ */
+export const metricsPlugin = fp<{ config?: MetricsConfig }>(
+  async (app: FastifyInstance, { config = {} }) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const httpSeconds = new Histogram({
@@ -71,7 +141,22 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
 
-    app.decorate('metrics', { registry, storeObserver: storeObserver(registry) });
+    let listener: FastifyInstance | undefined;
+    const listen = async () => {
+      if (!config.listen) return undefined;
+      if (listener) throw new Error('the metrics listener is already started');
+      const started = await metricsListener(
+        app.log.child({ module: 'metrics' }),
+        registry,
+        config,
+        config.listen,
+      );
+      listener = started.server;
+      return started.url;
+    };
+    app.addHook('onClose', async () => listener?.close());
+
+    app.decorate('metrics', { registry, storeObserver: storeObserver(registry), listen });
 
     app.addHook('onResponse', async (request, reply) => {
       httpSeconds.observe(
@@ -85,10 +170,7 @@ export const metricsPlugin = fp(
       );
     });
 
-    app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
+    if (!config.listen) serveMetrics(app, registry, config.token);
   },
   { name: 'metrics', fastify: '5.x' },
 );

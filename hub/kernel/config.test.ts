@@ -83,4 +83,59 @@ describe('loadConfig', () => {
     expect(error.variable).toBe('KURRENTDB_URL');
     expect(error.message).not.toContain('s3cret');
   });
+
+  describe('metrics', () => {
+    const token = 'a'.repeat(64);
+
+    it('outside production serves /metrics on the API port, guarded only when a token is set', () => {
+      expect(loadConfig({}).metrics).toEqual({});
+      expect(loadConfig({ NODE_ENV: 'test' }).metrics).toEqual({});
+      expect(loadConfig({ LIENTHONG_METRICS_TOKEN: token }).metrics).toEqual({ token });
+      expect(loadConfig({ LIENTHONG_METRICS_PORT: '9100' }).metrics).toEqual({
+        listen: { host: '127.0.0.1', port: 9100 },
+      });
+    });
+
+    it('in production gives metrics a port of their own on 127.0.0.1 unless told otherwise', () => {
+      expect(loadConfig({ NODE_ENV: 'production' }).metrics).toEqual({
+        listen: { host: '127.0.0.1', port: 9464 },
+      });
+      expect(
+        loadConfig({
+          NODE_ENV: 'production',
+          LIENTHONG_METRICS_PORT: '9100',
+          LIENTHONG_METRICS_HOST: '0.0.0.0',
+          LIENTHONG_METRICS_TOKEN: token,
+        }).metrics,
+      ).toEqual({ listen: { host: '0.0.0.0', port: 9100 }, token });
+      expect(
+        loadConfig({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: '0', LIENTHONG_METRICS_TOKEN: token })
+          .metrics,
+      ).toEqual({
+        token,
+      });
+    });
+
+    it('never leaves metrics open on the API port in production', () => {
+      expect(configError({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: '0' }).message).toBe(
+        'LIENTHONG_METRICS_TOKEN: is required in production when metrics are served on the API port (LIENTHONG_METRICS_PORT=0)',
+      );
+    });
+
+    it('names the wrong variable and never echoes the token', () => {
+      expect(configError({ LIENTHONG_METRICS_PORT: '70000' }).message).toBe(
+        'LIENTHONG_METRICS_PORT: must be an integer between 0 (on the API port) and 65535 (got "70000")',
+      );
+      expect(configError({ PORT: '8080', LIENTHONG_METRICS_PORT: '8080' }).message).toBe(
+        'LIENTHONG_METRICS_PORT: must differ from PORT (got 8080)',
+      );
+      expect(configError({ LIENTHONG_METRICS_HOST: '0.0.0.0' }).variable).toBe('LIENTHONG_METRICS_HOST');
+      const short = configError({ LIENTHONG_METRICS_TOKEN: 'zq9short' });
+      expect(short.variable).toBe('LIENTHONG_METRICS_TOKEN');
+      expect(short.message).not.toContain('zq9short');
+      const spaced = configError({ LIENTHONG_METRICS_TOKEN: `zq9 ${token}` });
+      expect(spaced.variable).toBe('LIENTHONG_METRICS_TOKEN');
+      expect(spaced.message).not.toContain('zq9');
+    });
+  });
 });

@@ -20,7 +20,74 @@ export interface Config {
   /** SQLite file of the projections' read models (always local, whatever the store backend). */
   readonly readModelsFile: string;
   readonly seedDemo: boolean;
+  readonly metrics: MetricsConfig;
 }
+
+// ── Metrics: where GET /metrics is served and who may read it ──────────────────────────────────
+
+export interface MetricsConfig {
+  /** A listener of its own for /metrics; absent: served on the API port. */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /** Bearer token every /metrics request must present, wherever it is served. */
+  readonly token?: string;
+}
+
+/** Default metrics port in production (the port Prometheus exporters conventionally use). */
+export const DEFAULT_METRICS_PORT = 9464;
+
+const metricsVariables = {
+  LIENTHONG_METRICS_PORT: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 65535,
+    'x-expect': 'an integer between 0 (on the API port) and 65535',
+  },
+  LIENTHONG_METRICS_HOST: { type: 'string', minLength: 1, 'x-expect': 'a host name or IP address' },
+  LIENTHONG_METRICS_TOKEN: {
+    type: 'string',
+    minLength: 32,
+    pattern: '^[A-Za-z0-9._~+/-]+=*$',
+    'x-expect': 'at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)',
+    'x-secret': true,
+  },
+} as const;
+
+interface MetricsEnv {
+  LIENTHONG_METRICS_PORT?: number;
+  LIENTHONG_METRICS_HOST?: string;
+  LIENTHONG_METRICS_TOKEN?: string;
+}
+
+/**
+ * Metrics are never readable by just anyone on the API port in production: by default they get a
+ * listener of their own on 127.0.0.1:9464; with LIENTHONG_METRICS_PORT=0 they stay on the API
+ * port and LIENTHONG_METRICS_TOKEN is required. Outside production they stay on the API port
+ * unless a port is given.
+ */
+function metricsConfig(e: MetricsEnv, profile: Profile, apiPort: number): MetricsConfig {
+  const port = e.LIENTHONG_METRICS_PORT ?? (profile === 'production' ? DEFAULT_METRICS_PORT : 0);
+  const token = e.LIENTHONG_METRICS_TOKEN;
+  if (port === 0) {
+    if (e.LIENTHONG_METRICS_HOST) {
+      throw new ConfigError(
+        'LIENTHONG_METRICS_HOST',
+        'needs a metrics port of its own (LIENTHONG_METRICS_PORT)',
+      );
+    }
+    if (profile === 'production' && !token) {
+      throw new ConfigError(
+        'LIENTHONG_METRICS_TOKEN',
+        'is required in production when metrics are served on the API port (LIENTHONG_METRICS_PORT=0)',
+      );
+    }
+    return token ? { token } : {};
+  }
+  if (port === apiPort)
+    throw new ConfigError('LIENTHONG_METRICS_PORT', `must differ from PORT (got ${port})`);
+  return { listen: { host: e.LIENTHONG_METRICS_HOST ?? '127.0.0.1', port }, ...(token ? { token } : {}) };
+}
+
+// ── Environment ────────────────────────────────────────────────────────────────────────────────
 
 /** The environment variables the hub reads, as the JSON Schema that validates them. */
 const envSchema = {
@@ -52,6 +119,7 @@ const envSchema = {
       'x-expect': 'a size in bytes, optionally with a unit (e.g. 500MB, 2GiB)',
     },
     LIENTHONG_SEED_DEMO: { type: 'boolean', 'x-expect': 'true or false' },
+    ...metricsVariables,
   },
   if: { properties: { LIENTHONG_STORE: { const: 'kurrentdb' } }, required: ['LIENTHONG_STORE'] },
   // biome-ignore lint/suspicious/noThenProperty: the JSON Schema if/then keyword
@@ -60,7 +128,7 @@ const envSchema = {
 
 type Variable = keyof typeof envSchema.properties;
 
-interface Env {
+interface Env extends MetricsEnv {
   NODE_ENV?: Profile;
   HOST?: string;
   PORT?: number;
@@ -101,14 +169,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           file: path.join(dataDir, 'events.db'),
           ...(e.LIENTHONG_STORE_MAX_BYTES ? { maxBytes: parseSize(e.LIENTHONG_STORE_MAX_BYTES) } : {}),
         };
+  const http = { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 3000 };
   return deepFreeze({
     profile,
-    http: { host: e.HOST ?? '127.0.0.1', port: e.PORT ?? 3000 },
+    http,
     log: { level: e.LOG_LEVEL ?? (profile === 'test' ? 'warn' : 'info'), pretty: profile === 'development' },
     dataDir,
     store,
     readModelsFile: path.join(dataDir, 'readmodels.db'),
     seedDemo: e.LIENTHONG_SEED_DEMO ?? profile !== 'production',
+    metrics: metricsConfig(e, profile, http.port),
   });
 }
 
