@@ -7,8 +7,8 @@ import {
 } from '../kernel/errors/index.js';
 import type { AppendResult, EventData, EventStore } from '../kernel/event-store.js';
 
-/** `appendMany` cases of the shared contract suite (called from `eventStoreContract`). */
-export function appendManyContract(
+/** `appendMany` cases of the shared conformance suite (called from `eventStoreConformance`). */
+export function appendManyConformance(
   current: () => EventStore,
   helpers: { uniqueStream(): string; batch(n: number): EventData[] },
 ): void {

@@ -8,9 +8,9 @@ import {
   WrongExpectedRevisionError,
 } from '../kernel/errors/index.js';
 import type { EventData, EventStore, RecordedEvent } from '../kernel/event-store.js';
-import { appendManyContract } from './conformance-append-many.js';
+import { appendManyConformance } from './conformance-append-many.js';
 
-export interface ContractSubject {
+export interface ConformanceSubject {
   store: EventStore;
   /** Called after each test; closes the store and removes what it created. */
   cleanup(): Promise<void>;
@@ -26,7 +26,7 @@ export function testEvent(type = 'TestHappened', data: Record<string, unknown> =
     data: { n: 0, ...data },
     metadata: {
       occurredAt: '2026-01-01T00:00:00.000Z',
-      actor: { kind: 'system', id: 'contract-suite' },
+      actor: { kind: 'system', id: 'conformance-suite' },
       correlationId: randomUUID(),
       causationId: null,
       schemaVersion: 1,
@@ -63,9 +63,9 @@ async function take(
  * The behaviour every EventStore backend must show. Call it from a `*.test.ts` file with a factory
  * that opens a store; stream names are unique per test so a shared server is fine.
  */
-export function eventStoreContract(backend: string, open: () => Promise<ContractSubject>): void {
-  describe(`event store contract: ${backend}`, () => {
-    let subject: ContractSubject;
+export function eventStoreConformance(backend: string, open: () => Promise<ConformanceSubject>): void {
+  describe(`event store conformance: ${backend}`, () => {
+    let subject: ConformanceSubject;
     let store: EventStore;
     beforeEach(async () => {
       subject = await open();
@@ -86,7 +86,7 @@ export function eventStoreContract(backend: string, open: () => Promise<Contract
         expect(events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
         expect(events[2]!.position).toBe(r.position);
         expect(events[0]!.stream).toBe(s);
-        expect(events[0]!.metadata.actor).toEqual({ kind: 'system', id: 'contract-suite' });
+        expect(events[0]!.metadata.actor).toEqual({ kind: 'system', id: 'conformance-suite' });
         expect(Number.isNaN(Date.parse(events[0]!.recordedAt))).toBe(false);
       });
 
@@ -315,7 +315,7 @@ export function eventStoreContract(backend: string, open: () => Promise<Contract
       });
     });
 
-    appendManyContract(() => store, { uniqueStream, batch });
+    appendManyConformance(() => store, { uniqueStream, batch });
 
     describe('closing', () => {
       it('finishes appends already accepted, then refuses new work', async () => {

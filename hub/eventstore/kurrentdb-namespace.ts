@@ -14,7 +14,7 @@ import {
 
 /**
  * Streams `<category>-<id>` stored as `<category>-<ns>.<id>`, so several runs share one KurrentDB
- * server while each sees only its own streams, as if the store were empty. Used by the contract
+ * server while each sees only its own streams, as if the store were empty. Used by the conformance
  * tests against a shared server.
  */
 export function namespacedName(ns: string, stream: string): string {

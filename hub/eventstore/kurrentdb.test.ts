@@ -17,7 +17,7 @@ import {
   WrongExpectedRevisionError,
 } from '../kernel/errors/index.js';
 import type { EventData } from '../kernel/event-store.js';
-import { eventStoreContract } from './conformance.js';
+import { eventStoreConformance } from './conformance.js';
 import { openKurrentDbEventStore } from './kurrentdb.js';
 import {
   APPEND_ID_KEY,
@@ -45,7 +45,7 @@ const url = process.env.KURRENTDB_URL;
 describe.skipIf(!url)('KurrentDB backend against KURRENTDB_URL', () => {
   const run = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   let opened = 0;
-  eventStoreContract('kurrentdb', async () => {
+  eventStoreConformance('kurrentdb', async () => {
     const store = await openKurrentDbEventStore({ connectionString: url ?? '', logger });
     const subject = namespacedStore(store, `${run}n${++opened}`);
     return { store: subject, cleanup: () => subject.close() };

@@ -1,6 +1,6 @@
 /**
  * The event store port. Every backend (embedded SQLite, KurrentDB) implements it and passes the
- * shared contract suite in `contract.ts`. Backend types never leak out of `hub/eventstore/`.
+ * shared conformance suite in `hub/eventstore/conformance.ts`. Backend types never leak out of `hub/eventstore/`.
  *
  * Numbers: revisions and global positions are plain JavaScript numbers (safe up to 2^53).
  * Revisions count from 0 inside a stream; positions are global, strictly increasing in commit order.
