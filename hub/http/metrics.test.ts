@@ -124,6 +124,9 @@ describe('metrics', () => {
 
     await app.close();
     await expect(fetch(url!)).rejects.toThrow();
+    // Once the app is closing, nothing starts listening any more.
+    expect(await app.metrics.listen()).toBeUndefined();
+    await expect(fetch(url!)).rejects.toThrow();
   });
 
   it('in production on the API port answers only with the operator token', async () => {

@@ -142,8 +142,9 @@ export const metricsPlugin = fp<{ config?: MetricsConfig }>(
     });
 
     let listener: FastifyInstance | undefined;
+    let closed = false;
     const listen = async () => {
-      if (!config.listen) return undefined;
+      if (!config.listen || closed) return undefined;
       if (listener) throw new Error('the metrics listener is already started');
       const started = await metricsListener(
         app.log.child({ module: 'metrics' }),
@@ -151,10 +152,18 @@ export const metricsPlugin = fp<{ config?: MetricsConfig }>(
         config,
         config.listen,
       );
+      // A shutdown that began while the listener was starting closes it at once.
+      if (closed) {
+        await started.server.close();
+        return undefined;
+      }
       listener = started.server;
       return started.url;
     };
-    app.addHook('onClose', async () => listener?.close());
+    app.addHook('onClose', async () => {
+      closed = true;
+      await listener?.close();
+    });
 
     app.decorate('metrics', { registry, storeObserver: storeObserver(registry), listen });
 
