@@ -1,23 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { HubError } from '../../kernel/errors/index.js';
-import { apiCode } from '../../modules/access/index.js';
+import { type ApiErrorCode, apiCode, HubError } from '../../kernel/errors/index.js';
 import { graphql } from './graphql-runtime.js';
 
-/** Every code a client can find in `errors[].extensions.code`. */
-export const API_ERROR_CODES = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'CONSENT_REQUIRED',
-  'CONSENT_EXPIRED',
-  'CONSENT_WITHDRAWN',
-  'PURPOSE_NOT_ALLOWED',
-  'FIELD_NOT_IN_CONTRACT',
-  'RATE_LIMITED',
-  'BAD_USER_INPUT',
-  'INTERNAL',
-] as const;
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export { API_ERROR_CODES, type ApiErrorCode } from '../../kernel/errors/index.js';
 
 const STATUS: Partial<Record<ApiErrorCode, number>> = {
   UNAUTHENTICATED: 401,
@@ -78,7 +64,7 @@ function formatOne(error: GraphQLError, log: FastifyBaseLogger, options: FormatO
   const message = options.production ? error.message.replace(SUGGESTION, '') : error.message;
   const base = { message, locations: error.locations, path: error.path };
   if (original instanceof HubError) {
-    const code = apiCode(original) as ApiErrorCode;
+    const code = apiCode(original);
     if (code === 'INTERNAL') log.error({ err: original }, 'graphql request failed');
     const extensions = { ...original.details(), code, hubCode: original.code };
     const message = code === 'INTERNAL' ? 'internal error' : original.message;

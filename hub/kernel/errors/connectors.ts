@@ -1,4 +1,4 @@
-import { HubError } from './base.js';
+import { defineError, HubError } from './base.js';
 
 // ── Connectors ─────────────────────────────────────────────────────────────────────────────────
 
@@ -15,28 +15,13 @@ export interface ConnectorIssue {
   message: string;
 }
 
-export abstract class ConnectorError extends HubError {
-  abstract readonly failure: ConnectorFailure;
-  override details(): Record<string, unknown> {
-    return { failure: this.failure };
-  }
-}
-
 /** A manifest, mapping or configuration does not validate. Nothing was read or written. */
-export class ConnectorConfigError extends ConnectorError {
-  readonly code = 'CONNECTOR_CONFIG_INVALID';
-  readonly status = 400;
-  readonly failure = 'config';
-  constructor(
-    readonly subject: string,
-    readonly issues: ConnectorIssue[],
-  ) {
-    super(`${subject}: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
-  }
-  override details() {
-    return { failure: this.failure, subject: this.subject, issues: this.issues };
-  }
-}
+export class ConnectorConfigError extends defineError({
+  code: 'CONNECTOR_CONFIG_INVALID',
+  status: 400,
+  args: (subject: string, issues: ConnectorIssue[]) => ({ failure: 'config' as const, subject, issues }),
+  message: (d) => `${d.subject}: ${d.issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`,
+}) {}
 
 export type SourceErrorReason =
   | 'UNREACHABLE'
@@ -61,9 +46,12 @@ const SOURCE_FAILURE: Record<SourceErrorReason, ConnectorFailure> = {
   QUERY_FAILED: 'system',
 };
 
-/** The source database refused or failed: code `CONNECTOR_SOURCE_<REASON>`, classified by reason. */
-export class ConnectorSourceError extends ConnectorError {
-  readonly code: string;
+/**
+ * The source database refused or failed: code `CONNECTOR_SOURCE_<REASON>`, classified by reason.
+ * Written by hand because its code follows the reason.
+ */
+export class ConnectorSourceError extends HubError {
+  readonly code: `CONNECTOR_SOURCE_${SourceErrorReason}`;
   readonly status = 502;
   readonly failure: ConnectorFailure;
   override readonly retryable: boolean;
@@ -84,86 +72,39 @@ export class ConnectorSourceError extends ConnectorError {
 }
 
 /** More rows were rejected than the configured tolerance: the run stopped after the last good checkpoint. */
-export class ConnectorErrorToleranceError extends ConnectorError {
-  readonly code = 'CONNECTOR_ERROR_TOLERANCE_EXCEEDED';
-  readonly status = 422;
-  readonly failure = 'config';
-  constructor(
-    readonly rejected: number,
-    readonly read: number,
-    readonly tolerance: number,
+export class ConnectorErrorToleranceError extends defineError({
+  code: 'CONNECTOR_ERROR_TOLERANCE_EXCEEDED',
+  status: 422,
+  args: (
+    rejected: number,
+    read: number,
+    tolerance: number,
     /** Failing field paths with how often each failed. */
-    readonly paths: Record<string, number>,
-  ) {
-    const top = Object.entries(paths)
+    paths: Record<string, number>,
+  ) => ({ failure: 'config' as const, rejected, read, tolerance, paths }),
+  message: (d) => {
+    const top = Object.entries(d.paths)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([p, n]) => `${p} (${n})`)
       .join(', ');
-    super(`${rejected} of ${read} rows rejected, above the tolerance of ${tolerance}; most frequent: ${top}`);
-  }
-  override details() {
-    return { failure: this.failure, rejected: this.rejected, read: this.read, paths: this.paths };
-  }
-}
+    return `${d.rejected} of ${d.read} rows rejected, above the tolerance of ${d.tolerance}; most frequent: ${top}`;
+  },
+  expose: (d) => ({ failure: d.failure, rejected: d.rejected, read: d.read, paths: d.paths }),
+}) {}
 
 /** The connector is running (its lock is held by a live process): reset and a second sync must wait. */
-export class ConnectorBusyError extends ConnectorError {
-  readonly code = 'CONNECTOR_RUNNING';
-  readonly status = 409;
-  readonly failure = 'transient';
-  constructor(
-    readonly connector: string,
-    readonly pid: number,
-  ) {
-    super(`connector ${connector} is running (process ${pid}); wait for it to finish`);
-  }
-  override details() {
-    return { failure: this.failure, connector: this.connector, pid: this.pid };
-  }
-}
+export class ConnectorBusyError extends defineError({
+  code: 'CONNECTOR_RUNNING',
+  status: 409,
+  args: (connector: string, pid: number) => ({ failure: 'transient' as const, connector, pid }),
+  message: (d) => `connector ${d.connector} is running (process ${d.pid}); wait for it to finish`,
+}) {}
 
-export class ConnectorNotFoundError extends ConnectorError {
-  readonly code = 'CONNECTOR_NOT_FOUND';
-  readonly status = 404;
-  readonly failure = 'config';
-  constructor(
-    readonly connector: string,
-    readonly dir: string,
-  ) {
-    super(`no connector ${connector}: ${dir} has no connector.json`);
-  }
-}
-
-// ── Synthetic source databases (demo/sources) ───────────────────────────────────────────────
-
-/** A source target that cannot be used: unknown kind, malformed URL, missing database name. */
-export class SourceTargetError extends HubError {
-  readonly code = 'SOURCE_TARGET_INVALID';
-  readonly status = 400;
-  constructor(
-    readonly kind: string,
-    reason: string,
-  ) {
-    super(`${kind} source target: ${reason}`);
-  }
-  override details() {
-    return { kind: this.kind };
-  }
-}
-
-/** The database server for a source could not be reached. */
-export class SourceUnavailableError extends HubError {
-  readonly code = 'SOURCE_UNAVAILABLE';
-  readonly status = 503;
-  override readonly retryable = true;
-  constructor(
-    readonly kind: string,
-    reason: string,
-  ) {
-    super(`${kind} server unavailable: ${reason}`);
-  }
-  override details() {
-    return { kind: this.kind };
-  }
-}
+export class ConnectorNotFoundError extends defineError({
+  code: 'CONNECTOR_NOT_FOUND',
+  status: 404,
+  args: (connector: string, dir: string) => ({ failure: 'config' as const, connector, dir }),
+  message: (d) => `no connector ${d.connector}: ${d.dir} has no connector.json`,
+  expose: (d) => ({ failure: d.failure }),
+}) {}

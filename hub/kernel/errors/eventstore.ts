@@ -1,103 +1,77 @@
-import { HubError } from './base.js';
+import { defineError, noDetails } from './base.js';
 
 // ── Event store ────────────────────────────────────────────────────────────────────────────────
 
-export class WrongExpectedRevisionError extends HubError {
-  readonly code = 'EVENTSTORE_WRONG_EXPECTED_REVISION';
-  readonly status = 409;
-  constructor(
-    readonly stream: string,
-    readonly expected: string | number,
+export class WrongExpectedRevisionError extends defineError({
+  code: 'EVENTSTORE_WRONG_EXPECTED_REVISION',
+  status: 409,
+  args: (
+    stream: string,
+    expected: string | number,
     /** Current revision of the stream, or 'no_stream'. */
-    readonly actual: number | 'no_stream',
-  ) {
-    super(`stream ${stream}: expected revision ${expected}, actual ${actual}`);
-  }
-  override details() {
-    return { stream: this.stream, expected: this.expected, actual: this.actual };
-  }
-}
+    actual: number | 'no_stream',
+  ) => ({ stream, expected, actual }),
+  message: (d) => `stream ${d.stream}: expected revision ${d.expected}, actual ${d.actual}`,
+}) {}
 
-export class StreamNotFoundError extends HubError {
-  readonly code = 'EVENTSTORE_STREAM_NOT_FOUND';
-  readonly status = 404;
-  constructor(readonly stream: string) {
-    super(`stream ${stream} not found`);
-  }
-  override details() {
-    return { stream: this.stream };
-  }
-}
+export class StreamNotFoundError extends defineError({
+  code: 'EVENTSTORE_STREAM_NOT_FOUND',
+  status: 404,
+  args: (stream: string) => ({ stream }),
+  message: (d) => `stream ${d.stream} not found`,
+}) {}
 
 /** An event id was reused with different content (or in another stream, or in a different batch). */
-export class EventIdConflictError extends HubError {
-  readonly code = 'EVENTSTORE_EVENT_ID_CONFLICT';
-  readonly status = 409;
-  constructor(
-    readonly eventId: string,
-    readonly stream: string,
-    readonly reason: string,
-  ) {
-    super(`event id ${eventId} (stream ${stream}) was already used: ${reason}`);
-  }
-  override details() {
-    return { eventId: this.eventId, stream: this.stream, reason: this.reason };
-  }
-}
+export class EventIdConflictError extends defineError({
+  code: 'EVENTSTORE_EVENT_ID_CONFLICT',
+  status: 409,
+  args: (eventId: string, stream: string, reason: string) => ({ eventId, stream, reason }),
+  message: (d) => `event id ${d.eventId} (stream ${d.stream}) was already used: ${d.reason}`,
+}) {}
 
-export class InvalidStreamNameError extends HubError {
-  readonly code = 'EVENTSTORE_INVALID_STREAM_NAME';
-  readonly status = 400;
-  constructor(readonly stream: string) {
-    super(`invalid stream name ${JSON.stringify(stream)}: expected <category>-<id>`);
-  }
-  override details() {
-    return { stream: this.stream };
-  }
-}
+export class InvalidStreamNameError extends defineError({
+  code: 'EVENTSTORE_INVALID_STREAM_NAME',
+  status: 400,
+  args: (stream: string) => ({ stream }),
+  message: (d) => `invalid stream name ${JSON.stringify(d.stream)}: expected <category>-<id>`,
+}) {}
 
-export class InvalidAppendError extends HubError {
-  readonly code = 'EVENTSTORE_INVALID_APPEND';
-  readonly status = 400;
-}
+export class InvalidAppendError extends defineError({
+  code: 'EVENTSTORE_INVALID_APPEND',
+  status: 400,
+  args: (reason: string) => ({ reason }),
+  message: (d) => d.reason,
+  expose: noDetails,
+}) {}
 
-export class StorageFullError extends HubError {
-  readonly code = 'EVENTSTORE_STORAGE_FULL';
-  readonly status = 507;
-  override readonly retryable = true;
-  constructor(readonly location: string) {
-    super(`event store at ${location} is full: nothing was written; free space and retry`);
-  }
-  override details() {
-    return { location: this.location };
-  }
-}
+export class StorageFullError extends defineError({
+  code: 'EVENTSTORE_STORAGE_FULL',
+  status: 507,
+  retryable: true,
+  args: (location: string) => ({ location }),
+  message: (d) => `event store at ${d.location} is full: nothing was written; free space and retry`,
+}) {}
 
 /** The file at startup is not a Lienthong event store, or is damaged. It is never overwritten. */
-export class StoreFileError extends HubError {
-  readonly code = 'EVENTSTORE_BAD_FILE';
-  readonly status = 500;
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}; the file was left untouched`);
-  }
-  override details() {
-    return { file: this.file, reason: this.reason };
-  }
-}
+export class StoreFileError extends defineError({
+  code: 'EVENTSTORE_BAD_FILE',
+  status: 500,
+  args: (file: string, reason: string) => ({ file, reason }),
+  message: (d) => `${d.file}: ${d.reason}; the file was left untouched`,
+}) {}
 
-export class StoreClosedError extends HubError {
-  readonly code = 'EVENTSTORE_CLOSED';
-  readonly status = 503;
-  constructor() {
-    super('event store is closed');
-  }
-}
+export class StoreClosedError extends defineError({
+  code: 'EVENTSTORE_CLOSED',
+  status: 503,
+  args: () => ({}),
+  message: () => 'event store is closed',
+}) {}
 
-export class StoreUnavailableError extends HubError {
-  readonly code = 'EVENTSTORE_UNAVAILABLE';
-  readonly status = 503;
-  override readonly retryable = true;
-}
+export class StoreUnavailableError extends defineError({
+  code: 'EVENTSTORE_UNAVAILABLE',
+  status: 503,
+  retryable: true,
+  args: (reason: string) => ({ reason }),
+  message: (d) => d.reason,
+  expose: noDetails,
+}) {}

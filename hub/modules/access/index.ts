@@ -14,7 +14,6 @@ export const accessModule: HubModule = {
   },
 };
 
-export { apiCode } from './codes.js';
 export * from './events.js';
 export { type AccessInputRules, accessInputRules } from './limits.js';
 export { AccessRateLimiter, type RateLimit } from './rate-limit.js';

@@ -5,6 +5,7 @@ import {
   AccessNotRecordedError,
   ApiBadInputError,
   AuthForbiddenError,
+  apiCode,
   FieldNotInContractError,
   HubError,
   NoContractError,
@@ -19,7 +20,6 @@ import { ReadModelChanges } from '../../projections/changes.js';
 import { type ConsentReadModel, type ConsentService, requireConsent } from '../consent/index.js';
 import type { ContractView, FindContracts } from '../contracts/index.js';
 import { type DatasetDefinition, openRecord, type RecordRow, recordsProjection } from '../records/index.js';
-import { apiCode } from './codes.js';
 import {
   type AccessCaller,
   type AccessRequestData,

@@ -1,0 +1,55 @@
+import type * as access from './access.js';
+import type * as adminUnits from './admin-units.js';
+import type * as agencies from './agencies.js';
+import type * as api from './api.js';
+import type * as auth from './auth.js';
+import type { HubError } from './base.js';
+import type * as cli from './cli.js';
+import type * as config from './config.js';
+import type * as connectors from './connectors.js';
+import type * as consent from './consent.js';
+import type * as contracts from './contracts.js';
+import type * as decider from './decider.js';
+import type * as demo from './demo.js';
+import type * as documents from './documents.js';
+import type * as events from './events.js';
+import type * as eventstore from './eventstore.js';
+import type * as http from './http.js';
+import type * as modules from './modules.js';
+import type * as privacy from './privacy.js';
+import type * as projections from './projections.js';
+
+type CodesOf<Area> = {
+  [K in keyof Area]: Area[K] extends abstract new (
+    ...args: never[]
+  ) => infer E
+    ? E extends HubError
+      ? E['code']
+      : never
+    : never;
+}[keyof Area];
+
+/**
+ * Every code of the registry, derived from the error classes of each area (an area file missing
+ * here leaves its codes out of the union, so add new areas to this list).
+ */
+export type HubErrorCode =
+  | CodesOf<typeof access>
+  | CodesOf<typeof api>
+  | CodesOf<typeof adminUnits>
+  | CodesOf<typeof agencies>
+  | CodesOf<typeof auth>
+  | CodesOf<typeof cli>
+  | CodesOf<typeof config>
+  | CodesOf<typeof connectors>
+  | CodesOf<typeof consent>
+  | CodesOf<typeof contracts>
+  | CodesOf<typeof decider>
+  | CodesOf<typeof demo>
+  | CodesOf<typeof documents>
+  | CodesOf<typeof events>
+  | CodesOf<typeof eventstore>
+  | CodesOf<typeof http>
+  | CodesOf<typeof modules>
+  | CodesOf<typeof privacy>
+  | CodesOf<typeof projections>;

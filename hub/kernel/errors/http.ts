@@ -1,0 +1,22 @@
+import { defineError, HubError } from './base.js';
+
+// ── HTTP service ───────────────────────────────────────────────────────────────────────────────
+
+export class RouteNotFoundError extends defineError({
+  code: 'HTTP_ROUTE_NOT_FOUND',
+  status: 404,
+  args: (method: string, path: string) => ({ method, path }),
+  message: (d) => `no route ${d.method} ${d.path}`,
+}) {}
+
+/** A request the HTTP layer refused before any handler ran (bad JSON, wrong media type, too large). */
+export class BadRequestError extends HubError {
+  readonly code = 'HTTP_BAD_REQUEST';
+  constructor(
+    /** The status fastify chose (400, 413, 415, …). */
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
