@@ -18,7 +18,7 @@ import { Command } from 'commander';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hub.js';
-import { buildMetadata } from '../hub/kernel/metadata.js';
+import { newCommandMeta } from '../hub/kernel/decider/index.js';
 import { handleContractCommand } from '../hub/modules/contracts/index.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { cpuMicros } from './cpu.js';
@@ -88,10 +88,9 @@ async function serveBare(): Promise<void> {
 }
 
 async function prepareHub(hub: TestHub) {
-  const occurredAt = new Date();
   await handleContractCommand(hub.store, {
     type: 'ApplyContract',
-    terms: {
+    data: {
       contractId: 'bench-population-consented',
       provider: '000.06.00.G08',
       consumer: AGENCIES.baDinh,
@@ -104,14 +103,7 @@ async function prepareHub(hub: TestHub) {
       validUntil: null,
       rateLimit: { requests: 1_000_000, perSeconds: 1 },
     },
-    meta: {
-      eventId: crypto.randomUUID(),
-      metadata: buildMetadata({
-        occurredAt,
-        actor: { kind: 'operator', id: 'bench' },
-        correlationId: 'bench',
-      }),
-    },
+    meta: newCommandMeta({ actor: { kind: 'operator', id: 'bench' }, correlationId: 'bench' }),
   });
   await hub.settle();
   const pid = String(hub.citizens[0]!.personalId);

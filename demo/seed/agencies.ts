@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import stringify from 'safe-stable-stringify';
-import { v5 as uuidv5 } from 'uuid';
-import { decideAll } from '../../hub/kernel/decider.js';
+import { type CommandMeta, decideAll } from '../../hub/kernel/decider/index.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
+import { deterministicId } from '../../hub/kernel/ids.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import {
   type AgencyCommand,
+  agencyDecider,
   agencyStream,
-  type CommandMeta,
-  decide,
-  evolve,
-  initialState,
   readAgencyFile,
   resolveAgencyEntry,
 } from '../../hub/modules/agencies/index.js';
@@ -29,11 +26,12 @@ export function seedMeta(stream: string, type: string, content: unknown, occurre
     .update(stringify(content) ?? '')
     .digest('hex');
   return {
-    eventId: uuidv5(`${stream}/${type}/${digest}`, REGISTRY_SEED_NAMESPACE),
+    now: occurredAt,
+    eventId: deterministicId(REGISTRY_SEED_NAMESPACE, stream, type, digest),
     metadata: buildMetadata({
       occurredAt,
       actor: { kind: 'system', id: 'demo-seed' },
-      correlationId: uuidv5(`${stream}/seed`, REGISTRY_SEED_NAMESPACE),
+      correlationId: deterministicId(REGISTRY_SEED_NAMESPACE, stream, 'seed'),
     }),
   };
 }
@@ -72,15 +70,15 @@ async function buildStreams(file: string, dataDir: string): Promise<SeedStream[]
     const commands: AgencyCommand[] = [
       {
         type: 'RegisterAgency',
-        agency,
+        data: agency,
         meta: seedMeta(stream, 'AgencyRegistered', agency, startOfDay(agency.validFrom)),
       },
     ];
     if (retirement) {
       const meta = seedMeta(stream, 'AgencyRetired', retirement, startOfDay(retirement.validUntil));
-      commands.push({ type: 'RetireAgency', retirement, meta });
+      commands.push({ type: 'RetireAgency', data: retirement, meta });
     }
-    const events: EventData[] = decideAll({ decide, evolve, initialState }, commands);
+    const events: EventData[] = decideAll(agencyDecider, commands);
     streams.push({ stream, events });
   }
   return streams;

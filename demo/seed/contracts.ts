@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { decideAll } from '../../hub/kernel/decider.js';
+import { decideAll } from '../../hub/kernel/decider/index.js';
 import { InvalidDocumentError } from '../../hub/kernel/errors/index.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
 import {
   CONTRACTS_DIR,
   type ContractCommand,
+  contractDecider,
   contractFilesIn,
   contractStream,
-  decide,
-  evolve,
-  initialState,
   readContractFiles,
 } from '../../hub/modules/contracts/index.js';
 import { seedMeta } from './agencies.js';
@@ -31,16 +29,16 @@ export function contractsDataset(options: { dir?: string } = {}): DemoDataset {
       const commands: ContractCommand[] = [
         {
           type: 'ApplyContract',
-          terms,
+          data: terms,
           meta: seedMeta(stream, 'ContractRegistered', terms, `${terms.validFrom}T00:00:00+07:00`),
         },
       ];
       if (revoked) {
         const revocation = { contractId: terms.contractId, reason: revoked.reason, revokedOn: revoked.on };
         const meta = seedMeta(stream, 'ContractRevoked', revocation, `${revoked.on}T00:00:00+07:00`);
-        commands.push({ type: 'RevokeContract', revocation, meta });
+        commands.push({ type: 'RevokeContract', data: revocation, meta });
       }
-      const events: EventData[] = decideAll({ decide, evolve, initialState }, commands);
+      const events: EventData[] = decideAll(contractDecider, commands);
       return { stream, events };
     });
   return {

@@ -12,7 +12,7 @@ import type * as contracts from './contracts.js';
 import type * as decider from './decider.js';
 import type * as demo from './demo.js';
 import type * as documents from './documents.js';
-import type * as events from './events.js';
+import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
 import type * as http from './http.js';
 import type * as modules from './modules.js';

@@ -20,7 +20,7 @@ export * from './contracts.js';
 export * from './decider.js';
 export * from './demo.js';
 export * from './documents.js';
-export * from './events.js';
+export * from './event-validation.js';
 export * from './eventstore.js';
 export * from './http.js';
 export * from './modules.js';

@@ -18,5 +18,6 @@ export class ModuleConflictError extends defineError({
     claimed: string,
     modules: readonly [string, string],
   ) => ({ part, claimed, modules }),
-  message: (d) => `${d.part} ${d.claimed} is defined by both module ${d.modules[0]} and module ${d.modules[1]}`,
+  message: (d) =>
+    `${d.part} ${d.claimed} is defined by both module ${d.modules[0]} and module ${d.modules[1]}`,
 }) {}

@@ -10,6 +10,8 @@ import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
 import { openSqliteEventStore } from '../../eventstore/sqlite.js';
+import { fixedClock } from '../../kernel/clock.js';
+import { newCommandMeta } from '../../kernel/decider/index.js';
 import {
   AgencyNotFoundError,
   AgencyStateError,
@@ -18,23 +20,19 @@ import {
 } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
-import { readAgencyFile, registerOrUpdateAgency, retireAgency } from './commands.js';
+import { readAgencyFile } from './files.js';
 import { agenciesProjection } from './projection.js';
 import { agencyInForce, getAgency, listAgencies, resolveSuccessor } from './queries.js';
+import { registerOrUpdateAgency, retireAgency } from './service.js';
 
 const temp = tempDir();
 let store: EventStore & { close(): Promise<void> };
 let db: Database.Database;
-const meta = () => ({
-  eventId: crypto.randomUUID(),
-  metadata: {
-    occurredAt: '2026-01-02T03:04:05Z',
-    actor: { kind: 'operator' as const, id: 't' },
-    correlationId: 'c',
-    causationId: null,
-    schemaVersion: 1,
-  },
-});
+const meta = () =>
+  newCommandMeta(
+    { actor: { kind: 'operator', id: 't' }, correlationId: 'c' },
+    fixedClock('2026-01-02T03:04:05Z'),
+  );
 
 async function project() {
   const handler = agenciesProjection.open(db);

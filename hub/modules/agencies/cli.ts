@@ -3,9 +3,9 @@ import { type GlobalOptions, withSession } from '../../cli/context.js';
 import { table } from '../../cli/format.js';
 import { cliMeta, validated } from '../../cli/registry-session.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
-import { readAgencyFile, registerOrUpdateAgency, retireAgency } from './commands.js';
-import { resolveAgencyEntry } from './files.js';
+import { readAgencyFile, resolveAgencyEntry } from './files.js';
 import { listAgencies, vietnamDate } from './queries.js';
+import { registerOrUpdateAgency, retireAgency } from './service.js';
 
 export function registerAgencyCommands(program: Command, projections: readonly ProjectionDefinition[]): void {
   const group = program

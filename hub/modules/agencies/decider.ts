@@ -1,25 +1,15 @@
 import stringify from 'safe-stable-stringify';
-import { AgencyStateError } from '../../kernel/errors/index.js';
-import type { EventMetadata } from '../../kernel/event-store.js';
+import { type Decider, eventOf } from '../../kernel/decider/index.js';
+import { AgencyStateError, UnknownCommandError } from '../../kernel/errors/index.js';
+import type { AgencyCommand, RegisterAgency, RetireAgency, UpdateAgency } from './commands.js';
 import type { AgencyDescriptor, AgencyEvent, AgencyRetiredData } from './events.js';
-
-/** Id and metadata of the event a command may produce: passed in so deciders stay pure. */
-export interface CommandMeta {
-  eventId: string;
-  metadata: EventMetadata;
-}
-
-export type AgencyCommand =
-  | { type: 'RegisterAgency'; agency: AgencyDescriptor; meta: CommandMeta }
-  | { type: 'UpdateAgency'; agency: AgencyDescriptor; meta: CommandMeta }
-  | { type: 'RetireAgency'; retirement: AgencyRetiredData; meta: CommandMeta };
 
 export type AgencyState =
   | { status: 'unregistered' }
   | { status: 'active'; agency: AgencyDescriptor }
   | { status: 'retired'; agency: AgencyDescriptor; retirement: AgencyRetiredData };
 
-export const initialState: AgencyState = { status: 'unregistered' };
+export const initialState = (): AgencyState => ({ status: 'unregistered' });
 
 export const sameContent = (a: unknown, b: unknown) => stringify(a) === stringify(b);
 
@@ -47,7 +37,7 @@ export const decide = (command: AgencyCommand, state: AgencyState): AgencyEvent[
       return retire(command, state);
     default: {
       const never: never = command;
-      throw new AgencyStateError('?', `unknown command ${JSON.stringify(never)}`);
+      throw new UnknownCommandError(never);
     }
   }
 };
@@ -62,36 +52,24 @@ function checkDescriptor(agency: AgencyDescriptor): void {
   if (agency.roles.length === 0) throw new AgencyStateError(agency.organCode, 'at least one role is needed');
 }
 
-function register(
-  command: Extract<AgencyCommand, { type: 'RegisterAgency' }>,
-  state: AgencyState,
-): AgencyEvent[] {
-  const { agency, meta } = command;
+function register({ data: agency, meta }: RegisterAgency, state: AgencyState): AgencyEvent[] {
   if (state.status !== 'unregistered') {
     if (state.status === 'active' && sameContent(state.agency, agency)) return [];
     throw new AgencyStateError(agency.organCode, `already registered (${state.status}); update it instead`);
   }
   checkDescriptor(agency);
-  return [{ id: meta.eventId, type: 'AgencyRegistered', data: agency, metadata: meta.metadata }];
+  return [eventOf(meta, 'AgencyRegistered', agency)];
 }
 
-function update(
-  command: Extract<AgencyCommand, { type: 'UpdateAgency' }>,
-  state: AgencyState,
-): AgencyEvent[] {
-  const { agency, meta } = command;
+function update({ data: agency, meta }: UpdateAgency, state: AgencyState): AgencyEvent[] {
   if (state.status === 'unregistered') throw new AgencyStateError(agency.organCode, 'not registered');
   if (state.status === 'retired') throw new AgencyStateError(agency.organCode, 'retired agencies are final');
   if (sameContent(state.agency, agency)) return [];
   checkDescriptor(agency);
-  return [{ id: meta.eventId, type: 'AgencyUpdated', data: agency, metadata: meta.metadata }];
+  return [eventOf(meta, 'AgencyUpdated', agency)];
 }
 
-function retire(
-  command: Extract<AgencyCommand, { type: 'RetireAgency' }>,
-  state: AgencyState,
-): AgencyEvent[] {
-  const { retirement, meta } = command;
+function retire({ data: retirement, meta }: RetireAgency, state: AgencyState): AgencyEvent[] {
   const code = retirement.organCode;
   if (state.status === 'unregistered') throw new AgencyStateError(code, 'not registered');
   if (state.status === 'retired') {
@@ -103,5 +81,12 @@ function retire(
   if (retirement.validUntil <= state.agency.validFrom) {
     throw new AgencyStateError(code, `cannot retire before it came into force (${state.agency.validFrom})`);
   }
-  return [{ id: meta.eventId, type: 'AgencyRetired', data: retirement, metadata: meta.metadata }];
+  return [eventOf(meta, 'AgencyRetired', retirement)];
 }
+
+/** The agency registry's decider: one stream `agency-<organCode>` per agency. */
+export const agencyDecider: Decider<AgencyCommand, AgencyState, AgencyEvent> = {
+  decide,
+  evolve,
+  initialState,
+};

@@ -12,7 +12,7 @@ export const agenciesModule: HubModule = {
 export * from './commands.js';
 export * from './decider.js';
 export * from './events.js';
-export { resolveAgencyEntry } from './files.js';
+export { type AgencyFileEntry, readAgencyFile, resolveAgencyEntry } from './files.js';
 export { demoKeyFile, ensureDemoKey, publicJwk } from './local-keys.js';
 export { agenciesProjection } from './projection.js';
 export {
@@ -25,3 +25,4 @@ export {
   resolveSuccessor,
   vietnamDate,
 } from './queries.js';
+export { loadAgency, registerOrUpdateAgency, retireAgency } from './service.js';

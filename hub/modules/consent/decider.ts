@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { type Decider, eventOf } from '../../kernel/decider/index.js';
 import {
   ConsentAlreadyExistsError,
   ConsentNotActiveError,
@@ -7,7 +7,8 @@ import {
   InvalidConsentError,
   UnknownCommandError,
 } from '../../kernel/errors/index.js';
-import type { EventMetadata } from '../../kernel/event-store.js';
+import { deterministicId } from '../../kernel/ids.js';
+import type { ConsentCommand, ExpireConsent, GrantConsent, WithdrawConsent } from './commands.js';
 import {
   CONSENT_NAMESPACE,
   type ConsentEvent,
@@ -25,36 +26,6 @@ export type Consent =
 
 export const initialState = (): Consent => ({ status: 'none' });
 
-/** Time, ids and metadata come in with every command, so the decider stays pure. */
-export interface CommandContext {
-  /** ISO date-time the command is decided at. */
-  now: string;
-  /** Id for the event the command produces (ignored where the id is deterministic). */
-  eventId: string;
-  metadata: EventMetadata;
-}
-
-export interface GrantConsent {
-  type: 'GrantConsent';
-  data: ConsentGrantedData;
-  context: CommandContext;
-}
-
-export interface WithdrawConsent {
-  type: 'WithdrawConsent';
-  /** Pseudonym of the citizen withdrawing: only the consent's own subject may. */
-  data: { consentId: string; subject: string; reason: string | null };
-  context: CommandContext;
-}
-
-export interface ExpireConsent {
-  type: 'ExpireConsent';
-  data: { consentId: string };
-  context: CommandContext;
-}
-
-export type ConsentCommand = GrantConsent | WithdrawConsent | ExpireConsent;
-
 export const evolve = (state: Consent, event: ConsentEvent): Consent => {
   switch (event.type) {
     case 'ConsentGranted':
@@ -69,9 +40,6 @@ export const evolve = (state: Consent, event: ConsentEvent): Consent => {
       return state;
   }
 };
-
-export const fold = (events: readonly { type: string; data: unknown }[]): Consent =>
-  events.reduce((s, e) => evolve(s, e as ConsentEvent), initialState());
 
 /** The status at `now`: an active consent past its window counts as expired even before ConsentExpired. */
 export function statusAt(
@@ -100,7 +68,7 @@ export function decide(command: ConsentCommand, state: Consent): ConsentEvent[] 
   }
 }
 
-function grant({ data, context }: GrantConsent, state: Consent): ConsentGranted[] {
+function grant({ data, meta }: GrantConsent, state: Consent): ConsentGranted[] {
   if (state.status !== 'none') throw new ConsentAlreadyExistsError(data.consentId);
   if (data.purposes.length === 0) throw new InvalidConsentError('at least one purpose is required');
   if (data.scope.length === 0) throw new InvalidConsentError('at least one dataset is required');
@@ -111,41 +79,36 @@ function grant({ data, context }: GrantConsent, state: Consent): ConsentGranted[
   const until = Date.parse(data.validUntil);
   if (Number.isNaN(from) || Number.isNaN(until)) throw new InvalidConsentError('validity must be date-times');
   if (until <= from) throw new InvalidConsentError('validUntil must be after validFrom');
-  if (until <= Date.parse(context.now)) throw new InvalidConsentError('validUntil is in the past');
-  return [{ id: context.eventId, type: 'ConsentGranted', data, metadata: context.metadata }];
+  if (until <= Date.parse(meta.now)) throw new InvalidConsentError('validUntil is in the past');
+  return [eventOf(meta, 'ConsentGranted', data)];
 }
 
-function withdraw({ data, context }: WithdrawConsent, state: Consent): ConsentWithdrawn[] {
+function withdraw({ data, meta }: WithdrawConsent, state: Consent): ConsentWithdrawn[] {
   if (state.status === 'none' || state.subject !== data.subject)
     throw new ConsentNotFoundError(data.consentId);
-  const status = statusAt(state, context.now);
+  const status = statusAt(state, meta.now);
   if (status === 'withdrawn' || status === 'expired') throw new ConsentNotActiveError(data.consentId, status);
   return [
-    {
-      id: context.eventId,
-      type: 'ConsentWithdrawn',
-      data: {
-        consentId: data.consentId,
-        subject: state.subject,
-        consumer: state.consumer,
-        withdrawnAt: context.now,
-        reason: data.reason,
-      },
-      metadata: context.metadata,
-    },
+    eventOf(meta, 'ConsentWithdrawn', {
+      consentId: data.consentId,
+      subject: state.subject,
+      consumer: state.consumer,
+      withdrawnAt: meta.now,
+      reason: data.reason,
+    }),
   ];
 }
 
 /** Idempotent: a consent already withdrawn or expired yields nothing; the event id is deterministic. */
-function expire({ data, context }: ExpireConsent, state: Consent): ConsentExpired[] {
+function expire({ data, meta }: ExpireConsent, state: Consent): ConsentExpired[] {
   if (state.status === 'none') throw new ConsentNotFoundError(data.consentId);
   if (state.status !== 'active') return [];
-  if (Date.parse(context.now) < Date.parse(state.validUntil)) {
+  if (Date.parse(meta.now) < Date.parse(state.validUntil)) {
     throw new ConsentStillValidError(data.consentId, state.validUntil);
   }
   return [
     {
-      id: uuidv5(`${data.consentId}/expired`, CONSENT_NAMESPACE),
+      id: deterministicId(CONSENT_NAMESPACE, data.consentId, 'expired'),
       type: 'ConsentExpired',
       data: {
         consentId: data.consentId,
@@ -153,7 +116,14 @@ function expire({ data, context }: ExpireConsent, state: Consent): ConsentExpire
         consumer: state.consumer,
         expiredAt: state.validUntil,
       },
-      metadata: context.metadata,
+      metadata: meta.metadata,
     },
   ];
 }
+
+/** The consents' decider: one stream `consent-<consentId>` per consent. */
+export const consentDecider: Decider<ConsentCommand, Consent, ConsentEvent> = {
+  decide,
+  evolve,
+  initialState,
+};

@@ -13,6 +13,7 @@ export const consentModule: HubModule = {
 };
 
 export { type ConsentQuery, requireConsent } from './check.js';
+export * from './commands.js';
 export * from './decider.js';
 export * from './events.js';
 export { ConsentReadModel, type ConsentView, consentsProjection } from './projection.js';

@@ -1,17 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../kernel/clock.js';
+import {
+  type AggregateState,
+  aggregateStream,
+  type CommandIssuer,
+  handleCommand,
+  newCommandMeta,
+} from '../../kernel/decider/index.js';
 import {
   ConsentConsumerNotInForceError,
   InvalidConsentError,
-  StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../../kernel/errors/index.js';
-import type { Actor, EventStore, RecordedEvent } from '../../kernel/event-store.js';
-import { buildMetadata } from '../../kernel/metadata.js';
+import type { Actor, EventStore } from '../../kernel/event-store.js';
+import { type IdSource, randomId } from '../../kernel/ids.js';
 import { isInForce, vietnamDate } from '../agencies/index.js';
 import type { DatasetDefinition } from '../records/index.js';
-import { type Consent, type ConsentCommand, type ConsentStatus, decide, fold, statusAt } from './decider.js';
-import { type ConsentEvent, type ConsentScope, consentStream } from './events.js';
+import type { ConsentCommand } from './commands.js';
+import { type Consent, type ConsentStatus, consentDecider, statusAt } from './decider.js';
+import { type ConsentScope, consentStream } from './events.js';
 import type { ConsentReadModel, ConsentView } from './projection.js';
 import { type HubSigningKey, signConsentReceipt } from './receipt.js';
 
@@ -25,8 +32,8 @@ export interface ConsentServiceDeps {
   logger: Logger;
   /** The registered agency with this organ code (the `agencies` read model), to check the consumer. */
   findAgency: (organCode: string) => { validFrom: string; validUntil?: string } | undefined;
-  clock?: () => Date;
-  newId?: () => string;
+  clock?: Clock;
+  ids?: IdSource;
 }
 
 export interface GrantConsentInput {
@@ -40,10 +47,7 @@ export interface GrantConsentInput {
 }
 
 /** The citizen portal acting for a citizen, or the hub itself (sweeper). */
-export interface CommandActor {
-  actor: Actor;
-  correlationId: string;
-}
+export type CommandActor = CommandIssuer;
 
 const iso = (value: string, name: string) => {
   const t = Date.parse(value);
@@ -58,24 +62,18 @@ const iso = (value: string, name: string) => {
  */
 export class ConsentService {
   private readonly log: Logger;
-  private readonly clock: () => Date;
-  private readonly newId: () => string;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
 
   constructor(private readonly deps: ConsentServiceDeps) {
     this.log = deps.logger.child({ module: 'consent' });
-    this.clock = deps.clock ?? (() => new Date());
-    this.newId = deps.newId ?? randomUUID;
+    this.clock = deps.clock ?? systemClock;
+    this.ids = deps.ids ?? randomId;
   }
 
   /** The consent as its stream says (authoritative, unlike the read model of another replica). */
-  async load(consentId: string): Promise<{ state: Consent; events: RecordedEvent[] }> {
-    try {
-      const events = await this.deps.store.readStream(consentStream(consentId));
-      return { state: fold(events), events };
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: fold([]), events: [] };
-      throw error;
-    }
+  load(consentId: string): Promise<AggregateState<Consent>> {
+    return aggregateStream(this.deps.store, consentStream(consentId), consentDecider);
   }
 
   /**
@@ -102,8 +100,8 @@ export class ConsentService {
     this.checkScope(input.scope);
     const now = this.clock();
     this.checkConsumer(input.consumer, now);
-    const consentId = this.newId();
-    const receiptId = this.newId();
+    const consentId = this.ids();
+    const receiptId = this.ids();
     if (!by.actor.official) throw new InvalidConsentError('the acting official is required');
     const data = {
       consentId,
@@ -117,7 +115,7 @@ export class ConsentService {
       collectedBy: { agency: by.actor.id, official: by.actor.official },
       receiptId,
     };
-    await this.run(consentId, { type: 'GrantConsent', data, context: this.context(by, now) });
+    await this.run(consentId, { type: 'GrantConsent', data, meta: this.meta(by, now) });
     const receipt = await signConsentReceipt(this.deps.signingKey, data, {
       issuer: this.deps.issuer,
       issuedAt: now,
@@ -131,7 +129,7 @@ export class ConsentService {
     input: { consentId: string; subject: string; reason: string | null },
   ): Promise<ConsentView> {
     const now = this.clock();
-    await this.run(input.consentId, { type: 'WithdrawConsent', data: input, context: this.context(by, now) });
+    await this.run(input.consentId, { type: 'WithdrawConsent', data: input, meta: this.meta(by, now) });
     this.log.info({ consentId: input.consentId }, 'consent withdrawn');
     return this.deps.model.get(input.consentId)!;
   }
@@ -146,7 +144,7 @@ export class ConsentService {
         expired += await this.run(consentId, {
           type: 'ExpireConsent',
           data: { consentId },
-          context: this.context(by, now),
+          meta: this.meta(by, now),
         });
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -156,12 +154,8 @@ export class ConsentService {
     return expired;
   }
 
-  private context(by: CommandActor, now: Date) {
-    return {
-      now: now.toISOString(),
-      eventId: this.newId(),
-      metadata: buildMetadata({ occurredAt: now, actor: by.actor, correlationId: by.correlationId }),
-    };
+  private meta(by: CommandActor, now: Date) {
+    return newCommandMeta(by, () => now, this.ids);
   }
 
   private checkConsumer(consumer: string, now: Date): void {
@@ -184,20 +178,21 @@ export class ConsentService {
     });
   }
 
-  /** Decides and appends; returns how many events were written. */
+  /**
+   * Decides and appends (re-deciding on the new state when another writer got there first), then
+   * applies the new events to the read model; returns how many events were written.
+   */
   private async run(consentId: string, command: ConsentCommand): Promise<number> {
-    const { state, events: history } = await this.load(consentId);
-    const events: ConsentEvent[] = decide(command, state);
-    if (events.length === 0) return 0;
     const stream = consentStream(consentId);
-    const expected = history.length === 0 ? 'no_stream' : history.at(-1)!.revision;
-    const result = await this.deps.store.append(stream, events, { expectedRevision: expected });
-    const first = result.nextExpectedRevision - events.length + 1;
-    const recordedAt = new Date().toISOString();
-    events.forEach((event, i) => {
-      this.deps.model.apply({ ...event, stream, revision: first + i, position: result.position, recordedAt });
+    const result = await handleCommand(this.deps.store, stream, consentDecider, command);
+    if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return 0;
+    const first = result.nextExpectedRevision - result.events.length + 1;
+    const position = result.position ?? 0;
+    const recordedAt = this.clock().toISOString();
+    result.events.forEach((event, i) => {
+      this.deps.model.apply({ ...event, stream, revision: first + i, position, recordedAt });
     });
-    return events.length;
+    return result.events.length;
   }
 }
 

@@ -5,9 +5,9 @@ import { CLI_ACTOR, cliMeta, validated } from '../../cli/registry-session.js';
 import { InvalidDocumentError } from '../../kernel/errors/index.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import { vietnamDate } from '../agencies/index.js';
-import { applyContracts, checkParties, handleContractCommand } from './commands.js';
 import { contractFilesIn, readContractFiles } from './files.js';
 import { findContracts } from './queries.js';
+import { applyContracts, checkParties, revokeContract } from './service.js';
 
 const filesOrDefault = (files: string[]) => (files.length > 0 ? files : contractFilesIn());
 
@@ -58,8 +58,8 @@ export function registerContractCommands(
     .action(async (id: string, options: { reason: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const revocation = { contractId: id, reason: options.reason, revokedOn: vietnamDate(new Date()) };
-      const events = await withSession(global, projections, ({ store }) =>
-        handleContractCommand(validated(store), { type: 'RevokeContract', revocation, meta: cliMeta()() }),
+      const { events } = await withSession(global, projections, ({ store }) =>
+        revokeContract(validated(store), revocation, cliMeta()()),
       );
       console.log(events.length > 0 ? `${id}: revoked` : `${id}: unchanged`);
     });

@@ -8,16 +8,14 @@ import { seedDemoData } from '../../../demo/seed/demo.js';
 import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
 import { openSqliteEventStore } from '../../eventstore/sqlite.js';
-import { ContractNotFoundError, ContractStateError } from '../../kernel/errors/index.js';
+import { newCommandMeta } from '../../kernel/decider/index.js';
+import { AuthForbiddenError, ContractNotFoundError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
-import { buildMetadata } from '../../kernel/metadata.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
-import { applyContracts, checkParties, handleContractCommand } from './commands.js';
-import { type ContractCommand, decide, evolve, initialState } from './decider.js';
-import type { ContractEvent } from './events.js';
 import { contractFilesIn, readContractFiles } from './files.js';
 import { contractsProjection } from './projection.js';
 import { contractVersions, findContracts, getContract } from './queries.js';
+import { applyContracts, checkParties, handleContractCommand, revokeContract } from './service.js';
 
 const temp = tempDir();
 let raw: Awaited<ReturnType<typeof openSqliteEventStore>>;
@@ -142,9 +140,8 @@ describe('contracts', () => {
   it('amends as a new version, keeps every version, and is idempotent', async () => {
     const amended = writeContract('amend.yaml', (t) => t.replace('requests: 60,', 'requests: 120,'));
     const [contract] = readContractFiles([amended]).contracts;
-    const newId = () => crypto.randomUUID();
-    expect((await applyContracts(store, [contract!], { actor, newId }))[0]!.changes).toEqual(['amended v2']);
-    expect((await applyContracts(store, [contract!], { actor, newId }))[0]!.changes).toEqual([]);
+    expect((await applyContracts(store, [contract!], { actor }))[0]!.changes).toEqual(['amended v2']);
+    expect((await applyContracts(store, [contract!], { actor }))[0]!.changes).toEqual([]);
     await project();
     expect(getContract(db, 'c06-to-hanoi-social-assistance')).toMatchObject({
       version: 2,
@@ -162,74 +159,29 @@ describe('contracts', () => {
   });
 
   it('revokes with a reason; a revoked contract cannot be amended', async () => {
-    const meta = {
-      eventId: crypto.randomUUID(),
-      metadata: buildMetadata({ occurredAt: new Date(), actor, correlationId: 'c' }),
-    };
+    const meta = newCommandMeta({ actor, correlationId: 'c' });
     const revocation = { contractId: 'c06-to-ngoc-ha-birth-registration', revokedOn: '2026-02-01' };
     await expect(
-      handleContractCommand(store, {
-        type: 'RevokeContract',
-        revocation: { ...revocation, reason: ' ' },
-        meta,
-      }),
+      handleContractCommand(store, { type: 'RevokeContract', data: { ...revocation, reason: ' ' }, meta }),
     ).rejects.toThrow(/reason/);
-    await handleContractCommand(store, {
-      type: 'RevokeContract',
-      revocation: { ...revocation, reason: 'Hết nhu cầu' },
-      meta,
+    const refuse = () => {
+      throw new AuthForbiddenError('not the provider');
+    };
+    await expect(
+      revokeContract(store, { ...revocation, reason: 'Hết nhu cầu' }, meta, refuse),
+    ).rejects.toThrow(AuthForbiddenError);
+    const revoked = await revokeContract(store, { ...revocation, reason: 'Hết nhu cầu' }, meta, (state) =>
+      expect(state.status).toBe('active'),
+    );
+    expect(revoked.state).toMatchObject({
+      status: 'revoked',
+      revocation: { reason: 'Hết nhu cầu', version: 1 },
     });
     await project();
     expect(findContracts(db, { consumer: '000.08.01.H26', on: '2026-03-01' })).toEqual([]);
     expect(getContract(db, 'c06-to-ngoc-ha-birth-registration')?.status).toBe('revoked');
     await expect(
-      handleContractCommand(store, {
-        type: 'RevokeContract',
-        revocation: { contractId: 'nope', revokedOn: '2026-02-01', reason: 'x' },
-        meta,
-      }),
+      revokeContract(store, { contractId: 'nope', revokedOn: '2026-02-01', reason: 'x' }, meta),
     ).rejects.toBeInstanceOf(ContractNotFoundError);
-  });
-});
-
-describe('contract decider', () => {
-  const terms = readContractFiles(contractFilesIn()).contracts[0]!.terms;
-  const meta = {
-    eventId: '00000000-0000-4000-8000-000000000001',
-    metadata: buildMetadata({ occurredAt: '2026-01-01T00:00:00Z', actor, correlationId: 'c' }),
-  };
-  const run = (events: ContractEvent[], command: ContractCommand) =>
-    decide(command, events.reduce(evolve, initialState));
-  const registered = run([], { type: 'ApplyContract', terms, meta });
-
-  it('registers v1, amends v2 on change, does nothing when unchanged', () => {
-    expect(registered.map((e) => [e.type, (e.data as { version: number }).version])).toEqual([
-      ['ContractRegistered', 1],
-    ]);
-    expect(run(registered, { type: 'ApplyContract', terms, meta })).toEqual([]);
-    const amended = run(registered, {
-      type: 'ApplyContract',
-      terms: { ...terms, fields: ['fullName'] },
-      meta,
-    });
-    expect(amended.map((e) => [e.type, (e.data as { version: number }).version])).toEqual([
-      ['ContractAmended', 2],
-    ]);
-  });
-
-  it('refuses amending a revoked contract', () => {
-    const revoked = run(registered, {
-      type: 'RevokeContract',
-      revocation: { contractId: terms.contractId, reason: 'r', revokedOn: '2026-01-01' },
-      meta,
-    });
-    expect(revoked[0]!.data).toMatchObject({ version: 1 });
-    expect(() =>
-      run([...registered, ...revoked], {
-        type: 'ApplyContract',
-        terms: { ...terms, fields: ['fullName'] },
-        meta,
-      }),
-    ).toThrow(ContractStateError);
   });
 });

@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { ContractNotFoundError, ContractStateError } from '../../kernel/errors/index.js';
-import type { CommandMeta } from '../agencies/index.js';
+import { type Decider, eventOf } from '../../kernel/decider/index.js';
+import { ContractNotFoundError, ContractStateError, UnknownCommandError } from '../../kernel/errors/index.js';
+import type { ApplyContract, ContractCommand, RevokeContract } from './commands.js';
 import type { ContractEvent, ContractRevokedData, ContractTerms, ContractVersionData } from './events.js';
-
-export type ContractCommand =
-  | { type: 'ApplyContract'; terms: ContractTerms; meta: CommandMeta }
-  | { type: 'RevokeContract'; revocation: Omit<ContractRevokedData, 'version'>; meta: CommandMeta };
 
 export type ContractState =
   | { status: 'none' }
   | { status: 'active'; current: ContractVersionData }
   | { status: 'revoked'; current: ContractVersionData; revocation: ContractRevokedData };
 
-export const initialState: ContractState = { status: 'none' };
+export const initialState = (): ContractState => ({ status: 'none' });
 
 export const termsDigest = (terms: ContractTerms) =>
   createHash('sha256').update(stringify(terms)).digest('hex');
@@ -38,13 +35,12 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
       return revoke(command, state);
     default: {
       const never: never = command;
-      throw new ContractStateError('?', `unknown command ${JSON.stringify(never)}`);
+      throw new UnknownCommandError(never);
     }
   }
 };
 
-function apply(command: Extract<ContractCommand, { type: 'ApplyContract' }>, state: ContractState) {
-  const { terms, meta } = command;
+function apply({ data: terms, meta }: ApplyContract, state: ContractState): ContractEvent[] {
   const digest = termsDigest(terms);
   if (state.status !== 'none' && state.current.digest === digest) return [];
   if (state.status === 'revoked') {
@@ -58,12 +54,10 @@ function apply(command: Extract<ContractCommand, { type: 'ApplyContract' }>, sta
   }
   const version = state.status === 'none' ? 1 : state.current.version + 1;
   const data: ContractVersionData = { ...terms, version, digest };
-  const type = version === 1 ? 'ContractRegistered' : 'ContractAmended';
-  return [{ id: meta.eventId, type, data, metadata: meta.metadata } as ContractEvent];
+  return [eventOf(meta, version === 1 ? 'ContractRegistered' : 'ContractAmended', data)];
 }
 
-function revoke(command: Extract<ContractCommand, { type: 'RevokeContract' }>, state: ContractState) {
-  const { revocation, meta } = command;
+function revoke({ data: revocation, meta }: RevokeContract, state: ContractState): ContractEvent[] {
   const id = revocation.contractId;
   if (revocation.reason.trim() === '') throw new ContractStateError(id, 'a revocation needs a reason');
   if (state.status === 'none') throw new ContractNotFoundError(id);
@@ -74,5 +68,12 @@ function revoke(command: Extract<ContractCommand, { type: 'RevokeContract' }>, s
     throw new ContractStateError(id, `already revoked on ${state.revocation.revokedOn}`);
   }
   const data: ContractRevokedData = { ...revocation, version: state.current.version };
-  return [{ id: meta.eventId, type: 'ContractRevoked', data, metadata: meta.metadata } as ContractEvent];
+  return [eventOf(meta, 'ContractRevoked', data)];
 }
+
+/** The contracts' decider: one stream `contract-<contractId>` per contract. */
+export const contractDecider: Decider<ContractCommand, ContractState, ContractEvent> = {
+  decide,
+  evolve,
+  initialState,
+};

@@ -28,4 +28,13 @@ export {
 } from './files.js';
 export { contractsProjection } from './projection.js';
 export { contractVersions, type FindContractsQuery, findContracts, getContract } from './queries.js';
+export {
+  type ApplyOptions,
+  type ApplyOutcome,
+  applyContracts,
+  checkParties,
+  handleContractCommand,
+  loadContract,
+  revokeContract,
+} from './service.js';
 export type { ContractRecord, ContractView, FindContracts } from './types.js';

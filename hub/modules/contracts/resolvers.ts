@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ApiContext } from '../../api/graphql/context.js';
 import { requireRole } from '../../api/graphql/context.js';
+import { newCommandMeta } from '../../kernel/decider/index.js';
 import { AuthForbiddenError, ContractNotFoundError } from '../../kernel/errors/index.js';
-import { buildMetadata } from '../../kernel/metadata.js';
 import { vietnamDate } from '../agencies/index.js';
-import { handleContractCommand, loadContract } from './commands.js';
 import { findContracts } from './queries.js';
+import { revokeContract } from './service.js';
 import type { ContractView, FindContracts } from './types.js';
 
 declare module '../../api/graphql/context.js' {
@@ -44,25 +43,24 @@ export const contractResolvers = {
   Mutation: {
     async revokeContract(_: unknown, args: { id: string; reason: string }, ctx: ApiContext) {
       const principal = requireRole(ctx, 'provider', 'operator');
-      const { state } = await loadContract(ctx.services.store, args.id);
-      if (state.status === 'none') throw new ContractNotFoundError(args.id);
-      if (principal.role === 'provider' && state.current.provider !== principal.agency) {
-        throw new AuthForbiddenError('only the providing agency or an operator may revoke a contract');
-      }
       const now = ctx.services.clock();
-      await handleContractCommand(ctx.services.store, {
-        type: 'RevokeContract',
-        revocation: { contractId: args.id, reason: args.reason, revokedOn: vietnamDate(now) },
-        meta: {
-          eventId: randomUUID(),
-          metadata: buildMetadata({
-            occurredAt: now,
+      const { state: after } = await revokeContract(
+        ctx.services.store,
+        { contractId: args.id, reason: args.reason, revokedOn: vietnamDate(now) },
+        newCommandMeta(
+          {
             actor: { kind: 'agency', id: principal.agency, official: principal.official },
             correlationId: ctx.requestId,
-          }),
+          },
+          () => now,
+        ),
+        (state) => {
+          if (state.status === 'none') throw new ContractNotFoundError(args.id);
+          if (principal.role === 'provider' && state.current.provider !== principal.agency) {
+            throw new AuthForbiddenError('only the providing agency or an operator may revoke a contract');
+          }
         },
-      });
-      const { state: after } = await loadContract(ctx.services.store, args.id);
+      );
       if (after.status === 'none') throw new ContractNotFoundError(args.id);
       const { digest: _digest, title: _title, ...terms } = after.current;
       return toContract({ ...terms, status: after.status });

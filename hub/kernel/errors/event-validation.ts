@@ -1,6 +1,6 @@
 import { defineError } from './base.js';
 
-// ── Events and their schemas ───────────────────────────────────────────────────────────────────
+// ── Events and their schemas (validation of every append) ───────────────────────────────────
 
 export interface SchemaIssue {
   /** JSON pointer into the event envelope, e.g. `/data/fullName`. */
