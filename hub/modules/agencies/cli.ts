@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type GlobalOptions, withSession } from '../../cli/context.js';
 import { table } from '../../cli/format.js';
 import { cliMeta, validated } from '../../cli/registry-session.js';
+import { systemClock } from '../../kernel/clock.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import { readAgencyFile, resolveAgencyEntry } from './files.js';
 import { listAgencies, vietnamDate } from './queries.js';
@@ -75,7 +76,7 @@ export function registerAgencyCommands(program: Command, projections: readonly P
         const global = command.optsWithGlobals<GlobalOptions>();
         const retirement = {
           organCode: code,
-          validUntil: options.on ?? vietnamDate(new Date()),
+          validUntil: options.on ?? vietnamDate(systemClock()),
           ...(options.successor ? { successorOrganCode: options.successor } : {}),
           ...(options.reason ? { reason: options.reason } : {}),
         };

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type GlobalOptions, withSession } from '../../cli/context.js';
 import { table } from '../../cli/format.js';
 import { CLI_ACTOR, cliMeta, validated } from '../../cli/registry-session.js';
+import { systemClock } from '../../kernel/clock.js';
 import { InvalidDocumentError } from '../../kernel/errors/index.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import { vietnamDate } from '../agencies/index.js';
@@ -57,7 +58,7 @@ export function registerContractCommands(
     .requiredOption('--reason <text>', 'why it is revoked')
     .action(async (id: string, options: { reason: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const revocation = { contractId: id, reason: options.reason, revokedOn: vietnamDate(new Date()) };
+      const revocation = { contractId: id, reason: options.reason, revokedOn: vietnamDate(systemClock()) };
       const { events } = await withSession(global, projections, ({ store }) =>
         revokeContract(validated(store), revocation, cliMeta()()),
       );
