@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as registry from './index.js';
 import {
@@ -89,6 +90,21 @@ describe('the registry', () => {
     const codes = classes.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(code).toMatch(/^[A-Z]+_[A-Z_]+$/);
+  });
+
+  it('lists every area file in the index and in the union of codes', () => {
+    const dir = new URL('./', import.meta.url);
+    const areas = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .filter((f) => !['base.ts', 'codes.ts', 'index.ts', 'api-codes.ts'].includes(f));
+    const index = fs.readFileSync(new URL('index.ts', dir), 'utf8');
+    const codes = fs.readFileSync(new URL('codes.ts', dir), 'utf8');
+    for (const area of areas) {
+      const ref = `'./${area.replace(/\.ts$/, '.js')}'`;
+      expect(index, area).toContain(ref);
+      expect(codes, area).toContain(ref);
+    }
   });
 
   it('derives the union of codes from the classes', () => {
