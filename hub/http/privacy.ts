@@ -8,11 +8,9 @@ import {
   type RecordSealing,
   sealingFor,
 } from '../modules/records/index.js';
-import { type HubSecrets, loadSecrets } from '../privacy/secrets.js';
 
 /** The hub's one handle on personal-data protection: every part of the service shares it. */
 export interface Privacy {
-  secrets: HubSecrets;
   /** Pseudonyms, content versions and the subject key store (one instance, so an erasure is seen by all). */
   sealing: RecordSealing;
   datasets: Map<string, DatasetDefinition>;
@@ -25,19 +23,14 @@ declare module 'fastify' {
 }
 
 /**
- * Loads the hub's secrets (environment in production, `<dataDir>/secrets.json` otherwise) and opens
- * the subject key store `<dataDir>/keys.db`. A missing or malformed secret stops the boot with a
- * ConfigError naming the variable.
+ * Opens the subject key store `<dataDir>/keys.db` under the hub's secrets from the configuration
+ * (`config.secrets`: the environment in production, `<dataDir>/secrets.json` otherwise; a malformed
+ * secrets file stops the boot with a ConfigError naming it).
  */
-export const privacyPlugin = fp<{ config: Config; env?: Record<string, string | undefined> }>(
-  async (app: FastifyInstance, { config, env = process.env }) => {
-    const secrets = loadSecrets({
-      env,
-      dataDir: config.dataDir,
-      production: config.profile === 'production',
-    });
-    const sealing = sealingFor(secrets, path.join(config.dataDir, 'keys.db'));
-    app.decorate('privacy', { secrets, sealing, datasets: loadDatasets() });
+export const privacyPlugin = fp<{ config: Config }>(
+  async (app: FastifyInstance, { config }) => {
+    const sealing = sealingFor(config.secrets, path.join(config.dataDir, 'keys.db'));
+    app.decorate('privacy', { sealing, datasets: loadDatasets() });
     app.addHook('onClose', async () => sealing.keys.close());
   },
   { name: 'privacy', fastify: '5.x' },

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
@@ -40,8 +41,14 @@ describe('loadConfig', () => {
   });
 
   it('in production logs JSON only and does not seed demo data unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ log: { pretty: false }, seedDemo: false });
-    expect(loadConfig({ NODE_ENV: 'production', LIENTHONG_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    const production = {
+      NODE_ENV: 'production',
+      LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
+      LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
+      LIENTHONG_SIGNING_KEY: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
+    };
+    expect(loadConfig(production)).toMatchObject({ log: { pretty: false }, seedDemo: false });
+    expect(loadConfig({ ...production, LIENTHONG_SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
 
   it('puts both database files in LIENTHONG_DATA_DIR and reads a store size limit with units', () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigError } from './errors/index.js';
+import { HubSecrets } from './secrets.js';
 
 /** Which event-store backend to open, and where. */
 export type StoreConfig =
@@ -21,6 +22,11 @@ export interface Config {
   readonly readModelsFile: string;
   readonly seedDemo: boolean;
   readonly metrics: MetricsConfig;
+  /**
+   * LIENTHONG_PSEUDONYM_SECRET, LIENTHONG_MASTER_KEY, LIENTHONG_SIGNING_KEY (required in production;
+   * otherwise generated into the data directory on first use). Prints as `[secrets]`.
+   */
+  readonly secrets: HubSecrets;
 }
 
 // ── Metrics: where GET /metrics is served and who may read it ──────────────────────────────────
@@ -146,8 +152,9 @@ ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
 const validateEnv = ajv.compile<Env>(envSchema);
 
 /**
- * Reads and validates the hub's configuration from environment variables. Empty values count as
- * unset. Throws ConfigError naming the first wrong variable and why.
+ * Reads and validates the hub's configuration from environment variables, secrets included. Empty
+ * values count as unset. Throws ConfigError naming the first wrong variable and why (never the value
+ * of a secret).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -179,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readModelsFile: path.join(dataDir, 'readmodels.db'),
     seedDemo: e.LIENTHONG_SEED_DEMO ?? profile !== 'production',
     metrics: metricsConfig(e, profile, http.port),
+    secrets: HubSecrets.from(env, dataDir, profile === 'production'),
   });
 }
 

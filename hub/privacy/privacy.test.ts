@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
+import { SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
 import { tempDir } from '../testing/temp.js';
 import { SubjectKeyStore } from './key-store.js';
 import { createPseudonymizer } from './pseudonym.js';
 import { SubjectVault, seal, unseal } from './sealed.js';
-import { loadSecrets } from './secrets.js';
 
 describe('pseudonyms', () => {
   it('are stable per secret, differ across secrets and kinds, and never contain the identifier', () => {
@@ -111,24 +110,5 @@ describe('subject keys and sealed values', () => {
     for (const f of [keys.file, `${keys.file}-wal`]) {
       if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(key.key)).toBe(false);
     }
-  });
-});
-
-describe('hub secrets', () => {
-  it('are generated once for development with mode 0600, and required in production', () => {
-    const tmp = tempDir();
-    const dev = loadSecrets({ env: {}, dataDir: tmp.dir, production: false });
-    expect(loadSecrets({ env: {}, dataDir: tmp.dir, production: false })).toEqual(dev);
-    expect(fs.statSync(path.join(tmp.dir, 'secrets.json')).mode & 0o777).toBe(0o600);
-    expect(() => loadSecrets({ env: {}, dataDir: tmp.dir, production: true })).toThrow(ConfigError);
-    const good = randomBytes(32).toString('base64');
-    expect(() =>
-      loadSecrets({
-        env: { LIENTHONG_PSEUDONYM_SECRET: good, LIENTHONG_MASTER_KEY: 'c2hvcnQ=' },
-        dataDir: tmp.dir,
-        production: true,
-      }),
-    ).toThrow(/LIENTHONG_MASTER_KEY: must be 32 bytes/);
-    tmp.remove();
   });
 });

@@ -7,7 +7,7 @@ import { authPlugin } from '../../auth/plugin.js';
 import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { loadHubSigningKey } from '../../modules/consent/index.js';
+import { hubSigningKey } from '../../modules/consent/index.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';
@@ -35,16 +35,20 @@ export function hubAuthenticator(
 
 export interface ConsentedApiOptions {
   config: Config;
-  env?: Record<string, string | undefined>;
+  /** The API's clock (consent windows, receipts). Default: the system clock. */
+  clock?: () => Date;
+  /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
+  consentSweepMs?: number;
 }
 
 /**
- * The consented API as the hub service runs it: uses the shared privacy handle (secrets, subject
- * keys) and the projection runner's read-model connection, loads the hub's signing key, authenticates agencies against the
- * `agencies` read model (part of `authPlugin`), then serves `graphqlApiPlugin`.
+ * The consented API as the hub service runs it: uses the shared privacy handle (pseudonyms, subject
+ * keys) and the projection runner's read-model connection, imports the hub's signing key from the
+ * configuration, authenticates agencies against the `agencies` read model (part of `authPlugin`),
+ * then serves `graphqlApiPlugin`.
  */
 export const consentedApiPlugin = fp<ConsentedApiOptions>(
-  async (app: FastifyInstance, { config, env = process.env }) => {
+  async (app: FastifyInstance, { config, clock, consentSweepMs }) => {
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
@@ -58,8 +62,10 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
       readModels,
       keys,
       pseudonymize,
-      signingKey: await loadHubSigningKey({ env, dataDir: config.dataDir, production }),
+      signingKey: await hubSigningKey(config.secrets.signingKey),
       production,
+      clock,
+      sweepIntervalMs: consentSweepMs,
     });
   },
   { name: 'consented-api', fastify: '5.x', dependencies: ['store', 'projections', 'privacy'] },

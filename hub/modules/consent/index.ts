@@ -19,10 +19,9 @@ export * from './events.js';
 export { ConsentReadModel, type ConsentView, consentsProjection } from './projection.js';
 export {
   type HubSigningKey,
-  loadHubSigningKey,
+  hubSigningKey,
   publicJwks,
   RECEIPT_TYPE,
-  SIGNING_KEY_VARIABLE,
   signConsentReceipt,
 } from './receipt.js';
 export * from './service.js';

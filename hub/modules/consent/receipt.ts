@@ -1,16 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import {
-  type CryptoKey,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  SignJWT,
-} from 'jose';
-import { ConfigError } from '../../kernel/errors/index.js';
+import { type CryptoKey, calculateJwkThumbprint, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
+import type { SigningJwk } from '../../kernel/secrets.js';
 import type { ConsentGrantedData } from './events.js';
 
 /** The hub's own signing key (Ed25519): signs consent receipts; its public half is published as JWKS. */
@@ -22,53 +11,16 @@ export interface HubSigningKey {
 }
 
 export const RECEIPT_TYPE = 'consent-receipt+jwt';
-export const SIGNING_KEY_VARIABLE = 'LIENTHONG_SIGNING_KEY';
-
-async function fromPrivateJwk(jwk: JWK, origin: string): Promise<HubSigningKey> {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.d || !jwk.x) {
-    throw new ConfigError(origin, 'must be an Ed25519 private JWK (kty OKP, crv Ed25519, with d and x)');
-  }
-  const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x });
-  const privateKey = (await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA')) as CryptoKey;
-  return {
-    kid,
-    privateKey,
-    publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' },
-  };
-}
 
 /**
- * The hub's signing key: from LIENTHONG_SIGNING_KEY (an Ed25519 private JWK as JSON, required in
- * production), otherwise from `<dataDir>/signing-key.json`, generated on first start with mode 0600.
+ * The hub's signing key from the validated configuration (`config.secrets.signingKey`, from
+ * LIENTHONG_SIGNING_KEY or `<dataDir>/signing-key.json`): imported once, named by its thumbprint.
  */
-export async function loadHubSigningKey(options: {
-  env: Record<string, string | undefined>;
-  dataDir: string;
-  production: boolean;
-}): Promise<HubSigningKey> {
-  const fromEnv = options.env[SIGNING_KEY_VARIABLE];
-  if (fromEnv || options.production) {
-    if (!fromEnv) throw new ConfigError(SIGNING_KEY_VARIABLE, 'is required');
-    let jwk: JWK;
-    try {
-      jwk = JSON.parse(fromEnv);
-    } catch {
-      throw new ConfigError(SIGNING_KEY_VARIABLE, 'must be a private JWK as JSON');
-    }
-    return fromPrivateJwk(jwk, SIGNING_KEY_VARIABLE);
-  }
-  const file = path.join(options.dataDir, 'signing-key.json');
-  if (!fs.existsSync(file)) {
-    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const jwk = await exportJWK(privateKey);
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    try {
-      fs.writeFileSync(file, `${JSON.stringify(jwk)}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return fromPrivateJwk(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+export async function hubSigningKey(jwk: SigningJwk): Promise<HubSigningKey> {
+  const publicPart = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  const kid = await calculateJwkThumbprint(publicPart);
+  const privateKey = (await importJWK({ ...publicPart, d: jwk.d, alg: 'EdDSA' }, 'EdDSA')) as CryptoKey;
+  return { kid, privateKey, publicJwk: { ...publicPart, kid, alg: 'EdDSA', use: 'sig' } };
 }
 
 export const publicJwks = (key: HubSigningKey): JSONWebKeySet => ({ keys: [key.publicJwk] });
