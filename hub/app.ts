@@ -24,6 +24,10 @@ export interface AppOverrides {
   logStream?: DestinationStream;
   /** Time a readiness check may take before it counts as failed. */
   readinessTimeoutMs?: number;
+  /** The API's clock: consent windows, receipts, release dates (tokens keep real time). */
+  clock?: () => Date;
+  /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
+  consentSweepMs?: number;
 }
 
 /**
@@ -68,6 +72,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     file: config.readModelsFile,
     createRunner: overrides.createRunner ?? ((deps) => new ProjectionRunner({ ...deps, projections })),
   });
-  app.register(consentedApiPlugin, { config });
+  app.register(consentedApiPlugin, {
+    config,
+    clock: overrides.clock,
+    consentSweepMs: overrides.consentSweepMs,
+  });
   return app;
 }

@@ -1,12 +1,8 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import { syncDemoSources } from '../demo/seed/connectors.js';
-import { demoDatasets, type SeedProgress, seedDemoData } from '../demo/seed/demo.js';
 import { buildApp } from './app.js';
-import type { CheckResult } from './http/health.js';
 import { type Config, loadConfig } from './kernel/config.js';
-import { ConfigError, StoreClosedError, StoreFileError } from './kernel/errors/index.js';
+import { ConfigError, StoreFileError } from './kernel/errors/index.js';
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
@@ -55,57 +51,6 @@ function printWhereToGo(app: FastifyInstance, config: Config, metricsUrl: string
   }
 }
 
-/**
- * Seeds the demo datasets while the hub already answers; /health/ready reports `seed` until done.
- * Idempotent (deterministic event ids, expected revisions), so every start can run it.
- */
-function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () => boolean) {
-  let state: CheckResult = { ok: false, reason: 'seeding demo data' };
-  app.readiness.add('seed', () => state);
-  const log = app.log.child({ module: 'seed' }) as Logger;
-  const reported = new Map<string, number>();
-  const onProgress = (p: SeedProgress) => {
-    log.debug({ dataset: p.dataset, done: p.done, total: p.total }, 'seed progress');
-    const quarter = p.total > 0 ? Math.floor((4 * p.done) / p.total) : 4;
-    if (!p.skipped && quarter > (reported.get(p.dataset) ?? -1)) {
-      reported.set(p.dataset, quarter);
-      log.info(
-        { dataset: p.dataset, done: p.done, total: p.total },
-        `seeding ${p.dataset}: ${quarter * 25}%`,
-      );
-    }
-  };
-  return async () => {
-    try {
-      const result = await seedDemoData({
-        store: app.store,
-        logger: app.log as Logger,
-        datasets: demoDatasets({ dataDir }),
-        onProgress,
-      });
-      // The demo population arrives the way real data does: through the population-sql connector,
-      // from the bundled SQLite copy of a ministry database, with provenance on every record.
-      const { privacy } = app;
-      const sync = await syncDemoSources({
-        store: app.store,
-        sealing: privacy.sealing,
-        datasets: privacy.datasets,
-        dataDir,
-        logger: log,
-      });
-      state = { ok: true, info: { ...result, population: sync.counts } };
-      log.info({ ...result, population: sync.counts }, 'demo data ready');
-    } catch (error) {
-      if (isClosing() && error instanceof StoreClosedError) {
-        log.info('seeding stopped by shutdown; the next start completes it');
-        return;
-      }
-      state = { ok: false, reason: 'seeding failed' };
-      log.error({ err: error }, 'seeding demo data failed');
-    }
-  };
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -136,7 +81,11 @@ async function main(): Promise<void> {
   let metricsUrl: string | undefined;
   try {
     await app.ready();
-    if (config.seedDemo) seed = demoSeeder(app, config.dataDir, () => closing);
+    if (config.seedDemo) {
+      // Loaded only when seeding: a production hub never loads demo code or connector drivers.
+      const { demoSeeder } = await import('../demo/seed/hub.js');
+      seed = demoSeeder(app, config.dataDir, () => closing);
+    }
     await app.listen({ host: config.http.host, port: config.http.port });
     metricsUrl = await app.metrics.listen();
   } catch (error) {

@@ -17,9 +17,9 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
-import { AGENCIES, startTestHub, type TestHub } from '../hub/api/graphql/test-hub.js';
 import { newCommandMeta } from '../hub/kernel/decider/index.js';
 import { handleContractCommand } from '../hub/modules/contracts/index.js';
+import { AGENCIES, startTestHub, type TestHub } from '../hub/testing/hub.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { cpuMicros } from './cpu.js';
 

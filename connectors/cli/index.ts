@@ -4,9 +4,10 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import { loadConfig } from '../../hub/kernel/config.js';
 import { HubError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
-import { openEmbeddedHub } from '../kit/hub.js';
+import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { openConnector } from '../runtime.js';
 import { scaffold } from './init.js';
@@ -18,7 +19,10 @@ const program = new Command('connector').description('Connectors: ministry datab
 const hubOptions = (c: Command) =>
   c
     .addOption(
-      new Option('--data-dir <dir>', 'hub data directory (events.db, keys.db, secrets.json)')
+      new Option(
+        '--data-dir <dir>',
+        'hub data directory (keys.db, secrets.json, connector state; events.db unless LIENTHONG_STORE=kurrentdb)',
+      )
         .env('LIENTHONG_DATA_DIR')
         .default('data'),
     )
@@ -39,7 +43,9 @@ async function withConnector<T>(
   opts: HubOpts,
   work: (c: ReturnType<typeof openConnector>) => Promise<T>,
 ) {
-  const hub = await openEmbeddedHub({ dataDir: opts.dataDir, logger });
+  // The store, secrets and profile the hub itself would use, with --data-dir for LIENTHONG_DATA_DIR.
+  const config = loadConfig({ ...process.env, LIENTHONG_DATA_DIR: opts.dataDir });
+  const hub = await openHub({ config, logger });
   try {
     return await work(openConnector({ name, hub, logger, configFile: opts.config, set: opts.set }));
   } finally {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { withValidation } from '../../hub/events/validating-store.js';
 import { createEventValidator } from '../../hub/events/validator.js';
-import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
+import { openEventStore } from '../../hub/eventstore/index.js';
+import type { Config } from '../../hub/kernel/config.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import {
   type DatasetDefinition,
@@ -10,7 +11,6 @@ import {
   type RecordSealing,
   sealingFor,
 } from '../../hub/modules/records/index.js';
-import { loadSecrets } from '../../hub/privacy/secrets.js';
 
 /** What a connector writes to: the event store (validating), record sealing and dataset definitions. */
 export interface ConnectorHub {
@@ -21,33 +21,32 @@ export interface ConnectorHub {
   close(): Promise<void>;
 }
 
-export const hubFiles = (dataDir: string) => ({
-  events: path.join(dataDir, 'events.db'),
-  keys: path.join(dataDir, 'keys.db'),
-});
-
 /** Files a connector keeps next to the hub's: its record index and its run lock. */
 export const connectorPaths = (dataDir: string, connector: string) => ({
   index: path.join(dataDir, 'connectors', `${connector}.db`),
   lock: path.join(dataDir, 'connectors', `${connector}.lock`),
 });
 
-/** Opens the embedded hub in `dataDir` (events.db, keys.db, secrets.json) for command-line use. */
-export async function openEmbeddedHub(options: {
-  dataDir: string;
-  logger: Logger;
-  env?: Record<string, string | undefined>;
-}): Promise<ConnectorHub> {
-  const env = options.env ?? process.env;
-  const files = hubFiles(options.dataDir);
-  const secrets = loadSecrets({ env, dataDir: options.dataDir, production: env.NODE_ENV === 'production' });
-  const raw = await openSqliteEventStore({ file: files.events, logger: options.logger });
-  const sealing = sealingFor(secrets, files.keys);
+/**
+ * Opens the hub the configuration names for command-line use: its event store (`config.store`:
+ * the embedded file or KurrentDB), the subject key store `<dataDir>/keys.db` under the configured
+ * secrets, and the dataset definitions.
+ */
+export async function openHub(options: { config: Config; logger: Logger }): Promise<ConnectorHub> {
+  const { config, logger } = options;
+  const raw = await openEventStore(config.store, { logger });
+  let sealing: RecordSealing;
+  try {
+    sealing = sealingFor(config.secrets, path.join(config.dataDir, 'keys.db'));
+  } catch (error) {
+    await raw.close();
+    throw error;
+  }
   return {
     store: withValidation(raw, createEventValidator()),
     sealing,
     datasets: loadDatasets(),
-    dataDir: options.dataDir,
+    dataDir: config.dataDir,
     async close() {
       await raw.close();
       sealing.keys.close();

@@ -3,15 +3,17 @@ import type { Command } from 'commander';
 import { checkSqliteFile } from '../eventstore/sqlite-file.js';
 import { IntegrityCheckError } from '../kernel/errors/index.js';
 import { streamCatalog, summarizeStreamCatalog } from '../projections/stream-catalog.js';
-import { type DataFiles, dataFiles, type GlobalOptions, requireStoreFile, withSession } from './context.js';
+import { cliConfig, embeddedStoreFile, type GlobalOptions, withSession } from './context.js';
 import { formatNumber, table } from './format.js';
 
 export function storeCommand(program: Command): void {
-  const group = program.command('store').description('inspect the embedded event store');
+  const group = program
+    .command('store')
+    .description('inspect the event store the configuration names (LIENTHONG_STORE)');
 
   group
     .command('info')
-    .description('backend, file, last position, streams and events per category')
+    .description('backend, file and size (embedded store), last position, streams and events per category')
     .option('--no-refresh', 'do not bring the stream-catalog read model up to date first')
     .option('--json', 'print JSON')
     .action(async (options: { refresh: boolean; json?: boolean }, command: Command) => {
@@ -22,8 +24,9 @@ export function storeCommand(program: Command): void {
         const [status] = catalog ? [catalog] : await runner.status();
         return {
           backend: storeInfo.backend,
-          file: files.events,
-          bytes: fileBytes(files.events),
+          // KurrentDB keeps no file here: its size is the server's to report.
+          file: files.events ?? null,
+          bytes: files.events ? fileBytes(files.events) : null,
           lastPosition: storeInfo.lastPosition,
           catalogPosition: status!.checkpoint,
           ...summarizeStreamCatalog(db),
@@ -34,7 +37,8 @@ export function storeCommand(program: Command): void {
         return;
       }
       console.log(`backend        ${info.backend}`);
-      console.log(`file           ${info.file} (${formatNumber(Math.round(info.bytes / 1024))} KiB)`);
+      if (info.file !== null && info.bytes !== null)
+        console.log(`file           ${info.file} (${formatNumber(Math.round(info.bytes / 1024))} KiB)`);
       console.log(`last position  ${info.lastPosition}`);
       console.log(
         `streams        ${formatNumber(info.streams)} (stream-catalog at position ${info.catalogPosition})`,
@@ -51,19 +55,24 @@ export function storeCommand(program: Command): void {
 
   group
     .command('check')
-    .description('run SQLite integrity_check on the event store file (and the read-model file if present)')
+    .description(
+      'run SQLite integrity_check on the embedded event store file (and the read-model file if present)',
+    )
     .option('--quick', 'quick_check: skips index content checks, much faster on big files')
     .action((options: { quick?: boolean }, command: Command) => {
-      const files = dataFiles(command.optsWithGlobals<GlobalOptions>());
-      requireStoreFile(files);
-      const problems = checkFiles(files, options.quick ? 'quick_check' : 'integrity_check');
+      const config = cliConfig(command.optsWithGlobals<GlobalOptions>());
+      const events = embeddedStoreFile(config, 'store check');
+      const problems = checkFiles(
+        [events, config.readModelsFile],
+        options.quick ? 'quick_check' : 'integrity_check',
+      );
       if (problems > 0) throw new IntegrityCheckError(problems);
     });
 }
 
-function checkFiles(files: DataFiles, pragma: 'integrity_check' | 'quick_check'): number {
+function checkFiles(files: readonly string[], pragma: 'integrity_check' | 'quick_check'): number {
   let problems = 0;
-  for (const file of [files.events, files.readModels]) {
+  for (const file of files) {
     if (!fs.existsSync(file)) continue;
     const messages = checkSqliteFile(file, pragma);
     problems += messages.length;

@@ -45,7 +45,9 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
       LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
-      LIENTHONG_SIGNING_KEY: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
+      LIENTHONG_SIGNING_KEY: JSON.stringify(
+        generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+      ),
     };
     expect(loadConfig(production)).toMatchObject({ log: { pretty: false }, seedDemo: false });
     expect(loadConfig({ ...production, LIENTHONG_SEED_DEMO: 'true' }).seedDemo).toBe(true);

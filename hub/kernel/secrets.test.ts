@@ -59,7 +59,11 @@ describe('hub secrets in the configuration', () => {
     const cases: [string, string, RegExp][] = [
       ['LIENTHONG_MASTER_KEY', 'c2hvcnQ=', /^LIENTHONG_MASTER_KEY: must be 32 bytes, base64-encoded/],
       ['LIENTHONG_PSEUDONYM_SECRET', `${key32()}!`, /^LIENTHONG_PSEUDONYM_SECRET: must be 32 bytes/],
-      ['LIENTHONG_SIGNING_KEY', '{not json', /^LIENTHONG_SIGNING_KEY: must be an Ed25519 private JWK as JSON$/],
+      [
+        'LIENTHONG_SIGNING_KEY',
+        '{not json',
+        /^LIENTHONG_SIGNING_KEY: must be an Ed25519 private JWK as JSON$/,
+      ],
       [
         'LIENTHONG_SIGNING_KEY',
         JSON.stringify({ ...signingJwk(), crv: 'X25519' }),
@@ -88,7 +92,11 @@ describe('hub secrets in the configuration', () => {
     const dir = dataDir();
     const config = loadConfig({ LIENTHONG_DATA_DIR: dir });
     expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
-    const first = { p: config.secrets.pseudonymSecret, m: config.secrets.masterKey, s: config.secrets.signingKey };
+    const first = {
+      p: config.secrets.pseudonymSecret,
+      m: config.secrets.masterKey,
+      s: config.secrets.signingKey,
+    };
     for (const file of ['secrets.json', 'signing-key.json'])
       expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
     const again = loadConfig({ LIENTHONG_DATA_DIR: dir }).secrets;

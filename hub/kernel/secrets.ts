@@ -39,8 +39,7 @@ function signingJwk(origin: string, value: unknown): SigningJwk {
   } catch {
     throw new ConfigError(origin, 'must be an Ed25519 private JWK as JSON');
   }
-  const shape =
-    'must be an Ed25519 private JWK (kty OKP, crv Ed25519, d and x of 32 bytes each, base64url)';
+  const shape = 'must be an Ed25519 private JWK (kty OKP, crv Ed25519, d and x of 32 bytes each, base64url)';
   if (
     !jwk ||
     typeof jwk !== 'object' ||

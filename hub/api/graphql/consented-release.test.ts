@@ -2,7 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
-import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
+import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
 beforeAll(async () => {

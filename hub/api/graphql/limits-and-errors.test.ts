@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEvent } from '../../eventstore/conformance.js';
 import { StorageFullError, StreamNotFoundError } from '../../kernel/errors/index.js';
-import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
+import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
 beforeAll(async () => {

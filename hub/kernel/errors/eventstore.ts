@@ -75,3 +75,12 @@ export class StoreUnavailableError extends defineError({
   message: (d) => d.reason,
   expose: noDetails,
 }) {}
+
+/** A command that works on the embedded store's file (integrity check, file size) met another backend. */
+export class EmbeddedStoreOnlyError extends defineError({
+  code: 'EVENTSTORE_EMBEDDED_ONLY',
+  status: 400,
+  args: (command: string, backend: string) => ({ command, backend }),
+  message: (d) =>
+    `${d.command} works on the embedded SQLite store file only; the configured store is ${d.backend} (LIENTHONG_STORE=${d.backend}): use its own tools`,
+}) {}

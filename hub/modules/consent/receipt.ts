@@ -1,4 +1,11 @@
-import { type CryptoKey, calculateJwkThumbprint, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  SignJWT,
+} from 'jose';
 import type { SigningJwk } from '../../kernel/secrets.js';
 import type { ConsentGrantedData } from './events.js';
 

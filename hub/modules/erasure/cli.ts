@@ -5,7 +5,6 @@ import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
 import { SubjectKeyStore } from '../../privacy/key-store.js';
 import { createPseudonymizer } from '../../privacy/pseudonym.js';
-import { loadSecrets } from '../../privacy/secrets.js';
 import { eraseSubject } from './erase.js';
 
 /** `hub erase subject --personal-id <12 digits>`: crypto-shreds one citizen (see `eraseSubject`). */
@@ -24,25 +23,30 @@ export function registerEraseCommands(program: Command, env: NodeJS.ProcessEnv =
     )
     .action(async (options: { personalId: string; operator: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const result = await withSession(global, [], async ({ files, store, db, logger }) => {
-        const secrets = loadSecrets({ env, dataDir: files.dir, production: env.NODE_ENV === 'production' });
-        const keys = new SubjectKeyStore(path.join(files.dir, 'keys.db'), secrets.masterKey);
-        try {
-          return await eraseSubject(
-            {
-              store: withValidation(store, createEventValidator()),
-              readModels: db,
-              keys,
-              pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
-              actor: { kind: 'operator', id: 'hub-cli', official: options.operator },
-              logger,
-            },
-            options.personalId,
-          );
-        } finally {
-          keys.close();
-        }
-      });
+      const result = await withSession(
+        global,
+        [],
+        async ({ config, store, db, logger }) => {
+          const { secrets } = config;
+          const keys = new SubjectKeyStore(path.join(config.dataDir, 'keys.db'), secrets.masterKey);
+          try {
+            return await eraseSubject(
+              {
+                store: withValidation(store, createEventValidator()),
+                readModels: db,
+                keys,
+                pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
+                actor: { kind: 'operator', id: 'hub-cli', official: options.operator },
+                logger,
+              },
+              options.personalId,
+            );
+          } finally {
+            keys.close();
+          }
+        },
+        env,
+      );
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
 }

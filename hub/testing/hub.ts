@@ -1,0 +1,178 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { mintDemoToken } from '../../demo/keys.js';
+import { agenciesDataset } from '../../demo/seed/agencies.js';
+import { contractsDataset } from '../../demo/seed/contracts.js';
+import { seedDemo } from '../../demo/seed/hub.js';
+import { syntheticCitizens } from '../../demo/seed/population.js';
+import { buildApp } from '../app.js';
+import { DEFAULT_AUDIENCE } from '../auth/authenticator.js';
+import type { Role } from '../auth/principal.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../eventstore/sqlite.js';
+import type { ProjectionRunnerPort } from '../http/projections.js';
+import { loadConfig } from '../kernel/config.js';
+import type { EventStore } from '../kernel/event-store.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ReadModelDb } from '../kernel/read-model.js';
+import { agenciesProjection } from '../modules/agencies/index.js';
+import { consentsProjection, type HubSigningKey, hubSigningKey } from '../modules/consent/index.js';
+import { contractsProjection } from '../modules/contracts/index.js';
+import { type RecordSealing, recordsProjection } from '../modules/records/index.js';
+import type { SubjectKeyStore } from '../privacy/key-store.js';
+import type { Pseudonymizer } from '../privacy/pseudonym.js';
+import { tempDir } from './temp.js';
+
+/** Demo agencies the tests and the benchmark act as (demo/agencies.yaml). */
+export const AGENCIES = {
+  baDinh: '000.04.01.H26',
+  ngocHa: '000.08.01.H26',
+  hanoi: '000.00.00.H26',
+  hoanKiem: '000.70.01.H26',
+  quanBaDinh: '001.00.00.H26',
+  portal: '000.10.00.G12',
+  inspector: '000.00.00.G17',
+} as const;
+
+/** The read models the consented API reads (the stream catalog and admin units are left out). */
+export const API_PROJECTIONS: readonly ProjectionDefinition[] = [
+  recordsProjection,
+  agenciesProjection,
+  contractsProjection,
+  consentsProjection,
+];
+
+export interface TestHub {
+  dir: string;
+  /** The hub as the server builds it (`buildApp`), ready, not listening. */
+  app: FastifyInstance;
+  /** The embedded store under the validation wrapper (size limit, integrity check, raw reads). */
+  raw: SqliteEventStore;
+  /** `app.store`: every append validated against its schema. */
+  store: EventStore;
+  /** `app.readModels`. */
+  db: ReadModelDb;
+  keys: SubjectKeyStore;
+  sealing: RecordSealing;
+  pseudonymize: Pseudonymizer;
+  signingKey: HubSigningKey;
+  runner: ProjectionRunnerPort;
+  /** The seeded citizens in plaintext (what the population source system holds). */
+  citizens: Record<string, unknown>[];
+  /** Moves the API's clock (consent windows); tokens keep real time. */
+  setNow(now: Date): void;
+  token(agency: string, role: Role, options?: { citizenPid?: string; official?: string }): Promise<string>;
+  gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  /** Waits until every projection has applied everything in the store. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface GqlResponse {
+  status: number;
+  data: Record<string, unknown> | null;
+  errors?: { message: string; extensions: { code: string; [k: string]: unknown } }[];
+}
+
+export interface TestHubOptions {
+  /** Synthetic citizens sealed into the `population` dataset. Default 20. */
+  citizens?: number;
+  /** The production profile (secrets from the environment, no GraphiQL, no introspection). */
+  production?: boolean;
+  /** Data directory to use (kept on close); default a fresh temporary one (removed on close). */
+  dir?: string;
+  /** Default `API_PROJECTIONS`. */
+  projections?: readonly ProjectionDefinition[];
+}
+
+/**
+ * A real hub for tests and the benchmark, built by `buildApp` like the server's: the embedded
+ * store, read models, subject keys and secrets in a data directory; the demo agencies (real keys),
+ * contracts and `citizens` synthetic citizens written by the demo seeding code; projections run by
+ * the real runner and caught up before it returns; the consent sweeper off and the API clock
+ * settable.
+ */
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
+  const temp = options.dir ? undefined : tempDir();
+  const dir = options.dir ?? temp!.dir;
+  const env: Record<string, string> = {
+    NODE_ENV: options.production ? 'production' : 'test',
+    LOG_LEVEL: 'silent',
+    LIENTHONG_DATA_DIR: dir,
+    LIENTHONG_SEED_DEMO: 'false',
+  };
+  if (options.production) {
+    env.LIENTHONG_PSEUDONYM_SECRET = randomBytes(32).toString('base64');
+    env.LIENTHONG_MASTER_KEY = randomBytes(32).toString('base64');
+    env.LIENTHONG_SIGNING_KEY = JSON.stringify(
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+    );
+  }
+  const config = loadConfig(env);
+  let now: Date | null = null;
+  let raw: SqliteEventStore | undefined;
+  const app = buildApp(config, {
+    projections: options.projections ?? API_PROJECTIONS,
+    clock: () => now ?? new Date(),
+    consentSweepMs: 0,
+    // The default opener, keeping the SQLite handle for what only the embedded store offers.
+    openStore: async (store, opened) => {
+      if (store.backend !== 'sqlite') throw new Error('the test hub runs on the embedded store');
+      raw = await openSqliteEventStore({ file: store.file, maxBytes: store.maxBytes, ...opened });
+      return raw;
+    },
+  });
+  try {
+    await app.ready();
+    const count = options.citizens ?? 20;
+    await seedDemo(app, dir, {
+      datasets: (dataDir) => [agenciesDataset({ dataDir }), contractsDataset()],
+      population: { count },
+    });
+    const settle = async () => app.projections.waitForPosition((await app.store.info()).lastPosition);
+    await settle();
+    const { sealing } = app.privacy;
+    return {
+      dir,
+      app,
+      raw: raw!,
+      store: app.store,
+      db: app.readModels,
+      keys: sealing.keys,
+      sealing,
+      pseudonymize: sealing.pseudonymize,
+      signingKey: await hubSigningKey(config.secrets.signingKey),
+      runner: app.projections,
+      citizens: syntheticCitizens(count),
+      setNow: (at) => {
+        now = at;
+      },
+      token: (agency, role, o = {}) =>
+        mintDemoToken({
+          dataDir: dir,
+          agency,
+          role,
+          official: o.official ?? `${role}-official-1`,
+          audience: DEFAULT_AUDIENCE,
+          citizenPid: o.citizenPid,
+        }),
+      async gql(token, query, variables) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          payload: { query, variables },
+        });
+        return { status: res.statusCode, ...res.json() };
+      },
+      settle,
+      async close() {
+        await app.close();
+        temp?.remove();
+      },
+    };
+  } catch (error) {
+    await app.close();
+    temp?.remove();
+    throw error;
+  }
+}
