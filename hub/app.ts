@@ -30,14 +30,20 @@ export interface AppOverrides {
   consentSweepMs?: number;
 }
 
+function hubLogger(config: Config, stream: DestinationStream | undefined) {
+  const options = loggerOptions(stream ? { log: { ...config.log, pretty: false } } : config);
+  // A silent logger writes nothing, so it needs no redaction, which would cost on every request's
+  // child logger (its wildcard paths run over each binding).
+  if (config.log.level === 'silent') delete options.redact;
+  return stream ? pino(options, stream) : pino(options);
+}
+
 /**
  * The hub as a fastify instance, plugins in dependency order. It never listens: `server.ts` does,
  * and tests use `app.inject()`. The store opens when the app becomes ready.
  */
 export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyInstance {
-  const logger = overrides.logStream
-    ? pino(loggerOptions({ log: { ...config.log, pretty: false } }), overrides.logStream)
-    : pino(loggerOptions(config));
+  const logger = hubLogger(config, overrides.logStream);
   const app = Fastify({
     ...requestIdOptions,
     loggerInstance: logger as FastifyBaseLogger,
@@ -46,8 +52,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     return503OnClosing: true,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   app.get('/', { logLevel: 'warn' }, async () => ({
