@@ -40,7 +40,7 @@ export async function seedDemo(app: FastifyInstance, dataDir: string, plan: Demo
   ];
   const result: DemoSeedResult = await seedDemoData({
     store: app.store,
-    logger: log,
+    logger: app.log as Logger,
     datasets,
     onProgress: plan.onProgress,
   });
