@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/temp.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors/index.js';
 
@@ -26,14 +26,14 @@ function configError(env: Record<string, string>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-const dirs: { remove(): void }[] = [];
+const dirs: string[] = [];
 afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 function dataDir(): string {
-  const dir = tempDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lt-secrets-'));
   dirs.push(dir);
-  return dir.dir;
+  return dir;
 }
 
 describe('hub secrets in the configuration', () => {

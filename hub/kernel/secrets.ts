@@ -24,10 +24,11 @@ const BASE64URL_32 = /^[A-Za-z0-9_-]{43}$/;
 
 /** 32 bytes, base64-encoded; `origin` names the variable or file, never the value. */
 function decodeKey(origin: string, value: unknown): Buffer {
-  const bytes =
-    typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : null;
-  if (!bytes || bytes.length !== 32)
-    throw new ConfigError(origin, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  const wrong = () =>
+    new ConfigError(origin, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw wrong();
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32) throw wrong();
   return bytes;
 }
 
