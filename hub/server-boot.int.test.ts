@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './testing/temp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const recorder = path.join(root, 'hub', 'testing', 'record-loads.mjs');
 
 const children: ChildProcess[] = [];
@@ -18,12 +17,15 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Ports nobody listens on right now (all held open together, so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** Starts `hub/server.ts` in the production profile, recording every module it resolves. */
@@ -31,8 +33,9 @@ async function bootRecorded(env: Record<string, string>) {
   const dir = tempDir();
   dirs.push(dir);
   const loads = path.join(dir.dir, 'loads.txt');
-  const port = await freePort();
-  const child = spawn(tsx, ['hub/server.ts'], {
+  const [port, metricsPort] = await freePorts(2);
+  // Node itself runs the server (tsx as a loader), so SIGTERM reaches the server's own handlers.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -41,6 +44,7 @@ async function bootRecorded(env: Record<string, string>) {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       PORT: String(port),
+      LIENTHONG_METRICS_PORT: String(metricsPort),
       LIENTHONG_DATA_DIR: path.join(dir.dir, 'data'),
       LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
       LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),

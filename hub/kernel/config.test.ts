@@ -4,6 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors/index.js';
 
+/** The production profile with the secrets it requires. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
+  LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
+  LIENTHONG_SIGNING_KEY: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
+};
+
 function configError(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
@@ -41,14 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('in production logs JSON only and does not seed demo data unless asked', () => {
-    const production = {
-      NODE_ENV: 'production',
-      LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
-      LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
-      LIENTHONG_SIGNING_KEY: JSON.stringify(
-        generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
-      ),
-    };
+    const production = PRODUCTION;
     expect(loadConfig(production)).toMatchObject({ log: { pretty: false }, seedDemo: false });
     expect(loadConfig({ ...production, LIENTHONG_SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
@@ -106,27 +107,26 @@ describe('loadConfig', () => {
     });
 
     it('in production gives metrics a port of their own on 127.0.0.1 unless told otherwise', () => {
-      expect(loadConfig({ NODE_ENV: 'production' }).metrics).toEqual({
+      expect(loadConfig({ ...PRODUCTION }).metrics).toEqual({
         listen: { host: '127.0.0.1', port: 9464 },
       });
       expect(
         loadConfig({
-          NODE_ENV: 'production',
+          ...PRODUCTION,
           LIENTHONG_METRICS_PORT: '9100',
           LIENTHONG_METRICS_HOST: '0.0.0.0',
           LIENTHONG_METRICS_TOKEN: token,
         }).metrics,
       ).toEqual({ listen: { host: '0.0.0.0', port: 9100 }, token });
       expect(
-        loadConfig({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: '0', LIENTHONG_METRICS_TOKEN: token })
-          .metrics,
+        loadConfig({ ...PRODUCTION, LIENTHONG_METRICS_PORT: '0', LIENTHONG_METRICS_TOKEN: token }).metrics,
       ).toEqual({
         token,
       });
     });
 
     it('never leaves metrics open on the API port in production', () => {
-      expect(configError({ NODE_ENV: 'production', LIENTHONG_METRICS_PORT: '0' }).message).toBe(
+      expect(configError({ ...PRODUCTION, LIENTHONG_METRICS_PORT: '0' }).message).toBe(
         'LIENTHONG_METRICS_TOKEN: is required in production when metrics are served on the API port (LIENTHONG_METRICS_PORT=0)',
       );
     });

@@ -45,7 +45,10 @@ export interface TestHub {
   dir: string;
   /** The hub as the server builds it (`buildApp`), ready, not listening. */
   app: FastifyInstance;
-  /** The embedded store under the validation wrapper (size limit, integrity check, raw reads). */
+  /**
+   * The embedded store under the validation wrapper (size limit, integrity check, raw reads); it
+   * stays open after `app.close()` until `close()`.
+   */
   raw: SqliteEventStore;
   /** `app.store`: every append validated against its schema. */
   store: EventStore;
@@ -84,6 +87,17 @@ export interface TestHubOptions {
   projections?: readonly ProjectionDefinition[];
 }
 
+/** The store as the app sees it, except that closing it is left to the test hub's `close()`. */
+function closedByTheHub(store: SqliteEventStore): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'close') return async () => undefined;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * A real hub for tests and the benchmark, built by `buildApp` like the server's: the embedded
  * store, read models, subject keys and secrets in a data directory; the demo agencies (real keys),
@@ -114,11 +128,12 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     projections: options.projections ?? API_PROJECTIONS,
     clock: () => now ?? new Date(),
     consentSweepMs: 0,
-    // The default opener, keeping the SQLite handle for what only the embedded store offers.
+    // The default opener, keeping the SQLite handle for what only the embedded store offers, open
+    // until `close()` so tests can read what the app wrote on its way down (`app.close()`).
     openStore: async (store, opened) => {
       if (store.backend !== 'sqlite') throw new Error('the test hub runs on the embedded store');
       raw = await openSqliteEventStore({ file: store.file, maxBytes: store.maxBytes, ...opened });
-      return raw;
+      return closedByTheHub(raw);
     },
   });
   try {
@@ -167,11 +182,13 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       settle,
       async close() {
         await app.close();
+        await raw?.close();
         temp?.remove();
       },
     };
   } catch (error) {
     await app.close();
+    await raw?.close();
     temp?.remove();
     throw error;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
-import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
+import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
 let portal: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
 import { StreamNotFoundError } from '../../kernel/errors/index.js';
-import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
+import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
 let consumer: string;

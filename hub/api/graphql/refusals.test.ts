@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
 import type { DataAccessDeniedData } from '../../modules/access/index.js';
-import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
+import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 /**
  * A flood of refusals: each counts against a rate limit, and identical ones are recorded as one
