@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../kernel/config.js';
 import { EventValidationError, WrongExpectedRevisionError } from '../kernel/errors/index.js';
+import { productionSecrets } from '../testing/secrets.js';
 import { errorsPlugin } from './errors.js';
 import { metricsPlugin } from './metrics.js';
 import { appHarness, testEvent } from './testing.js';
@@ -29,7 +30,7 @@ async function metricsApp(env: Record<string, string>): Promise<FastifyInstance>
   const app = Fastify();
   bare.push(app);
   await app.register(errorsPlugin);
-  await app.register(metricsPlugin, { config: loadConfig(env).metrics });
+  await app.register(metricsPlugin, { config: loadConfig({ ...productionSecrets(), ...env }).metrics });
   return app;
 }
 

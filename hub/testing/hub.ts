@@ -1,4 +1,3 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { mintDemoToken } from '../../demo/keys.js';
 import { agenciesDataset } from '../../demo/seed/agencies.js';
@@ -20,6 +19,7 @@ import { contractsProjection } from '../modules/contracts/index.js';
 import { type RecordSealing, recordsProjection } from '../modules/records/index.js';
 import type { SubjectKeyStore } from '../privacy/key-store.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
+import { productionSecrets } from './secrets.js';
 import { tempDir } from './temp.js';
 
 /** Demo agencies the tests and the benchmark act as (demo/agencies.yaml). */
@@ -114,14 +114,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     LIENTHONG_DATA_DIR: dir,
     LIENTHONG_SEED_DEMO: 'false',
   };
-  if (options.production) {
-    env.LIENTHONG_PSEUDONYM_SECRET = randomBytes(32).toString('base64');
-    env.LIENTHONG_MASTER_KEY = randomBytes(32).toString('base64');
-    env.LIENTHONG_SIGNING_KEY = JSON.stringify(
-      generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
-    );
-  }
-  const config = loadConfig(env);
+  const config = loadConfig(options.production ? { ...env, ...productionSecrets() } : env);
   let now: Date | null = null;
   let raw: SqliteEventStore | undefined;
   const app = buildApp(config, {
