@@ -3,7 +3,8 @@
  * architectural promise it keeps; see hub/README.md ("Layout and dependency rules").
  */
 const TESTS = '(^|/)[^/]+\\.test\\.ts$';
-const BACKENDS = '^(better-sqlite3|@kurrent/kurrentdb-client|pg|pg-cursor|pg-copy-streams|mysql2)($|/)';
+const BACKENDS =
+  '^node_modules/(better-sqlite3|@kurrent/kurrentdb-client|pg|pg-cursor|pg-copy-streams|mysql2)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -38,7 +39,10 @@ module.exports = {
       severity: 'error',
       comment: 'Domain code knows no database driver, HTTP framework or GraphQL server.',
       from: { path: '^hub/modules/[^/]+/(events|commands|decider)\\.ts$' },
-      to: { dependencyTypes: ['npm', 'npm-dev'], path: `${BACKENDS}|^(fastify|mercurius|graphql)($|/)` },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev'],
+        path: `${BACKENDS}|^node_modules/(fastify|mercurius|graphql)/`,
+      },
     },
     {
       name: 'modules-through-their-entry',
@@ -90,7 +94,6 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)node_modules/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -1,4 +1,3 @@
-import BetterSqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v5 as uuidv5 } from 'uuid';
 import {
