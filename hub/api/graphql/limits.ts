@@ -27,12 +27,46 @@ interface Measure {
   cost: number;
 }
 
+/** Meta fields an introspection-only operation may select at its top level. */
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
+
+/**
+ * Whether every top-level selection of an operation (through fragments) is an introspection meta
+ * field. Nested selections under `__schema`/`__type` are bounded by graphql-js's own
+ * `MaxIntrospectionDepthRule`, one of the specified rules every request passes.
+ */
+function introspectionOnly(
+  set: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string> = new Set(),
+): boolean {
+  return set.selections.every((selection) => {
+    if (selection.kind === Kind.FIELD) return INTROSPECTION_FIELDS.has(selection.name.value);
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      return introspectionOnly(selection.selectionSet, fragments, seen);
+    }
+    const name = selection.name.value;
+    const fragment = fragments.get(name);
+    if (!fragment || seen.has(name)) return false;
+    return introspectionOnly(fragment.selectionSet, fragments, new Set([...seen, name]));
+  });
+}
+
+export interface QueryLimitsRuleOptions {
+  /**
+   * Introspection is allowed (outside production): an operation that selects only `__schema`,
+   * `__type` and `__typename` is exempt from the depth and cost limits, so the standard
+   * introspection query of GraphiQL and code generators passes. Aliases still count.
+   */
+  introspection?: boolean;
+}
+
 /**
  * One validation rule for depth, aliases and cost. Validation runs before execution, so an
  * oversized query is refused before any resolver runs. Fragments are expanded (each spread counts
  * in full) with a guard against cycles, which the standard rules report on their own.
  */
-export function queryLimitsRule(limits: QueryLimits) {
+export function queryLimitsRule(limits: QueryLimits, options: QueryLimitsRuleOptions = {}) {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const def of context.getDocument().definitions) {
@@ -64,6 +98,7 @@ export function queryLimitsRule(limits: QueryLimits) {
     return {
       OperationDefinition(node) {
         const m = measure(node.selectionSet, 1, new Set());
+        const exempt = options.introspection === true && introspectionOnly(node.selectionSet, fragments);
         const check = (name: keyof Measure, max: number) => {
           if (m[name] > max) {
             context.reportError(
@@ -74,9 +109,9 @@ export function queryLimitsRule(limits: QueryLimits) {
             );
           }
         };
-        check('depth', limits.maxDepth);
+        if (!exempt) check('depth', limits.maxDepth);
         check('aliases', limits.maxAliases);
-        check('cost', limits.maxCost);
+        if (!exempt) check('cost', limits.maxCost);
       },
     };
   };

@@ -149,7 +149,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
 
     const api = composeGraphql(options.modules ?? hubModules);
     const rules = [
-      queryLimitsRule(limits),
+      queryLimitsRule(limits, { introspection: !options.production }),
       ...(options.production ? [graphql.NoSchemaIntrospectionCustomRule] : []),
     ];
     await app.register(mercurius, {
