@@ -80,6 +80,11 @@ async function main(): Promise<void> {
   let seed: (() => Promise<void>) | undefined;
   let metricsUrl: string | undefined;
   try {
+    if (config.seedDemo && config.profile !== 'production') {
+      // GraphiQL's demo-token helper: demo code, loaded only when demo data is.
+      const { demoTokensPlugin } = await import('../demo/graphiql-tokens.js');
+      app.register(demoTokensPlugin, { config });
+    }
     await app.ready();
     if (config.seedDemo) {
       // Loaded only when seeding: a production hub never loads demo code or connector drivers.

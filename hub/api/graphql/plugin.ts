@@ -30,6 +30,7 @@ import { loadDatasets } from '../../modules/records/index.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
+import { graphiqlPlugin } from '../graphiql/plugin.js';
 import { enforceArgumentLimits } from './argument-limits.js';
 import { composeGraphql } from './compose.js';
 import type { ApiServices } from './context.js';
@@ -156,7 +157,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       schema: api.schema,
       resolvers: api.resolvers as IResolvers,
       path: '/graphql',
-      graphiql: !options.production,
+      graphiql: false,
       allowBatchedQueries: false,
       jit: 1,
       validationRules: rules,
@@ -180,6 +181,8 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     // fastify runs onClose hooks in reverse order: this one before the store plugin's, so held
     // refusals are written while the store is still open
     app.addHook('onClose', () => recorder.close());
+
+    if (!options.production) await app.register(graphiqlPlugin);
 
     app.graphql.addHook('preExecution', async (_schema, _document, context) => {
       if (!context.principal) throw new AuthUnauthenticatedError('a bearer token is required');

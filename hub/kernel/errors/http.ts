@@ -20,3 +20,11 @@ export class BadRequestError extends HubError {
     super(message);
   }
 }
+
+/** A file the hub serves from an installed package is missing: the installation is incomplete. */
+export class AssetMissingError extends defineError({
+  code: 'HTTP_ASSET_MISSING',
+  status: 500,
+  args: (asset: string) => ({ asset }),
+  message: (d) => `${d.asset} is missing: reinstall the hub's packages (npm ci)`,
+}) {}
