@@ -4,10 +4,9 @@
  * consent, the citizen consents (and gets a signed receipt), withdraws, and an inspector reads the
  * access log. Uses the demo agencies' local keys and a citizen from the demo source database.
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { mintDemoToken } from '../demo/keys.js';
+import { demoCitizen } from '../demo/sources/demo.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Role } from '../hub/auth/principal.js';
 
@@ -50,19 +49,10 @@ function show(step: string, result: Awaited<ReturnType<typeof gql>>): void {
   }
 }
 
-function demoCitizen(): string {
-  const db = new Database(path.join(opts.dataDir, 'sources', 'population.sqlite'), { readonly: true });
-  try {
-    const row = db
-      .prepare(
-        "SELECT so_dinh_danh FROM cong_dan WHERE da_xoa = 0 AND ho_ten IS NOT NULL AND ngay_sinh IS NOT NULL AND so_dinh_danh GLOB '0[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY id LIMIT 1",
-      )
-      .get() as { so_dinh_danh: string } | undefined;
-    if (!row) throw new Error('the demo source has no citizen yet: start the hub once (npm start)');
-    return row.so_dinh_danh;
-  } finally {
-    db.close();
-  }
+function citizen(): string {
+  const found = demoCitizen(opts.dataDir);
+  if (!found) throw new Error('the demo source has no citizen yet: start the hub once (npm start)');
+  return found.personalId;
 }
 
 const PERSON = `query($id: String!, $purpose: String!) {
@@ -75,7 +65,7 @@ const PERSON_WITH_HOUSEHOLD = `query($id: String!, $purpose: String!) {
   person(personalId: $id, purpose: $purpose) { fullName household { householdId relationToHead } }
 }`;
 
-const pid = demoCitizen();
+const pid = citizen();
 const commune = await token(COMMUNE, 'consumer', 'CB-0042');
 const portal = await token(PORTAL, 'citizen-portal', 'portal-session-1', pid);
 const inspector = await token(INSPECTOR, 'inspector', 'TT-007');

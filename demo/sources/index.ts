@@ -11,7 +11,7 @@ export {
   tablesDdl,
 } from './ddl.js';
 export { rowDefects, type SourceDefect } from './defects.js';
-export { DEMO_POPULATION_ROWS, DEMO_SEED, ensureDemoSource } from './demo.js';
+export { DEMO_POPULATION_ROWS, DEMO_SEED, demoCitizen, ensureDemoSource } from './demo.js';
 export { type Geography, loadGeography, type Place } from './geography.js';
 export {
   corruptPersonalId,

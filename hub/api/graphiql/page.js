@@ -26,11 +26,14 @@ function headersWith(text, token) {
 }
 
 const newFetcher = () => GraphiQL.createFetcher({ url: 'graphql' });
+const hasToken = (headersText) => /"authorization"\s*:\s*"bearer\s+[^\s"]/i.test(headersText);
 
 /** GraphiQL, with a handle for the token form to set the Authorization header. */
 function Explorer({ control, initialHeaders }) {
   const [headers, setHeaders] = React.useState(initialHeaders);
   const [fetcher, setFetcher] = React.useState(newFetcher);
+  // No schema request before there is a token: the hub refuses every request without one.
+  const [introspect, setIntrospect] = React.useState(() => hasToken(initialHeaders));
   const edited = React.useRef(initialHeaders);
   const refetch = React.useRef(false);
   React.useEffect(() => {
@@ -38,19 +41,22 @@ function Explorer({ control, initialHeaders }) {
     // now fetch the schema again, with the new token.
     if (!refetch.current) return;
     refetch.current = false;
+    setIntrospect(true);
     setFetcher(newFetcher);
   });
   control.setToken = (token) => {
-    refetch.current = true;
+    refetch.current = Boolean(token);
     setHeaders(headersWith(edited.current, token));
   };
   return h(GraphiQL, {
     fetcher,
     headers,
+    schema: introspect ? undefined : null,
     shouldPersistHeaders: false,
     defaultEditorToolsVisibility: 'headers',
     onEditHeaders: (value) => {
       edited.current = value;
+      if (hasToken(value)) setIntrospect(true);
     },
   });
 }
@@ -84,7 +90,7 @@ async function offerDemoTokens() {
     for (const role of agency.roles) {
       const option = document.createElement('option');
       option.value = `${agency.organCode} ${role}`;
-      option.textContent = `${agency.name} (${agency.organCode}) · ${role}`;
+      option.textContent = `${agency.organCode} · ${role} · ${agency.name}`;
       select.append(option);
     }
   }

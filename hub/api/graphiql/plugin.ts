@@ -41,14 +41,14 @@ function pageHtml(assets: GraphiqlAssets): string {
     <h1>Lienthong hub <span>GraphQL API explorer</span></h1>
     <form id="lt-token-form" class="lt-form" autocomplete="off">
       <label for="lt-token">Access token</label>
-      <input id="lt-token" type="password" spellcheck="false" placeholder="paste an agency's bearer token">
+      <input id="lt-token" type="password" autocomplete="off" spellcheck="false" placeholder="paste an agency's bearer token">
       <button type="submit">Use token</button>
       <button type="button" id="lt-token-clear">Clear</button>
     </form>
     <form id="lt-demo-form" class="lt-form" autocomplete="off" hidden>
       <label for="lt-demo-agency">Demo token</label>
       <select id="lt-demo-agency"></select>
-      <input id="lt-demo-citizen" type="text" inputmode="numeric" spellcheck="false" placeholder="citizen ID (12 digits)" hidden>
+      <input id="lt-demo-citizen" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" placeholder="citizen ID (12 digits)" hidden>
       <button type="submit">Get demo token</button>
     </form>
     <output id="lt-status" role="status"></output>
