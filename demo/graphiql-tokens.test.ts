@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import { errorsPlugin } from '../hub/http/errors.js';
 import { ConfigError } from '../hub/kernel/errors/index.js';
+import { ensureDemoKey } from '../hub/modules/agencies/index.js';
 import { tempDir } from '../hub/testing/temp.js';
 import { type DemoAgency, demoTokensPlugin } from './graphiql-tokens.js';
-import { ensureDemoKey } from './keys.js';
 
 const BA_DINH = '000.04.01.H26';
 const PORTAL = '000.10.00.G12';

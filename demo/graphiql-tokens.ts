@@ -5,8 +5,8 @@ import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Config } from '../hub/kernel/config.js';
 import { ConfigError, HubError } from '../hub/kernel/errors/index.js';
 import { type Role, roles } from '../hub/kernel/vocabulary.js';
-import { type AgencyFileEntry, readAgencyFile } from '../hub/modules/agencies/commands.js';
-import { demoKeyFile, mintDemoToken } from './keys.js';
+import { type AgencyFileEntry, demoKeyFile, readAgencyFile } from '../hub/modules/agencies/index.js';
+import { mintDemoToken } from './keys.js';
 import { DEMO_AGENCIES_FILE } from './seed/agencies.js';
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────────

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import type { IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubModules } from '../../modules/index.js';
+import { composeGraphql } from './compose.js';
 import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, queryLimitsRule } from './limits.js';
-import { SCHEMA_FILE } from './plugin.js';
 import { AGENCIES, startTestHub, type TestHub } from './test-hub.js';
 
 const { buildClientSchema, buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } = graphql;
@@ -93,7 +93,7 @@ describe('introspection outside production', () => {
   });
 
   it('keeps the depth limit on ordinary queries (the rule on its own, a lower limit)', () => {
-    const schema = buildSchema(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+    const schema = buildSchema(composeGraphql(hubModules).schema);
     const rule = queryLimitsRule({ ...DEFAULT_LIMITS, maxDepth: 2 }, { introspection: true });
     const errors = (query: string) =>
       validate(schema, parse(query), [...specifiedRules, rule])
