@@ -26,6 +26,29 @@ function headersWith(text, token) {
 }
 
 const newFetcher = () => GraphiQL.createFetcher({ url: 'graphql' });
+const DEFAULT_QUERY = `# Lienthong hub: every request carries an agency's access token (the field above, or the
+# Headers tab below). A query for personal data names its purpose; the answer holds only what the
+# agency's contract (and, where needed, the citizen's consent) allows, and is recorded first.
+# Run with Ctrl-Enter; Ctrl-Space completes once the schema has loaded. For example:
+#
+# {
+#   person(personalId: "<12-digit ID number>", purpose: "tthc-1.001193") {
+#     fullName
+#     dateOfBirth
+#     release { contractId consentId }
+#   }
+# }
+
+{
+  myContracts(dataset: "population") {
+    id
+    provider
+    fields
+    purposes
+    consentRequired
+  }
+}
+`;
 const hasToken = (headersText) => /"authorization"\s*:\s*"bearer\s+[^\s"]/i.test(headersText);
 
 /** GraphiQL, with a handle for the token form to set the Authorization header. */
@@ -51,6 +74,7 @@ function Explorer({ control, initialHeaders }) {
   return h(GraphiQL, {
     fetcher,
     headers,
+    defaultQuery: DEFAULT_QUERY,
     schema: introspect ? undefined : null,
     shouldPersistHeaders: false,
     defaultEditorToolsVisibility: 'headers',
