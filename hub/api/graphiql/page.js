@@ -26,13 +26,15 @@ function headersWith(text, token) {
 }
 
 const newFetcher = () => GraphiQL.createFetcher({ url: 'graphql' });
-const DEFAULT_QUERY = `# Lienthong hub: every request carries an agency's access token (the field above, or the
-# Headers tab below). A query for personal data names its purpose; the answer holds only what the
-# agency's contract (and, where needed, the citizen's consent) allows, and is recorded first.
-# Run with Ctrl-Enter; Ctrl-Space completes once the schema has loaded. For example:
+const DEFAULT_QUERY = `# Lienthong hub. Every request carries an agency's access
+# token: paste one above, pick a demo agency, or edit the
+# Headers tab. A query for personal data names its purpose;
+# the answer holds only what the agency's contract (and the
+# citizen's consent, where needed) allows, and is recorded
+# before it is sent. Run: Ctrl-Enter. Complete: Ctrl-Space.
 #
 # {
-#   person(personalId: "<12-digit ID number>", purpose: "tthc-1.001193") {
+#   person(personalId: "<12-digit ID>", purpose: "tthc-1.001193") {
 #     fullName
 #     dateOfBirth
 #     release { contractId consentId }
