@@ -40,10 +40,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The hub as `npm start` runs it (development profile, demo data), in a child process. */
+/** The hub as `npm start` runs it (`node --import tsx`, development profile, demo data), in a child process. */
 async function startHub(dataDir: string): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['hub/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
