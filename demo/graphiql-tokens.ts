@@ -3,60 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Config } from '../hub/kernel/config.js';
-import { ConfigError, HubError } from '../hub/kernel/errors/index.js';
+import {
+  ConfigError,
+  DemoAgencyUnknownError,
+  DemoCitizenRequiredError,
+  DemoKeyMissingError,
+  DemoRoleNotHeldError,
+} from '../hub/kernel/errors/index.js';
 import { type Role, roles } from '../hub/kernel/vocabulary.js';
 import { type AgencyFileEntry, demoKeyFile, readAgencyFile } from '../hub/modules/agencies/index.js';
 import { mintDemoToken } from './keys.js';
 import { DEMO_AGENCIES_FILE } from './seed/agencies.js';
-
-// ── Errors ─────────────────────────────────────────────────────────────────────────────────────
-
-export class DemoAgencyUnknownError extends HubError {
-  readonly code = 'DEMO_AGENCY_UNKNOWN';
-  readonly status = 404;
-  constructor(readonly agency: string) {
-    super(`${agency} is not a demo agency in force`);
-  }
-  override details() {
-    return { agency: this.agency };
-  }
-}
-
-export class DemoRoleNotHeldError extends HubError {
-  readonly code = 'DEMO_ROLE_NOT_HELD';
-  readonly status = 400;
-  constructor(
-    readonly agency: string,
-    readonly role: Role,
-  ) {
-    super(`demo agency ${agency} does not hold the role ${role}`);
-  }
-  override details() {
-    return { agency: this.agency, role: this.role };
-  }
-}
-
-export class DemoCitizenRequiredError extends HubError {
-  readonly code = 'DEMO_CITIZEN_REQUIRED';
-  readonly status = 400;
-  constructor() {
-    super('a citizen-portal token acts for a citizen: give citizenPid (12 digits)');
-  }
-}
-
-export class DemoKeyMissingError extends HubError {
-  readonly code = 'DEMO_KEY_MISSING';
-  readonly status = 503;
-  override readonly retryable = true;
-  constructor(readonly agency: string) {
-    super(`the demo key of ${agency} is not there yet: it is made while demo data is seeded`);
-  }
-  override details() {
-    return { agency: this.agency };
-  }
-}
-
-// ── Plugin ─────────────────────────────────────────────────────────────────────────────────────
 
 export interface DemoTokensOptions {
   config: Pick<Config, 'dataDir' | 'profile'>;
