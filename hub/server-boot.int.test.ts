@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { productionSecrets } from './testing/secrets.js';
+import { freePorts, spawnServer } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -17,28 +17,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) dir.remove();
 });
 
-/** Ports nobody listens on right now (all held open together, so they differ). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => net.createServer());
-  await Promise.all(
-    servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
 /** Starts `hub/server.ts` in the production profile, recording every module it resolves. */
 async function bootRecorded(env: Record<string, string>) {
   const dir = tempDir();
   dirs.push(dir);
   const loads = path.join(dir.dir, 'loads.txt');
   const [port, metricsPort] = await freePorts(2);
-  // Node itself runs the server (tsx as a loader), so SIGTERM reaches the server's own handlers.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
+  const child = spawnServer(
+    {
       NODE_OPTIONS: `--import ${pathToFileURL(recorder).href}`,
       LIENTHONG_LOADS_FILE: loads,
       NODE_ENV: 'production',
@@ -46,15 +32,11 @@ async function bootRecorded(env: Record<string, string>) {
       PORT: String(port),
       LIENTHONG_METRICS_PORT: String(metricsPort),
       LIENTHONG_DATA_DIR: path.join(dir.dir, 'data'),
-      LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
-      LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
-      LIENTHONG_SIGNING_KEY: JSON.stringify(
-        generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
-      ),
+      ...productionSecrets(),
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+    ['ignore', 'ignore', 'pipe'],
+  );
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk) => {

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEventStore } from './eventstore/index.js';
+import { productionSecrets } from './testing/secrets.js';
+import { freePorts, spawnServer } from './testing/server.js';
 import { silentLogger, tempDir } from './testing/temp.js';
-
-const root = path.resolve(import.meta.dirname, '..');
 
 type LogLine = Record<string, unknown>;
 
@@ -38,38 +37,15 @@ function dataDir(): string {
   return dir.dir;
 }
 
-/** Ports nobody listens on right now (all held open together, so they differ). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => net.createServer());
-  await Promise.all(
-    servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
 /** Starts `hub/server.ts` in the production profile, on free ports unless `env` names them. */
 async function startServer(env: Record<string, string>): Promise<Running> {
   const [port, metricsPort] = await freePorts(2);
   const ports = { PORT: String(port), LIENTHONG_METRICS_PORT: String(metricsPort), ...env };
-  // Node itself runs the server (tsx as a loader), so the signals the tests send reach the server's
-  // own handlers: the tsx command relays signals but SIGKILLs a child that is slow to take them.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
-      LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
-      LIENTHONG_SIGNING_KEY: JSON.stringify(
-        generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
-      ),
-      ...ports,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServer({ NODE_ENV: 'production', LOG_LEVEL: 'info', ...productionSecrets(), ...ports }, [
+    'ignore',
+    'pipe',
+    'pipe',
+  ]);
   children.push(child);
   let out = '';
   let err = '';

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../kernel/config.js';
 import { EventValidationError, WrongExpectedRevisionError } from '../kernel/errors/index.js';
 import { productionSecrets } from '../testing/secrets.js';
+import { freePort } from '../testing/server.js';
 import { errorsPlugin } from './errors.js';
 import { metricsPlugin } from './metrics.js';
 import { appHarness, testEvent } from './testing.js';
@@ -16,14 +17,6 @@ afterEach(async () => {
 });
 
 const TOKEN = 'b2f1c0d7e3a94c5b8e6f7a1d2c3b4a5f6e7d8c9b0a1f2e3d';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The metrics plugin alone, configured the way `loadConfig` reads the given environment. */
 async function metricsApp(env: Record<string, string>): Promise<FastifyInstance> {

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoCitizen } from '../../../demo/sources/demo.js';
+import { freePort, spawnServer } from '../../testing/server.js';
 import { tempDir } from '../../testing/temp.js';
 
 /** Debian's Chromium; `.ci/run` installs it when missing. Without it this test fails. */
@@ -22,7 +22,6 @@ const CHROMIUM_ARGS = [
 /** Where the test leaves its screenshot of the page, for a person to look at. */
 const SCREENSHOT = path.join(os.tmpdir(), 'lienthong-graphiql.png');
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const COMMUNE = '000.04.01.H26';
 const FIRST_QUERY = (personalId: string) =>
   `{ person(personalId: "${personalId}", purpose: "tthc-1.001193") { fullName dateOfBirth permanentResidence { communeCode provinceCode } release { contractId contractVersion consentId } } }`;
@@ -32,21 +31,11 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The hub as `npm start` runs it (`node --import tsx`, development profile, demo data), in a child process. */
 async function startHub(dataDir: string): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
+  const child = spawnServer(
+    {
       NODE_ENV: 'development',
       LIENTHONG_SEED_DEMO: 'true',
       LIENTHONG_DATA_DIR: dataDir,
@@ -54,8 +43,8 @@ async function startHub(dataDir: string): Promise<{ base: string; child: ChildPr
       PORT: String(port),
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+    ['ignore', 'ignore', 'pipe'],
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => {
     stderr += chunk;
