@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../hub/testing/cli.js';
 import { tempDir } from '../../hub/testing/temp.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function connector(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ['connectors/cli/index.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const connector = (env: Record<string, string>, ...args: string[]) =>
+  runScript('connectors/cli/index.ts', args, { PATH: process.env.PATH, ...env });
 
 describe('connector CLI: the store the configuration names', () => {
   const temp = tempDir();

@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
 import { TestWriter } from '../projections/test-events.js';
+import { runScript } from '../testing/cli.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function hub(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, LIENTHONG_DATA_DIR: '' };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ['hub/cli.ts', ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const hub = (...args: string[]) => runScript('hub/cli.ts', args, { ...process.env, LIENTHONG_DATA_DIR: '' });
 
 describe('hub CLI', () => {
   const temp = tempDir();

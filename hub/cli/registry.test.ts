@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
+import { runScript } from '../testing/cli.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
-
-async function run(script: string, ...args: string[]) {
-  const env = { ...process.env, LIENTHONG_DATA_DIR: '' };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const root = path.resolve(import.meta.dirname, '../..');
+const run = (script: string, ...args: string[]) =>
+  runScript(script, args, { ...process.env, LIENTHONG_DATA_DIR: '' });
 const hub = (...args: string[]) => run('hub/cli.ts', ...args);
 
 describe('agencies and contracts CLI', () => {

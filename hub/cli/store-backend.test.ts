@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../testing/cli.js';
 import { tempDir } from '../testing/temp.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 /** Nothing listens on port 1: the client fails to connect at once. */
 const UNREACHABLE = 'kurrentdb://127.0.0.1:1?tls=false';
 
-async function hub(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ['hub/cli.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, LIENTHONG_DATA_DIR: '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const hub = (env: Record<string, string>, ...args: string[]) =>
+  runScript('hub/cli.ts', args, { PATH: process.env.PATH, LIENTHONG_DATA_DIR: '', ...env });
 
 describe('hub CLI: the store the configuration names', () => {
   const temp = tempDir();
