@@ -10,7 +10,8 @@ import type { Role } from '../auth/principal.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../eventstore/sqlite.js';
 import type { ProjectionRunnerPort } from '../http/projections.js';
 import { loadConfig } from '../kernel/config.js';
-import type { EventStore } from '../kernel/event-store.js';
+import { StreamNotFoundError } from '../kernel/errors/index.js';
+import type { EventStore, RecordedEvent } from '../kernel/event-store.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { agenciesProjection } from '../modules/agencies/index.js';
@@ -65,6 +66,8 @@ export interface TestHub {
   setNow(now: Date): void;
   token(agency: string, role: Role, options?: { citizenPid?: string; official?: string }): Promise<string>;
   gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  /** The access log of a citizen (`access-<pseudonym>`), in stream order; empty when none yet. */
+  accessEvents(personalId: string): Promise<RecordedEvent[]>;
   /** Waits until every projection has applied everything in the store. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -171,6 +174,14 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
           payload: { query, variables },
         });
         return { status: res.statusCode, ...res.json() };
+      },
+      async accessEvents(personalId) {
+        try {
+          return await raw!.readStream(`access-${sealing.pseudonymize('citizen', personalId)}`);
+        } catch (error) {
+          if (error instanceof StreamNotFoundError) return [];
+          throw error;
+        }
       },
       settle,
       async close() {

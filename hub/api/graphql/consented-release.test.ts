@@ -1,7 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamNotFoundError } from '../../kernel/errors/index.js';
-import type { RecordedEvent } from '../../kernel/event-store.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
@@ -26,14 +24,7 @@ const pid = (i: number) => hub.citizens[i]!.personalId as string;
 const consumer = (agency: string = AGENCIES.baDinh) => hub.token(agency, 'consumer');
 const portalFor = (i: number) => hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: pid(i) });
 
-async function accessEvents(i: number): Promise<RecordedEvent[]> {
-  try {
-    return await hub.raw.readStream(`access-${hub.pseudonymize('citizen', pid(i))}`);
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-}
+const accessEvents = (i: number) => hub.accessEvents(pid(i));
 
 async function grant(i: number, input: Record<string, unknown>) {
   const res = await hub.gql(await portalFor(i), GRANT, {

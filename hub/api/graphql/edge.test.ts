@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
-import { StreamNotFoundError } from '../../kernel/errors/index.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
@@ -47,14 +46,7 @@ async function get(token: string | null, query: string) {
 
 const personQuery = (args: string) => `{ person(personalId: "${pid(0)}", ${args}) { fullName } }`;
 
-async function accessEvents(i: number) {
-  try {
-    return await hub.raw.readStream(`access-${hub.pseudonymize('citizen', pid(i))}`);
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-}
+const accessEvents = (i: number) => hub.accessEvents(pid(i));
 
 describe('bad input is BAD_USER_INPUT naming the field, on every attempt', () => {
   const cases: [string, () => Promise<Answer>, string, number][] = [
