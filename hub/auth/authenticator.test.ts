@@ -1,29 +1,21 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthForbiddenError,
   AuthKeysUnavailableError,
   AuthUnauthenticatedError,
 } from '../kernel/errors/index.js';
+import { type AgencyKey, AUD, agencyKey, NOW, nowSec } from '../testing/agency-keys.js';
 import { type AuthAgency, createAuthenticator } from './authenticator.js';
 
-const AUD = 'urn:lienthong:hub';
 const CODE = '000.00.01.H01';
 const ISS = `urn:lienthong:agency:${CODE}`;
-const NOW = new Date('2026-03-02T03:00:00Z');
-const nowSec = Math.floor(NOW.getTime() / 1000);
 
-type Key = { privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; jwk: JWK };
-async function key(alg: 'ES256' | 'EdDSA', kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-let k1: Key;
-let k2: Key;
+let k1: AgencyKey;
+let k2: AgencyKey;
 let agency: AuthAgency;
 const lookup = (iss: string) => (iss === agency.issuer ? agency : undefined);
 const auth = (extra: Partial<Parameters<typeof createAuthenticator>[0]> = {}) =>
@@ -45,7 +37,7 @@ const claims = {
   exp: nowSec + 600,
 };
 
-function sign(k: Key, extra: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
+function sign(k: AgencyKey, extra: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
   return new SignJWT({ ...claims, ...extra })
     .setProtectedHeader({ alg: k.jwk.alg!, typ: 'at+jwt', kid: k.jwk.kid!, ...header })
     .sign(k.privateKey);
@@ -65,8 +57,8 @@ async function rejection(promise: Promise<unknown>) {
 }
 
 beforeAll(async () => {
-  k1 = await key('ES256', 'k1');
-  k2 = await key('EdDSA', 'k2');
+  k1 = await agencyKey('ES256', 'k1');
+  k2 = await agencyKey('EdDSA', 'k2');
   agency = {
     organCode: CODE,
     issuer: ISS,

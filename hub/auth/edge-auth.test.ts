@@ -1,26 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventValidator } from '../events/validator.js';
 import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
+import { type AgencyKey, AUD, agencyKey, NOW, nowSec } from '../testing/agency-keys.js';
 import { type AuthAgency, createAuthenticator } from './authenticator.js';
 import { claimLimitsFrom } from './claim-limits.js';
 import { authPlugin } from './plugin.js';
 
-const AUD = 'urn:lienthong:hub';
 const ISS = 'urn:lienthong:agency:000.00.01.H01';
-const NOW = new Date('2026-03-02T03:00:00Z');
-const nowSec = Math.floor(NOW.getTime() / 1000);
 
-type Key = { privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; jwk: JWK };
-async function key(alg: 'ES256' | 'EdDSA', kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-const agencyWith = (...keys: Key[]): AuthAgency => ({
+const agencyWith = (...keys: AgencyKey[]): AuthAgency => ({
   organCode: '000.00.01.H01',
   issuer: ISS,
   roles: ['consumer'],
@@ -29,7 +21,7 @@ const agencyWith = (...keys: Key[]): AuthAgency => ({
   revision: keys.length,
 });
 
-function sign(k: Key, claims: Record<string, unknown> = {}, kid: string | null = k.jwk.kid!) {
+function sign(k: AgencyKey, claims: Record<string, unknown> = {}, kid: string | null = k.jwk.kid!) {
   return new SignJWT({ iss: ISS, aud: AUD, sub: 'CB-0042', jti: 't-1', role: 'consumer', ...claims })
     .setProtectedHeader({ alg: k.jwk.alg!, typ: 'at+jwt', ...(kid ? { kid } : {}) })
     .setNotBefore(nowSec - 60)
@@ -43,11 +35,11 @@ const reason = (p: Promise<unknown>) =>
     (e: unknown) => (e instanceof AuthUnauthenticatedError ? e.reason : `unexpected ${String(e)}`),
   );
 
-let es: Key;
-let ed: Key;
+let es: AgencyKey;
+let ed: AgencyKey;
 beforeAll(async () => {
-  es = await key('ES256', 'es-1');
-  ed = await key('EdDSA', 'ed-1');
+  es = await agencyKey('ES256', 'es-1');
+  ed = await agencyKey('EdDSA', 'ed-1');
 });
 
 describe('tokens without kid', () => {
