@@ -1,26 +1,11 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configError } from '../testing/config.js';
+import { productionSecrets } from '../testing/secrets.js';
 import { loadConfig } from './config.js';
-import { ConfigError } from './errors/index.js';
 
 /** The production profile with the secrets it requires. */
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  LIENTHONG_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
-  LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
-  LIENTHONG_SIGNING_KEY: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
-};
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
+const PRODUCTION = { NODE_ENV: 'production', ...productionSecrets() };
 
 describe('loadConfig', () => {
   it('defaults to the development profile on the embedded store under ./data', () => {

@@ -1,39 +1,25 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configError } from '../testing/config.js';
+import { productionSecrets } from '../testing/secrets.js';
+import { tempDir } from '../testing/temp.js';
 import { loadConfig } from './config.js';
-import { ConfigError } from './errors/index.js';
 
 const key32 = () => randomBytes(32).toString('base64');
 const signingJwk = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
-const production = () => ({
-  NODE_ENV: 'production',
-  LIENTHONG_PSEUDONYM_SECRET: key32(),
-  LIENTHONG_MASTER_KEY: key32(),
-  LIENTHONG_SIGNING_KEY: JSON.stringify(signingJwk()),
-});
+const production = () => ({ NODE_ENV: 'production', ...productionSecrets() });
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-const dirs: string[] = [];
+const dirs: { remove(): void }[] = [];
 afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) dir.remove();
 });
 function dataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lt-secrets-'));
+  const dir = tempDir('lt-secrets-');
   dirs.push(dir);
-  return dir;
+  return dir.dir;
 }
 
 describe('hub secrets in the configuration', () => {
