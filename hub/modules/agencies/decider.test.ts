@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
 import { DeciderSpecification } from '../../kernel/decider/index.js';
 import { AgencyStateError } from '../../kernel/errors/index.js';
-import { buildMetadata } from '../../kernel/metadata.js';
+import { deciderFixtures } from '../../testing/decider.js';
 import type { AgencyCommand } from './commands.js';
 import { agencyDecider } from './decider.js';
 import type { AgencyDescriptor, AgencyEvent } from './events.js';
@@ -11,17 +11,7 @@ const validator = createEventValidator();
 const spec = DeciderSpecification.for(agencyDecider, { validate: (e) => validator.validate(e) });
 const given = spec.given;
 
-const meta = (n: number) => ({
-  now: '2025-07-01T00:00:00+07:00',
-  eventId: `00000000-0000-4000-8000-00000000000${n}`,
-  metadata: buildMetadata({
-    occurredAt: '2025-07-01T00:00:00+07:00',
-    actor: { kind: 'operator', id: 'op' },
-    correlationId: 'c',
-  }),
-});
-const event = (n: number, type: AgencyEvent['type'], data: AgencyEvent['data']) =>
-  ({ id: meta(n).eventId, type, data, metadata: meta(n).metadata }) as AgencyEvent;
+const { meta, event } = deciderFixtures<AgencyEvent>('2025-07-01T00:00:00+07:00', 'op');
 
 const district: AgencyDescriptor = {
   organCode: '001.00.00.H26',

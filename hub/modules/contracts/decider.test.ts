@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
 import { DeciderSpecification } from '../../kernel/decider/index.js';
 import { ContractNotFoundError, ContractStateError } from '../../kernel/errors/index.js';
-import { buildMetadata } from '../../kernel/metadata.js';
+import { deciderFixtures } from '../../testing/decider.js';
 import type { ApplyContract, RevokeContract } from './commands.js';
 import { contractDecider, termsDigest } from './decider.js';
 import type { ContractEvent, ContractTerms } from './events.js';
@@ -10,17 +10,7 @@ import type { ContractEvent, ContractTerms } from './events.js';
 const validator = createEventValidator();
 const { given } = DeciderSpecification.for(contractDecider, { validate: (e) => validator.validate(e) });
 
-const meta = (n: number) => ({
-  now: '2026-01-01T00:00:00Z',
-  eventId: `00000000-0000-4000-8000-00000000000${n}`,
-  metadata: buildMetadata({
-    occurredAt: '2026-01-01T00:00:00Z',
-    actor: { kind: 'operator', id: 'test' },
-    correlationId: 'c',
-  }),
-});
-const event = (n: number, type: ContractEvent['type'], data: ContractEvent['data']) =>
-  ({ id: meta(n).eventId, type, data, metadata: meta(n).metadata }) as ContractEvent;
+const { meta, event } = deciderFixtures<ContractEvent>('2026-01-01T00:00:00Z', 'test');
 
 const terms: ContractTerms = {
   contractId: 'c06-to-hanoi-social-assistance',
