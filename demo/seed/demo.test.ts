@@ -54,17 +54,14 @@ function tinyDataset(streams: SeedStream[], fingerprint = 'a'.repeat(64)) {
   return dataset;
 }
 
-const seed = (datasets: DemoDataset[], onProgress?: (p: SeedProgress) => void) =>
+/** Seeds `datasets` (by default the demo's own) into the test store. */
+const seed = (datasets?: DemoDataset[], onProgress?: (p: SeedProgress) => void) =>
   seedDemoData({ store, logger: silentLogger(), datasets, onProgress });
 
 describe('seedDemoData', () => {
   it('seeds the administrative units once; a second start appends nothing and skips the build', async () => {
     const progress: SeedProgress[] = [];
-    const firstRun = await seedDemoData({
-      store,
-      logger: silentLogger(),
-      onProgress: (p) => progress.push(p),
-    });
+    const firstRun = await seed(undefined, (p) => progress.push(p));
     expect(firstRun).toEqual({ appended: 24_975, alreadyPresent: 0 });
     expect(progress.at(-1)).toEqual({ dataset: 'admin-units', done: 24_975, total: 24_975, skipped: false });
     expect(progress.length).toBeGreaterThan(100);
@@ -82,11 +79,7 @@ describe('seedDemoData', () => {
     ]);
 
     const secondProgress: SeedProgress[] = [];
-    const secondRun = await seedDemoData({
-      store,
-      logger: silentLogger(),
-      onProgress: (p) => secondProgress.push(p),
-    });
+    const secondRun = await seed(undefined, (p) => secondProgress.push(p));
     expect(secondRun).toEqual({ appended: 0, alreadyPresent: 24_975 });
     expect(secondProgress).toEqual([{ dataset: 'admin-units', done: 24_975, total: 24_975, skipped: true }]);
     expect((await store.info()).lastPosition).toBe(24_976);

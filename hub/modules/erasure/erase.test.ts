@@ -44,6 +44,20 @@ function scan(dir: string, needles: (string | Buffer)[]): Record<string, number[
   return found;
 }
 
+/** Erases a citizen as an operator of the hub CLI would. */
+const erase = (personalId: string) =>
+  eraseSubject(
+    {
+      store: hub.store,
+      readModels: hub.db,
+      keys: hub.keys,
+      pseudonymize: hub.pseudonymize,
+      actor: { kind: 'operator', id: 'hub-cli', official: 'op-1' },
+      logger: silentLogger(),
+    },
+    personalId,
+  );
+
 const PERSON = (pid: string) =>
   `{ person(personalId: "${pid}", purpose: "tthc-1.001193") { personalId fullName dateOfBirth permanentResidence { address } } }`;
 
@@ -76,17 +90,7 @@ describe('erase subject', () => {
     expect(Object.keys(scan(hub.dir, [wrapped])).some((f) => f.startsWith('keys.db'))).toBe(true);
     expect(new ConsentReadModel(hub.db).ofSubject(subject)).toHaveLength(1);
 
-    const result = await eraseSubject(
-      {
-        store: hub.store,
-        readModels: hub.db,
-        keys: hub.keys,
-        pseudonymize: hub.pseudonymize,
-        actor: { kind: 'operator', id: 'hub-cli', official: 'op-1' },
-        logger: silentLogger(),
-      },
-      String(victim!.personalId),
-    );
+    const result = await erase(String(victim!.personalId));
     expect(result).toEqual({
       subject,
       keyDeleted: true,
@@ -125,17 +129,7 @@ describe('erase subject', () => {
     }
     replay.close();
 
-    const again = await eraseSubject(
-      {
-        store: hub.store,
-        readModels: hub.db,
-        keys: hub.keys,
-        pseudonymize: hub.pseudonymize,
-        actor: { kind: 'operator', id: 'hub-cli', official: 'op-1' },
-        logger: silentLogger(),
-      },
-      String(victim!.personalId),
-    );
+    const again = await erase(String(victim!.personalId));
     expect(again).toMatchObject({ keyDeleted: false, recorded: false, dropped: { records: 0, consents: 0 } });
   });
 
