@@ -1,16 +1,9 @@
 import { AdminUnitNotFoundError, InvalidDateError } from '../../kernel/errors/index.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { AdminLevel, AdminUnitKind, Successor } from './events.js';
+import type { AdministrativeUnitEstablishedData, AdminLevel, AdminUnitKind, Successor } from './events.js';
 
-export interface AdminUnit {
-  unitId: string;
-  code: string;
-  level: AdminLevel;
-  kind: AdminUnitKind;
-  name: string;
-  englishName?: string;
-  parentUnitId?: string;
-  validFrom: string;
+/** A unit as established, with the end of its validity and its successors once succeeded. */
+export interface AdminUnit extends AdministrativeUnitEstablishedData {
   /** First day no longer in force; absent while in force. */
   validTo?: string;
   successors: Successor[];
