@@ -4,12 +4,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDemoToken } from '../../../demo/keys.js';
 import { agenciesDataset } from '../../../demo/seed/agencies.js';
-import { seedDemoData } from '../../../demo/seed/demo.js';
 import { createAuthenticator } from '../../auth/authenticator.js';
 import { agencyLookupFromDb } from '../../auth/lookup.js';
-import { withValidation } from '../../events/validating-store.js';
-import { createEventValidator } from '../../events/validator.js';
-import { openSqliteEventStore } from '../../eventstore/sqlite.js';
+import type { SqliteEventStore } from '../../eventstore/sqlite.js';
 import { fixedClock } from '../../kernel/clock.js';
 import { newCommandMeta } from '../../kernel/decider/index.js';
 import {
@@ -19,14 +16,16 @@ import {
   InvalidDocumentError,
 } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
-import { silentLogger, tempDir } from '../../testing/temp.js';
+import { rebuild, seededStore } from '../../testing/seeded-store.js';
+import { tempDir } from '../../testing/temp.js';
 import { readAgencyFile } from './files.js';
 import { agenciesProjection } from './projection.js';
 import { agencyInForce, getAgency, listAgencies, resolveSuccessor } from './queries.js';
 import { registerOrUpdateAgency, retireAgency } from './service.js';
 
 const temp = tempDir();
-let store: EventStore & { close(): Promise<void> };
+let raw: SqliteEventStore;
+let store: EventStore;
 let db: Database.Database;
 const meta = () =>
   newCommandMeta(
@@ -34,25 +33,16 @@ const meta = () =>
     fixedClock('2026-01-02T03:04:05Z'),
   );
 
-async function project() {
-  const handler = agenciesProjection.open(db);
-  const events = await store.readAll({ filter: agenciesProjection.filter });
-  db.transaction(() => {
-    handler.reset();
-    for (const e of events) handler.apply(e);
-  })();
-}
+const project = () => rebuild(db, store, agenciesProjection);
 
 beforeAll(async () => {
-  const raw = await openSqliteEventStore({ file: path.join(temp.dir, 'events.db'), logger: silentLogger() });
-  store = Object.assign(withValidation(raw, createEventValidator()), { close: () => raw.close() });
-  await seedDemoData({ store, logger: silentLogger(), datasets: [agenciesDataset({ dataDir: temp.dir })] });
+  ({ raw, store } = await seededStore(temp.dir, [agenciesDataset({ dataDir: temp.dir })]));
   db = new Database(path.join(temp.dir, 'readmodels.db'));
   await project();
 });
 afterAll(async () => {
   db.close();
-  await store.close();
+  await raw.close();
   temp.remove();
 });
 

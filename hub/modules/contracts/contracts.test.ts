@@ -4,33 +4,24 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agenciesDataset } from '../../../demo/seed/agencies.js';
 import { contractsDataset } from '../../../demo/seed/contracts.js';
-import { seedDemoData } from '../../../demo/seed/demo.js';
-import { withValidation } from '../../events/validating-store.js';
-import { createEventValidator } from '../../events/validator.js';
-import { openSqliteEventStore } from '../../eventstore/sqlite.js';
+import type { SqliteEventStore } from '../../eventstore/sqlite.js';
 import { newCommandMeta } from '../../kernel/decider/index.js';
 import { AuthForbiddenError, ContractNotFoundError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
-import { silentLogger, tempDir } from '../../testing/temp.js';
+import { rebuild, seededStore } from '../../testing/seeded-store.js';
+import { tempDir } from '../../testing/temp.js';
 import { contractFilesIn, readContractFiles } from './files.js';
 import { contractsProjection } from './projection.js';
 import { contractVersions, findContracts, getContract } from './queries.js';
 import { applyContracts, checkParties, handleContractCommand, revokeContract } from './service.js';
 
 const temp = tempDir();
-let raw: Awaited<ReturnType<typeof openSqliteEventStore>>;
+let raw: SqliteEventStore;
 let store: EventStore;
 let db: Database.Database;
 const actor = { kind: 'operator' as const, id: 'test' };
 
-async function project() {
-  const handler = contractsProjection.open(db);
-  const events = await store.readAll({ filter: contractsProjection.filter });
-  db.transaction(() => {
-    handler.reset();
-    for (const e of events) handler.apply(e);
-  })();
-}
+const project = () => rebuild(db, store, contractsProjection);
 
 function writeContract(name: string, patch: (text: string) => string) {
   const source = fs.readFileSync(
@@ -43,13 +34,10 @@ function writeContract(name: string, patch: (text: string) => string) {
 }
 
 beforeAll(async () => {
-  raw = await openSqliteEventStore({ file: path.join(temp.dir, 'events.db'), logger: silentLogger() });
-  store = withValidation(raw, createEventValidator());
-  await seedDemoData({
-    store,
-    logger: silentLogger(),
-    datasets: [agenciesDataset({ dataDir: temp.dir }), contractsDataset()],
-  });
+  ({ raw, store } = await seededStore(temp.dir, [
+    agenciesDataset({ dataDir: temp.dir }),
+    contractsDataset(),
+  ]));
   db = new Database(path.join(temp.dir, 'readmodels.db'));
   await project();
 });
