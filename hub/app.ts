@@ -9,6 +9,7 @@ import { type CreateRunner, projectionsPlugin } from './http/projections.js';
 import { type OpenStore, storePlugin } from './http/store.js';
 import type { Config } from './kernel/config.js';
 import { loggerOptions, requestIdOptions } from './kernel/logger.js';
+import type { HubModule } from './kernel/module.js';
 import type { ProjectionDefinition } from './kernel/projection.js';
 import { allProjections } from './projections/registry.js';
 import { ProjectionRunner } from './projections/runner.js';
@@ -16,7 +17,12 @@ import { ProjectionRunner } from './projections/runner.js';
 export interface AppOverrides {
   /** Opens the event store instead of `openEventStore` (e.g. to simulate an unavailable store). */
   openStore?: OpenStore;
-  /** The read models to keep (default: every registered projection, `allProjections()`). */
+  /**
+   * The modules the hub runs, in order (default: `hubModules`): their plugins, GraphQL parts and,
+   * unless `projections` is given, their read models.
+   */
+  modules?: readonly HubModule[];
+  /** The read models to keep (default: every read model of the modules, `allProjections(modules)`). */
   projections?: readonly ProjectionDefinition[];
   /** Builds the projection runner instead of `ProjectionRunner` (e.g. to hold it in a given state). */
   createRunner?: CreateRunner;
@@ -74,7 +80,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
   app.register(storePlugin, { config: config.store, open: overrides.openStore });
   app.register(privacyPlugin, { config });
-  const projections = overrides.projections ?? allProjections();
+  const projections = overrides.projections ?? allProjections(overrides.modules);
   app.register(projectionsPlugin, {
     file: config.readModelsFile,
     createRunner: overrides.createRunner ?? ((deps) => new ProjectionRunner({ ...deps, projections })),
@@ -83,6 +89,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     config,
     clock: overrides.clock,
     consentSweepMs: overrides.consentSweepMs,
+    modules: overrides.modules,
   });
   return app;
 }

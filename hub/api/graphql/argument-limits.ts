@@ -2,62 +2,27 @@ import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'gra
 import { type FieldCheck, fieldChecks } from '../../events/limits.js';
 import type { EventValidator } from '../../events/validator.js';
 import { ApiBadInputError, SchemaLoadError } from '../../kernel/errors/index.js';
+import type { ArgumentLimit, HubModule } from '../../kernel/module.js';
 
-/** An argument (or a member of an input argument) whose value is written into an event field. */
-export interface ArgumentField {
-  /** `Type.field` of the schema, e.g. `Mutation.withdrawConsent`. */
-  field: string;
-  /** The argument, dotted into input objects: `reason`, `input.purposes`. */
-  argument: string;
-  event: string;
-  /** The event field (see `fieldRule`). */
-  path: string;
-  /** Schema keywords not checked here because the writer handles them (e.g. it drops duplicates). */
-  omit?: readonly string[];
-}
-
-/**
- * Every argument that reaches an event, with the event field that bounds it. The limits themselves
- * live only in the event schemas; `person`'s `purpose` and `dossier` are checked by the release
- * service, which records the refusal.
- */
-export const ARGUMENT_FIELDS: readonly ArgumentField[] = [
-  { field: 'Mutation.grantConsent', argument: 'input.consumer', event: 'ConsentGranted', path: 'consumer' },
-  {
-    field: 'Mutation.grantConsent',
-    argument: 'input.purposes',
-    event: 'ConsentGranted',
-    path: 'purposes',
-    omit: ['uniqueItems'],
-  },
-  {
-    field: 'Mutation.grantConsent',
-    argument: 'input.scope',
-    event: 'ConsentGranted',
-    path: 'scope',
-    omit: ['uniqueItems'],
-  },
-  { field: 'Mutation.grantConsent', argument: 'input.dossier', event: 'ConsentGranted', path: 'dossier' },
-  { field: 'Mutation.withdrawConsent', argument: 'id', event: 'ConsentWithdrawn', path: 'consentId' },
-  { field: 'Mutation.withdrawConsent', argument: 'reason', event: 'ConsentWithdrawn', path: 'reason' },
-  { field: 'Mutation.revokeContract', argument: 'id', event: 'ContractRevoked', path: 'contractId' },
-  { field: 'Mutation.revokeContract', argument: 'reason', event: 'ContractRevoked', path: 'reason' },
-];
+/** Every module's argument limits, in module-list order. */
+export const argumentLimitsOf = (modules: readonly HubModule[]): ArgumentLimit[] =>
+  modules.flatMap((m) => m.graphql?.argumentLimits ?? []);
 
 const valueAt = (args: Record<string, unknown>, dotted: string): unknown =>
   dotted.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | null | undefined)?.[k], args);
 
 /**
- * Wraps the resolvers of the fields in `fields` so that each argument is checked against its event
- * field's schema before the resolver runs: a value the event could not hold is `BAD_USER_INPUT`
- * naming the argument (`extensions.field`, e.g. `input.scope[0].fields`) and, for sizes,
- * `extensions.limit`. Called once at boot; an argument or event field that does not exist stops it (a
- * field whose module is not part of the API is skipped).
+ * Wraps the resolvers of the fields in `fields` (the modules' `graphql.argumentLimits`,
+ * `argumentLimitsOf`) so that each argument is checked against its event field's schema before the
+ * resolver runs: a value the event could not hold is `BAD_USER_INPUT` naming the argument
+ * (`extensions.field`, e.g. `input.scope[0].fields`) and, for sizes, `extensions.limit`. The limits
+ * themselves live only in the event schemas. Called once at boot; a field, argument, resolver or
+ * event field that does not exist stops it.
  */
 export function enforceArgumentLimits(
   schema: GraphQLSchema,
   schemas: EventValidator,
-  fields: readonly ArgumentField[] = ARGUMENT_FIELDS,
+  fields: readonly ArgumentLimit[],
 ): void {
   const compile = fieldChecks(schemas);
   const byField = new Map<string, { argument: string; check: FieldCheck }[]>();
@@ -69,7 +34,7 @@ export function enforceArgumentLimits(
   for (const [coordinate, checks] of byField) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields?.()[fieldName];
-    if (!field) continue; // the module that serves it is not in this API
+    if (!field) throw new SchemaLoadError('schema.graphql', `the schema has no field ${coordinate}`);
     for (const { argument } of checks) {
       const name = argument.split('.')[0];
       if (!field.args.some((a) => a.name === name)) {

@@ -1,20 +1,47 @@
+import type { Logger } from 'pino';
 import type { Principal, Role } from '../../auth/principal.js';
+import type { EventValidator } from '../../events/validator.js';
 import { AuthForbiddenError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 
 /**
  * What resolvers use; built once per app (`graphqlApiPlugin`), shared by every request. A module
  * whose resolvers need a service of its own adds it here by declaration merging, next to its
- * resolvers (`declare module '…/api/graphql/context.js' { interface ApiServices { … } }`), so the
- * plugin cannot start without it.
+ * resolvers (`declare module '…/api/graphql/context.js' { interface ApiServices { … } }`), and
+ * provides it from its plugin (`host.services.provide(name, service)`).
  */
 export interface ApiServices {
   store: EventStore;
   readModels: ReadModelDb;
   pseudonymize: Pseudonymizer;
   clock: () => Date;
+}
+
+/** The GraphQL services as a module's plugin sees them while the modules are registered. */
+export interface ApiServiceRegistry {
+  /** Adds a service to every request's context; a name provided twice stops the hub (`MODULE_CONFLICT`). */
+  provide<K extends keyof ApiServices>(name: K, service: ApiServices[K]): void;
+  /**
+   * A service the API or a module earlier in the list provided; `MODULE_SERVICE_MISSING` when
+   * none did.
+   */
+  get<K extends keyof ApiServices>(name: K): ApiServices[K];
+}
+
+declare module '../../kernel/module.js' {
+  interface ModuleHost {
+    /** The one subject key store of the process (crypto-shredding). */
+    keys: SubjectKeyStore;
+    pseudonymize: Pseudonymizer;
+    /** The compiled event schemas the store validates with (limits on what callers may send). */
+    eventSchemas: EventValidator;
+    /** The API's logger (`module: 'graphql'`). */
+    log: Logger;
+    services: ApiServiceRegistry;
+  }
 }
 
 export interface ApiContext {

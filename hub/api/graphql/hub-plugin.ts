@@ -6,8 +6,8 @@ import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
+import type { HubModule } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { hubSigningKey } from '../../modules/consent/index.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { graphqlApiPlugin } from './plugin.js';
@@ -39,16 +39,18 @@ export interface ConsentedApiOptions {
   clock?: () => Date;
   /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
   consentSweepMs?: number;
+  /** The modules that make up the API. Default: every module of the hub (`hubModules`). */
+  modules?: readonly HubModule[];
 }
 
 /**
  * The consented API as the hub service runs it: uses the shared privacy handle (pseudonyms, subject
- * keys) and the projection runner's read-model connection, imports the hub's signing key from the
- * configuration, authenticates agencies against the `agencies` read model (part of `authPlugin`),
- * then serves `graphqlApiPlugin`.
+ * keys) and the projection runner's read-model connection, authenticates agencies against the
+ * `agencies` read model (part of `authPlugin`), then serves `graphqlApiPlugin` with the modules'
+ * plugins.
  */
 export const consentedApiPlugin = fp<ConsentedApiOptions>(
-  async (app: FastifyInstance, { config, clock, consentSweepMs }) => {
+  async (app: FastifyInstance, { config, clock, consentSweepMs, modules }) => {
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
@@ -57,15 +59,16 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
       authenticate: hubAuthenticator(readModels, pseudonymize, eventSchemas),
     });
     await app.register(graphqlApiPlugin, {
+      config,
       eventSchemas,
       store: app.store,
       readModels,
       keys,
       pseudonymize,
-      signingKey: await hubSigningKey(config.secrets.signingKey),
       production,
       clock,
-      sweepIntervalMs: consentSweepMs,
+      settings: { consentSweepMs },
+      modules,
     });
   },
   { name: 'consented-api', fastify: '5.x', dependencies: ['store', 'projections', 'privacy'] },

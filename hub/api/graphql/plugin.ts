@@ -3,92 +3,79 @@ import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
 import { createEventValidator, type EventValidator } from '../../events/validator.js';
-import { AuthUnauthenticatedError } from '../../kernel/errors/index.js';
+import type { Config } from '../../kernel/config.js';
+import {
+  AuthUnauthenticatedError,
+  ModuleConflictError,
+  ModuleServiceMissingError,
+} from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
-import type { HubModule } from '../../kernel/module.js';
+import type { HubModule, ModuleHost, ModuleSettings } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import {
-  AccessRateLimiter,
-  AccessRecorder,
-  accessInputRules,
-  DEFAULT_REFUSAL_RATE_LIMIT,
-  type RateLimit,
-  ReleaseService,
-  StreamAppender,
-} from '../../modules/access/index.js';
-import { getAgency, vietnamDate } from '../../modules/agencies/index.js';
-import {
-  ConsentReadModel,
-  ConsentService,
-  type HubSigningKey,
-  publicJwks,
-  startConsentSweeper,
-} from '../../modules/consent/index.js';
-import { type FindContracts, findContracts as findContractsInDb } from '../../modules/contracts/index.js';
 import { hubModules } from '../../modules/index.js';
-import { loadDatasets } from '../../modules/records/index.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
-import { ReadModelChanges } from '../../projections/changes.js';
 import { graphiqlPlugin } from '../graphiql/plugin.js';
-import { enforceArgumentLimits } from './argument-limits.js';
+import { argumentLimitsOf, enforceArgumentLimits } from './argument-limits.js';
 import { composeGraphql } from './compose.js';
-import type { ApiServices } from './context.js';
+import type { ApiServiceRegistry, ApiServices } from './context.js';
 import { checkRequestShape, requireCaller } from './edge.js';
 import { formatErrors } from './errors.js';
 import { graphql } from './graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Consent commands (grant, withdraw, expire lapsed), for the sweeper and operator tools. */
-    consents: ConsentService;
-  }
-}
-
 export interface GraphqlApiOptions {
+  config: Config;
   store: EventStore;
   /** The read-model database (records, consents). */
   readModels: ReadModelDb;
   keys: SubjectKeyStore;
   pseudonymize: Pseudonymizer;
-  signingKey: HubSigningKey;
-  /** Default: the `contracts` read model in `readModels`. */
-  findContracts?: FindContracts;
   /** Production: no introspection, no GraphiQL. */
   production: boolean;
-  /** `iss` of consent receipts. Default `lienthong-hub`. */
-  issuer?: string;
   limits?: Partial<QueryLimits>;
   clock?: () => Date;
-  /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
-  sweepIntervalMs?: number;
-  /** Modules whose GraphQL parts make up the API. Default: every module of the hub (`hubModules`). */
+  /** Settings passed through to the modules' plugins (e.g. `consentSweepMs`). */
+  settings?: ModuleSettings;
+  /**
+   * Modules whose plugins, GraphQL parts and argument limits make up the API, in this order.
+   * Default: every module of the hub (`hubModules`).
+   */
   modules?: readonly HubModule[];
   /**
    * The compiled event schemas the store validates with: the limits on what a caller may send are
    * read from them. Default: `createEventValidator()` (the repository's schemas/).
    */
   eventSchemas?: EventValidator;
-  /** Refused requests of an agency before any contract applied. Default 60 per 60 s. */
-  refusalRateLimit?: RateLimit;
-  /** Identical refusals within this window are recorded as one `DataAccessDenied`. Default 60 s. */
-  denialWindowMs?: number;
-}
-
-/** Contracts in force from the `contracts` read model, cached until it changes. */
-function contractsInForce(db: ReadModelDb): FindContracts {
-  const cached = ReadModelChanges.of(db).memo(
-    'contracts',
-    (q: { consumer: string; dataset: string; on: string }) => `${q.consumer}\u0000${q.dataset}\u0000${q.on}`,
-    (q) => findContractsInDb(db, q),
-  );
-  return (q) => cached({ consumer: q.consumer, dataset: q.dataset, on: vietnamDate(q.on) });
 }
 
 /**
- * The consented GraphQL API at `/graphql` (GraphiQL at `/graphiql` outside production) and the
- * hub's public JWKS at `/.well-known/jwks.json`. Expects `request.principal` from the auth plugin.
+ * The services of the GraphQL context, filled by the API (the base services) and then by each
+ * module's plugin in list order; a plugin sees what the base and earlier modules provided.
+ */
+function serviceRegistry(base: Pick<ApiServices, 'store' | 'readModels' | 'pseudonymize' | 'clock'>) {
+  const services: Partial<ApiServices> = { ...base };
+  const providers = new Map<string, string>(Object.keys(base).map((name) => [name, 'api']));
+  const forModule = (module: string): ApiServiceRegistry => ({
+    provide(name, service) {
+      const owner = providers.get(name);
+      if (owner !== undefined) throw new ModuleConflictError('api-service', name, [owner, module]);
+      providers.set(name, module);
+      services[name] = service;
+    },
+    get(name) {
+      if (!providers.has(name)) throw new ModuleServiceMissingError(name, module);
+      return services[name] as ApiServices[typeof name];
+    },
+  });
+  // every service a resolver reads was provided by the module that declared it, or the API
+  return { forModule, services: services as ApiServices };
+}
+
+/**
+ * The consented GraphQL API at `/graphql` (GraphiQL at `/graphiql` outside production), after the
+ * modules' plugins (registered in list order with what they need: store, read models, sealing,
+ * clock, config, the GraphQL services). Expects `request.principal` from the auth plugin.
  * Limits on body size, depth, aliases and cost apply before any resolver runs; batched queries
  * are refused.
  */
@@ -97,58 +84,34 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     const log = app.log.child({ module: 'graphql' }) as Logger;
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const clock = options.clock ?? (() => new Date());
-    const datasets = loadDatasets();
     const eventSchemas = options.eventSchemas ?? createEventValidator();
-    const recorder = new AccessRecorder(new StreamAppender(options.store), {
-      windowMs: options.denialWindowMs,
-      logger: log,
-    });
-    const findContracts: FindContracts = options.findContracts ?? contractsInForce(options.readModels);
-    const consentModel = new ConsentReadModel(options.readModels);
-    const consents = new ConsentService({
-      store: options.store,
-      model: consentModel,
-      datasets,
-      signingKey: options.signingKey,
-      issuer: options.issuer ?? 'lienthong-hub',
-      logger: log,
-      findAgency: (organCode) => getAgency(options.readModels, organCode),
-      clock,
-    });
-    const release = new ReleaseService({
-      readModels: options.readModels,
-      findContracts,
-      consents: consentModel,
-      consentService: consents,
-      datasets,
-      keys: options.keys,
-      pseudonymize: options.pseudonymize,
-      recorder,
-      rateLimiter: new AccessRateLimiter(),
-      input: accessInputRules(eventSchemas),
-      refusalRateLimit: options.refusalRateLimit ?? DEFAULT_REFUSAL_RATE_LIMIT,
-      logger: log,
-      clock,
-    });
-    const services: ApiServices = {
+    const modules = options.modules ?? hubModules;
+    const registry = serviceRegistry({
       store: options.store,
       readModels: options.readModels,
-      consents,
-      consentModel,
-      release,
-      findContracts,
       pseudonymize: options.pseudonymize,
       clock,
-    };
-
-    app.decorate('consents', consents);
-
-    app.get('/.well-known/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=300');
-      return publicJwks(options.signingKey);
     });
+    for (const module of modules) {
+      if (!module.plugin) continue;
+      const host: ModuleHost = {
+        store: options.store,
+        readModels: options.readModels,
+        config: options.config,
+        clock,
+        production: options.production,
+        settings: options.settings ?? {},
+        keys: options.keys,
+        pseudonymize: options.pseudonymize,
+        eventSchemas,
+        log,
+        services: registry.forModule(module.name),
+      };
+      await app.register(module.plugin, host);
+    }
+    const services = registry.services;
 
-    const api = composeGraphql(options.modules ?? hubModules);
+    const api = composeGraphql(modules);
     const rules = [
       queryLimitsRule(limits, { introspection: !options.production }),
       ...(options.production ? [graphql.NoSchemaIntrospectionCustomRule] : []),
@@ -177,22 +140,13 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
           query: (context as { __currentQuery?: string }).__currentQuery,
         }),
     });
-    enforceArgumentLimits(app.graphql.schema, eventSchemas);
-    // fastify runs onClose hooks in reverse order: this one before the store plugin's, so held
-    // refusals are written while the store is still open
-    app.addHook('onClose', () => recorder.close());
+    enforceArgumentLimits(app.graphql.schema, eventSchemas, argumentLimitsOf(modules));
 
     if (!options.production) await app.register(graphiqlPlugin);
 
     app.graphql.addHook('preExecution', async (_schema, _document, context) => {
       if (!context.principal) throw new AuthUnauthenticatedError('a bearer token is required');
     });
-
-    const sweepEvery = options.sweepIntervalMs ?? 60_000;
-    if (sweepEvery > 0) {
-      const sweeper = startConsentSweeper(consents, log, sweepEvery);
-      app.addHook('onClose', () => sweeper.stop());
-    }
   },
   { name: 'graphql-api', fastify: '5.x' },
 );

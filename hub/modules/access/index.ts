@@ -1,4 +1,5 @@
 import { type HubModule, readSchemaFile } from '../../kernel/module.js';
+import { accessPlugin } from './plugin.js';
 import { accessResolvers } from './resolvers.js';
 
 /**
@@ -8,6 +9,8 @@ import { accessResolvers } from './resolvers.js';
 export const accessModule: HubModule = {
   name: 'access',
   projections: [],
+  plugin: accessPlugin,
+  // `person`'s `purpose` and `dossier` are checked by the release service, which records the refusal
   graphql: {
     typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
     resolvers: accessResolvers,

@@ -1,4 +1,5 @@
 import { type HubModule, readSchemaFile } from '../../kernel/module.js';
+import { consentPlugin } from './plugin.js';
 import { consentsProjection } from './projection.js';
 import { consentResolvers } from './resolvers.js';
 
@@ -6,9 +7,35 @@ import { consentResolvers } from './resolvers.js';
 export const consentModule: HubModule = {
   name: 'consent',
   projections: [consentsProjection],
+  plugin: consentPlugin,
   graphql: {
     typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
     resolvers: consentResolvers,
+    argumentLimits: [
+      {
+        field: 'Mutation.grantConsent',
+        argument: 'input.consumer',
+        event: 'ConsentGranted',
+        path: 'consumer',
+      },
+      {
+        field: 'Mutation.grantConsent',
+        argument: 'input.purposes',
+        event: 'ConsentGranted',
+        path: 'purposes',
+        omit: ['uniqueItems'],
+      },
+      {
+        field: 'Mutation.grantConsent',
+        argument: 'input.scope',
+        event: 'ConsentGranted',
+        path: 'scope',
+        omit: ['uniqueItems'],
+      },
+      { field: 'Mutation.grantConsent', argument: 'input.dossier', event: 'ConsentGranted', path: 'dossier' },
+      { field: 'Mutation.withdrawConsent', argument: 'id', event: 'ConsentWithdrawn', path: 'consentId' },
+      { field: 'Mutation.withdrawConsent', argument: 'reason', event: 'ConsentWithdrawn', path: 'reason' },
+    ],
   },
 };
 

@@ -1,5 +1,6 @@
 import { type HubModule, readSchemaFile } from '../../kernel/module.js';
 import { registerContractCommands } from './cli.js';
+import { contractsPlugin } from './plugin.js';
 import { contractsProjection } from './projection.js';
 import { contractResolvers } from './resolvers.js';
 
@@ -7,9 +8,14 @@ import { contractResolvers } from './resolvers.js';
 export const contractsModule: HubModule = {
   name: 'contracts',
   projections: [contractsProjection],
+  plugin: contractsPlugin,
   graphql: {
     typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
     resolvers: contractResolvers,
+    argumentLimits: [
+      { field: 'Mutation.revokeContract', argument: 'id', event: 'ContractRevoked', path: 'contractId' },
+      { field: 'Mutation.revokeContract', argument: 'reason', event: 'ContractRevoked', path: 'reason' },
+    ],
   },
   cli: (program, { projections }) => registerContractCommands(program, projections),
 };
