@@ -1,15 +1,35 @@
 import fs from 'node:fs';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeGraphql } from '../api/graphql/compose.js';
+import type { ApiContext } from '../api/graphql/context.js';
 import { graphql } from '../api/graphql/graphql-runtime.js';
 import { buildProgram } from '../cli/program.js';
 import { ModuleConflictError } from '../kernel/errors/index.js';
-import type { HubModule } from '../kernel/module.js';
+import type { HubModule, ModuleHost } from '../kernel/module.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import { allProjections } from '../projections/registry.js';
+import { AGENCIES, startTestHub } from '../testing/hub.js';
 import { hubModules } from './index.js';
+
+/** The test module's service, built by its plugin and handed to its resolvers. */
+class NoteBook {
+  readonly notes = new Map<string, string>();
+  /** Whether the plugin found the services of the modules listed before it. */
+  constructor(readonly sawContracts: boolean) {}
+}
+
+declare module '../api/graphql/context.js' {
+  interface ApiServices {
+    /** Only in this test (optional, so the hub's own plugin list need not provide it). */
+    notes?: NoteBook;
+  }
+}
+
+/** Where the test module's plugin put its book when the hub registered it. */
+const registered: { book?: NoteBook; hooks: string[] } = { hooks: [] };
 
 const notesProjection: ProjectionDefinition = {
   name: 'notes',
@@ -51,6 +71,44 @@ const notesModule: HubModule = {
 };
 
 const withNotes = [...hubModules, notesModule];
+
+/**
+ * The test module with a plugin and a mutation whose argument is written into an event field: the
+ * plugin builds the module's service from what the hub hands it, and the argument is bounded by the
+ * event schema (`ConsentWithdrawn.reason`, at most 500 characters).
+ */
+const notebookModule: HubModule = {
+  name: 'notebook',
+  projections: [],
+  plugin: fp(
+    async (app: FastifyInstance, host: ModuleHost) => {
+      const book = new NoteBook(typeof host.services.get('findContracts') === 'function');
+      registered.book = book;
+      host.services.provide('notes', book);
+      app.addHook('onClose', async () => void registered.hooks.push('closed'));
+    },
+    { name: 'notebook', fastify: '5.x' },
+  ),
+  graphql: {
+    typeDefs: `
+      extend type Mutation {
+        "Writes a note of the test module."
+        writeNote("Its text." text: String!): String!
+      }`,
+    resolvers: {
+      Mutation: {
+        writeNote: (_: unknown, args: { text: string }, ctx: ApiContext) => {
+          const id = `n-${ctx.services.notes!.notes.size + 1}`;
+          ctx.services.notes!.notes.set(id, args.text);
+          return id;
+        },
+      },
+    },
+    argumentLimits: [
+      { field: 'Mutation.writeNote', argument: 'text', event: 'ConsentWithdrawn', path: 'reason' },
+    ],
+  },
+};
 
 /** Runs the `hub` program built from `modules` and returns what it printed. */
 async function runCli(modules: readonly HubModule[], args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -129,6 +187,62 @@ describe('the module list', () => {
     await runCli(withNotes, ['notes', 'say'], { NOTE_READER: 'operator' });
     expect(said).toEqual(['note for operator']);
     await expect(runCli(hubModules, ['notes', 'say'])).rejects.toThrow(/unknown command 'notes'/);
+  });
+
+  it("registers a listed module's plugin with what it needs and binds its argument limits", async () => {
+    const hub = await startTestHub({ citizens: 1, modules: [...hubModules, notebookModule] });
+    try {
+      const book = registered.book!;
+      expect(book).toBeInstanceOf(NoteBook);
+      expect(book.sawContracts).toBe(true);
+      const token = await hub.token(AGENCIES.baDinh, 'consumer');
+
+      const written = await hub.gql(token, 'mutation { writeNote(text: "hello") }');
+      expect(written.data).toEqual({ writeNote: 'n-1' });
+      expect(book.notes.get('n-1')).toBe('hello');
+
+      const tooLong = await hub.gql(token, 'mutation($t: String!) { writeNote(text: $t) }', {
+        t: 'x'.repeat(501),
+      });
+      expect(tooLong.data).toBeNull();
+      expect(tooLong.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'text',
+        limit: { name: 'length', max: 500, actual: 501 },
+      });
+      expect(book.notes.size).toBe(1);
+    } finally {
+      await hub.close();
+    }
+    expect(registered.hooks).toEqual(['closed']);
+
+    // the hub's own list has no such module: the field does not exist there
+    const plain = await startTestHub({ citizens: 1 });
+    try {
+      const answer = await plain.gql(
+        await plain.token(AGENCIES.baDinh, 'consumer'),
+        'mutation { writeNote(text: "x") }',
+      );
+      expect(answer.errors?.[0]?.message).toMatch(/Cannot query field "writeNote"/);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('refuses to start when a plugin needs a service no module before it provides, or two provide one', async () => {
+    await expect(
+      startTestHub({ citizens: 1, modules: [notebookModule, ...hubModules] }),
+    ).rejects.toMatchObject({
+      code: 'MODULE_SERVICE_MISSING',
+      message: 'module notebook needs service findContracts, which no module before it provides',
+    });
+    const twin = { ...notebookModule, name: 'twin', graphql: undefined };
+    await expect(
+      startTestHub({ citizens: 1, modules: [...hubModules, notebookModule, twin] }),
+    ).rejects.toMatchObject({
+      code: 'MODULE_CONFLICT',
+      message: 'api-service notes is defined by both module notebook and module twin',
+    });
   });
 
   it('refuses to start when two modules claim the same read model, field or resolver', () => {

@@ -12,6 +12,7 @@ import type { ProjectionRunnerPort } from '../http/projections.js';
 import { loadConfig } from '../kernel/config.js';
 import { StreamNotFoundError } from '../kernel/errors/index.js';
 import type { EventStore, RecordedEvent } from '../kernel/event-store.js';
+import type { HubModule } from '../kernel/module.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { agenciesProjection } from '../modules/agencies/index.js';
@@ -88,6 +89,8 @@ export interface TestHubOptions {
   dir?: string;
   /** Default `API_PROJECTIONS`. */
   projections?: readonly ProjectionDefinition[];
+  /** The modules the hub runs (their plugins and GraphQL parts). Default: `hubModules`. */
+  modules?: readonly HubModule[];
 }
 
 /** The store as the app sees it, except that closing it is left to the test hub's `close()`. */
@@ -122,6 +125,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
   let raw: SqliteEventStore | undefined;
   const app = buildApp(config, {
     projections: options.projections ?? API_PROJECTIONS,
+    modules: options.modules,
     clock: () => now ?? new Date(),
     consentSweepMs: 0,
     // The default opener, keeping the SQLite handle for what only the embedded store offers, open
