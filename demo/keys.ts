@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { importJWK, type JWK, SignJWT } from 'jose';
-import type { Role } from '../hub/auth/principal.js';
+import type { Role } from '../hub/kernel/principal.js';
 import { demoKeyFile, ISSUER_PREFIX } from '../hub/modules/agencies/index.js';
 
 /**

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { openEventStore } from './eventstore/index.js';
-import { appHarness, logCapture, testConfig, testEvent } from './http/testing.js';
 import { StreamNotFoundError } from './kernel/errors/index.js';
+import { appHarness, logCapture, testConfig, testEvent } from './testing/app.js';
 
 const harness = appHarness();
 afterEach(() => harness.cleanup());

@@ -11,6 +11,7 @@ import type { Config } from './kernel/config.js';
 import { loggerOptions, requestIdOptions } from './kernel/logger.js';
 import type { HubModule } from './kernel/module.js';
 import type { ProjectionDefinition } from './kernel/projection.js';
+import { hubModules } from './modules/index.js';
 import { allProjections } from './projections/registry.js';
 import { ProjectionRunner } from './projections/runner.js';
 
@@ -80,7 +81,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
   app.register(healthPlugin, { checkTimeoutMs: overrides.readinessTimeoutMs });
   app.register(storePlugin, { config: config.store, open: overrides.openStore });
   app.register(privacyPlugin, { config });
-  const projections = overrides.projections ?? allProjections(overrides.modules);
+  const projections = overrides.projections ?? allProjections(overrides.modules ?? hubModules);
   app.register(projectionsPlugin, {
     file: config.readModelsFile,
     createRunner: overrides.createRunner ?? ((deps) => new ProjectionRunner({ ...deps, projections })),

@@ -9,8 +9,11 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const depcruise = path.join(repoRoot, 'node_modules', '.bin', 'depcruise');
 
+const configs = ['.dependency-cruiser.cjs', '.dependency-cruiser-folders.cjs'];
+
 /**
- * The dependency rules (`.dependency-cruiser.cjs`, `npm run deps`) applied to a small tree that breaks
+ * The dependency rules (`.dependency-cruiser.cjs` and the folder rule in
+ * `.dependency-cruiser-folders.cjs`, both run by `npm run deps`) applied to a small tree that breaks
  * each of them once: proves every rule binds, so a clean `npm run deps` on the real tree means something.
  */
 describe('dependency rules', () => {
@@ -27,10 +30,7 @@ describe('dependency rules', () => {
   };
 
   it('reports each broken rule and exits non-zero', async () => {
-    fs.copyFileSync(
-      path.join(repoRoot, '.dependency-cruiser.cjs'),
-      path.join(dir, '.dependency-cruiser.cjs'),
-    );
+    for (const config of configs) fs.copyFileSync(path.join(repoRoot, config), path.join(dir, config));
     fs.copyFileSync(path.join(repoRoot, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
     write(
       'package.json',
@@ -59,18 +59,30 @@ describe('dependency rules', () => {
     write('hub/cycle-one.ts', "import { two } from './cycle-two.js';\nexport const one = () => two;\n");
     write('hub/cycle-two.ts', "import { one } from './cycle-one.js';\nexport const two = () => one;\n");
 
-    const failure = await run(
-      depcruise,
-      ['hub', 'demo', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
-      {
-        cwd: dir,
-      },
-    ).then(
-      () => undefined,
-      (err: { code: number; stdout: string }) => err,
-    );
+    // Two folders importing each other through different files: no file cycle, a folder cycle.
+    write('hub/left/uses-right.ts', "import { right } from '../right/plain.js';\nexport const a = right;\n");
+    write('hub/left/plain.ts', 'export const left = 1;\n');
+    write('hub/right/plain.ts', 'export const right = 1;\n');
+    write('hub/right/uses-left.ts', "import { left } from '../left/plain.js';\nexport const b = left;\n");
+    // The same shape through tests only: tests are left out of the folder rule.
+    write('hub/up/plain.ts', 'export const up = 1;\n');
+    write('hub/up/down.test.ts', "import { down } from '../down/plain.js';\nexport const a = down;\n");
+    write('hub/down/plain.ts', 'export const down = 1;\n');
+    write('hub/down/up.test.ts', "import { up } from '../up/plain.js';\nexport const b = up;\n");
+
+    const cruise = (config: string) =>
+      run(depcruise, ['hub', 'demo', '--config', config, '--output-type', 'err'], { cwd: dir }).then(
+        () => undefined,
+        (err: { code: number; stdout: string }) => err,
+      );
+    const [failure, folderFailure] = await Promise.all(configs.map(cruise));
     expect(failure, 'depcruise must fail on the broken tree').toBeDefined();
+    expect(folderFailure, 'the folder rule must fail on the broken tree').toBeDefined();
+    const folders = folderFailure!.stdout;
+    expect(folders).toMatch(/no-folder-cycles: hub\/(left|right) →\s+hub\/(left|right) →\s+hub\/\1\b/);
+    expect(folders).not.toMatch(/hub\/(up|down)\b/);
     const out = failure!.stdout;
+    expect(out, 'no file cycle between hub/left and hub/right').not.toMatch(/no-circular: hub\/(left|right)/);
     expect(out).toMatch(/kernel-is-self-contained: hub\/kernel\/errors\.ts → hub\/http\/helper\.ts/);
     expect(out).toMatch(
       /domain-imports-only-the-kernel: hub\/modules\/a\/decider\.ts → hub\/modules\/b\/queries\.ts/,
@@ -85,11 +97,13 @@ describe('dependency rules', () => {
   }, 60_000);
 
   it('pass on the project itself', async () => {
-    const { stdout } = await run(
-      depcruise,
-      ['hub', 'connectors', 'demo', 'scripts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
-      { cwd: repoRoot },
-    );
-    expect(stdout).toMatch(/no dependency violations found/);
+    for (const config of configs) {
+      const { stdout } = await run(
+        depcruise,
+        ['hub', 'connectors', 'demo', 'scripts', '--config', config, '--output-type', 'err'],
+        { cwd: repoRoot },
+      );
+      expect(stdout, config).toMatch(/no dependency violations found/);
+    }
   }, 120_000);
 });

@@ -1,9 +1,10 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { HubError } from './kernel/errors/index.js';
+import { hubModules } from './modules/index.js';
 import { allProjections } from './projections/registry.js';
 
-const program = buildProgram(allProjections(), process.env);
+const program = buildProgram(allProjections(hubModules), process.env);
 
 try {
   await program.parseAsync(process.argv);

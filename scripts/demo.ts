@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { mintDemoToken } from '../demo/keys.js';
 import { demoCitizen } from '../demo/sources/demo.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
-import type { Role } from '../hub/auth/principal.js';
+import type { Role } from '../hub/kernel/principal.js';
 
 const opts = new Command('demo')
   .description('Walk through consented data sharing against a running hub')

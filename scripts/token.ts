@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { mintDemoToken } from '../demo/keys.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
-import { type Role, roles } from '../hub/auth/principal.js';
+import { type Role, roles } from '../hub/kernel/principal.js';
 
 const program = new Command('token')
   .description('Sign a demo access token (typ at+jwt) with an agency key from <data-dir>/demo-keys/')

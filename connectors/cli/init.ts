@@ -72,7 +72,7 @@ export function scaffold(options: { name: string; dataset: string; table: string
     `INSERT INTO ${table} (id, updated_at, ${columns.join(', ')}) VALUES\n  ${rows.join(',\n  ')};`,
     '',
   ].join('\n');
-  const test = `import { connectorAcceptance, sqliteFixtureSource } from '../kit/acceptance.js';
+  const test = `import { connectorAcceptance, sqliteFixtureSource } from '../acceptance.js';
 
 connectorAcceptance({ name: '${name}', source: sqliteFixtureSource('${name}') });
 `;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorErrorToleranceError } from '../../hub/kernel/errors/index.js';
 import { getRecord, openRecord } from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
-import { connectorAcceptance, sqliteFixtureSource } from '../kit/acceptance.js';
+import { connectorAcceptance, sqliteFixtureSource } from '../acceptance.js';
 import { openTestHub, projectRecords } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';
 import { createSqlitePopulation, populationRows } from '../sql/testing/population.js';

@@ -9,7 +9,7 @@ import {
   recordsOfSubject,
 } from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
-import { connectorAcceptance } from '../kit/acceptance.js';
+import { connectorAcceptance } from '../acceptance.js';
 import { compileMapping } from '../kit/mapping.js';
 import { openTestHub, projectRecords } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ADMIN_UNITS_IMPORT_VERSION, importAdminUnits } from '../../hub/modules/admin-units/index.js';
+import { ADMIN_UNITS_DATA_DIR, CONVERSION_FILE, UNIT_LIST_FILE } from '../data/admin-units.js';
 import type { DemoDataset } from './dataset.js';
-
-export const ADMIN_UNITS_DATA_DIR = fileURLToPath(new URL('../data/admin-units', import.meta.url));
-export const UNIT_LIST_FILE = 'communes-before-2025-07-01.csv';
-export const CONVERSION_FILE = 'communes-2025-07-01-old-to-new.csv';
 /** Fixed so that ids and contents stay the same on every import of the same files. */
 export const ADMIN_UNITS_FETCHED_AT = '2025-07-01T00:00:00.000Z';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import { buildUpsert, loadDatasets, type RecordSealing } from '../../hub/modules/records/index.js';
-import { ADMIN_UNITS_DATA_DIR, UNIT_LIST_FILE } from './admin-units.js';
+import { ADMIN_UNITS_DATA_DIR, UNIT_LIST_FILE } from '../data/admin-units.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 
 /** Bump when the generated citizens change. */

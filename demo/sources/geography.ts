@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConversionTable, parseUnitList } from '../../hub/modules/admin-units/index.js';
-import { ADMIN_UNITS_DATA_DIR, CONVERSION_FILE, UNIT_LIST_FILE } from '../seed/admin-units.js';
+import { ADMIN_UNITS_DATA_DIR, CONVERSION_FILE, UNIT_LIST_FILE } from '../data/admin-units.js';
 import { type Rng, Weighted } from './random.js';
 
 export interface Unit {

@@ -7,10 +7,10 @@ import {
   AuthUnauthenticatedError,
   ConfigError,
 } from '../kernel/errors/index.js';
+import { type Principal, type Role, roles } from '../kernel/principal.js';
 import { type AgencyKeys, isInForce, vietnamDate } from '../modules/agencies/index.js';
 import { type ClaimLimits, claimLimitsFrom } from './claim-limits.js';
 import { createKeySets, type RemoteJwksOptions } from './keys.js';
-import { type Principal, type Role, roles } from './principal.js';
 import { TokenCache } from './token-cache.js';
 
 /** What authentication needs to know about an agency (the `agencies` read model's `Agency` fits). */

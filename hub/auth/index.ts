@@ -1,3 +1,5 @@
+export type { Principal, Role } from '../kernel/principal.js';
+export { roles } from '../kernel/principal.js';
 export {
   type AgencyLookup,
   ALGORITHMS,
@@ -10,5 +12,3 @@ export {
 } from './authenticator.js';
 export { agencyLookupFromDb } from './lookup.js';
 export { type AuthPluginOptions, authPlugin, requireRole } from './plugin.js';
-export type { Principal, Role } from './principal.js';
-export { roles } from './principal.js';

@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
+import type { Principal } from '../kernel/principal.js';
 import { authPlugin, requireRole } from './plugin.js';
-import type { Principal } from './principal.js';
 
 const inspector: Principal = {
   agency: '000.00.00.G22',

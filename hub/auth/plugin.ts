@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthForbiddenError, AuthUnauthenticatedError } from '../kernel/errors/index.js';
+import type { Principal, Role } from '../kernel/principal.js';
 import { type Authenticator, type AuthenticatorOptions, createAuthenticator } from './authenticator.js';
-import type { Principal, Role } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from './principal.js';
+import type { Principal } from '../kernel/principal.js';
 import { type CachedToken, TokenCache } from './token-cache.js';
 
 const entry = (expiresAt: number): CachedToken => ({

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Principal } from './principal.js';
+import type { Principal } from '../kernel/principal.js';
 
 export interface CachedToken {
   principal: Principal;

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { RebuildProgress } from '../projections/runner.js';
-import { formatNumber } from './format.js';
+import { formatNumber } from './kit/format.js';
 
 /** A progress bar on stderr showing positions replayed, events/s and ETA; periodic lines when not a terminal. */
 export function rebuildProgressBar(): { update(p: RebuildProgress): void; stop(): void } {

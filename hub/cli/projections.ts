@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import { findProjection } from '../projections/registry.js';
 import type { ProjectionStatus } from '../projections/runner.js';
-import { type GlobalOptions, withSession } from './context.js';
-import { formatNumber, table } from './format.js';
+import { type GlobalOptions, withSession } from './kit/context.js';
+import { formatNumber, table } from './kit/format.js';
 import { rebuildProgressBar } from './progress.js';
 
 export function projectionsCommand(program: Command, projections: readonly ProjectionDefinition[]): void {

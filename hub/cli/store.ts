@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { checkSqliteFile } from '../eventstore/sqlite-file.js';
 import { IntegrityCheckError } from '../kernel/errors/index.js';
 import { streamCatalog, summarizeStreamCatalog } from '../projections/stream-catalog.js';
-import { cliConfig, embeddedStoreFile, type GlobalOptions, withSession } from './context.js';
-import { formatNumber, table } from './format.js';
+import { cliConfig, embeddedStoreFile, type GlobalOptions, withSession } from './kit/context.js';
+import { formatNumber, table } from './kit/format.js';
 
 export function storeCommand(program: Command): void {
   const group = program

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openEventStore } from '../eventstore/index.js';
 import { StoreUnavailableError } from '../kernel/errors/index.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
+import { appHarness, testEvent } from '../testing/app.js';
 import type { ProjectionRunnerPort } from './projections.js';
-import { appHarness, testEvent } from './testing.js';
 
 const harness = appHarness();
 afterEach(() => harness.cleanup());

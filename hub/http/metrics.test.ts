@@ -3,11 +3,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../kernel/config.js';
 import { EventValidationError, WrongExpectedRevisionError } from '../kernel/errors/index.js';
+import { appHarness, testEvent } from '../testing/app.js';
 import { productionSecrets } from '../testing/secrets.js';
 import { freePort } from '../testing/server.js';
 import { errorsPlugin } from './errors.js';
 import { metricsPlugin } from './metrics.js';
-import { appHarness, testEvent } from './testing.js';
 
 const harness = appHarness();
 const bare: FastifyInstance[] = [];

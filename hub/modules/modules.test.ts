@@ -4,8 +4,8 @@ import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeGraphql } from '../api/graphql/compose.js';
-import type { ApiContext } from '../api/graphql/context.js';
-import { graphql } from '../api/graphql/graphql-runtime.js';
+import type { ApiContext } from '../api/graphql/kit/context.js';
+import { graphql } from '../api/graphql/kit/graphql-runtime.js';
 import { buildProgram } from '../cli/program.js';
 import { ModuleConflictError } from '../kernel/errors/index.js';
 import type { HubModule, ModuleHost } from '../kernel/module.js';
@@ -21,7 +21,7 @@ class NoteBook {
   constructor(readonly sawContracts: boolean) {}
 }
 
-declare module '../api/graphql/context.js' {
+declare module '../api/graphql/kit/context.js' {
   interface ApiServices {
     /** Only in this test (optional, so the hub's own plugin list need not provide it). */
     notes?: NoteBook;
@@ -134,7 +134,7 @@ describe('the module list', () => {
   });
 
   it("gives the hub every listed module's read models, GraphQL fields and CLI commands", async () => {
-    const projections = allProjections().map((p) => p.name);
+    const projections = allProjections(hubModules).map((p) => p.name);
     for (const m of hubModules) for (const p of m.projections) expect(projections).toContain(p.name);
     expect(projections).toEqual([
       'stream-catalog',
@@ -161,7 +161,7 @@ describe('the module list', () => {
       ['grantConsent', 'revokeContract', 'withdrawConsent'].sort(),
     );
 
-    const help = buildProgram(allProjections(), {}).helpInformation();
+    const help = buildProgram(allProjections(hubModules), {}).helpInformation();
     for (const command of ['projections', 'store', 'agencies', 'contracts', 'erase']) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
@@ -169,7 +169,7 @@ describe('the module list', () => {
 
   it('takes a new module from one line in the list: its read model, its query field and its command', async () => {
     expect(allProjections(withNotes).map((p) => p.name)).toContain('notes');
-    expect(allProjections().map((p) => p.name)).not.toContain('notes');
+    expect(allProjections(hubModules).map((p) => p.name)).not.toContain('notes');
 
     const app = Fastify();
     const api = composeGraphql(withNotes);

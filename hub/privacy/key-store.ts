@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { OtherWriters } from '../data-version.js';
 import { SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
+import { OtherWriters } from '../projections/data-version.js';
 
 export interface SubjectKey {
   kid: string;

@@ -1,5 +1,5 @@
-import { OtherWriters } from '../data-version.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
+import { OtherWriters } from './data-version.js';
 
 /**
  * Tells readers of a read-model connection, for almost nothing per call, whether a read model may

@@ -1,15 +1,15 @@
 import { ModuleConflictError, UnknownProjectionError } from '../kernel/errors/index.js';
 import type { HubModule } from '../kernel/module.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
-import { hubModules } from '../modules/index.js';
 import { streamCatalog } from './stream-catalog.js';
 
 /**
  * Every projection the hub runs: the stream catalog, then each module's read models in the order of
- * the module list (`hub/modules/index.ts`). Throws `ModuleConflictError` when two modules name a
- * read model alike.
+ * the module list it is given (the hub passes `hubModules`, `hub/modules/index.ts`; the registry
+ * does not import the modules, so they may use the projection infrastructure). Throws
+ * `ModuleConflictError` when two modules name a read model alike.
  */
-export function allProjections(modules: readonly HubModule[] = hubModules): ProjectionDefinition[] {
+export function allProjections(modules: readonly HubModule[]): ProjectionDefinition[] {
   const owners = new Map<string, string>([[streamCatalog.name, 'projections']]);
   const out = [streamCatalog];
   for (const module of modules) {

@@ -1,6 +1,6 @@
 import { ModuleConflictError } from '../../kernel/errors/index.js';
 import { type FieldResolver, type HubModule, readSchemaFile } from '../../kernel/module.js';
-import { graphql } from './graphql-runtime.js';
+import { graphql } from './kit/graphql-runtime.js';
 
 const { Kind } = graphql;
 

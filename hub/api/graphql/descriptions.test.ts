@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HubModule } from '../../kernel/module.js';
 import { hubModules } from '../../modules/index.js';
 import { composeGraphql } from './compose.js';
-import { graphql } from './graphql-runtime.js';
+import { graphql } from './kit/graphql-runtime.js';
 
 const { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } = graphql;
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { type ApiErrorCode, apiCode, HubError } from '../../kernel/errors/index.js';
-import { graphql } from './graphql-runtime.js';
+import { graphql } from './kit/graphql-runtime.js';
 
 export { API_ERROR_CODES, type ApiErrorCode } from '../../kernel/errors/index.js';
 

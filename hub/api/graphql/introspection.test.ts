@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubModules } from '../../modules/index.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 import { composeGraphql } from './compose.js';
-import { graphql } from './graphql-runtime.js';
+import { graphql } from './kit/graphql-runtime.js';
 import { DEFAULT_LIMITS, queryLimitsRule } from './limits.js';
 
 const { buildClientSchema, buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } = graphql;

@@ -1,5 +1,5 @@
 import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext } from 'graphql';
-import { graphql } from './graphql-runtime.js';
+import { graphql } from './kit/graphql-runtime.js';
 
 const { GraphQLError, Kind } = graphql;
 

@@ -18,10 +18,10 @@ import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { graphiqlPlugin } from '../graphiql/plugin.js';
 import { argumentLimitsOf, enforceArgumentLimits } from './argument-limits.js';
 import { composeGraphql } from './compose.js';
-import type { ApiServiceRegistry, ApiServices } from './context.js';
 import { checkRequestShape, requireCaller } from './edge.js';
 import { formatErrors } from './errors.js';
-import { graphql } from './graphql-runtime.js';
+import type { ApiServiceRegistry, ApiServices } from './kit/context.js';
+import { graphql } from './kit/graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
 
 export interface GraphqlApiOptions {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Principal } from '../../auth/principal.js';
 import {
   AccessNotRecordedError,
   ApiBadInputError,
@@ -13,6 +12,7 @@ import {
   SubjectErasedError,
 } from '../../kernel/errors/index.js';
 import { buildMetadata } from '../../kernel/metadata.js';
+import type { Principal } from '../../kernel/principal.js';
 import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';

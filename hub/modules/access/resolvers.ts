@@ -1,13 +1,13 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import type { ApiContext } from '../../api/graphql/context.js';
-import { requireRole } from '../../api/graphql/context.js';
-import { graphql } from '../../api/graphql/graphql-runtime.js';
+import type { ApiContext } from '../../api/graphql/kit/context.js';
+import { requireRole } from '../../api/graphql/kit/context.js';
+import { graphql } from '../../api/graphql/kit/graphql-runtime.js';
 import { ApiBadInputError, StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { DataAccessDeniedData, DataAccessedData } from './events.js';
 import { accessStream } from './events.js';
 import type { ReleaseService } from './release.js';
 
-declare module '../../api/graphql/context.js' {
+declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
     /** Consented release of records (`person`). */
     release: ReleaseService;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type GlobalOptions, withSession } from '../../cli/context.js';
-import { table } from '../../cli/format.js';
-import { cliMeta, validated } from '../../cli/registry-session.js';
+import { type GlobalOptions, withSession } from '../../cli/kit/context.js';
+import { table } from '../../cli/kit/format.js';
+import { cliMeta, validated } from '../../cli/kit/registry-session.js';
 import { systemClock } from '../../kernel/clock.js';
 import type { ProjectionDefinition } from '../../kernel/projection.js';
 import { readAgencyFile, resolveAgencyEntry } from './files.js';

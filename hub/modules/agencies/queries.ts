@@ -1,5 +1,5 @@
-import type { Role } from '../../auth/principal.js';
 import { AgencyNotFoundError, InvalidDateError } from '../../kernel/errors/index.js';
+import type { Role } from '../../kernel/principal.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { AgencyDescriptor, AgencyKeys, AgencyLevel } from './events.js';
 

@@ -1,10 +1,10 @@
-import type { ApiContext } from '../../api/graphql/context.js';
-import { citizenOf, requireRole } from '../../api/graphql/context.js';
+import type { ApiContext } from '../../api/graphql/kit/context.js';
+import { citizenOf, requireRole } from '../../api/graphql/kit/context.js';
 import { statusAt } from './decider.js';
 import type { ConsentReadModel, ConsentView } from './projection.js';
 import type { ConsentService } from './service.js';
 
-declare module '../../api/graphql/context.js' {
+declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
     /** Consent commands (grant, withdraw). */
     consents: ConsentService;

@@ -1,5 +1,5 @@
-import type { ApiContext } from '../../api/graphql/context.js';
-import { requireRole } from '../../api/graphql/context.js';
+import type { ApiContext } from '../../api/graphql/kit/context.js';
+import { requireRole } from '../../api/graphql/kit/context.js';
 import { newCommandMeta } from '../../kernel/decider/index.js';
 import { AuthForbiddenError, ContractNotFoundError } from '../../kernel/errors/index.js';
 import { vietnamDate } from '../agencies/index.js';
@@ -7,7 +7,7 @@ import { findContracts } from './queries.js';
 import { revokeContract } from './service.js';
 import type { ContractView, FindContracts } from './types.js';
 
-declare module '../../api/graphql/context.js' {
+declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
     /** Contracts in force for a consumer and dataset on a day (cached until the read model changes). */
     findContracts: FindContracts;

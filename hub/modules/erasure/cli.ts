@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type GlobalOptions, withSession } from '../../cli/context.js';
+import { type GlobalOptions, withSession } from '../../cli/kit/context.js';
 import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
 import { SubjectKeyStore } from '../../privacy/key-store.js';

@@ -1,9 +1,9 @@
-import { withValidation } from '../events/validating-store.js';
-import { createEventValidator } from '../events/validator.js';
-import { type Clock, systemClock } from '../kernel/clock.js';
-import { type CommandMeta, newCommandMeta } from '../kernel/decider/index.js';
-import type { Actor, EventStore } from '../kernel/event-store.js';
-import { randomId } from '../kernel/ids.js';
+import { withValidation } from '../../events/validating-store.js';
+import { createEventValidator } from '../../events/validator.js';
+import { type Clock, systemClock } from '../../kernel/clock.js';
+import { type CommandMeta, newCommandMeta } from '../../kernel/decider/index.js';
+import type { Actor, EventStore } from '../../kernel/event-store.js';
+import { randomId } from '../../kernel/ids.js';
 
 /** Who the operator CLI writes as. */
 export const CLI_ACTOR: Actor = { kind: 'operator', id: 'hub-cli' };

@@ -1,4 +1,4 @@
-import type { ReadModelDb, SqlStatement } from './kernel/read-model.js';
+import type { ReadModelDb, SqlStatement } from '../kernel/read-model.js';
 
 /**
  * Tells whether other connections (another process, a CLI tool) have committed to a SQLite file,

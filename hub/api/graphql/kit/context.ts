@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Principal, Role } from '../../auth/principal.js';
-import type { EventValidator } from '../../events/validator.js';
-import { AuthForbiddenError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
-import type { EventStore } from '../../kernel/event-store.js';
-import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { SubjectKeyStore } from '../../privacy/key-store.js';
-import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import type { EventValidator } from '../../../events/validator.js';
+import { AuthForbiddenError, AuthUnauthenticatedError } from '../../../kernel/errors/index.js';
+import type { EventStore } from '../../../kernel/event-store.js';
+import type { Principal, Role } from '../../../kernel/principal.js';
+import type { ReadModelDb } from '../../../kernel/read-model.js';
+import type { SubjectKeyStore } from '../../../privacy/key-store.js';
+import type { Pseudonymizer } from '../../../privacy/pseudonym.js';
 
 /**
  * What resolvers use; built once per app (`graphqlApiPlugin`), shared by every request. A module
@@ -31,7 +31,7 @@ export interface ApiServiceRegistry {
   get<K extends keyof ApiServices>(name: K): ApiServices[K];
 }
 
-declare module '../../kernel/module.js' {
+declare module '../../../kernel/module.js' {
   interface ModuleHost {
     /** The one subject key store of the process (crypto-shredding). */
     keys: SubjectKeyStore;

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { type EventStore, openEventStore } from '../eventstore/index.js';
-import { type Config, loadConfig } from '../kernel/config.js';
-import { ConfigError, EmbeddedStoreOnlyError } from '../kernel/errors/index.js';
-import type { ProjectionDefinition } from '../kernel/projection.js';
-import type { ReadModelDb } from '../kernel/read-model.js';
-import { openReadModelDb } from '../projections/db.js';
-import { ProjectionRunner } from '../projections/runner.js';
+import { type EventStore, openEventStore } from '../../eventstore/index.js';
+import { type Config, loadConfig } from '../../kernel/config.js';
+import { ConfigError, EmbeddedStoreOnlyError } from '../../kernel/errors/index.js';
+import type { ProjectionDefinition } from '../../kernel/projection.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { openReadModelDb } from '../../projections/db.js';
+import { ProjectionRunner } from '../../projections/runner.js';
 
 export interface GlobalOptions {
   dataDir: string;

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, tempDir } from '../../hub/testing/temp.js';
-import { type OpenedConnector, openConnector } from '../runtime.js';
-import { CONNECTORS_DIR, validateConfig } from './manifest.js';
-import { openTestHub } from './testing.js';
+import { silentLogger, tempDir } from '../hub/testing/temp.js';
+import { CONNECTORS_DIR, validateConfig } from './kit/manifest.js';
+import { openTestHub } from './kit/testing.js';
+import { type OpenedConnector, openConnector } from './runtime.js';
 
 export interface AcceptanceSource {
   /** Connection URL of a source holding the connector's tables. */

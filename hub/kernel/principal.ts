@@ -1,6 +1,6 @@
-import type { Role } from '../kernel/vocabulary.js';
+import type { Role } from './vocabulary.js';
 
-export { type Role, roles } from '../kernel/vocabulary.js';
+export { type Role, roles } from './vocabulary.js';
 
 /**
  * Who is calling, established from a verified bearer token. Carried on `request.principal`

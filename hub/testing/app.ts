@@ -4,7 +4,7 @@ import { type AppOverrides, buildApp } from '../app.js';
 import type { EventData } from '../eventstore/index.js';
 import { type Config, loadConfig } from '../kernel/config.js';
 import { buildMetadata } from '../kernel/metadata.js';
-import { tempDir } from '../testing/temp.js';
+import { tempDir } from './temp.js';
 
 /** Helpers for the service's own tests: real temp directories, real config, real events. */
 
