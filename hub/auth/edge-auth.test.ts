@@ -88,7 +88,9 @@ describe('several Authorization headers', () => {
         expiresAt: nowSec + 60,
       }),
     });
-    app.get('/who', async (request) => ({ principal: request.principal?.official ?? null }));
+    app.get('/who', { config: { agencyAuth: true } }, async (request) => ({
+      principal: request.principal?.official ?? null,
+    }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/who`;
   });

@@ -11,4 +11,4 @@ export {
   TOKEN_TYPE,
 } from './authenticator.js';
 export { agencyLookupFromDb } from './lookup.js';
-export { type AuthPluginOptions, authPlugin, requireRole } from './plugin.js';
+export { AGENCY_AUTH, type AuthPluginOptions, authPlugin, requireRole } from './plugin.js';

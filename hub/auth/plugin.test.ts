@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { AuthUnauthenticatedError } from '../kernel/errors/index.js';
 import type { Principal } from '../kernel/principal.js';
-import { authPlugin, requireRole } from './plugin.js';
+import { AGENCY_AUTH, authPlugin, requireRole } from './plugin.js';
 
 const inspector: Principal = {
   agency: '000.00.00.G22',
@@ -20,9 +20,14 @@ async function app() {
       throw new AuthUnauthenticatedError('signature verification failed', 'invalid_token');
     },
   });
-  a.get('/open', async (req) => ({ principal: req.principal }));
-  a.get('/audit', { preHandler: requireRole('inspector', 'operator') }, async (req) => req.principal);
-  a.get('/consume', { preHandler: requireRole('consumer') }, async () => ({ ok: true }));
+  a.get('/open', { config: AGENCY_AUTH }, async (req) => ({ principal: req.principal }));
+  a.get(
+    '/audit',
+    { config: AGENCY_AUTH, preHandler: requireRole('inspector', 'operator') },
+    async (req) => req.principal,
+  );
+  a.get('/consume', { config: AGENCY_AUTH, preHandler: requireRole('consumer') }, async () => ({ ok: true }));
+  a.get('/public', async (req) => ({ principal: req.principal }));
   return a;
 }
 
@@ -46,5 +51,12 @@ describe('authPlugin', () => {
     const wrong = await a.inject({ url: '/consume', headers: { authorization: 'Bearer good.token.sig' } });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json().code).toBe('AUTH_FORBIDDEN');
+  });
+
+  it('reads the header only on routes that take agency tokens', async () => {
+    const a = await app();
+    const other = await a.inject({ url: '/public', headers: { authorization: 'Bearer bad.token.sig' } });
+    expect(other.statusCode).toBe(200);
+    expect(other.json()).toEqual({ principal: null });
   });
 });

@@ -9,7 +9,14 @@ declare module 'fastify' {
     /** The verified caller, or null when the request carried no `Authorization` header. */
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** The route takes agency bearer tokens: `request.principal` is verified from `Authorization`. */
+    agencyAuth?: boolean;
+  }
 }
+
+/** Route config of a route that takes agency bearer tokens (`/graphql`). */
+export const AGENCY_AUTH = { agencyAuth: true } as const;
 
 export type AuthPluginOptions = { authenticate: Authenticator } | AuthenticatorOptions;
 
@@ -27,8 +34,11 @@ function countHeader(raw: readonly string[], name: string): number {
 }
 
 /**
- * Decorates `request.principal` from the `Authorization` header. A request without the header gets
- * `null` (routes that need a caller use `requireRole`); a header that does not verify is a 401 at once.
+ * Decorates `request.principal` from the `Authorization` header on routes that ask for it (route
+ * config `agencyAuth: true`, `AGENCY_AUTH`); other routes (e.g. `/metrics` with its operator token)
+ * never have their header read as an agency token and keep `principal` null. A request without the
+ * header gets `null` (routes that need a caller use `requireRole`); a header that does not verify is
+ * a 401 at once. Repeated `Authorization` headers are refused on every route.
  */
 export const authPlugin = fp<AuthPluginOptions>(
   async (app, options) => {
@@ -44,6 +54,7 @@ export const authPlugin = fp<AuthPluginOptions>(
           new AuthUnauthenticatedError('more than one Authorization header', 'invalid_request'),
         );
       }
+      if (request.routeOptions.config?.agencyAuth !== true) return;
       try {
         request.principal = await authenticate(header);
       } catch (err) {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../kernel/config.js';
 import { EventValidationError, WrongExpectedRevisionError } from '../kernel/errors/index.js';
 import { appHarness, testEvent } from '../testing/app.js';
+import { AGENCIES, startTestHub } from '../testing/hub.js';
 import { productionSecrets } from '../testing/secrets.js';
 import { freePort } from '../testing/server.js';
 import { errorsPlugin } from './errors.js';
@@ -188,4 +189,37 @@ describe('metrics', () => {
     expect((await hub.inject({ method: 'GET', url: '/' })).json().endpoints).not.toHaveProperty('metrics');
     expect((await hub.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
   });
+});
+
+describe('metrics on the API port of the hub (buildApp), behind the operator token', () => {
+  it('takes the operator token on /metrics while /graphql still requires an agency token', async () => {
+    const hub = await startTestHub({
+      production: true,
+      citizens: 1,
+      env: { LIENTHONG_METRICS_PORT: '0', LIENTHONG_METRICS_TOKEN: TOKEN },
+    });
+    try {
+      const get = (authorization?: string) =>
+        hub.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+      const scraped = await get(`Bearer ${TOKEN}`);
+      expect(scraped.statusCode).toBe(200);
+      expect(scraped.body).toContain('# TYPE process_cpu_user_seconds_total counter');
+      for (const refused of [await get(), await get(`Bearer ${TOKEN}x`)]) {
+        expect(refused.statusCode).toBe(401);
+        expect(refused.json()).toMatchObject({ code: 'AUTH_UNAUTHENTICATED' });
+        expect(refused.body).not.toContain('expected Authorization');
+      }
+      // an agency token is no operator token
+      expect((await get(`Bearer ${await hub.token(AGENCIES.hanoi, 'consumer')}`)).statusCode).toBe(401);
+
+      const query = '{ myContracts(dataset: "population") { id } }';
+      expect((await hub.gql(null, query)).status).toBe(401);
+      expect((await hub.gql(TOKEN, query)).status).toBe(401);
+      const agency = await hub.gql(await hub.token(AGENCIES.hanoi, 'consumer'), query);
+      expect(agency.status).toBe(200);
+      expect(agency.errors).toBeUndefined();
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
 });

@@ -91,6 +91,8 @@ export interface TestHubOptions {
   projections?: readonly ProjectionDefinition[];
   /** The modules the hub runs (their plugins and GraphQL parts). Default: `hubModules`. */
   modules?: readonly HubModule[];
+  /** More environment variables for `loadConfig` (e.g. `LIENTHONG_METRICS_TOKEN`). */
+  env?: Record<string, string>;
 }
 
 /** The store as the app sees it, except that closing it is left to the test hub's `close()`. */
@@ -119,6 +121,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     LOG_LEVEL: 'silent',
     LIENTHONG_DATA_DIR: dir,
     LIENTHONG_SEED_DEMO: 'false',
+    ...options.env,
   };
   const config = loadConfig(options.production ? { ...env, ...productionSecrets() } : env);
   let now: Date | null = null;

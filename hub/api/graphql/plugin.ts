@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
+import { AGENCY_AUTH } from '../../auth/plugin.js';
 import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
 import {
@@ -126,6 +127,8 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       validationRules: rules,
       additionalRouteOptions: {
         bodyLimit: limits.maxBodyBytes,
+        // the one route whose Authorization header is an agency token (the auth plugin reads it)
+        config: AGENCY_AUTH,
         // authentication before the body is read; then the request's shape, before mercurius
         preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
           await requireCaller(request, reply);
