@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../kernel/event-store.js';
-import type { DataAccessDeniedData } from '../../modules/access/index.js';
+import type { AccessRateLimitedData, DataAccessDeniedData } from '../../modules/access/index.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 /**
@@ -58,7 +58,7 @@ describe('a flood of refusals', () => {
     expect((limited.errors![0]!.extensions.retryAfterSeconds as number) > 0).toBe(true);
   });
 
-  it('limits refusals of an agency no contract applies to, and writes what is held on shutdown', async () => {
+  it('limits refusals of an agency no contract applies to, gathers its RATE_LIMITED ones across citizens, and writes what is held on shutdown', async () => {
     // Hoàn Kiếm's only contract is revoked: every request is refused before a contract applies
     const token = await hub.token(AGENCIES.hoanKiem, 'consumer');
     const codes = [];
@@ -70,19 +70,37 @@ describe('a flood of refusals', () => {
       codes.push(code(res));
     }
     expect(codes).toEqual([...Array(60).fill('FORBIDDEN'), ...Array(10).fill('RATE_LIMITED')]);
-    // the first refusal, then its 59 repeats in one event when a different refusal arrives, then that one
-    expect((await accessEvents(2)).length).toBe(3);
+    // the first refusal at once; its 59 repeats are held (RATE_LIMITED ones go to the agency's stream)
+    expect((await accessEvents(2)).length).toBe(1);
+
+    // over the limit, 300 more requests naming 300 different citizens
+    const others = Array.from({ length: 300 }, (_, i) => `0990${String(i).padStart(8, '0')}`);
+    for (const personalId of others) {
+      const res = await hub.gql(
+        token,
+        `{ person(personalId: "${personalId}", purpose: "p-${personalId}") { fullName } }`,
+      );
+      expect(code(res)).toBe('RATE_LIMITED');
+    }
+    const limited = async () =>
+      (await hub.raw.readStream(`accesslimited-${AGENCIES.hoanKiem}`)).map(
+        (e) => e.data as AccessRateLimitedData,
+      );
+    // gathered per agency across citizens: the first at once, the rest held
+    expect(await limited()).toHaveLength(1);
 
     await hub.app.close();
+    const gathered = await limited();
+    expect(gathered).toHaveLength(2);
+    expect(gathered.reduce((n, d) => n + d.count, 0)).toBe(310);
+    expect(gathered[1]!.subjects.listed).toContain(hub.pseudonymize('citizen', others[0]!));
+    // held: 9 more about the first citizen, then the 300 others: 99 of them listed, 201 counted
+    expect(gathered[1]!.subjects.listed).toHaveLength(100);
+    expect(gathered[1]!.subjects.others).toBe(201);
+    expect(await hub.accessEvents(others[0]!)).toEqual([]);
     const events = await accessEvents(2);
-    expect(events.map((e) => (e.data as DataAccessDeniedData).reason)).toEqual([
-      'FORBIDDEN',
-      'FORBIDDEN',
-      'RATE_LIMITED',
-      'RATE_LIMITED',
-    ]);
-    expect((events[3]!.data as DataAccessDeniedData).repeated).toMatchObject({ count: 9 });
-    expect(counted(events)).toBe(70);
+    expect(events.map((e) => (e.data as DataAccessDeniedData).reason)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect(counted(events)).toBe(60);
     const held = events[1]!.data as DataAccessDeniedData;
     expect(held.repeated).toMatchObject({ count: 59, lastAt: events[1]!.metadata.occurredAt });
     expect(Date.parse(held.repeated!.firstAt)).toBeLessThanOrEqual(Date.parse(held.repeated!.lastAt));

@@ -49,11 +49,33 @@ export interface DataAccessDeniedData extends AccessRequestData {
   repeated?: { count: number; firstAt: string; lastAt: string };
 }
 
+/** Distinct values up to a fixed number, and how many requests named a value not listed. */
+export interface Gathered {
+  listed: string[];
+  others: number;
+}
+
+/** Requests of one agency refused as RATE_LIMITED, gathered across citizens. */
+export interface AccessRateLimitedData {
+  agency: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  /** Keyed pseudonyms of the citizens named (at most `RATE_LIMITED_LISTS.subjects`). */
+  subjects: Gathered;
+  purposes: Gathered;
+  officials: Gathered;
+}
+
+/** How many distinct values an `AccessRateLimited` lists of each kind (its schema's `maxItems`). */
+export const RATE_LIMITED_LISTS = { subjects: 100, purposes: 20, officials: 20 } as const;
+
 export type DataAccessed = EventData<'DataAccessed', DataAccessedData>;
 export type DataAccessDenied = EventData<'DataAccessDenied', DataAccessDeniedData>;
+export type AccessRateLimited = EventData<'AccessRateLimited', AccessRateLimitedData>;
 
 /** Every event type this domain writes (each has a schema in schemas/events/). */
-export const eventTypes = ['DataAccessed', 'DataAccessDenied'] as const;
+export const eventTypes = ['DataAccessed', 'DataAccessDenied', 'AccessRateLimited'] as const;
 
 /**
  * One stream per data subject: the inspector console traces every access of a citizen (and the
@@ -62,3 +84,7 @@ export const eventTypes = ['DataAccessed', 'DataAccessDenied'] as const;
  */
 export const ACCESS_STREAM_CATEGORY = 'access';
 export const accessStream = (subject: string) => `${ACCESS_STREAM_CATEGORY}-${subject}`;
+
+/** One stream per agency for its requests refused as RATE_LIMITED (`AccessRateLimited`). */
+export const RATE_LIMITED_STREAM_CATEGORY = 'accesslimited';
+export const rateLimitedStream = (agency: string) => `${RATE_LIMITED_STREAM_CATEGORY}-${agency}`;

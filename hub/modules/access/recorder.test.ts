@@ -6,7 +6,12 @@ import { openSqliteEventStore, type SqliteEventStore } from '../../eventstore/sq
 import type { EventStore } from '../../kernel/event-store.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
-import type { DataAccessDenied, DataAccessDeniedData } from './events.js';
+import type {
+  AccessRateLimitedData,
+  DataAccessDenied,
+  DataAccessDeniedData,
+  DataAccessed,
+} from './events.js';
 import { AccessRecorder } from './recorder.js';
 import { StreamAppender } from './stream-appender.js';
 
@@ -104,14 +109,61 @@ describe('AccessRecorder', () => {
     ]);
   });
 
-  it('gathers the refusals of a rate-limited caller whatever purpose they name', async () => {
-    const r = await open();
-    for (let i = 0; i < 50; i++)
-      await r.denied(STREAM, denial({ reason: 'RATE_LIMITED', purpose: `p-${i}` }));
+  it('gathers the RATE_LIMITED refusals of an agency across citizens: O(1) events per window', async () => {
+    const r = await open({ windowMs: 60_000 });
+    const N = 300;
+    const subject = (i: number) => i.toString(16).padStart(32, '0');
+    const limited = (i: number) =>
+      denial({ reason: 'RATE_LIMITED', subject: subject(i), purpose: `p-${i % 30}`, requestId: `r-${i}` });
+    for (let i = 0; i < N; i++) {
+      clock = i;
+      await r.denied(`access-${subject(i)}`, limited(i));
+    }
+    const agencyStream = 'accesslimited-000.04.01.H26';
+    const read = async () =>
+      (await raw!.readStream(agencyStream)).map((e) => e.data as AccessRateLimitedData);
+    // the first at once, the rest held; no citizen's stream written
+    expect(await read()).toHaveLength(1);
+    for (const i of [0, 1, N - 1]) await expect(raw!.readStream(`access-${subject(i)}`)).rejects.toThrow();
+
+    clock = 60_000;
+    await r.flushEnded();
+    let events = await read();
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ count: 1, subjects: { listed: [subject(0)], others: 0 } });
+    const rest = events[1]!;
+    expect(rest.count).toBe(N - 1);
+    expect(rest.subjects.listed).toHaveLength(100);
+    expect(rest.subjects.listed[0]).toBe(subject(1));
+    expect(rest.subjects.others).toBe(N - 1 - 100);
+    expect(rest.purposes.listed).toHaveLength(20);
+    expect(rest.officials).toEqual({ listed: ['cb-1'], others: 0 });
+    expect([rest.firstAt, rest.lastAt]).toEqual([denialAt(1), denialAt(N - 1)]);
+
+    // the next window: again O(1), and the counts add up to every refusal
+    for (let i = 0; i < N; i++) await r.denied(`access-${subject(i)}`, limited(i));
     await r.close();
-    const events = await stored();
-    expect(events.map((d) => d.purpose)).toEqual(['p-0', 'p-49']);
-    expect(total(events)).toBe(50);
+    events = await read();
+    expect(events).toHaveLength(4);
+    expect(events.reduce((n, e) => n + e.count, 0)).toBe(2 * N);
+  });
+
+  it("writes an agency's held RATE_LIMITED refusals before anything else it causes", async () => {
+    const r = await open();
+    for (let i = 0; i < 5; i++) await r.denied(STREAM, denial({ reason: 'RATE_LIMITED' }));
+    const release: DataAccessed = {
+      ...denial(),
+      type: 'DataAccessed',
+      data: { ...denial().data, contract: { id: 'c', version: 1 }, consentId: null, sources: [] },
+    } as unknown as DataAccessed;
+    delete (release.data as Partial<DataAccessDeniedData>).reason;
+    await r.released(STREAM, release);
+    const all = await raw!.readAll();
+    expect(all.map((e) => [e.type, (e.data as Partial<AccessRateLimitedData>).count ?? null])).toEqual([
+      ['AccessRateLimited', 1],
+      ['AccessRateLimited', 4],
+      ['DataAccessed', null],
+    ]);
   });
 
   it('holds at most maxHeld windows, writing the oldest early', async () => {
