@@ -166,6 +166,18 @@ describe('bad input is BAD_USER_INPUT naming the field, on every attempt', () =>
       200,
     ],
     [
+      'a personal id that is not 12 digits',
+      () =>
+        post(
+          consumer,
+          JSON.stringify({
+            query: personQuery(`purpose: "${BIRTH}"`).replace(pid(0), '12345'),
+          }),
+        ),
+      'personalId',
+      200,
+    ],
+    [
       'purpose longer than an access record holds',
       () =>
         post(

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   AccessNotRecordedError,
   ApiBadInputError,
@@ -11,6 +11,7 @@ import {
   PurposeNotAllowedError,
   SubjectErasedError,
 } from '../../kernel/errors/index.js';
+import { type IdSource, randomId } from '../../kernel/ids.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
@@ -47,7 +48,9 @@ export interface ReleaseDeps {
   /** Requests refused before any contract applied, per calling agency. */
   refusalRateLimit: RateLimit;
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
+  /** Ids of the access events. Default random UUIDs. */
+  ids?: IdSource;
 }
 
 export interface ReleaseRequest {
@@ -95,14 +98,16 @@ const PERSONAL_ID = /^[0-9]{12}$/;
  */
 export class ReleaseService {
   private readonly log: Logger;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
   private readonly selectRecord: SqlStatement;
   /** Record rows as stored (personal fields still sealed), memoized until the records model changes. */
   private readonly recordRow: (key: { dataset: string; subject: string }) => RecordRow | undefined;
 
   constructor(private readonly deps: ReleaseDeps) {
     this.log = deps.logger.child({ module: 'release' });
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
+    this.ids = deps.ids ?? randomId;
     recordsProjection.open(deps.readModels);
     this.selectRecord = deps.readModels.prepare(
       'SELECT * FROM records WHERE dataset = ? AND record_key = ? AND deleted = 0',
@@ -117,7 +122,9 @@ export class ReleaseService {
   async release(req: ReleaseRequest): Promise<Release | null> {
     const def = this.deps.datasets.get(req.dataset);
     if (!def?.subject) throw new ApiBadInputError(`unknown personal dataset ${req.dataset}`);
-    if (!PERSONAL_ID.test(req.personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+    if (!PERSONAL_ID.test(req.personalId)) {
+      throw new ApiBadInputError('personalId must be 12 digits', { field: 'personalId' });
+    }
     const subject = this.deps.pseudonymize(def.subject.kind, req.personalId);
     const caller: AccessCaller = {
       agency: req.principal.agency,
@@ -147,7 +154,7 @@ export class ReleaseService {
       stream: row.stream,
       revision: row.revision,
     }));
-    const accessId = randomUUID();
+    const accessId = this.ids();
     const event: DataAccessed = {
       id: accessId,
       type: 'DataAccessed',
@@ -324,7 +331,7 @@ export class ReleaseService {
     data.purpose = cut('purpose', data.purpose);
     if (data.dossier !== null) data.dossier = cut('dossier', data.dossier);
     const event: DataAccessDenied = {
-      id: randomUUID(),
+      id: this.ids(),
       type: 'DataAccessDenied',
       data: {
         ...data,

@@ -68,7 +68,8 @@ export const accessResolvers = {
 
     async accessLog(_: unknown, args: { personalId: string; first?: number | null }, ctx: ApiContext) {
       requireRole(ctx, 'inspector');
-      if (!/^[0-9]{12}$/.test(args.personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+      if (!/^[0-9]{12}$/.test(args.personalId))
+        throw new ApiBadInputError('personalId must be 12 digits', { field: 'personalId' });
       const first = Math.min(Math.max(args.first ?? 100, 1), 1000);
       const subject = ctx.services.pseudonymize('citizen', args.personalId);
       try {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { v5 as uuidv5 } from 'uuid';
+import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   ApiBadInputError,
   EventIdConflictError,
@@ -22,7 +23,8 @@ export interface EraseDeps {
   pseudonymize: Pseudonymizer;
   actor: Actor;
   logger: Logger;
-  clock?: () => Date;
+  /** When the erasure is recorded. Default the system clock. */
+  clock?: Clock;
 }
 
 export interface ErasureResult {
@@ -40,7 +42,8 @@ export interface ErasureResult {
  * log still verifies and replays. Idempotent.
  */
 export async function eraseSubject(deps: EraseDeps, personalId: string): Promise<ErasureResult> {
-  if (!/^[0-9]{12}$/.test(personalId)) throw new ApiBadInputError('personalId must be 12 digits');
+  if (!/^[0-9]{12}$/.test(personalId))
+    throw new ApiBadInputError('personalId must be 12 digits', { field: 'personalId' });
   const subject = deps.pseudonymize('citizen', personalId);
   const keyDeleted = deps.keys.erase(subject);
 
@@ -55,7 +58,7 @@ export async function eraseSubject(deps: EraseDeps, personalId: string): Promise
   ReadModelChanges.of(db).bump(recordsProjection.name);
   db.pragma('wal_checkpoint(TRUNCATE)');
 
-  const erasedAt = (deps.clock?.() ?? new Date()).toISOString();
+  const erasedAt = (deps.clock ?? systemClock)().toISOString();
   const event: SubjectErased = {
     id: uuidv5(subject, ERASURE_NAMESPACE),
     type: 'SubjectErased',
