@@ -6,6 +6,7 @@ import {
   type HubError,
 } from '../../hub/kernel/errors/index.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
+import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
 import type {
@@ -110,7 +111,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const name = manifest.name;
   const now = options.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
-  const log = options.logger.child({ module: 'connector', connector: name });
+  const log = moduleLogger(options.logger, 'connector', { connector: name });
   const started = Date.now();
   const runId = randomUUID();
   const startedEventId = randomUUID();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SyncResult } from '../../connectors/kit/sync.js';
 import { openConnector } from '../../connectors/runtime.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
+import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { ensureDemoSource } from '../sources/index.js';
 
@@ -29,8 +30,9 @@ export async function syncDemoSources(options: DemoSourcesOptions): Promise<Sync
     set: [`url=sqlite:${file}`],
   });
   const result = await connector.sync();
-  options.logger
-    .child({ module: 'seed' })
-    .info({ connector: 'population-sql', runId: result.runId, ...result.counts }, 'demo source synced');
+  moduleLogger(options.logger, 'seed').info(
+    { connector: 'population-sql', runId: result.runId, ...result.counts },
+    'demo source synced',
+  );
   return result;
 }

@@ -6,6 +6,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../hub/kernel/errors/index.js';
 import type { EventStore, RecordedEvent } from '../../hub/kernel/event-store.js';
+import { moduleLogger } from '../../hub/kernel/logger.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import type { RecordSealing } from '../../hub/modules/records/index.js';
 import { adminUnitsDataset } from './admin-units.js';
@@ -69,7 +70,7 @@ export const seedMarkerStream = (dataset: string) => `${SEED_STREAM_CATEGORY}-${
  * fingerprint is skipped without being built.
  */
 export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
-  const log = options.logger.child({ module: 'seed' });
+  const log = moduleLogger(options.logger, 'seed');
   const total: SeedResult = { appended: 0, alreadyPresent: 0 };
   for (const dataset of options.datasets ?? demoDatasets()) {
     const started = Date.now();

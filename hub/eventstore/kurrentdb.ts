@@ -38,6 +38,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../kernel/event-store.js';
+import { moduleLogger } from '../kernel/logger.js';
 import { appendEach } from './append-many.js';
 import { appendIdempotently, lastRevision } from './kurrentdb-append.js';
 import {
@@ -87,7 +88,7 @@ class KurrentDbEventStore implements EventStore {
 
   constructor(client: KurrentDBClient, options: KurrentDbStoreOptions) {
     this.#client = client;
-    this.#log = options.logger.child({ module: 'eventstore-kurrentdb' });
+    this.#log = moduleLogger(options.logger, 'eventstore', { backend: 'kurrentdb' });
     this.#observer = options.observer;
   }
 

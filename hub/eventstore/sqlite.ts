@@ -28,6 +28,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../kernel/event-store.js';
+import { moduleLogger } from '../kernel/logger.js';
 import { PollingSubscription } from './polling-subscription.js';
 import {
   AppendWriter,
@@ -91,7 +92,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = NORMAL');
     this.walSync = new WalSync(options.file);
     this.reader = new SqliteReader(this.db);
-    this.log = options.logger.child({ module: 'eventstore', backend: 'sqlite' });
+    this.log = moduleLogger(options.logger, 'eventstore', { backend: 'sqlite' });
     this.observer = options.observer ?? {};
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 10_000;
     this.writer = new AppendWriter(this.db, this.reader);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
 /**
@@ -67,3 +67,17 @@ export const requestIdOptions = {
   genReqId: requestId,
   requestIdHeader: false,
 } as const satisfies Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader'>;
+
+/**
+ * A child logger for one part of the hub, so that every line carries one `module`. Pino cannot drop
+ * a binding, and a child that binds `module` again writes the key twice; so the outermost part names
+ * the `module`, a part running inside another (the release service inside the API, a connector run
+ * by the demo seed) keeps it and names itself as `component`, and a part with the same name as its
+ * parent adds only its other bindings.
+ */
+export function moduleLogger(parent: Logger, name: string, bindings: Record<string, unknown> = {}): Logger {
+  const outer = parent.bindings().module;
+  if (outer === undefined) return parent.child({ module: name, ...bindings });
+  if (outer === name) return Object.keys(bindings).length > 0 ? parent.child(bindings) : parent;
+  return parent.child({ component: name, ...bindings });
+}

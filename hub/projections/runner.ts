@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { UnknownProjectionError } from '../kernel/errors/index.js';
 import type { EventStore } from '../kernel/event-store.js';
+import { moduleLogger } from '../kernel/logger.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { Checkpoints } from './db.js';
@@ -47,7 +48,7 @@ export class ProjectionRunner {
 
   constructor(options: ProjectionRunnerOptions) {
     this.store = options.store;
-    this.log = options.logger.child({ module: 'projections' });
+    this.log = moduleLogger(options.logger, 'projections');
     this.batchSize = options.batchSize ?? 500;
     this.pageSize = options.pageSize ?? 1_000;
     const checkpoints = new Checkpoints(options.db);

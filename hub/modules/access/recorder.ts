@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type IdSource, randomId } from '../../kernel/ids.js';
+import { moduleLogger } from '../../kernel/logger.js';
 import {
   type AccessRateLimited,
   type DataAccessDenied,
@@ -94,7 +95,7 @@ export class AccessRecorder {
     this.maxHeld = options.maxHeld ?? 10_000;
     this.now = options.now ?? Date.now;
     this.ids = options.ids ?? randomId;
-    this.log = options.logger.child({ module: 'access-recorder' });
+    this.log = moduleLogger(options.logger, 'access-recorder');
     this.timer = setInterval(
       () => {
         this.sweeping = this.flushEnded().catch((err) =>

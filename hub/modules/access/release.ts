@@ -12,6 +12,7 @@ import {
   SubjectErasedError,
 } from '../../kernel/errors/index.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
+import { moduleLogger } from '../../kernel/logger.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
@@ -105,7 +106,7 @@ export class ReleaseService {
   private readonly recordRow: (key: { dataset: string; subject: string }) => RecordRow | undefined;
 
   constructor(private readonly deps: ReleaseDeps) {
-    this.log = deps.logger.child({ module: 'release' });
+    this.log = moduleLogger(deps.logger, 'release');
     this.clock = deps.clock ?? systemClock;
     this.ids = deps.ids ?? randomId;
     recordsProjection.open(deps.readModels);

@@ -14,6 +14,7 @@ import {
 } from '../../kernel/errors/index.js';
 import type { Actor, EventStore } from '../../kernel/event-store.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
+import { moduleLogger } from '../../kernel/logger.js';
 import { isInForce, vietnamDate } from '../agencies/index.js';
 import type { DatasetDefinition } from '../records/index.js';
 import type { ConsentCommand } from './commands.js';
@@ -66,7 +67,7 @@ export class ConsentService {
   private readonly ids: IdSource;
 
   constructor(private readonly deps: ConsentServiceDeps) {
-    this.log = deps.logger.child({ module: 'consent' });
+    this.log = moduleLogger(deps.logger, 'consent');
     this.clock = deps.clock ?? systemClock;
     this.ids = deps.ids ?? randomId;
   }
@@ -200,7 +201,7 @@ export type { ConsentStatus };
 
 /** Runs the sweeper every `intervalMs` until stopped; a failed sweep is logged and retried next time. */
 export function startConsentSweeper(service: ConsentService, logger: Logger, intervalMs = 60_000) {
-  const log = logger.child({ module: 'consent-sweeper' });
+  const log = moduleLogger(logger, 'consent-sweeper');
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = service.expireLapsed().catch((error) => log.error({ err: error }, 'consent sweep failed'));

@@ -7,6 +7,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../kernel/errors/index.js';
 import type { Actor, EventStore } from '../../kernel/event-store.js';
+import { moduleLogger } from '../../kernel/logger.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
@@ -73,6 +74,6 @@ export async function eraseSubject(deps: EraseDeps, personalId: string): Promise
     recorded = false;
   }
   await deps.store.compact();
-  deps.logger.child({ module: 'erasure' }).info({ subject, keyDeleted, dropped, recorded }, 'subject erased');
+  moduleLogger(deps.logger, 'erasure').info({ subject, keyDeleted, dropped, recorded }, 'subject erased');
   return { subject, keyDeleted, dropped, recorded };
 }
