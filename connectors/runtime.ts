@@ -9,6 +9,7 @@ import { CONNECTORS_DIR, type LoadedConnector, loadConnector, resolveConfig } fr
 import type { Catalog, CheckResult, SourceConnector } from './kit/protocol.js';
 import { RecordIndex } from './kit/record-index.js';
 import { RunLog, readRunLog } from './kit/run-log.js';
+import { configuredStream } from './kit/stream-source.js';
 import { runSync, type SyncOptions, type SyncResult } from './kit/sync.js';
 import { sqlSource } from './sql/source.js';
 
@@ -72,7 +73,12 @@ export function openConnector(options: OpenConnectorOptions) {
     source,
     paths,
     check: (timeoutMs?: number): Promise<CheckResult> =>
-      any.check(config, { timeoutMs, streams: loaded.manifest.streams.map((s) => s.table) }),
+      any.check(config, {
+        timeoutMs,
+        streams: loaded.manifest.streams.map((s, i) =>
+          configuredStream(s, loaded.mappings[i]!, `/streams/${i}`),
+        ),
+      }),
     discover: (): Promise<Catalog> => any.discover(config),
     /**
      * One run (recorded in the connector's run log); with `retries`, a run that fails for a

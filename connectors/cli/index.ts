@@ -9,6 +9,7 @@ import { HubError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
 import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
+import { describeStream } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
 import { scaffold } from './init.js';
 import { printCatalog, printCheck, printStatus, printSync, progressBar } from './print.js';
@@ -72,7 +73,7 @@ program
   .action((name: string, opts: { config?: string; set?: string[] }) => {
     const loaded = loadConnector(name, loadDatasets());
     resolveConfig(loaded, { file: opts.config, set: opts.set });
-    const s = loaded.manifest.streams.map((x) => `${x.table} → ${x.dataset} (${x.mode})`).join(', ');
+    const s = loaded.manifest.streams.map(describeStream).join(', ');
     console.log(
       `${name} ${loaded.manifest.version}: manifest, ${loaded.mappings.length} mapping(s) and configuration are valid; streams: ${s}`,
     );

@@ -3,6 +3,7 @@ import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import type { Catalog, CheckResult } from '../kit/protocol.js';
 import type { SyncProgress, SyncResult } from '../kit/sync.js';
 import type { ConnectorStatus } from '../runtime.js';
+import { foreignKey, printSuggestedJoins } from './print-joins.js';
 
 export function printCheck(r: CheckResult): void {
   for (const c of r.checks)
@@ -14,7 +15,11 @@ export function printCheck(r: CheckResult): void {
 export function printCatalog(catalog: Catalog): void {
   console.log(catalog.system);
   for (const s of catalog.streams) {
-    console.log(`\n${s.name}  (~${s.estimatedRows.toLocaleString('en')} rows)`);
+    console.log(
+      s.kind === 'view'
+        ? `\n${s.name}  (view)`
+        : `\n${s.name}  (~${s.estimatedRows.toLocaleString('en')} rows)`,
+    );
     for (const c of s.columns)
       console.log(`  ${c.name.padEnd(22)} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
     console.log(
@@ -23,7 +28,9 @@ export function printCatalog(catalog: Catalog): void {
     console.log(`  cursor candidates:      ${s.cursorCandidates.join(', ') || '(none: use full_refresh)'}`);
     if (s.softDeleteCandidates.length > 0)
       console.log(`  soft-delete candidates: ${s.softDeleteCandidates.join(', ')}`);
+    for (const fk of s.foreignKeys ?? []) console.log(`  foreign key:            ${foreignKey(fk)}`);
   }
+  printSuggestedJoins(catalog.suggestedJoins ?? []);
 }
 
 const mask = (v: unknown): unknown =>

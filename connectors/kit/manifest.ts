@@ -10,21 +10,14 @@ import {
 } from '../../hub/kernel/errors/index.js';
 import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
+import { type StreamManifest, streamSourceIssues } from './stream-source.js';
+
+export type { StreamManifest };
 
 export const CONNECTORS_DIR = fileURLToPath(new URL('..', import.meta.url));
 const MANIFEST_SCHEMA = fileURLToPath(
   new URL('../../schemas/connector-manifest.schema.json', import.meta.url),
 );
-
-export interface StreamManifest {
-  table: string;
-  dataset: string;
-  mode: 'incremental' | 'full_refresh';
-  primaryKey: string;
-  cursorField?: string;
-  softDelete?: { column: string; deletedValues?: (string | number | boolean)[] };
-  mapping: string;
-}
 
 export interface ConnectorManifest {
   name: string;
@@ -114,6 +107,7 @@ export function loadConnector(
     issues.push({ path: '/configSchema', message: (e as Error).message });
   }
   const mappings: MappingSpec[] = [];
+  const byStream: (MappingSpec | undefined)[] = [];
   manifest.streams.forEach((stream, i) => {
     const at = `/streams/${i}`;
     if (!manifest.datasets.includes(stream.dataset)) {
@@ -135,7 +129,9 @@ export function loadConnector(
     }
     if (def) issues.push(...mappingIssues(spec, def, pointer));
     mappings.push(spec);
+    byStream[i] = spec;
   });
+  issues.push(...streamSourceIssues(manifest.streams, byStream));
   if (issues.length > 0) throw new ConnectorConfigError(file, issues);
   return { dir, manifest, mappings };
 }

@@ -9,7 +9,7 @@ import type { StreamState } from './events.js';
  */
 export interface SourceConnector<Config = Record<string, unknown>> {
   spec(): ConnectorSpec;
-  check(config: Config, options?: { timeoutMs?: number; streams?: string[] }): Promise<CheckResult>;
+  check(config: Config, options?: { timeoutMs?: number; streams?: ConfiguredStream[] }): Promise<CheckResult>;
   discover(config: Config): Promise<Catalog>;
   read(config: Config, stream: ConfiguredStream, options: ReadOptions): AsyncIterable<SourceBatch>;
   /** Rows a read from `state` would return (for progress bars); may be an estimate. */
@@ -41,6 +41,8 @@ export interface ColumnInfo {
 
 export interface CatalogStream {
   name: string;
+  /** A base table or a view (views have no declared keys; name them in the manifest). */
+  kind?: 'table' | 'view';
   columns: ColumnInfo[];
   /** Declared primary key (empty when none). */
   primaryKey: string[];
@@ -51,23 +53,80 @@ export interface CatalogStream {
   /** Columns that look like a soft-delete flag. */
   softDeleteCandidates: string[];
   estimatedRows: number;
+  /** Declared foreign keys from this table. */
+  foreignKeys?: ForeignKey[];
+}
+
+export interface ForeignKey {
+  /** Constraint name, when the database has one. */
+  name?: string;
+  columns: string[];
+  references: { table: string; columns: string[] };
+}
+
+/** A join `discover` proposes, ready to paste into a stream of the manifest. */
+export interface SuggestedJoin {
+  table: string;
+  alias: string;
+  primaryKey?: string;
+  cursorField?: string;
+  joins: JoinedTable[];
+  /** Why each join is proposed (`foreign key fk_…`, `same name as the primary key of …`). */
+  reasons: string[];
 }
 
 export interface Catalog {
   system: string;
   streams: CatalogStream[];
+  suggestedJoins?: SuggestedJoin[];
+}
+
+/** A table joined to a stream's base table (manifest `streams[].joins[]`). */
+export interface JoinedTable {
+  table: string;
+  alias: string;
+  kind: 'inner' | 'left';
+  /** Column of this table → `alias.column` of the base table or of an earlier join. */
+  on: Record<string, string>;
+  /** Column of this table that grows when its row changes: a change re-reads the rows it joins to. */
+  cursorField?: string;
+}
+
+/** Rows of a stream come from its base table joined to others. */
+export interface JoinSource {
+  kind: 'join';
+  table: string;
+  alias: string;
+  joins: JoinedTable[];
+  /** `alias.column` of every cursor column (base first); the effective cursor is the greatest. */
+  cursorColumns: string[];
+  /** Manifest pointer of the stream (`/streams/0`), for errors. */
+  at: string;
+}
+
+/** Rows of a stream come from a read-only SELECT the developer wrote. */
+export interface QuerySource {
+  kind: 'query';
+  sql: string;
+  /** Result columns whose greatest value is the effective cursor. */
+  cursorColumns: string[];
+  /** Manifest pointer of the stream (`/streams/0`), for errors. */
+  at: string;
 }
 
 /** A stream as configured in a manifest. */
 export interface ConfiguredStream {
-  /** Source table. */
+  /** Source table; for a join or a query, the stream's name (the key of its checkpoint). */
   name: string;
   mode: 'incremental' | 'full_refresh';
   /** Single-column primary key (the tie-breaker of incremental reads). */
   primaryKey: string;
+  /** Column of the rows read that orders an incremental read (`_cursor` for a join or a query). */
   cursorField?: string;
-  /** Columns to select. */
+  /** Columns to select (for a join, `alias.column` names a joined table's column). */
   columns: string[];
+  /** Rows come from a join or a query instead of the table `name`. */
+  source?: JoinSource | QuerySource;
 }
 
 export interface ReadOptions {

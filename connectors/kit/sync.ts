@@ -18,7 +18,7 @@ import type {
   StreamState,
 } from './events.js';
 import { acquireLock } from './lock.js';
-import type { LoadedConnector, StreamManifest } from './manifest.js';
+import type { LoadedConnector } from './manifest.js';
 import { compileMapping } from './mapping.js';
 import { planWorkerInit, workerPlanner } from './planner.js';
 import type { ConfiguredStream, SourceConnector, SourceRow } from './protocol.js';
@@ -26,6 +26,7 @@ import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
 import type { StreamContext } from './stream-context.js';
+import { configuredStream, streamName } from './stream-source.js';
 
 export interface SyncProgress {
   stream: string;
@@ -76,19 +77,6 @@ export interface SyncResult {
 }
 
 const zero = (): RunCounts => ({ read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 });
-
-function configured(s: StreamManifest, columns: string[]): ConfiguredStream {
-  return { name: s.table, mode: s.mode, primaryKey: s.primaryKey, cursorField: s.cursorField, columns };
-}
-
-/** Source columns a stream reads: key, cursor, soft-delete flag and every mapped column. */
-function columnsOf(s: StreamManifest, mapping: { fields: Record<string, { from: string }> }): string[] {
-  const cols = new Set([s.primaryKey]);
-  if (s.cursorField) cols.add(s.cursorField);
-  if (s.softDelete) cols.add(s.softDelete.column);
-  for (const rule of Object.values(mapping.fields)) cols.add(rule.from);
-  return [...cols];
-}
 
 function errorOf(e: unknown): { code: string; failure: ConnectorFailure; message: string } {
   const err = e as HubError & { failure?: ConnectorFailure };
@@ -142,7 +130,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             version: manifest.version,
             runId,
             system,
-            streams: manifest.streams.map((s) => s.table),
+            streams: manifest.streams.map(streamName),
             resumedFrom: [...view.states.values()],
           },
         },
@@ -155,6 +143,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const mapping = loaded.mappings[i]!;
       const def = options.datasets.get(s.dataset)!;
       const mapper = compileMapping(mapping, def, options.sealing.versionKey);
+      const stream: ConfiguredStream = configuredStream(s, mapping, `/streams/${i}`);
+      const { name: table, cursorField } = stream;
       const pkPersonal = Object.entries(mapping.fields).some(
         ([t, r]) => r.from === s.primaryKey && def.personalFields.has(t.split('.')[0]!),
       );
@@ -163,9 +153,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         runId,
         startedEventId,
         system,
-        table: s.table,
+        table,
         primaryKey: s.primaryKey,
-        cursorField: s.cursorField,
+        cursorField,
         def,
         mapper,
         softDelete: s.softDelete && {
@@ -182,19 +172,18 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         log,
         now,
       };
-      const stream = configured(s, columnsOf(s, mapping));
-      let state: StreamState | null = view.states.get(s.table) ?? null;
+      let state: StreamState | null = view.states.get(table) ?? null;
       if (state && state.mode !== s.mode) state = null;
       if (s.mode === 'full_refresh' && !state?.generation) {
-        state = { stream: s.table, mode: s.mode, cursor: null, pk: null, generation: runId };
+        state = { stream: table, mode: s.mode, cursor: null, pk: null, generation: runId };
       }
       const total = options.limit ?? (await source.estimate?.(config, stream, state)) ?? 0;
       const positionOf = (row: SourceRow) =>
-        s.cursorField && s.mode === 'incremental'
-          ? `${s.cursorField}=${String(row[s.cursorField])};${s.primaryKey}=${String(row[s.primaryKey])}`
+        cursorField && s.mode === 'incremental'
+          ? `${cursorField}=${String(row[cursorField])};${s.primaryKey}=${String(row[s.primaryKey])}`
           : `${s.primaryKey}=${String(row[s.primaryKey])}`;
       let done = 0;
-      options.onProgress?.({ stream: s.table, done, total, counts: { ...counts } });
+      options.onProgress?.({ stream: table, done, total, counts: { ...counts } });
       const iterator = source
         .read(config, stream, { state, batchSize, limit: options.limit })
         [Symbol.asyncIterator]();
@@ -206,7 +195,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const planBatch = (rows: SourceRow[]) => {
         const fetchedAt = now().toISOString();
         const entries = index.lookup(
-          s.table,
+          table,
           rows.map((r) => String(r[s.primaryKey])),
         );
         return planner!
@@ -266,7 +255,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             await options.onCheckpoint?.(state, { ...counts });
           }
           done += batch.rows.length;
-          options.onProgress?.({ stream: s.table, done, total, counts: { ...counts } });
+          options.onProgress?.({ stream: table, done, total, counts: { ...counts } });
           const overRatio = counts.read >= 1000 && counts.rejected / counts.read > maxRatio;
           if (counts.rejected > maxRows || overRatio) {
             throw new ConnectorErrorToleranceError(
@@ -283,12 +272,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       }
       if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {
         if (!dryRun) {
-          counts.deleted += await deleteUnseen(ctx, index.unseen(s.table, state.generation));
+          counts.deleted += await deleteUnseen(ctx, index.unseen(table, state.generation));
           index.forgetGeneration(state.generation);
         }
-        state = { stream: s.table, mode: s.mode, cursor: null, pk: null };
+        state = { stream: table, mode: s.mode, cursor: null, pk: null };
       }
-      finalStates.push(state ?? { stream: s.table, mode: s.mode, cursor: null, pk: null });
+      finalStates.push(state ?? { stream: table, mode: s.mode, cursor: null, pk: null });
     }
     const durationMs = Date.now() - started;
     if (!dryRun) {

@@ -9,6 +9,7 @@ import type {
   ConnectorSpec,
   SourceConnector,
 } from '../kit/protocol.js';
+import { foreignKeys, suggestJoins, views } from './catalog.js';
 import {
   type Dialect,
   parseSourceUrl,
@@ -19,6 +20,8 @@ import {
 } from './driver.js';
 import { openMariaDb } from './mariadb.js';
 import { openPostgres } from './postgres.js';
+import { spanningQuery } from './select.js';
+import { checkSpanning, distinctKeys, readOnly, readOnlyStream } from './spanning.js';
 import { openSqlite } from './sqlite.js';
 
 export interface SqlConfig {
@@ -96,6 +99,7 @@ export function readQuery(
   state: StreamState | null,
   options: { limit?: number; count?: boolean } = {},
 ): { sql: string; params: unknown[] } {
+  if (stream.source) return spanningQuery(dialect, stream, state, options);
   const q = (n: string) => quoteIdent(dialect, n);
   const p = (i: number) => (dialect === 'postgres' ? `$${i}` : '?');
   const pk = q(stream.primaryKey);
@@ -128,7 +132,7 @@ export function readQuery(
 const TIME_TYPE = /timestamp|datetime|date/i;
 const SOFT_DELETE = /(^|_)(da_xoa|xoa|deleted|is_deleted|removed)($|_)/i;
 
-function toCatalogStream(t: TableInfo): CatalogStream {
+function toCatalogStream(t: TableInfo, kind: 'table' | 'view' = 'table'): CatalogStream {
   const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
   const indexed = new Set(t.indexed);
   const cursorCandidates = t.columns
@@ -154,6 +158,7 @@ function toCatalogStream(t: TableInfo): CatalogStream {
     cursorCandidates,
     softDeleteCandidates: t.columns.filter((c) => SOFT_DELETE.test(c.name)).map((c) => c.name),
     estimatedRows: t.estimatedRows,
+    kind,
   };
 }
 
@@ -182,15 +187,34 @@ export function sqlSource(): SourceConnector<SqlConfig> {
         const timeout = options.timeoutMs ?? c.connectTimeoutMs;
         driver = await openDriver(c.url, timeout);
         checks.push({ name: 'connect', ok: true });
-        for (const table of options.streams ?? []) {
+        for (const stream of options.streams ?? []) {
+          if (stream.source) {
+            await checkSpanning(driver, stream, timeout, checks);
+            continue;
+          }
+          const table = stream.name;
           const sql = `SELECT 1 FROM ${quoteIdent(driver.dialect, table)} LIMIT 1`;
           await withTimeout(system, timeout, `SELECT on ${table}`, driver.query(sql));
           checks.push({ name: `SELECT on ${table}`, ok: true });
         }
+        const failed = checks.find((c) => !c.ok);
+        if (failed) {
+          const error = {
+            code: 'CONNECTOR_CONFIG_INVALID',
+            failure: 'config' as const,
+            message: failed.message!,
+          };
+          return { ok: false, system, elapsedMs: Date.now() - started, checks, error };
+        }
         return { ok: true, system, elapsedMs: Date.now() - started, checks };
       } catch (e) {
         const error = failureOf(e);
-        checks.push({ name: checks.length === 0 ? 'connect' : 'grants', ok: false, message: error.message });
+        if (checks.at(-1)?.ok !== false)
+          checks.push({
+            name: checks.length === 0 ? 'connect' : 'grants',
+            ok: false,
+            message: error.message,
+          });
         return { ok: false, system, elapsedMs: Date.now() - started, checks, error };
       } finally {
         await driver?.close();
@@ -201,7 +225,13 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       const c = config(raw);
       const driver = await openDriver(c.url, c.connectTimeoutMs);
       try {
-        return { system: driver.system, streams: (await driver.tables()).map(toCatalogStream) };
+        const tables = await driver.tables();
+        const fks = await foreignKeys(driver, tables);
+        const streams = [
+          ...tables.map((t) => ({ ...toCatalogStream(t), foreignKeys: fks.get(t.name) ?? [] })),
+          ...(await views(driver)).map((v) => toCatalogStream(v, 'view')),
+        ];
+        return { system: driver.system, streams, suggestedJoins: suggestJoins(streams) };
       } finally {
         await driver.close();
       }
@@ -212,7 +242,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       const driver = await openDriver(c.url, c.connectTimeoutMs);
       try {
         const { sql, params } = readQuery(driver.dialect, stream, state, { count: true });
-        const [row] = await driver.query(sql, params);
+        const [row] = await readOnly(driver, stream, () => driver.query(sql, params));
         return Number(row?.n ?? 0);
       } finally {
         await driver.close();
@@ -225,8 +255,11 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       try {
         const { sql, params } = readQuery(driver.dialect, stream, options.state, { limit: options.limit });
         let last = options.state;
-        for await (const rows of driver.stream(sql, params, options.batchSize)) {
+        const batches = readOnlyStream(driver, stream, driver.stream(sql, params, options.batchSize));
+        const unique = stream.source && distinctKeys(stream);
+        for await (const rows of batches) {
           if (options.signal?.aborted) return;
+          unique?.(rows);
           const tail = rows[rows.length - 1]!;
           const pkValue = tail[stream.primaryKey] as string | number;
           last = {

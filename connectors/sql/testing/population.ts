@@ -17,8 +17,8 @@ export interface PopulationRow {
   ma_xa: string;
   ma_huyen: string | null;
   ma_tinh: string;
-  so_ho: string;
-  quan_he_chu_ho: string;
+  so_ho: string | null;
+  quan_he_chu_ho: string | null;
   ngay_cap_nhat: string;
   da_xoa: number;
   ngay_xoa: string | null;
@@ -42,16 +42,24 @@ export const POPULATION_COLUMNS = [
   'ngay_xoa',
 ] as const;
 
-export function populationDdl(dialect: Dialect): string[] {
+/** Type of a `ngay_cap_nhat`-like column in each dialect. */
+export const timestampType = (dialect: Dialect) =>
+  dialect === 'mariadb' ? 'DATETIME(6)' : dialect === 'postgres' ? 'TIMESTAMP(6)' : 'TEXT';
+
+/** `cong_dan`; with `householdKey`, `so_ho` is a foreign key to `ho_gia_dinh` (create that first). */
+export function populationDdl(dialect: Dialect, options: { householdKey?: boolean } = {}): string[] {
   const big = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
-  const ts = dialect === 'mariadb' ? 'DATETIME(6)' : dialect === 'postgres' ? 'TIMESTAMP(6)' : 'TEXT';
+  const ts = timestampType(dialect);
   const date = dialect === 'sqlite' ? 'TEXT' : 'DATE';
+  const fk = options.householdKey
+    ? ',\n      CONSTRAINT fk_cong_dan_ho FOREIGN KEY (so_ho) REFERENCES ho_gia_dinh (so_ho)'
+    : '';
   return [
     `CREATE TABLE cong_dan (
       id ${big} PRIMARY KEY, so_dinh_danh CHAR(12), ho_ten VARCHAR(200) NOT NULL, ngay_sinh ${date},
       gioi_tinh SMALLINT, dan_toc VARCHAR(60), dia_chi_thuong_tru VARCHAR(300), ma_xa CHAR(5),
       ma_huyen CHAR(3), ma_tinh CHAR(2), so_ho VARCHAR(40), quan_he_chu_ho VARCHAR(40),
-      ngay_cap_nhat ${ts} NOT NULL, da_xoa SMALLINT NOT NULL DEFAULT 0, ngay_xoa ${ts})`,
+      ngay_cap_nhat ${ts} NOT NULL, da_xoa SMALLINT NOT NULL DEFAULT 0, ngay_xoa ${ts}${fk})`,
     'CREATE INDEX cong_dan_cap_nhat ON cong_dan (ngay_cap_nhat, id)',
   ];
 }

@@ -1,0 +1,129 @@
+import type { StreamState } from '../kit/events.js';
+import type { ConfiguredStream, JoinSource, QuerySource } from '../kit/protocol.js';
+import { EFFECTIVE_CURSOR } from '../kit/stream-source.js';
+import { type Dialect, quoteIdent } from './driver.js';
+
+/** Quotes one identifier as a whole, dots included (`"hgd.dia_chi"`, a column of a result). */
+export function quoteName(dialect: Dialect, name: string): string {
+  const q = dialect === 'mariadb' ? '`' : '"';
+  return `${q}${name.replaceAll(q, q + q)}${q}`;
+}
+
+/**
+ * The greatest of some expressions, NULL only when all are NULL. GREATEST ignores NULLs on
+ * PostgreSQL but returns NULL on MariaDB, as SQLite's MAX does: each argument is COALESCEd with the
+ * others, so a NULL stands in for a value that is there anyway and every dialect agrees.
+ */
+export function greatest(dialect: Dialect, exprs: readonly string[]): string {
+  if (exprs.length === 1) return exprs[0]!;
+  const args = exprs.map((e, i) => `COALESCE(${[e, ...exprs.filter((_, j) => j !== i)].join(', ')})`);
+  return `${dialect === 'sqlite' ? 'MAX' : 'GREATEST'}(${args.join(', ')})`;
+}
+
+/** Placeholders: PostgreSQL numbers each value once (`$1` used twice); the others repeat `?`. */
+class Params {
+  readonly values: unknown[] = [];
+  private readonly numbered = new Map<string, number>();
+  constructor(private readonly dialect: Dialect) {}
+  add(key: string, value: unknown): string {
+    if (this.dialect !== 'postgres') {
+      this.values.push(value);
+      return '?';
+    }
+    let n = this.numbered.get(key);
+    if (n === undefined) {
+      this.values.push(value);
+      n = this.values.length;
+      this.numbered.set(key, n);
+    }
+    return `$${n}`;
+  }
+}
+
+/** A column reference of a join: `alias.column`, or a bare column of the base table. */
+function joinRef(dialect: Dialect, src: JoinSource, name: string): string {
+  const dot = name.indexOf('.');
+  const [alias, column] = dot < 0 ? [src.alias, name] : [name.slice(0, dot), name.slice(dot + 1)];
+  return `${quoteName(dialect, alias)}.${quoteName(dialect, column)}`;
+}
+
+/** The join's FROM clause: base table, then each joined table ON its columns = the named ones. */
+function joinFrom(dialect: Dialect, src: JoinSource): string {
+  const table = (t: string, alias: string) => `${quoteIdent(dialect, t)} ${quoteName(dialect, alias)}`;
+  const joins = src.joins.map((j) => {
+    const on = Object.entries(j.on)
+      .map(
+        ([col, other]) =>
+          `${quoteName(dialect, j.alias)}.${quoteName(dialect, col)} = ${joinRef(dialect, src, other)}`,
+      )
+      .join(' AND ');
+    return ` ${j.kind === 'inner' ? 'INNER' : 'LEFT'} JOIN ${table(j.table, j.alias)} ON ${on}`;
+  });
+  return `${table(src.table, src.alias)}${joins.join('')}`;
+}
+
+/**
+ * The rows of a join or a query, each with `_cursor` (incremental reads), before the keyset
+ * condition. A join with a saved cursor keeps only rows where some cursor column reached it (the
+ * same rows as `_cursor >= c`, but each table's cursor index can serve it).
+ */
+function rowsSql(
+  dialect: Dialect,
+  stream: ConfiguredStream,
+  src: JoinSource | QuerySource,
+  params: Params,
+  cursor: unknown,
+): string {
+  const incremental = stream.mode === 'incremental' && src.cursorColumns.length > 0;
+  if (src.kind === 'query') {
+    const col = (c: string) => `q0.${quoteName(dialect, c)}`;
+    const cols = stream.columns.map((c) => `${col(c)} AS ${quoteName(dialect, c)}`);
+    if (incremental)
+      cols.push(
+        `${greatest(dialect, src.cursorColumns.map(col))} AS ${quoteName(dialect, EFFECTIVE_CURSOR)}`,
+      );
+    const sql = src.sql.trim().replace(/;\s*$/, '');
+    return `SELECT ${cols.join(', ')} FROM (\n${sql}\n) q0`;
+  }
+  const cols = stream.columns.map((c) => `${joinRef(dialect, src, c)} AS ${quoteName(dialect, c)}`);
+  const cursors = src.cursorColumns.map((c) => joinRef(dialect, src, c));
+  if (incremental) cols.push(`${greatest(dialect, cursors)} AS ${quoteName(dialect, EFFECTIVE_CURSOR)}`);
+  let where = '';
+  if (incremental && cursor !== null && cursor !== undefined) {
+    where = ` WHERE (${cursors.map((c) => `${c} >= ${params.add('cursor', cursor)}`).join(' OR ')})`;
+  }
+  return `SELECT ${cols.join(', ')} FROM ${joinFrom(dialect, src)}${where}`;
+}
+
+/**
+ * The SELECT of one read of a join or query stream: its rows as a subquery, the keyset condition
+ * `(_cursor, pk) > (c, p)` and the order `_cursor, pk` outside it. Nothing is created at the source.
+ */
+export function spanningQuery(
+  dialect: Dialect,
+  stream: ConfiguredStream,
+  state: StreamState | null,
+  options: { limit?: number; count?: boolean } = {},
+): { sql: string; params: unknown[] } {
+  const src = stream.source!;
+  const params = new Params(dialect);
+  const incremental = stream.mode === 'incremental' && src.cursorColumns.length > 0;
+  const cursor = incremental ? (state?.cursor ?? null) : null;
+  const inner = rowsSql(dialect, stream, src, params, cursor);
+  const c = `q.${quoteName(dialect, EFFECTIVE_CURSOR)}`;
+  const pk = `q.${quoteName(dialect, stream.primaryKey)}`;
+  let where = '';
+  if (incremental) {
+    where =
+      cursor !== null
+        ? ` WHERE (${c} > ${params.add('cursor', cursor)} OR (${c} = ${params.add('cursor', cursor)} AND ${pk} > ${params.add('pk', state!.pk)}))`
+        : ` WHERE ${c} IS NOT NULL`;
+  } else if (state?.pk !== null && state?.pk !== undefined) {
+    where = ` WHERE ${pk} > ${params.add('pk', state.pk)}`;
+  }
+  const from = `(\n${inner}\n) q`;
+  if (options.count) return { sql: `SELECT count(*) AS n FROM ${from}${where}`, params: params.values };
+  const order = incremental ? `${c}, ${pk}` : pk;
+  const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
+  return { sql: `SELECT * FROM ${from}${where} ORDER BY ${order}${limit}`, params: params.values };
+}
