@@ -122,15 +122,16 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       const c = open();
       await c.sync();
       const before = await lastPosition();
-      // Twenty households move at one instant (a tie the primary key breaks), ten citizens change
-      // earlier and one later: the next read interleaves the tables' cursors.
+      // Twenty households move at one instant (a tie the primary key breaks); eleven citizens change
+      // earlier (one of them in a moved household: both tables' cursors reach the checkpoint, the
+      // row is still read once) and one later: the next read interleaves the tables' cursors.
       await source.writer.run(
         "UPDATE ho_gia_dinh SET dia_chi = 'Khu tái định cư', ngay_cap_nhat = '2025-04-01 00:00:00' WHERE so_ho IN (" +
           Array.from({ length: 20 }, (_, i) => `'HO-${10 + i}'`).join(', ') +
           ')',
       );
       await source.writer.run(
-        "UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2025-03-15 00:00:00' WHERE id BETWEEN 150 AND 159",
+        "UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2025-03-15 00:00:00' WHERE id BETWEEN 150 AND 159 OR id = 41",
       );
       await source.writer.run(
         "UPDATE cong_dan SET ho_ten = 'Trần Thị Sau', ngay_cap_nhat = '2025-05-01 00:00:00' WHERE id = 160",

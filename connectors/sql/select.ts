@@ -47,8 +47,12 @@ function joinRef(dialect: Dialect, src: JoinSource, name: string): string {
   return `${quoteName(dialect, alias)}.${quoteName(dialect, column)}`;
 }
 
-/** The join's FROM clause: base table, then each joined table ON its columns = the named ones. */
-function joinFrom(dialect: Dialect, src: JoinSource): string {
+/**
+ * The join's FROM clause: base table, then each joined table ON its columns = the named ones. The
+ * table aliased `required` is joined INNER (its rows are required by the WHERE anyway), so that
+ * planners which do not reduce the outer join themselves may start from that table.
+ */
+function joinFrom(dialect: Dialect, src: JoinSource, required?: string): string {
   const table = (t: string, alias: string) => `${quoteIdent(dialect, t)} ${quoteName(dialect, alias)}`;
   const joins = src.joins.map((j) => {
     const on = Object.entries(j.on)
@@ -57,15 +61,18 @@ function joinFrom(dialect: Dialect, src: JoinSource): string {
           `${quoteName(dialect, j.alias)}.${quoteName(dialect, col)} = ${joinRef(dialect, src, other)}`,
       )
       .join(' AND ');
-    return ` ${j.kind === 'inner' ? 'INNER' : 'LEFT'} JOIN ${table(j.table, j.alias)} ON ${on}`;
+    const inner = j.kind === 'inner' || j.alias === required;
+    return ` ${inner ? 'INNER' : 'LEFT'} JOIN ${table(j.table, j.alias)} ON ${on}`;
   });
   return `${table(src.table, src.alias)}${joins.join('')}`;
 }
 
 /**
  * The rows of a join or a query, each with `_cursor` (incremental reads), before the keyset
- * condition. A join with a saved cursor keeps only rows where some cursor column reached it (the
- * same rows as `_cursor >= c`, but each table's cursor index can serve it).
+ * condition. A join with a saved cursor reads, for each cursor column, the rows where that column
+ * reached it and no earlier one did: together the rows of `_cursor >= c`, each once (UNION ALL, so
+ * no column needs to be comparable), but each branch can start from its table's cursor index
+ * instead of scanning the whole join.
  */
 function rowsSql(
   dialect: Dialect,
@@ -88,11 +95,17 @@ function rowsSql(
   const cols = stream.columns.map((c) => `${joinRef(dialect, src, c)} AS ${quoteName(dialect, c)}`);
   const cursors = src.cursorColumns.map((c) => joinRef(dialect, src, c));
   if (incremental) cols.push(`${greatest(dialect, cursors)} AS ${quoteName(dialect, EFFECTIVE_CURSOR)}`);
-  let where = '';
-  if (incremental && cursor !== null && cursor !== undefined) {
-    where = ` WHERE (${cursors.map((c) => `${c} >= ${params.add('cursor', cursor)}`).join(' OR ')})`;
-  }
-  return `SELECT ${cols.join(', ')} FROM ${joinFrom(dialect, src)}${where}`;
+  const select = (required?: string) => `SELECT ${cols.join(', ')} FROM ${joinFrom(dialect, src, required)}`;
+  if (!incremental || cursor === null || cursor === undefined) return select();
+  return src.cursorColumns
+    .map((c, i) => {
+      const reached = `${cursors[i]} >= ${params.add('cursor', cursor)}`;
+      const before = cursors
+        .slice(0, i)
+        .map((e) => ` AND (${e} < ${params.add('cursor', cursor)} OR ${e} IS NULL)`);
+      return `${select(c.split('.')[0])} WHERE ${reached}${before.join('')}`;
+    })
+    .join('\nUNION ALL\n');
 }
 
 /**
