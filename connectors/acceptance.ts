@@ -22,9 +22,9 @@ export function sqliteFixtureSource(name: string, root = CONNECTORS_DIR) {
     const file = path.join(tmp.dir, 'source.sqlite');
     const db = new Database(file);
     db.exec(fs.readFileSync(path.join(root, name, 'fixtures', 'source.sql'), 'utf8'));
-    const table = JSON.parse(fs.readFileSync(path.join(root, name, 'connector.json'), 'utf8')).streams[0]
-      .table;
-    const { n } = db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number };
+    const stream = JSON.parse(fs.readFileSync(path.join(root, name, 'connector.json'), 'utf8')).streams[0];
+    const from = stream.query ? `(${stream.query.trim().replace(/;$/, '')})` : `"${stream.table}"`;
+    const { n } = db.prepare(`SELECT count(*) AS n FROM ${from}`).get() as { n: number };
     db.close();
     return { url: `sqlite:${file}`, rows: n, cleanup: async () => tmp.remove() };
   };

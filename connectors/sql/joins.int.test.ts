@@ -165,6 +165,22 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       expect(await hubResidences(hub)).toEqual(await sourceResidences(source));
     });
 
+    it('a join read as a full refresh reads every citizen once and deletes one gone from the source', async () => {
+      tempConnector({
+        root: tmp.dir,
+        name: 'population-refresh',
+        from: 'population-household-sql',
+        stream: ({ cursorField: _c, ...s }) => ({ ...s, mode: 'full_refresh' }),
+      });
+      const c = open('population-refresh');
+      expect((await c.sync()).counts).toMatchObject({ read: CITIZENS, upserted: CITIZENS });
+      await source.writer.run('DELETE FROM cong_dan WHERE id = 7');
+      const again = await c.sync();
+      expect(again.counts).toMatchObject({ read: CITIZENS - 1, upserted: 0, deleted: 1 });
+      const [deleted] = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordDeleted'] } });
+      expect(deleted!.metadata.source?.primaryKey).toEqual({ id: '7' });
+    });
+
     it('a query source syncs, read-only, and a household change re-emits its members', async () => {
       tempConnector({
         root: tmp.dir,
