@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConnectorConfigError, ConnectorSourceError } from '../hub/kernel/errors/index.js';
 import type { RecordedEvent } from '../hub/kernel/event-store.js';
-import type { ConnectorStateReset, StreamState } from './kit/events.js';
+import type { ConnectorStateReset, RunCounts, StreamState } from './kit/events.js';
 import { type ConnectorHub, connectorPaths } from './kit/hub.js';
-import { acquireLock, lockHolder } from './kit/lock.js';
+import { acquireLock, inspectLock, type LockOwner } from './kit/lock.js';
 import { CONNECTORS_DIR, type LoadedConnector, loadConnector, resolveConfig } from './kit/manifest.js';
 import type { Catalog, CheckResult, SourceConnector } from './kit/protocol.js';
 import { RecordIndex } from './kit/record-index.js';
 import { RunLog, readRunLog } from './kit/run-log.js';
 import { configuredStream } from './kit/stream-source.js';
-import { runSync, type SyncOptions, type SyncResult } from './kit/sync.js';
+import { type RunReport, runSync, type SyncOptions, type SyncResult } from './kit/sync.js';
 import { sqlSource } from './sql/source.js';
 
 /** Source implementations by manifest `kind`. */
@@ -22,7 +22,10 @@ export function sourceFor(kind: string): SourceConnector<never> {
 export interface ConnectorStatus {
   connector: string;
   version: string;
-  running: { pid: number } | null;
+  /** The live process holding the run lock. */
+  running: Pick<LockOwner, 'pid' | 'host' | 'startedAt' | 'heartbeatAt'> | null;
+  /** A lock left by a process that died or stopped beating: not running; the next run takes it over. */
+  staleLock: (Pick<LockOwner, 'pid' | 'host' | 'heartbeatAt'> & { reason: string }) | null;
   states: StreamState[];
   lastRun: {
     runId: string;
@@ -44,6 +47,29 @@ export interface RetryOptions {
   /** Told before each retry (for progress output). */
   onRetry?: (retry: { attempt: number; of: number; delayMs: number; error: ConnectorSourceError }) => void;
 }
+
+/** What `sync` returns: the last run's result, and every attempt it took with their sum. */
+export interface SyncSummary extends SyncResult {
+  /** Each run started, in order: failed ones (transient, retried) then the last. */
+  attempts: RunReport[];
+  /** Counts summed over the attempts. */
+  total: RunCounts;
+  /** From the first attempt's start to the last one's end, waits between retries included. */
+  elapsedMs: number;
+}
+
+/** Counts summed over attempts. */
+export const sumCounts = (attempts: readonly Pick<RunReport, 'counts'>[]): RunCounts =>
+  attempts.reduce(
+    (t, a) => ({
+      read: t.read + a.counts.read,
+      upserted: t.upserted + a.counts.upserted,
+      unchanged: t.unchanged + a.counts.unchanged,
+      deleted: t.deleted + a.counts.deleted,
+      rejected: t.rejected + a.counts.rejected,
+    }),
+    { read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 },
+  );
 
 /** Whether a failed run is worth starting again at once: the source failed for a transient reason. */
 export const retryableFailure = (error: unknown): error is ConnectorSourceError =>
@@ -85,15 +111,24 @@ export function openConnector(options: OpenConnectorOptions) {
      * transient reason at the source is followed by a new run resuming from its last checkpoint.
      */
     async sync(
-      opts: Pick<SyncOptions, 'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'now' | 'planInWorker'> &
+      opts: Pick<
+        SyncOptions,
+        'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'onRunEnd' | 'now' | 'planInWorker'
+      > &
         RetryOptions = {},
-    ): Promise<SyncResult> {
-      const { retries = 0, retryDelayMs = 1000, onRetry, ...run } = opts;
+    ): Promise<SyncSummary> {
+      const { retries = 0, retryDelayMs = 1000, onRetry, onRunEnd, ...run } = opts;
+      const attempts: RunReport[] = [];
+      const started = Date.now();
       for (let attempt = 1; ; attempt++) {
         const index = new RecordIndex(paths.index);
         try {
-          return await runSync({
+          const result = await runSync({
             ...run,
+            onRunEnd: (r) => {
+              attempts.push(r);
+              onRunEnd?.(r);
+            },
             loaded,
             source,
             config,
@@ -104,6 +139,7 @@ export function openConnector(options: OpenConnectorOptions) {
             lockFile: paths.lock,
             logger: options.logger,
           });
+          return { ...result, attempts, total: sumCounts(attempts), elapsedMs: Date.now() - started };
         } catch (error) {
           if (run.dryRun || attempt > retries || !retryableFailure(error)) throw error;
           const delayMs = retryDelayMs * 2 ** (attempt - 1);
@@ -123,14 +159,31 @@ export function openConnector(options: OpenConnectorOptions) {
       const index = new RecordIndex(paths.index);
       const counts = index.count();
       index.close();
-      const holder = lockHolder(paths.lock);
+      const lock = inspectLock(paths.lock);
+      const holder = lock.state === 'held' ? lock.owner : undefined;
       const last = view.lastRun;
       const endType = last.at(-1)?.type;
       const runId = (last[0]?.data as { runId?: string } | undefined)?.runId;
       return {
         connector: name,
         version: loaded.manifest.version,
-        running: holder !== undefined ? { pid: holder } : null,
+        running: holder
+          ? {
+              pid: holder.pid,
+              host: holder.host,
+              startedAt: holder.startedAt,
+              heartbeatAt: holder.heartbeatAt,
+            }
+          : null,
+        staleLock:
+          lock.state === 'stale'
+            ? {
+                pid: lock.owner.pid,
+                host: lock.owner.host,
+                heartbeatAt: lock.owner.heartbeatAt,
+                reason: lock.reason,
+              }
+            : null,
         states: [...view.states.values()],
         lastRun: runId
           ? {
@@ -151,7 +204,7 @@ export function openConnector(options: OpenConnectorOptions) {
     },
     /** Forgets the checkpoints (the next sync reads everything again); refused while a sync runs. */
     async reset(): Promise<StreamState[]> {
-      const release = acquireLock(paths.lock, name);
+      const lock = acquireLock(paths.lock, name);
       try {
         const view = await readRunLog(hub.store, name);
         const previous = [...view.states.values()];
@@ -163,7 +216,7 @@ export function openConnector(options: OpenConnectorOptions) {
         );
         return previous;
       } finally {
-        release();
+        lock.release();
       }
     },
   };

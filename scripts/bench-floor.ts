@@ -23,7 +23,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { buildSchema, execute, parse } from 'graphql';
-import { parseSourceUrl } from '../connectors/sql/driver.js';
+import { DEFAULT_LIVENESS, parseSourceUrl } from '../connectors/sql/driver.js';
 import { openMariaDb } from '../connectors/sql/mariadb.js';
 import { openPostgres } from '../connectors/sql/postgres.js';
 import { createTempDatabase, serverAvailable } from '../connectors/sql/testing/servers.js';
@@ -147,8 +147,9 @@ for (const kind of ['postgres', 'mariadb'] as const) {
     const url = db.url.replace(/^mariadb:/, 'mysql:');
     await createSourceDatabase({ kind, url }, 'population', { rows: SOURCE_ROWS, seed: 1 });
     const source = parseSourceUrl(url);
+    const liveness = { ...DEFAULT_LIVENESS, connectTimeoutMs: 10_000 };
     const driver =
-      kind === 'postgres' ? await openPostgres(source, 10_000) : await openMariaDb(source, 10_000);
+      kind === 'postgres' ? await openPostgres(source, liveness) : await openMariaDb(source, liveness);
     try {
       let n = 0;
       const start = cpuMicros();

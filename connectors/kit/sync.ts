@@ -1,8 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  ConnectorBusyError,
   ConnectorErrorToleranceError,
   type ConnectorFailure,
+  ConnectorSourceError,
   type HubError,
 } from '../../hub/kernel/errors/index.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
@@ -27,6 +29,7 @@ import type { RecordIndex } from './record-index.js';
 import { RunLog, readRunLog } from './run-log.js';
 import type { StreamContext } from './stream-context.js';
 import { configuredStream, streamName } from './stream-source.js';
+import { watchIdle, within } from './watchdog.js';
 
 export interface SyncProgress {
   stream: string;
@@ -55,6 +58,8 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
   /** Called after each checkpoint (tests use it to inject faults). */
   onCheckpoint?: (state: StreamState, counts: RunCounts) => void | Promise<void>;
+  /** Told once when the run ends, completed or failed (a retrying caller sums its attempts). */
+  onRunEnd?: (run: RunReport) => void;
   now?: () => Date;
   /**
    * Map, seal and build events in a worker thread while the main thread appends (needs
@@ -65,6 +70,17 @@ export interface SyncOptions {
 
 /** Below this many rows a worker thread's start-up costs more than it saves. */
 export const WORKER_MIN_ROWS = 20_000;
+
+export interface RunReport {
+  runId: string;
+  outcome: 'completed' | 'failed';
+  counts: RunCounts;
+  durationMs: number;
+  error?: { code: string; failure: ConnectorFailure; message: string };
+}
+
+/** Default of the `idleTimeoutMs` configuration key: the watchdog on the source's batches. */
+export const IDLE_TIMEOUT_MS = 120_000;
 
 export interface SyncResult {
   runId: string;
@@ -110,7 +126,26 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const planThreads = Number(config.planThreads ?? 2);
   const maxRows = Number(config.maxRejectedRows ?? 1000);
   const maxRatio = Number(config.maxRejectedRatio ?? 0.01);
-  const release = dryRun ? () => undefined : acquireLock(options.lockFile, name);
+  const idleMs = Number(config.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
+  const system = String(config.url ?? '').replace(/\/\/[^@/]*@/, '//');
+  const silent = () =>
+    new ConnectorSourceError(
+      'TIMEOUT',
+      system,
+      `no batch from the source within ${idleMs} ms (idleTimeoutMs)`,
+    );
+  /** Aborts the read under way: the source drops its connection. */
+  let reading: AbortController | undefined;
+  let lockLost: ConnectorBusyError | undefined;
+  const lock = dryRun
+    ? undefined
+    : acquireLock(options.lockFile, name, {
+        onLost: (now) => {
+          lockLost = new ConnectorBusyError(name, now.state === 'free' ? -1 : now.owner.pid);
+          reading?.abort(lockLost);
+        },
+      });
+  const release = () => lock?.release();
   const view = await readRunLog(store, name).catch((e) => {
     release();
     throw e;
@@ -118,7 +153,6 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const runLog = new RunLog(store, name, view.revision, now);
   const preview: PreviewRow[] = [];
   const finalStates: StreamState[] = [];
-  const system = String(config.url ?? '').replace(/\/\/[^@/]*@/, '//');
   try {
     if (!dryRun) {
       await runLog.append<ConnectorRunStarted>(
@@ -177,16 +211,21 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       if (s.mode === 'full_refresh' && !state?.generation) {
         state = { stream: table, mode: s.mode, cursor: null, pk: null, generation: runId };
       }
-      const total = options.limit ?? (await source.estimate?.(config, stream, state)) ?? 0;
+      const estimate = source.estimate?.(config, stream, state);
+      const total = options.limit ?? (estimate ? await within(estimate, idleMs, silent) : 0);
       const positionOf = (row: SourceRow) =>
         cursorField && s.mode === 'incremental'
           ? `${cursorField}=${String(row[cursorField])};${s.primaryKey}=${String(row[s.primaryKey])}`
           : `${s.primaryKey}=${String(row[s.primaryKey])}`;
       let done = 0;
       options.onProgress?.({ stream: table, done, total, counts: { ...counts } });
-      const iterator = source
-        .read(config, stream, { state, batchSize, limit: options.limit })
-        [Symbol.asyncIterator]();
+      reading = new AbortController();
+      const iterator = watchIdle(
+        source
+          .read(config, stream, { state, batchSize, limit: options.limit, signal: reading.signal })
+          [Symbol.asyncIterator](),
+        { idleMs, controller: reading, timeout: silent, closed: () => new Error('read closed by the run') },
+      );
       const offload =
         !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
       const planner = offload
@@ -236,6 +275,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
           if (outcome.preview) preview.push(...outcome.preview);
           state = { ...batch.state, ...(state?.generation ? { generation: state.generation } : {}) };
+          if (lockLost) throw lockLost;
           if (!dryRun) {
             await runLog.append<ConnectorRunCheckpointed>(
               {
@@ -268,7 +308,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         }
       } finally {
         await planner?.close();
-        await iterator.return?.(undefined);
+        await iterator.return();
       }
       if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {
         if (!dryRun) {
@@ -292,6 +332,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       );
     }
     log.info({ runId, counts, durationMs, dryRun }, 'connector run completed');
+    options.onRunEnd?.({ runId, outcome: 'completed', counts: { ...counts }, durationMs });
     return { runId, dryRun, counts, durationMs, states: finalStates, ...(dryRun ? { preview } : {}) };
   } catch (e) {
     const error = errorOf(e);
@@ -309,6 +350,13 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         )
         .catch((err) => log.error({ code: (err as HubError).code }, 'could not record the failed run'));
     }
+    options.onRunEnd?.({
+      runId,
+      outcome: 'failed',
+      counts: { ...counts },
+      durationMs: Date.now() - started,
+      error,
+    });
     throw e;
   } finally {
     release();

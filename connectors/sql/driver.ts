@@ -19,12 +19,37 @@ export interface SqlDriver {
   readonly dialect: Dialect;
   /** The source without credentials, e.g. `postgres://127.0.0.1:5432/population`. */
   readonly system: string;
+  /** One query, answered within `queryTimeoutMs` or failed as TIMEOUT (the connection is then dropped). */
   query(sql: string, params?: unknown[]): Promise<SourceRow[]>;
-  /** Streams a query's rows in batches through a server-side cursor (no full result in memory). */
-  stream(sql: string, params: unknown[], batchSize: number): AsyncIterable<SourceRow[]>;
+  /**
+   * Streams a query's rows in batches through a server-side cursor (no full result in memory). A
+   * lost connection ends it with CONNECTION_LOST whenever the driver learns of it; `signal` aborting
+   * drops the connection and ends it with the abort reason.
+   */
+  stream(sql: string, params: unknown[], batchSize: number, signal?: AbortSignal): AsyncIterable<SourceRow[]>;
   tables(only?: string[]): Promise<TableInfo[]>;
   close(): Promise<void>;
 }
+
+/** How long a source may keep the connector waiting (the `connectTimeoutMs`, … configuration keys). */
+export interface Liveness {
+  /** Connecting: TCP, TLS and authentication. */
+  connectTimeoutMs: number;
+  /**
+   * One query that is not a streamed read (metadata, counts, checks), enforced by the client and,
+   * where the server can, by the server too (PostgreSQL `statement_timeout`, which also bounds each
+   * batch fetch of a cursor; MariaDB `max_statement_time`, lifted for streamed reads).
+   */
+  queryTimeoutMs: number;
+  /** TCP keep-alive: idle time before the first probe, so a silently dropped peer is noticed. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_LIVENESS: Liveness = {
+  connectTimeoutMs: 5000,
+  queryTimeoutMs: 60_000,
+  keepAliveMs: 30_000,
+};
 
 export interface SourceUrl {
   dialect: Dialect;
@@ -90,6 +115,80 @@ export function sourceError(
 ): ConnectorSourceError {
   const message = e instanceof Error ? e.message : String(e);
   return new ConnectorSourceError(reason, system, message || reason.toLowerCase().replaceAll('_', ' '));
+}
+
+/**
+ * Watches one connection. Wire the client's `error`/`end`/`close` events to `lose`: every wait on
+ * the server (`wait`) races the connection's loss, so a connection the server drops (`KILL`,
+ * `pg_terminate_backend`, a reset) ends the wait even when the driver reports it only as an event on
+ * the connection object, outside any pending query.
+ */
+export function connectionWatch(
+  system: string,
+  classify: (e: unknown) => ConnectorSourceError,
+  destroy: () => void,
+) {
+  let lost: ConnectorSourceError | undefined;
+  let fail!: (e: unknown) => void;
+  const dead = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  dead.catch(() => undefined);
+  const lose = (e: unknown) => {
+    if (lost) return;
+    lost = classify(e);
+    fail(lost);
+  };
+  return {
+    lose,
+    /** Rejects (with the classified error) when the connection is lost. */
+    whenLost: dead,
+    get lost() {
+      return lost;
+    },
+    /**
+     * Waits for `work` unless the connection is lost first, `ms` pass (TIMEOUT: the connection is
+     * destroyed) or `signal` aborts (the connection is destroyed, the wait rejects with the reason).
+     */
+    async wait<T>(work: Promise<T>, what: string, ms?: number, signal?: AbortSignal): Promise<T> {
+      work.catch(() => undefined);
+      if (lost) throw lost;
+      const races: Promise<T>[] = [work, dead];
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      if (ms) {
+        races.push(
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              lose(new ConnectorSourceError('TIMEOUT', system, `${what} did not answer within ${ms} ms`));
+              destroy();
+              reject(lost);
+            }, ms);
+          }),
+        );
+      }
+      if (signal) {
+        races.push(
+          new Promise<never>((_, reject) => {
+            onAbort = () => {
+              destroy();
+              reject(signal.reason);
+            };
+            if (signal.aborted) onAbort();
+            else signal.addEventListener('abort', onAbort, { once: true });
+          }),
+        );
+      }
+      try {
+        return await Promise.race(races);
+      } catch (e) {
+        throw signal?.aborted && e === signal.reason ? e : (lost ?? classify(e));
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+      }
+    },
+  };
 }
 
 /** Runs `work` with a deadline; on expiry rejects with a TIMEOUT source error. */

@@ -1,12 +1,24 @@
 import mysql from 'mysql2';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
-import { networkReason, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+import {
+  connectionWatch,
+  type Liveness,
+  networkReason,
+  type SourceUrl,
+  type SqlDriver,
+  sourceError,
+  type TableInfo,
+} from './driver.js';
 
 function classify(system: string, e: unknown): ConnectorSourceError {
   if (e instanceof ConnectorSourceError) return e;
   const net = networkReason(e);
   if (net) return sourceError(system, net, e);
+  // Codes mysql2 has no name for: MariaDB's ER_CONNECTION_KILLED (KILL <id>) and statement timeouts.
+  const errno = (e as { errno?: number })?.errno;
+  if (errno === 1927) return sourceError(system, 'CONNECTION_LOST', e);
+  if (errno === 1969) return sourceError(system, 'TIMEOUT', e);
   switch ((e as { code?: string })?.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
@@ -22,41 +34,55 @@ function classify(system: string, e: unknown): ConnectorSourceError {
     case 'ER_DBACCESS_DENIED_ERROR':
       return sourceError(system, 'PERMISSION_DENIED', e);
     case 'PROTOCOL_CONNECTION_LOST':
-    case 'ER_CONNECTION_KILLED':
     case 'ER_SERVER_SHUTDOWN':
     case 'ER_QUERY_INTERRUPTED':
     case 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR':
       return sourceError(system, 'CONNECTION_LOST', e);
     case 'PROTOCOL_SEQUENCE_TIMEOUT':
+    case 'ER_QUERY_TIMEOUT':
       return sourceError(system, 'TIMEOUT', e);
   }
   return sourceError(system, 'QUERY_FAILED', e);
 }
 
-export async function openMariaDb(source: SourceUrl, timeoutMs: number): Promise<SqlDriver> {
+export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promise<SqlDriver> {
   const { system } = source;
   const conn = mysql.createConnection({
     uri: source.url.replace(/^mariadb:/, 'mysql:'),
-    connectTimeout: timeoutMs,
+    connectTimeout: liveness.connectTimeoutMs,
+    enableKeepAlive: liveness.keepAliveMs > 0,
+    keepAliveInitialDelay: liveness.keepAliveMs,
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: false,
     timezone: 'Z',
   });
-  let lost: unknown;
-  conn.on('error', (e) => {
-    lost = e;
-  });
+  const watch = connectionWatch(
+    system,
+    (e) => classify(system, e),
+    () => conn.destroy(),
+  );
+  // mysql2 reports a connection dropped under a streamed query only here, never to the query itself.
+  conn.on('error', watch.lose);
+  conn.on('end', () =>
+    watch.lose(Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })),
+  );
+  const deadline = liveness.queryTimeoutMs + 1000;
   const query = (sql: string, params: unknown[] = []) =>
-    new Promise<SourceRow[]>((resolve, reject) => {
-      conn.query({ sql, values: params }, (err, rows) => {
-        if (err) reject(classify(system, err));
-        else resolve(rows as SourceRow[]);
-      });
-    });
+    watch.wait(
+      new Promise<SourceRow[]>((resolve, reject) => {
+        conn.query({ sql, values: params }, (err, rows) =>
+          err ? reject(err) : resolve(rows as SourceRow[]),
+        );
+      }),
+      'query',
+      deadline,
+    );
   try {
     await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
-    await query("SET SESSION time_zone = '+00:00'");
+    await query(
+      `SET SESSION time_zone = '+00:00', max_statement_time = ${Math.max(0.001, liveness.queryTimeoutMs / 1000)}`,
+    );
   } catch (e) {
     conn.destroy();
     throw classify(system, e);
@@ -65,8 +91,18 @@ export async function openMariaDb(source: SourceUrl, timeoutMs: number): Promise
     dialect: 'mariadb',
     system,
     query,
-    async *stream(sql, params, batchSize) {
+    async *stream(sql, params, batchSize, signal) {
+      // A streamed read lasts as long as the table is long: only the watchdog on batches bounds it.
+      await query('SET SESSION max_statement_time = 0');
       const rows = conn.query({ sql, values: params }).stream({ highWaterMark: batchSize });
+      // Ends the row stream (and the loop below) when the connection is lost or the read aborted.
+      watch.whenLost.catch((e: Error) => rows.destroy(e));
+      const onAbort = () => {
+        conn.destroy();
+        rows.destroy(signal!.reason);
+      };
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       let batch: SourceRow[] = [];
       try {
         for await (const row of rows) {
@@ -77,11 +113,12 @@ export async function openMariaDb(source: SourceUrl, timeoutMs: number): Promise
           }
         }
       } catch (e) {
-        throw classify(system, lost ?? e);
+        throw signal?.aborted && e === signal.reason ? e : classify(system, watch.lost ?? e);
       } finally {
+        signal?.removeEventListener('abort', onAbort);
         rows.destroy();
       }
-      if (lost) throw classify(system, lost);
+      if (watch.lost) throw watch.lost;
       if (batch.length > 0) yield batch;
     },
     async tables(only) {
@@ -132,13 +169,12 @@ export async function openMariaDb(source: SourceUrl, timeoutMs: number): Promise
         if (c.length === 1) byName.get(key.split('\u0000')[0]!)?.unique.push(c[0]!);
       return [...byName.values()];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        conn.end(() => resolve());
-        setTimeout(() => {
-          conn.destroy();
-          resolve();
-        }, 1000).unref();
-      }),
+    async close() {
+      if (!watch.lost)
+        await watch
+          .wait(new Promise<void>((resolve) => conn.end(() => resolve())), 'closing', 1000)
+          .catch(() => undefined);
+      conn.destroy();
+    },
   };
 }

@@ -2,7 +2,15 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
-import { networkReason, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+import {
+  connectionWatch,
+  type Liveness,
+  networkReason,
+  type SourceUrl,
+  type SqlDriver,
+  sourceError,
+  type TableInfo,
+} from './driver.js';
 
 const STRING_TYPES = new Set([1082, 1083, 1114, 1184, 1266]);
 const INT8 = 20;
@@ -48,64 +56,58 @@ function classify(system: string, e: unknown): ConnectorSourceError {
       return sourceError(system, 'TIMEOUT', e);
   }
   const message = (e as Error)?.message ?? '';
+  if (/timeout/i.test(message)) return sourceError(system, 'TIMEOUT', e);
   if (/Connection terminated|connection.*(closed|ended)/i.test(message))
     return sourceError(system, 'CONNECTION_LOST', e);
-  if (/timeout/i.test(message)) return sourceError(system, 'TIMEOUT', e);
   return sourceError(system, 'QUERY_FAILED', e);
 }
 
-export async function openPostgres(source: SourceUrl, timeoutMs: number): Promise<SqlDriver> {
+export async function openPostgres(source: SourceUrl, liveness: Liveness): Promise<SqlDriver> {
   const { system } = source;
   const client = new pg.Client({
     connectionString: source.url,
-    connectionTimeoutMillis: timeoutMs,
+    connectionTimeoutMillis: liveness.connectTimeoutMs,
+    keepAlive: liveness.keepAliveMs > 0,
+    keepAliveInitialDelayMillis: liveness.keepAliveMs,
+    // Bounds each query and each batch fetch of a cursor at the server (a cursor's Execute ends it).
+    statement_timeout: liveness.queryTimeoutMs,
     types,
     application_name: 'lienthong-connector',
   });
-  let lost: unknown;
-  // A terminated backend never answers a pending cursor read: every read races this.
-  const dead = new Promise<never>((_, reject) => {
-    client.on('error', (e) => {
-      lost = e;
-      reject(e);
-    });
-    client.on('end', () =>
-      reject(lost ?? Object.assign(new Error('Connection terminated'), { code: '08006' })),
-    );
-  });
-  dead.catch(() => undefined);
+  const socket = () =>
+    (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+  const watch = connectionWatch(
+    system,
+    (e) => classify(system, e),
+    () => socket().destroy(),
+  );
+  client.on('error', watch.lose);
+  client.on('end', () => watch.lose(Object.assign(new Error('Connection terminated'), { code: '08006' })));
   try {
     await client.connect();
   } catch (e) {
-    await client.end().catch(() => undefined);
+    socket().destroy();
     throw classify(system, e);
   }
-  const query = async (sql: string, params: unknown[] = []) => {
-    try {
-      return (await client.query(sql, params)).rows as SourceRow[];
-    } catch (e) {
-      throw classify(system, lost ?? e);
-    }
-  };
+  // The server's statement_timeout answers first; the client's deadline covers a server that stopped answering.
+  const deadline = liveness.queryTimeoutMs + 1000;
+  const query = async (sql: string, params: unknown[] = []) =>
+    (await watch.wait(client.query(sql, params), 'query', deadline)).rows as SourceRow[];
   return {
     dialect: 'postgres',
     system,
     query,
-    async *stream(sql, params, batchSize) {
+    async *stream(sql, params, batchSize, signal) {
       const cursor = client.query(new Cursor<SourceRow>(sql, params));
       try {
         for (;;) {
-          let rows: SourceRow[];
-          try {
-            rows = await Promise.race([cursor.read(batchSize), dead]);
-          } catch (e) {
-            throw classify(system, lost ?? e);
-          }
+          const rows = await watch.wait(cursor.read(batchSize), 'reading', undefined, signal);
           if (rows.length === 0) return;
           yield rows;
         }
       } finally {
-        await Promise.race([cursor.close(), dead]).catch(() => undefined);
+        if (!watch.lost && !signal?.aborted)
+          await watch.wait(cursor.close(), 'closing the cursor', deadline).catch(() => undefined);
       }
     },
     async tables(only) {
@@ -169,10 +171,9 @@ export async function openPostgres(source: SourceUrl, timeoutMs: number): Promis
       }
       return [...byName.values()];
     },
-    close: () =>
-      Promise.race([client.end(), dead, new Promise((r) => setTimeout(r, 1000).unref())]).then(
-        () => undefined,
-        () => undefined,
-      ),
+    async close() {
+      if (!watch.lost) await watch.wait(client.end(), 'closing', 1000).catch(() => undefined);
+      socket().destroy();
+    },
   };
 }

@@ -11,7 +11,9 @@ import type {
 } from '../kit/protocol.js';
 import { foreignKeys, suggestJoins, views } from './catalog.js';
 import {
+  DEFAULT_LIVENESS,
   type Dialect,
+  type Liveness,
   parseSourceUrl,
   quoteIdent,
   type SqlDriver,
@@ -27,6 +29,9 @@ import { openSqlite } from './sqlite.js';
 export interface SqlConfig {
   url: string;
   connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  idleTimeoutMs: number;
+  keepAliveMs: number;
   batchSize: number;
   maxRejectedRows: number;
   maxRejectedRatio: number;
@@ -45,10 +50,31 @@ export const sqlConfigSchema = {
       minLength: 7,
     },
     connectTimeoutMs: {
-      description: 'Connect and check deadline.',
+      description: 'Deadline for connecting (TCP, TLS, authentication) and for each check.',
       type: 'integer',
       minimum: 100,
       default: 5000,
+    },
+    queryTimeoutMs: {
+      description:
+        'Deadline for one query (metadata, counts) and, on PostgreSQL, for each batch fetch; the server cancels it too where it can.',
+      type: 'integer',
+      minimum: 100,
+      default: 60000,
+    },
+    idleTimeoutMs: {
+      description:
+        'Watchdog on progress: when the source yields no batch for this long, the run fails as CONNECTOR_SOURCE_TIMEOUT (transient: retried from the last checkpoint).',
+      type: 'integer',
+      minimum: 100,
+      default: 120000,
+    },
+    keepAliveMs: {
+      description:
+        'TCP keep-alive: idle time before the first probe, so a silently dropped peer is noticed (0: off).',
+      type: 'integer',
+      minimum: 0,
+      default: 30000,
     },
     batchSize: {
       description: 'Rows per batch (one checkpoint each).',
@@ -81,15 +107,23 @@ export const sqlConfigSchema = {
   },
 } as const;
 
-export async function openDriver(url: string, timeoutMs: number): Promise<SqlDriver> {
+const livenessOf = (c: Partial<SqlConfig>): Liveness => ({
+  connectTimeoutMs: c.connectTimeoutMs ?? DEFAULT_LIVENESS.connectTimeoutMs,
+  queryTimeoutMs: c.queryTimeoutMs ?? DEFAULT_LIVENESS.queryTimeoutMs,
+  keepAliveMs: c.keepAliveMs ?? DEFAULT_LIVENESS.keepAliveMs,
+});
+
+/** Opens the source at `url`; a number stands for the connect timeout (the other limits: defaults). */
+export async function openDriver(url: string, liveness: Partial<Liveness> | number = {}): Promise<SqlDriver> {
   const source = parseSourceUrl(url);
+  const l = livenessOf(typeof liveness === 'number' ? { connectTimeoutMs: liveness } : liveness);
   const open = (d: Dialect) =>
     d === 'postgres'
-      ? openPostgres(source, timeoutMs)
+      ? openPostgres(source, l)
       : d === 'mariadb'
-        ? openMariaDb(source, timeoutMs)
-        : openSqlite(source);
-  return withTimeout(source.system, timeoutMs + 500, 'connecting', open(source.dialect));
+        ? openMariaDb(source, l)
+        : openSqlite(source, l);
+  return withTimeout(source.system, l.connectTimeoutMs + 500, 'connecting', open(source.dialect));
 }
 
 /** SELECT for one read: keyset condition `(cursor, pk) > (last_cursor, last_pk)`, ordered the same way. */
@@ -185,7 +219,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
         const c = config(raw);
         system = parseSourceUrl(c.url).system;
         const timeout = options.timeoutMs ?? c.connectTimeoutMs;
-        driver = await openDriver(c.url, timeout);
+        driver = await openDriver(c.url, { ...livenessOf(c), connectTimeoutMs: timeout });
         checks.push({ name: 'connect', ok: true });
         for (const stream of options.streams ?? []) {
           if (stream.source) {
@@ -223,7 +257,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
 
     async discover(raw): Promise<Catalog> {
       const c = config(raw);
-      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      const driver = await openDriver(c.url, livenessOf(c));
       try {
         const tables = await driver.tables();
         const fks = await foreignKeys(driver, tables);
@@ -239,7 +273,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
 
     async estimate(raw, stream, state) {
       const c = config(raw);
-      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      const driver = await openDriver(c.url, livenessOf(c));
       try {
         const { sql, params } = readQuery(driver.dialect, stream, state, { count: true });
         const [row] = await readOnly(driver, stream, () => driver.query(sql, params));
@@ -251,14 +285,18 @@ export function sqlSource(): SourceConnector<SqlConfig> {
 
     async *read(raw, stream, options) {
       const c = config(raw);
-      const driver = await openDriver(c.url, c.connectTimeoutMs);
+      const driver = await openDriver(c.url, livenessOf(c));
       try {
         const { sql, params } = readQuery(driver.dialect, stream, options.state, { limit: options.limit });
         let last = options.state;
-        const batches = readOnlyStream(driver, stream, driver.stream(sql, params, options.batchSize));
+        const batches = readOnlyStream(
+          driver,
+          stream,
+          driver.stream(sql, params, options.batchSize, options.signal),
+        );
         const unique = stream.source && distinctKeys(stream);
         for await (const rows of batches) {
-          if (options.signal?.aborted) return;
+          if (options.signal?.aborted) throw options.signal.reason;
           unique?.(rows);
           const tail = rows[rows.length - 1]!;
           const pkValue = tail[stream.primaryKey] as string | number;

@@ -167,7 +167,7 @@ async function sourceChecksums(url: string, hashKey: Buffer): Promise<Set<string
   const def = loadDatasets().get('population')!;
   const { default: mapping } = await import('../population-sql/mapping.json', { with: { type: 'json' } });
   const map = compileMapping(mapping as never, def, hashKey);
-  const driver = await openDriver(url, 5000);
+  const driver = await openDriver(url);
   const out = new Set<string>();
   try {
     for (const row of await driver.query('SELECT * FROM cong_dan')) {

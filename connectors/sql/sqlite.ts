@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
-import { type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+import { type Liveness, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
 
 function classify(system: string, e: unknown): ConnectorSourceError {
   if (e instanceof ConnectorSourceError) return e;
@@ -16,7 +16,7 @@ function classify(system: string, e: unknown): ConnectorSourceError {
   return sourceError(system, 'QUERY_FAILED', e);
 }
 
-export async function openSqlite(source: SourceUrl): Promise<SqlDriver> {
+export async function openSqlite(source: SourceUrl, liveness: Liveness): Promise<SqlDriver> {
   const { system } = source;
   if (!fs.existsSync(source.file!)) {
     throw new ConnectorSourceError('DATABASE_MISSING', system, `file ${source.file} does not exist`);
@@ -24,7 +24,8 @@ export async function openSqlite(source: SourceUrl): Promise<SqlDriver> {
   let db: Database.Database;
   try {
     db = new Database(source.file!, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    // A writer holding the file locked longer than this fails the query as TIMEOUT (SQLITE_BUSY).
+    db.pragma(`busy_timeout = ${Math.floor(liveness.queryTimeoutMs)}`);
   } catch (e) {
     throw classify(system, e);
   }
@@ -39,7 +40,7 @@ export async function openSqlite(source: SourceUrl): Promise<SqlDriver> {
     dialect: 'sqlite',
     system,
     query,
-    async *stream(sql, params, batchSize) {
+    async *stream(sql, params, batchSize, signal) {
       let iterator: IterableIterator<unknown>;
       try {
         iterator = db.prepare(sql).iterate(...params);
@@ -47,12 +48,24 @@ export async function openSqlite(source: SourceUrl): Promise<SqlDriver> {
         throw classify(system, e);
       }
       let batch: SourceRow[] = [];
-      for (const row of iterator) {
-        batch.push(row as SourceRow);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
+      try {
+        for (;;) {
+          let step: IteratorResult<unknown>;
+          try {
+            step = iterator.next();
+          } catch (e) {
+            throw classify(system, e);
+          }
+          if (step.done) break;
+          batch.push(step.value as SourceRow);
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+            if (signal?.aborted) throw signal.reason;
+          }
         }
+      } finally {
+        iterator.return?.();
       }
       if (batch.length > 0) yield batch;
     },
