@@ -1,32 +1,17 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSourceDatabase } from '../../demo/sources/index.js';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
-import {
-  loadDatasets,
-  openRecord,
-  type RecordRow,
-  recordsOfSubject,
-} from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { connectorAcceptance } from '../acceptance.js';
-import { compileMapping } from '../kit/mapping.js';
-import { openTestHub, projectRecords } from '../kit/testing.js';
+import { inspectLock } from '../kit/lock.js';
+import { openTestHub } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';
-import { openDriver } from './source.js';
+import { hubChecksums, populationSource, sourceChecksums } from './testing/compare.js';
 import { createTempDatabase, killSessions, serverAvailable } from './testing/servers.js';
 
 const servers = {
   postgres: await serverAvailable('postgres'),
   mariadb: await serverAvailable('mariadb'),
 };
-
-async function populationSource(kind: 'postgres' | 'mariadb', rows: number) {
-  const db = await createTempDatabase(kind);
-  const target = { kind, url: db.url.replace(/^mariadb:/, 'mysql:') } as const;
-  const result = await createSourceDatabase(target, 'population', { rows, seed: 7 });
-  return { ...db, rows: result.rowsByTable.cong_dan ?? result.rows, cleanup: db.drop };
-}
 
 for (const kind of ['postgres', 'mariadb'] as const) {
   if (!servers[kind]) {
@@ -65,19 +50,23 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       await source?.drop();
     });
 
-    it('resumes after the connection is killed mid-sync; the hub then equals the source, no row lost or doubled', async () => {
+    it(`resumes after the connection is killed mid-sync (${kind === 'postgres' ? 'pg_terminate_backend' : 'KILL <id>'}); the hub then equals the source, no row lost or doubled`, async () => {
       const c = open();
       let checkpoints = 0;
+      let killed = 0;
       const failed = c.sync({
         onCheckpoint: async () => {
-          if (++checkpoints === 2) await killSessions(kind, source.name);
+          if (++checkpoints === 2) killed = await killSessions(kind, source.name);
         },
       });
       await expect(failed).rejects.toMatchObject({
         code: 'CONNECTOR_SOURCE_CONNECTION_LOST',
         failure: 'transient',
       });
+      expect(killed).toBeGreaterThan(0);
+      expect(inspectLock(c.paths.lock)).toEqual({ state: 'free' });
       const status = await c.status();
+      expect(status.running).toBeNull();
       expect(status.lastRun?.outcome).toBe('failed');
       expect(status.states[0]!.pk).not.toBeNull();
 
@@ -108,6 +97,13 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       expect(retried).toEqual(['1:CONNECTOR_SOURCE_CONNECTION_LOST']);
       // The retry starts from the failed run's last checkpoint, not from the beginning.
       expect(done.counts.read).toBeLessThan(source.rows);
+      // The summary counts both attempts: the failed one read at least its two checkpointed batches.
+      expect(done.attempts.map((a) => a.outcome)).toEqual(['failed', 'completed']);
+      expect(done.attempts[0]!.error).toMatchObject({ code: 'CONNECTOR_SOURCE_CONNECTION_LOST' });
+      expect(done.attempts[0]!.counts.read).toBeGreaterThanOrEqual(1000);
+      expect(done.attempts[1]!.counts).toEqual(done.counts);
+      expect(done.total.read).toBe(done.attempts[0]!.counts.read + done.counts.read);
+      expect(done.total.read).toBeGreaterThanOrEqual(source.rows);
       const status = await c.status();
       expect(status.lastRun?.outcome).toBe('completed');
       const runs = (await hub.raw.readStream('connector-population-sql')).filter((e) =>
@@ -158,43 +154,4 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       await expect(open(u.toString()).sync()).rejects.toBeInstanceOf(ConnectorSourceError);
     }, 60_000);
   });
-}
-
-const checksum = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-
-/** Checksums of the source rows the hub should hold: live, valid, mapped. */
-async function sourceChecksums(url: string, hashKey: Buffer): Promise<Set<string>> {
-  const def = loadDatasets().get('population')!;
-  const { default: mapping } = await import('../population-sql/mapping.json', { with: { type: 'json' } });
-  const map = compileMapping(mapping as never, def, hashKey);
-  const driver = await openDriver(url);
-  const out = new Set<string>();
-  try {
-    for (const row of await driver.query('SELECT * FROM cong_dan')) {
-      if (String(row.da_xoa) === 'true' || String(row.da_xoa) === '1') continue;
-      const { record } = map(row);
-      if (record) out.add(checksum(record));
-    }
-  } finally {
-    await driver.close();
-  }
-  return out;
-}
-
-async function hubChecksums(hub: Awaited<ReturnType<typeof openTestHub>>): Promise<Set<string>> {
-  const def = loadDatasets().get('population')!;
-  const db = await projectRecords(hub.raw);
-  const rows = db
-    .prepare("SELECT DISTINCT subject FROM records WHERE dataset = 'population' AND deleted = 0")
-    .all() as {
-    subject: string;
-  }[];
-  const out = new Set<string>();
-  for (const { subject } of rows) {
-    for (const r of recordsOfSubject(db, subject) as RecordRow[]) {
-      if (!r.deleted) out.add(checksum(openRecord(def, r, hub.sealing.keys).values));
-    }
-  }
-  db.close();
-  return out;
 }

@@ -64,13 +64,22 @@ export async function createTempDatabase(
   };
 }
 
-/** Kills every other session on the database (pg_terminate_backend / KILL): a mid-sync connection loss. */
-export async function killSessions(kind: 'postgres' | 'mariadb', database: string): Promise<number> {
+/**
+ * Kills every other session on the database (`pg_terminate_backend` / `KILL <id>`): a mid-sync
+ * connection loss. With `queryOnly`, cancels the running statements instead and leaves the
+ * connections open (`pg_cancel_backend` / `KILL QUERY <id>`). Resolves with how many it hit.
+ */
+export async function killSessions(
+  kind: 'postgres' | 'mariadb',
+  database: string,
+  options: { queryOnly?: boolean } = {},
+): Promise<number> {
   if (kind === 'postgres') {
     const c = new pg.Client({ connectionString: PG_ADMIN_URL });
     await c.connect();
     const r = await c.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      `SELECT ${options.queryOnly ? 'pg_cancel_backend' : 'pg_terminate_backend'}(pid) FROM pg_stat_activity
+        WHERE datname = $1 AND pid <> pg_backend_pid()${options.queryOnly ? " AND state = 'active'" : ''}`,
       [database],
     );
     await c.end();
@@ -78,10 +87,13 @@ export async function killSessions(kind: 'postgres' | 'mariadb', database: strin
   }
   const c = await mysql.createConnection({ uri: MARIADB_ADMIN_URL });
   const [rows] = await c.query(
-    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+    `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()${
+      options.queryOnly ? " AND COMMAND = 'Query'" : ''
+    }`,
     [database],
   );
-  for (const r of rows as { id: number }[]) await c.query(`KILL ${Number(r.id)}`).catch(() => undefined);
+  const kill = options.queryOnly ? 'KILL QUERY' : 'KILL';
+  for (const r of rows as { id: number }[]) await c.query(`${kill} ${Number(r.id)}`).catch(() => undefined);
   await c.end();
   return (rows as unknown[]).length;
 }

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { createSourceDatabase } from '../../../demo/sources/index.js';
+import {
+  loadDatasets,
+  openRecord,
+  type RecordRow,
+  recordsOfSubject,
+} from '../../../hub/modules/records/index.js';
+import { compileMapping } from '../../kit/mapping.js';
+import { type openTestHub, projectRecords } from '../../kit/testing.js';
+import { openDriver } from '../source.js';
+import { createTempDatabase } from './servers.js';
+
+/** A fresh database on a test server holding the demo generator's `cong_dan` table. */
+export async function populationSource(kind: 'postgres' | 'mariadb', rows: number) {
+  const db = await createTempDatabase(kind);
+  const target = { kind, url: db.url.replace(/^mariadb:/, 'mysql:') } as const;
+  const result = await createSourceDatabase(target, 'population', { rows, seed: 7 });
+  return { ...db, rows: result.rowsByTable.cong_dan ?? result.rows, cleanup: db.drop };
+}
+
+const checksum = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+/** Checksums of the source rows the hub should hold: live, valid, mapped. */
+export async function sourceChecksums(url: string, hashKey: Buffer): Promise<Set<string>> {
+  const def = loadDatasets().get('population')!;
+  const { default: mapping } = await import('../../population-sql/mapping.json', { with: { type: 'json' } });
+  const map = compileMapping(mapping as never, def, hashKey);
+  const driver = await openDriver(url);
+  const out = new Set<string>();
+  try {
+    for (const row of await driver.query('SELECT * FROM cong_dan')) {
+      if (String(row.da_xoa) === 'true' || String(row.da_xoa) === '1') continue;
+      const { record } = map(row);
+      if (record) out.add(checksum(record));
+    }
+  } finally {
+    await driver.close();
+  }
+  return out;
+}
+
+/** Checksums of the live population records the hub holds (the records read model, opened). */
+export async function hubChecksums(hub: Awaited<ReturnType<typeof openTestHub>>): Promise<Set<string>> {
+  const def = loadDatasets().get('population')!;
+  const db = await projectRecords(hub.raw);
+  const rows = db
+    .prepare("SELECT DISTINCT subject FROM records WHERE dataset = 'population' AND deleted = 0")
+    .all() as {
+    subject: string;
+  }[];
+  const out = new Set<string>();
+  for (const { subject } of rows) {
+    for (const r of recordsOfSubject(db, subject) as RecordRow[]) {
+      if (!r.deleted) out.add(checksum(openRecord(def, r, hub.sealing.keys).values));
+    }
+  }
+  db.close();
+  return out;
+}
