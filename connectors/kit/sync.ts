@@ -275,7 +275,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
           if (outcome.preview) preview.push(...outcome.preview);
           state = { ...batch.state, ...(state?.generation ? { generation: state.generation } : {}) };
-          if (lockLost) throw lockLost;
+          // Each checkpoint refreshes the heartbeat and proves the lock is still this run's.
+          if (lock && !lock.beat()) throw lockLost!;
           if (!dryRun) {
             await runLog.append<ConnectorRunCheckpointed>(
               {
