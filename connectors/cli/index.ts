@@ -3,7 +3,7 @@
  * Every command has --help.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../hub/kernel/config.js';
 import { HubError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
@@ -12,10 +12,26 @@ import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js
 import { describeStream } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
 import { scaffold } from './init.js';
-import { printCatalog, printCheck, printStatus, printSync, progressBar } from './print.js';
+import { cliLogger, type LogMode } from './log.js';
+import { printCatalog, printCheck, printStatus, printSync } from './print.js';
+import { syncProgressBar } from './progress.js';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-const program = new Command('connector').description('Connectors: ministry databases into the Lienthong hub');
+const program = new Command('connector')
+  .description('Connectors: ministry databases into the Lienthong hub')
+  .option('--verbose', 'log from info up, as lines for people on stderr (default: errors only)')
+  .option('--log-json', 'log JSON lines to stderr for a log collector (no progress bar)');
+const logMode = (): LogMode => {
+  const o = program.opts<{ verbose?: boolean; logJson?: boolean }>();
+  return o.logJson ? 'json' : o.verbose ? 'verbose' : 'human';
+};
+/** Where human log lines go: stderr, above the progress bar while one is drawn. */
+let writeLine = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+let logger: Logger = cliLogger('human', (line) => writeLine(line));
+program.hook('preAction', () => {
+  logger = cliLogger(logMode(), (line) => writeLine(line));
+});
 
 const hubOptions = (c: Command) =>
   c
@@ -131,7 +147,8 @@ hubOptions(program.command('sync <name>').description('read the source and appen
         retryDelay: string;
       },
     ) => {
-      const bar = opts.quiet || opts.dryRun ? undefined : progressBar();
+      const bar = opts.quiet || opts.dryRun || logMode() === 'json' ? undefined : syncProgressBar();
+      if (bar) writeLine = bar.log;
       try {
         const result = await withConnector(name, opts, (c) =>
           c.sync({
@@ -142,7 +159,7 @@ hubOptions(program.command('sync <name>').description('read the source and appen
             retryDelayMs: Number(opts.retryDelay),
             onRetry: ({ attempt, of, delayMs, error }) => {
               bar?.stop();
-              console.error(
+              writeLine(
                 `run failed (${error.code}, transient): ${error.message}; retry ${attempt} of ${of} in ${delayMs / 1000} s, from the last checkpoint`,
               );
             },

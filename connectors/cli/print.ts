@@ -1,8 +1,8 @@
-import { SingleBar } from 'cli-progress';
 import type { DatasetDefinition } from '../../hub/modules/records/index.js';
+import type { RunCounts } from '../kit/events.js';
 import type { Catalog, CheckResult } from '../kit/protocol.js';
-import type { SyncProgress, SyncResult } from '../kit/sync.js';
-import type { ConnectorStatus } from '../runtime.js';
+import type { SyncResult } from '../kit/sync.js';
+import type { ConnectorStatus, SyncSummary } from '../runtime.js';
 import { foreignKey, printSuggestedJoins } from './print-joins.js';
 
 export function printCheck(r: CheckResult): void {
@@ -40,8 +40,38 @@ const mask = (v: unknown): unknown =>
       ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)]))
       : v;
 
+const counted = (c: RunCounts) =>
+  `read ${c.read}, upserted ${c.upserted}, unchanged ${c.unchanged}, deleted ${c.deleted}, rejected ${c.rejected}`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const perSecond = (read: number, ms: number) =>
+  `${(ms > 0 ? Math.round((read / ms) * 1000) : read).toLocaleString('en')} rows/s`;
+
+/**
+ * The result of `sync` in words. A sync that took several runs (transient failures retried) is
+ * summed over all of them, then each run is listed with its outcome and counts.
+ */
+export function summaryLines(r: SyncResult | SyncSummary): string[] {
+  const attempts = 'attempts' in r ? r.attempts : [];
+  if (attempts.length <= 1) {
+    const head = r.dryRun ? 'dry run (nothing written)' : `run ${r.runId}`;
+    return [
+      `${head}: ${counted(r.counts)} in ${seconds(r.durationMs)} (${perSecond(r.counts.read, r.durationMs)})`,
+    ];
+  }
+  const s = r as SyncSummary;
+  const retries = attempts.length - 1;
+  return [
+    `sync in ${attempts.length} runs (${retries} ${retries === 1 ? 'retry' : 'retries'} after a transient source failure): ` +
+      `${counted(s.total)} in ${seconds(s.elapsedMs)} (${perSecond(s.total.read, s.elapsedMs)})`,
+    ...attempts.map(
+      (a) =>
+        `  run ${a.runId} ${a.outcome}${a.error ? ` (${a.error.code})` : ''}: ${counted(a.counts)} in ${seconds(a.durationMs)}`,
+    ),
+  ];
+}
+
 export function printSync(
-  r: SyncResult,
+  r: SyncResult | SyncSummary,
   options: { reveal: boolean; datasets: Map<string, DatasetDefinition> },
 ): void {
   const personal = new Set([...options.datasets.values()].flatMap((d) => [...d.personalFields]));
@@ -56,17 +86,21 @@ export function printSync(
       `${p.action.padEnd(9)} key ${p.sourceKey}${record ? ` ${JSON.stringify(record)}` : ''}${issues ? `  ${issues}` : ''}`,
     );
   }
-  const c = r.counts;
-  const rate = r.durationMs > 0 ? Math.round((c.read / r.durationMs) * 1000) : c.read;
-  console.log(
-    `${r.dryRun ? 'dry run (nothing written)' : `run ${r.runId}`}: read ${c.read}, upserted ${c.upserted}, unchanged ${c.unchanged}, ` +
-      `deleted ${c.deleted}, rejected ${c.rejected} in ${(r.durationMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')} rows/s)`,
-  );
+  for (const line of summaryLines(r)) console.log(line);
   for (const s of r.states) console.log(`${r.dryRun ? 'would save' : 'saved'} state: ${JSON.stringify(s)}`);
 }
 
 export function printStatus(s: ConnectorStatus): void {
-  console.log(`${s.connector} ${s.version}: ${s.running ? `running (process ${s.running.pid})` : 'idle'}`);
+  const r = s.running;
+  console.log(
+    `${s.connector} ${s.version}: ${r ? `running (process ${r.pid} on ${r.host}, since ${r.startedAt}, last heartbeat ${r.heartbeatAt})` : 'idle'}`,
+  );
+  if (s.staleLock) {
+    const l = s.staleLock;
+    console.log(
+      `  stale lock of process ${l.pid} on ${l.host} (${l.reason}, last heartbeat ${l.heartbeatAt}): not running; the next run takes it over`,
+    );
+  }
   if (s.lastRun) {
     const end = s.lastRun.events.at(-1)!;
     console.log(
@@ -78,27 +112,4 @@ export function printStatus(s: ConnectorStatus): void {
   } else console.log('never run');
   for (const st of s.states) console.log(`checkpoint ${st.stream}: ${JSON.stringify(st)}`);
   console.log(`record index: ${s.index.entries} source rows (${s.index.deleted} deleted)`);
-}
-
-/** A progress bar with the up-front estimate, rows/s and ETA. */
-export function progressBar() {
-  let bar: SingleBar | undefined;
-  const started = Date.now();
-  return {
-    update: (p: SyncProgress) => {
-      if (!bar) {
-        bar = new SingleBar({
-          format:
-            '{stream} {bar} {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | rejected {rejected}',
-          hideCursor: true,
-          etaBuffer: 20,
-        });
-        bar.start(Math.max(p.total, 1), 0, { stream: p.stream, rate: 0, rejected: 0 });
-      }
-      const rate = Math.round(p.done / Math.max(0.001, (Date.now() - started) / 1000));
-      bar.setTotal(Math.max(p.total, p.done, 1));
-      bar.update(p.done, { stream: p.stream, rate: rate.toLocaleString('en'), rejected: p.counts.rejected });
-    },
-    stop: () => bar?.stop(),
-  };
 }
