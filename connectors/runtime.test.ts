@@ -96,6 +96,36 @@ describe('connector runtime: the run lock seen from status and sync', () => {
   });
 });
 
+describe('liveness settings', () => {
+  it('are validated with their path, in the configuration and in a manifest’s defaults', async () => {
+    const tmp = tempDir();
+    const hub = await openTestHub(tmp.dir);
+    try {
+      const open = (root?: string, set: string[] = []) =>
+        openConnector({ name: 'population-sql', hub, logger: silentLogger(), root, set });
+      expect(() => open(undefined, ['idleTimeoutMs=10'])).toThrow(
+        expect.objectContaining({
+          code: 'CONNECTOR_CONFIG_INVALID',
+          issues: [{ path: '/idleTimeoutMs', message: 'must be >= 100' }],
+        }),
+      );
+      const root = path.join(tmp.dir, 'connectors');
+      fs.cpSync(path.join(import.meta.dirname, 'population-sql'), path.join(root, 'population-sql'), {
+        recursive: true,
+      });
+      const manifest = path.join(root, 'population-sql', 'connector.json');
+      const json = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+      fs.writeFileSync(manifest, JSON.stringify({ ...json, config: { ...json.config, keepAliveMs: -1 } }));
+      expect(() => open(root)).toThrow(
+        expect.objectContaining({ issues: [{ path: '/config/keepAliveMs', message: 'must be >= 0' }] }),
+      );
+    } finally {
+      await hub.close();
+      tmp.remove();
+    }
+  });
+});
+
 describe('sumCounts', () => {
   it('adds every count of every attempt', () => {
     const a = { read: 1000, upserted: 990, unchanged: 5, deleted: 1, rejected: 4 };

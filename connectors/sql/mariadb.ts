@@ -65,7 +65,11 @@ export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promis
   // mysql2 reports a connection dropped under a streamed query only here, never to the query itself.
   conn.on('error', watch.lose);
   conn.on('end', () =>
-    watch.lose(Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })),
+    watch.lose(
+      Object.assign(new Error('Connection lost: the server closed the connection.'), {
+        code: 'PROTOCOL_CONNECTION_LOST',
+      }),
+    ),
   );
   const deadline = liveness.queryTimeoutMs + 1000;
   const query = (sql: string, params: unknown[] = []) =>
