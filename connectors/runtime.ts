@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConnectorConfigError, ConnectorSourceError } from '../hub/kernel/errors/index.js';
 import type { RecordedEvent } from '../hub/kernel/event-store.js';
+import { inspection } from './inspect.js';
 import type { ConnectorStateReset, RunCounts, StreamState } from './kit/events.js';
 import { type ConnectorHub, connectorPaths } from './kit/hub.js';
 import { acquireLock, inspectLock, type LockOwner } from './kit/lock.js';
@@ -98,6 +99,7 @@ export function openConnector(options: OpenConnectorOptions) {
     config,
     source,
     paths,
+    ...inspection({ hub, name, loaded, paths }),
     check: (timeoutMs?: number): Promise<CheckResult> =>
       any.check(config, {
         timeoutMs,

@@ -4,7 +4,8 @@ import type { EventData, EventStore } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import { buildDelete, buildUpsert, type DatasetRecordDeletedData } from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
-import type { ConnectorRowRejected } from './events.js';
+import { type ConnectorRowRejected, deadLetterStream } from './events.js';
+import { againstHead, recordConflict, rowRef, screenBatch } from './identity.js';
 import {
   metadataFor,
   type Plan,
@@ -12,11 +13,19 @@ import {
   type PlannedUpsert,
   type PreviewRow,
   planRows,
+  type RejectedRow,
   rekeyed,
   sealPlan,
 } from './plan.js';
 import type { SourceRow } from './protocol.js';
-import { appendRecord, type Built, type Head, settleRecord, type Written, written } from './record-append.js';
+import {
+  appendRecord,
+  type Built,
+  type Rebuild,
+  settleRecord,
+  type Written,
+  written,
+} from './record-append.js';
 import type { IndexEntry } from './record-index.js';
 import type { StreamContext } from './stream-context.js';
 
@@ -26,7 +35,9 @@ export interface BatchOutcome {
   upserted: number;
   unchanged: number;
   deleted: number;
-  rejected: { sourceKey: string; issues: ConnectorIssue[] }[];
+  rejected: RejectedRow[];
+  /** Rows held out of their record by an identity conflict. */
+  quarantined: number;
   lastPosition: number;
   /** Dry runs: what would happen to each row. */
   preview?: PreviewRow[];
@@ -37,7 +48,7 @@ const UNSEEN_PER_APPEND = 2000;
 /** One record event to append, what to do when its stream has moved, and what to do once written. */
 interface Job {
   built: Built;
-  rebuild: (head: Head) => Built | null;
+  rebuild: Rebuild;
   done: (w: Written) => void;
 }
 
@@ -59,8 +70,9 @@ export async function processBatch(
   );
   const plan = planRows(ctx, rows, entries, rows.map(options.positionOf), options.dryRun);
   if (options.dryRun) {
+    const { quarantined } = screenBatch(ctx, plan, rows);
     const { unchanged, rejected, preview } = plan;
-    return { upserted: 0, unchanged, deleted: 0, rejected, lastPosition: 0, preview };
+    return { upserted: 0, unchanged, deleted: 0, rejected, quarantined, lastPosition: 0, preview };
   }
   const keys = sealPlan(ctx, plan, fetchedAt);
   return executePlan(ctx, rows, plan, fetchedAt, keys);
@@ -75,11 +87,13 @@ export async function executePlan(
   keys: ReadonlyMap<string, SubjectKey> = new Map(),
 ): Promise<BatchOutcome> {
   const { def, sealing } = ctx;
+  const screened = screenBatch(ctx, plan, rows);
   const out: BatchOutcome = {
     upserted: 0,
     unchanged: plan.unchanged,
     deleted: 0,
     rejected: plan.rejected,
+    quarantined: screened.quarantined,
     lastPosition: 0,
   };
   const saved: IndexEntry[] = [];
@@ -104,9 +118,18 @@ export async function executePlan(
       built:
         (previous === p.entry && p.built) ||
         build(previous?.version ?? null, previous ? previous.revision : 'no_stream'),
-      rebuild: (head) =>
-        head.version === version && !head.deleted ? null : build(head.version, head.revision),
+      rebuild: async (head) => {
+        if (head.version === version && !head.deleted) return null;
+        // Another row wrote the record since this row last did (or this row is new to it).
+        const record = () => p.record ?? ctx.mapper(rows[p.row]!).record!;
+        if ((await againstHead(ctx, head, p.sourceKey, record)) === 'held') return 'held';
+        return build(head.version, head.revision);
+      },
       done: (w) => {
+        if (w.held) {
+          out.quarantined++;
+          return;
+        }
         if (w.written) out.upserted++;
         else out.unchanged++;
         out.lastPosition = Math.max(out.lastPosition, w.position);
@@ -141,7 +164,12 @@ export async function executePlan(
     } else jobs.push(upsertJob(p, p.entry));
   }
   for (const p of plan.deletes) jobs.push(deleteJob(ctx, p, 'soft-deleted-at-source', fetchedAt, deleted));
-  await Promise.all([appendJobs(ctx.store, jobs), ...rekeys, appendRejects(ctx, out.rejected, fetchedAt)]);
+  await Promise.all([
+    appendJobs(ctx.store, jobs),
+    ...rekeys,
+    appendRejects(ctx, out.rejected, fetchedAt),
+    ...screened.findings.map((f) => recordConflict(ctx, f)),
+  ]);
   ctx.index.save(ctx.table, saved);
   return out;
 }
@@ -196,14 +224,19 @@ function deleteJob(
   };
 }
 
-/** Dead letters: the source key (hashed when personal) and failing paths, never the row's values. */
-async function appendRejects(
-  ctx: StreamContext,
-  rejected: BatchOutcome['rejected'],
-  fetchedAt: string,
-): Promise<void> {
+/**
+ * Dead letters: the source key (hashed when personal) and failing paths, never the row's values. A
+ * row whose last dead letter has the same print (same content, same reasons) is not appended again.
+ */
+async function appendRejects(ctx: StreamContext, rejected: RejectedRow[], fetchedAt: string): Promise<void> {
   if (rejected.length === 0) return;
-  const events: ConnectorRowRejected[] = rejected.map((r) => ({
+  const before = ctx.index.rejectPrints(
+    ctx.table,
+    rejected.map((r) => r.sourceKey),
+  );
+  const fresh = rejected.filter((r) => before.get(r.sourceKey) !== r.print);
+  if (fresh.length === 0) return;
+  const events: ConnectorRowRejected[] = fresh.map((r) => ({
     id: randomUUID(),
     type: 'ConnectorRowRejected',
     data: {
@@ -221,8 +254,8 @@ async function appendRejects(
       causationId: ctx.startedEventId,
     }),
   }));
-  const stream = `deadletter-${ctx.connector}`;
-  await appendAtEnd(ctx.store, stream, events);
+  await appendAtEnd(ctx.store, deadLetterStream(ctx.connector), events);
+  ctx.index.saveRejectPrints(ctx.table, fresh);
 }
 
 async function appendAtEnd(store: EventStore, stream: string, events: EventData[]): Promise<void> {
@@ -238,7 +271,11 @@ async function appendAtEnd(store: EventStore, stream: string, events: EventData[
 }
 
 /** Deletions found by a completed full refresh: index entries the refresh did not see. */
-export async function deleteUnseen(ctx: StreamContext, entries: IndexEntry[]): Promise<number> {
+export async function deleteUnseen(ctx: StreamContext, unseen: IndexEntry[]): Promise<number> {
+  // A row of a record under conflict stays as it is until the conflict is resolved.
+  const entries = ctx.conflicts.empty
+    ? unseen
+    : unseen.filter((e) => !ctx.conflicts.holds(e.dataset, e.recordKey, rowRef(ctx, e.sourceKey)));
   const fetchedAt = ctx.now().toISOString();
   let deleted = 0;
   const saved: IndexEntry[] = [];

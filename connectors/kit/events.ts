@@ -18,6 +18,8 @@ export interface RunCounts {
   unchanged: number;
   deleted: number;
   rejected: number;
+  /** Rows held out of their record by an identity conflict (absent from events of older runs). */
+  quarantined: number;
 }
 
 export interface ConnectorRunStartedData {
@@ -74,12 +76,49 @@ export interface ConnectorRowRejectedData {
   issues: { path: string; message: string }[];
 }
 
+/** A source row as an identity conflict names it: its table and key (keyed hash when the key is personal). */
+export interface ConflictRow {
+  /** Connector that read the row, when another than the one reporting the conflict. */
+  connector?: string;
+  stream: string;
+  sourceKey: Record<string, string>;
+}
+
+export interface ConnectorIdentityConflictData {
+  connector: string;
+  runId: string;
+  conflictId: string;
+  dataset: string;
+  /** The record's key as in its stream name (a keyed pseudonym when the key is personal). */
+  recordKey: string;
+  /** Identity fields (`x-dataset.identity`) whose values differ between the rows: names only. */
+  fields: string[];
+  /** The two rows: the one the record holds (or the first read) first. */
+  rows: ConflictRow[];
+}
+
+export interface ConnectorIdentityConflictResolvedData {
+  connector: string;
+  conflictId: string;
+  dataset: string;
+  recordKey: string;
+  /** `keep`: only the rows in `kept` may write the record; `release`: every row of the conflict may. */
+  resolution: 'keep' | 'release';
+  kept: ConflictRow[];
+  note?: string;
+}
+
 export type ConnectorRunStarted = EventData<'ConnectorRunStarted', ConnectorRunStartedData>;
 export type ConnectorRunCheckpointed = EventData<'ConnectorRunCheckpointed', ConnectorRunCheckpointedData>;
 export type ConnectorRunCompleted = EventData<'ConnectorRunCompleted', ConnectorRunCompletedData>;
 export type ConnectorRunFailed = EventData<'ConnectorRunFailed', ConnectorRunFailedData>;
 export type ConnectorStateReset = EventData<'ConnectorStateReset', ConnectorStateResetData>;
 export type ConnectorRowRejected = EventData<'ConnectorRowRejected', ConnectorRowRejectedData>;
+export type ConnectorIdentityConflict = EventData<'ConnectorIdentityConflict', ConnectorIdentityConflictData>;
+export type ConnectorIdentityConflictResolved = EventData<
+  'ConnectorIdentityConflictResolved',
+  ConnectorIdentityConflictResolvedData
+>;
 
 /** Every event type the connector kit writes (each has a schema in schemas/events/). */
 export const eventTypes = [
@@ -89,9 +128,13 @@ export const eventTypes = [
   'ConnectorRunFailed',
   'ConnectorStateReset',
   'ConnectorRowRejected',
+  'ConnectorIdentityConflict',
+  'ConnectorIdentityConflictResolved',
 ] as const;
 
 /** Run events and checkpoints of a connector. */
 export const connectorStream = (connector: string) => `connector-${connector}`;
 /** Rejected rows of a connector (keys and failing paths only). */
 export const deadLetterStream = (connector: string) => `deadletter-${connector}`;
+/** Identity conflicts of a connector and their resolutions (keys and field names only). */
+export const conflictStream = (connector: string) => `conflict-${connector}`;

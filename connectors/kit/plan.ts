@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { ConnectorIssue } from '../../hub/kernel/errors/index.js';
 import type { EventMetadata, SourceProvenance } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
@@ -50,15 +51,23 @@ export interface PlannedDelete {
 
 export interface PreviewRow {
   sourceKey: string;
-  action: 'insert' | 'update' | 'unchanged' | 'delete' | 'reject';
+  action: 'insert' | 'update' | 'unchanged' | 'delete' | 'reject' | 'quarantine';
   record?: Record<string, unknown>;
   issues?: ConnectorIssue[];
+}
+
+/** A row for the dead-letter stream. */
+export interface RejectedRow {
+  sourceKey: string;
+  issues: ConnectorIssue[];
+  /** Keyed hash of the row's content and the reasons: a re-read of the same row is not dead-lettered again. */
+  print: string;
 }
 
 /** What to do with each row of a batch. */
 export interface Plan {
   unchanged: number;
-  rejected: { sourceKey: string; issues: ConnectorIssue[] }[];
+  rejected: RejectedRow[];
   upserts: PlannedUpsert[];
   deletes: PlannedDelete[];
   preview?: PreviewRow[];
@@ -87,6 +96,30 @@ export function metadataFor(
   });
 }
 
+/** A driver's value as JSON can hold it, the same whatever thread produced it (Buffer or Uint8Array). */
+const plain = (v: unknown) =>
+  typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v;
+
+/** Keyed hash of what makes a dead letter: the row's content (or version) and the reasons. */
+export function rejectPrint(
+  versionKey: Buffer,
+  content: SourceRow | string,
+  issues: ConnectorIssue[],
+): string {
+  const row =
+    typeof content === 'string'
+      ? content
+      : JSON.stringify(
+          Object.keys(content)
+            .sort()
+            .map((k) => [k, plain(content[k])]),
+        );
+  return createHmac('sha256', versionKey)
+    .update(`${row}\u0000${JSON.stringify(issues)}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
 /** Maps and validates rows, and sorts them into upserts, soft deletes, unchanged and rejected. */
 export function planRows(
   ctx: PlanContext,
@@ -110,7 +143,7 @@ export function planRows(
     }
     const { record, issues } = ctx.mapper(row);
     if (!record) {
-      plan.rejected.push({ sourceKey, issues });
+      plan.rejected.push({ sourceKey, issues, print: rejectPrint(sealing.versionKey, row, issues) });
       plan.preview?.push({ sourceKey, action: 'reject', issues });
       return;
     }
@@ -145,11 +178,13 @@ export function sealPlan(ctx: PlanContext, plan: Plan, fetchedAt: string): Map<s
     const field = def.subject.field;
     plan.upserts = plan.upserts.filter((p) => {
       if (!resolved.erased.has(p.identity.subject!)) return true;
+      const issues = [
+        { path: `/${field}`, message: 'the data subject was erased: the record is not imported again' },
+      ];
       plan.rejected.push({
         sourceKey: p.sourceKey,
-        issues: [
-          { path: `/${field}`, message: 'the data subject was erased: the record is not imported again' },
-        ],
+        issues,
+        print: rejectPrint(sealing.versionKey, p.version, issues),
       });
       return false;
     });

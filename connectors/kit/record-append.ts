@@ -1,5 +1,5 @@
 import { EventIdConflictError, HubError, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
-import type { AppendOutcome, EventData, EventStore } from '../../hub/kernel/event-store.js';
+import type { AppendOutcome, EventData, EventStore, RecordedEvent } from '../../hub/kernel/event-store.js';
 import type { DatasetRecordUpsertedData } from '../../hub/modules/records/index.js';
 
 /** Where a record stream stands: its last revision and version, and whether it ends in a deletion. */
@@ -7,6 +7,8 @@ export interface Head {
   revision: number;
   version: string | null;
   deleted: boolean;
+  /** The stream's last event. */
+  event: RecordedEvent;
 }
 
 /** A record event ready to append, with the revision its stream is expected at. */
@@ -16,20 +18,31 @@ export interface Built {
   expected: number | 'no_stream';
 }
 
-/** How an append ended: `written` false when the event (or its equivalent) was already there. */
+/**
+ * How an append ended: `written` false when the event (or its equivalent) was already there, or
+ * when `held` (the row was kept out of the record: see `Rebuild`).
+ */
 export interface Written {
   revision: number;
   position: number;
   written: boolean;
+  held?: boolean;
 }
+
+/**
+ * What to append instead when the stream is not where it was expected: the event rebuilt on top of
+ * `head`, null when the head already holds what the event would record, or `'held'` to append
+ * nothing and keep the row out of the record (an identity conflict).
+ */
+export type Rebuild = (head: Head) => Built | null | 'held' | Promise<Built | null | 'held'>;
 
 async function readHead(store: EventStore, stream: string): Promise<Head | undefined> {
   const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 }).catch(() => []);
   if (!last) return undefined;
   const data = last.data as Partial<DatasetRecordUpsertedData> & { previousVersion?: string | null };
   return last.type === 'DatasetRecordUpserted'
-    ? { revision: last.revision, version: data.version ?? null, deleted: false }
-    : { revision: last.revision, version: data.previousVersion ?? null, deleted: true };
+    ? { revision: last.revision, version: data.version ?? null, deleted: false, event: last }
+    : { revision: last.revision, version: data.previousVersion ?? null, deleted: true, event: last };
 }
 
 const asOutcome = (e: unknown): HubError => {
@@ -59,7 +72,7 @@ export function written(outcome: AppendOutcome): Written | undefined {
 export async function settleRecord(
   store: EventStore,
   built: Built,
-  rebuild: (head: Head) => Built | null,
+  rebuild: Rebuild,
   first: AppendOutcome,
 ): Promise<Written> {
   let current = built;
@@ -71,7 +84,8 @@ export async function settleRecord(
     if (!conflict || attempt >= 3) throw outcome;
     const head = await readHead(store, current.stream);
     if (!head) throw outcome;
-    const next = rebuild(head);
+    const next = await rebuild(head);
+    if (next === 'held') return { revision: head.revision, position: 0, written: false, held: true };
     if (!next) return { revision: head.revision, position: 0, written: false };
     current = next;
     outcome = await appendOne(store, current);
@@ -79,10 +93,6 @@ export async function settleRecord(
 }
 
 /** Appends one record event on its own, settling conflicts as `settleRecord` does. */
-export async function appendRecord(
-  store: EventStore,
-  built: Built,
-  rebuild: (head: Head) => Built | null,
-): Promise<Written> {
+export async function appendRecord(store: EventStore, built: Built, rebuild: Rebuild): Promise<Written> {
   return settleRecord(store, built, rebuild, await appendOne(store, built));
 }

@@ -23,13 +23,17 @@ type Row = [string, string, string, string | null, string | null, number, number
  * append. It is a cache of the log, updated only after appends are durable: when it lags (a crash
  * between append and update) the append conflicts, the engine reads the stream head, and the
  * deterministic event id shows the event is already there.
- * Full refreshes also record the source keys they saw, to find rows deleted at the source.
+ * Full refreshes also record the source keys they saw, to find rows deleted at the source, and the
+ * print of each row's last dead letter keeps a re-read of the same bad row from being dead-lettered
+ * again.
  */
 export class RecordIndex {
   private readonly db: Database.Database;
   private readonly select: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly seen: Database.Statement;
+  private readonly rejectsOf: Database.Statement;
+  private readonly saveReject: Database.Statement;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -45,6 +49,9 @@ export class RecordIndex {
         PRIMARY KEY (source_table, source_key)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS seen (
         generation TEXT NOT NULL, source_key TEXT NOT NULL, PRIMARY KEY (generation, source_key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS rejects (
+        source_table TEXT NOT NULL, source_key TEXT NOT NULL, print TEXT NOT NULL,
+        PRIMARY KEY (source_table, source_key)) WITHOUT ROWID;
     `);
     this.select = this.db
       .prepare(
@@ -57,6 +64,15 @@ export class RecordIndex {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.seen = this.db.prepare('INSERT OR IGNORE INTO seen (generation, source_key) VALUES (?, ?)');
+    this.rejectsOf = this.db
+      .prepare(
+        `SELECT source_key, print FROM rejects
+          WHERE source_table = ? AND source_key IN (SELECT value FROM json_each(?))`,
+      )
+      .raw();
+    this.saveReject = this.db.prepare(
+      'INSERT OR REPLACE INTO rejects (source_table, source_key, print) VALUES (?, ?, ?)',
+    );
   }
 
   lookup(table: string, sourceKeys: readonly string[]): Map<string, IndexEntry> {
@@ -79,6 +95,20 @@ export class RecordIndex {
           e.deleted ? 1 : 0,
         );
       }
+    })();
+  }
+
+  /** The print of the last dead letter of each of these source rows (rows never rejected are absent). */
+  rejectPrints(table: string, sourceKeys: readonly string[]): Map<string, string> {
+    const rows = this.rejectsOf.all(table, JSON.stringify(sourceKeys)) as [string, string][];
+    return new Map(rows);
+  }
+
+  /** Remembers the dead letters just appended (after they are durable). */
+  saveRejectPrints(table: string, rejects: readonly { sourceKey: string; print: string }[]): void {
+    if (rejects.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of rejects) this.saveReject.run(table, r.sourceKey, r.print);
     })();
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
+import type { ConflictBook } from './conflicts.js';
 import type { RowMapper } from './mapping.js';
 import type { RecordIndex } from './record-index.js';
 
@@ -21,6 +22,8 @@ export interface StreamContext {
   store: EventStore;
   sealing: RecordSealing;
   index: RecordIndex;
+  /** The connector's identity conflicts (read at the start of the run, kept current by it). */
+  conflicts: ConflictBook;
   log: Logger;
   now: () => Date;
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   ConnectorBusyError,
@@ -11,6 +11,7 @@ import type { EventStore } from '../../hub/kernel/event-store.js';
 import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
+import { ConflictBook } from './conflicts.js';
 import type {
   ConnectorRunCheckpointed,
   ConnectorRunCompleted,
@@ -19,6 +20,7 @@ import type {
   RunCounts,
   StreamState,
 } from './events.js';
+import { sourceKeyShown } from './identity.js';
 import { acquireLock } from './lock.js';
 import type { LoadedConnector } from './manifest.js';
 import { compileMapping } from './mapping.js';
@@ -92,7 +94,14 @@ export interface SyncResult {
   preview?: PreviewRow[];
 }
 
-const zero = (): RunCounts => ({ read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 });
+const zero = (): RunCounts => ({
+  read: 0,
+  upserted: 0,
+  unchanged: 0,
+  deleted: 0,
+  rejected: 0,
+  quarantined: 0,
+});
 
 function errorOf(e: unknown): { code: string; failure: ConnectorFailure; message: string } {
   const err = e as HubError & { failure?: ConnectorFailure };
@@ -146,7 +155,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         },
       });
   const release = () => lock?.release();
-  const view = await readRunLog(store, name).catch((e) => {
+  const [view, conflicts] = await Promise.all([
+    readRunLog(store, name),
+    ConflictBook.load(store, name),
+  ]).catch((e) => {
     release();
     throw e;
   });
@@ -179,9 +191,6 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const mapper = compileMapping(mapping, def, options.sealing.versionKey);
       const stream: ConfiguredStream = configuredStream(s, mapping, `/streams/${i}`);
       const { name: table, cursorField } = stream;
-      const pkPersonal = Object.entries(mapping.fields).some(
-        ([t, r]) => r.from === s.primaryKey && def.personalFields.has(t.split('.')[0]!),
-      );
       const ctx: StreamContext = {
         connector: name,
         runId,
@@ -196,13 +205,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           column: s.softDelete.column,
           deleted: new Set((s.softDelete.deletedValues ?? [1, true, '1']).map(String)),
         },
-        deadLetterKey: (v) =>
-          pkPersonal
-            ? createHmac('sha256', options.sealing.versionKey).update(v).digest('hex').slice(0, 32)
-            : v,
+        deadLetterKey: sourceKeyShown(s, mapping, def, options.sealing.versionKey),
         store,
         sealing: options.sealing,
         index,
+        conflicts,
         log,
         now,
       };
@@ -271,6 +278,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           counts.unchanged += outcome.unchanged;
           counts.deleted += outcome.deleted;
           counts.rejected += outcome.rejected.length;
+          counts.quarantined += outcome.quarantined;
           for (const r of outcome.rejected)
             for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
           if (outcome.preview) preview.push(...outcome.preview);

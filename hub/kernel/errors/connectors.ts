@@ -108,3 +108,12 @@ export class ConnectorNotFoundError extends defineError({
   message: (d) => `no connector ${d.connector}: ${d.dir} has no connector.json`,
   expose: (d) => ({ failure: d.failure }),
 }) {}
+
+/** `resolve` named a record with no open identity conflict, or a row that is not part of it. */
+export class ConnectorConflictNotFoundError extends defineError({
+  code: 'CONNECTOR_CONFLICT_NOT_FOUND',
+  status: 404,
+  args: (connector: string, what: string) => ({ failure: 'config' as const, connector, what }),
+  message: (d) => `connector ${d.connector}: ${d.what}`,
+  expose: (d) => ({ failure: d.failure }),
+}) {}

@@ -49,6 +49,26 @@ export interface DataAccessDeniedData extends AccessRequestData {
   repeated?: { count: number; firstAt: string; lastAt: string };
 }
 
+/**
+ * Sealed fields of one record shown in clear to a hub operator outside the consented API (e.g.
+ * `connector records --reveal`), appended before anything is shown.
+ */
+export interface DataAccessedByOperatorData {
+  /** The operator, as a verified token of an agency registered for the `operator` role names them. */
+  caller: AccessCaller;
+  /** Keyed pseudonym of the citizen. */
+  subject: string;
+  dataset: string;
+  /** Personal fields shown. */
+  fields: string[];
+  /** Why, as the operator declared it. */
+  purpose: string;
+  /** The record event whose values were shown. */
+  record: { eventId: string; stream: string; revision: number };
+  /** The tool that showed them (e.g. `connector records`). */
+  tool: string;
+}
+
 /** Distinct values up to a fixed number, and how many requests named a value not listed. */
 export interface Gathered {
   listed: string[];
@@ -73,9 +93,15 @@ export const RATE_LIMITED_LISTS = { subjects: 100, purposes: 20, officials: 20 }
 export type DataAccessed = EventData<'DataAccessed', DataAccessedData>;
 export type DataAccessDenied = EventData<'DataAccessDenied', DataAccessDeniedData>;
 export type AccessRateLimited = EventData<'AccessRateLimited', AccessRateLimitedData>;
+export type DataAccessedByOperator = EventData<'DataAccessedByOperator', DataAccessedByOperatorData>;
 
 /** Every event type this domain writes (each has a schema in schemas/events/). */
-export const eventTypes = ['DataAccessed', 'DataAccessDenied', 'AccessRateLimited'] as const;
+export const eventTypes = [
+  'DataAccessed',
+  'DataAccessDenied',
+  'AccessRateLimited',
+  'DataAccessedByOperator',
+] as const;
 
 /**
  * One stream per data subject: the inspector console traces every access of a citizen (and the

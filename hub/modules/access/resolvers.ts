@@ -34,6 +34,13 @@ export function selectedFields(info: GraphQLResolveInfo, exclude: ReadonlySet<st
 
 const META = new Set(['release']);
 
+/** `AccessEntry.outcome` of each event of a citizen's access stream. */
+const OUTCOMES: Record<string, string> = {
+  DataAccessed: 'RELEASED',
+  DataAccessDenied: 'DENIED',
+  DataAccessedByOperator: 'OPERATOR',
+};
+
 export const accessResolvers = {
   Query: {
     async person(
@@ -78,18 +85,18 @@ export const accessResolvers = {
           const d = e.data as DataAccessedData & Partial<DataAccessDeniedData>;
           return {
             id: e.id,
-            outcome: e.type === 'DataAccessed' ? 'RELEASED' : 'DENIED',
+            outcome: OUTCOMES[e.type] ?? 'DENIED',
             at: e.metadata.occurredAt,
             agency: d.caller.agency,
             official: d.caller.official,
             dataset: d.dataset,
             fields: d.fields,
             purpose: d.purpose,
-            dossier: d.dossier,
+            dossier: d.dossier ?? null,
             reason: d.reason ?? null,
             contractId: d.contract?.id ?? null,
             contractVersion: d.contract?.version ?? null,
-            consentId: d.consentId,
+            consentId: d.consentId ?? null,
           };
         });
       } catch (error) {

@@ -16,6 +16,12 @@ export interface DatasetDefinition {
   key: string;
   /** Field identifying the data subject (a person), if the records are about people. */
   subject?: { field: string; kind: SubjectKind };
+  /**
+   * Fields that tell who (or what) a record is about beyond its key (`x-dataset.identity`, e.g. a
+   * person's name and date of birth): two source rows under one key that differ in any of them are
+   * two different people, and a connector quarantines them instead of merging. Empty: not checked.
+   */
+  identity: readonly string[];
   /** Every top-level field, in schema order. */
   fields: string[];
   /** Fields marked `x-personal`: stored only sealed under the subject's key. */
@@ -49,7 +55,7 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       throw new SchemaLoadError(full, (e as Error).message);
     }
     const meta = schema['x-dataset'] as
-      | { key?: string; subject?: { field: string; kind: SubjectKind } }
+      | { key?: string; subject?: { field: string; kind: SubjectKind }; identity?: unknown }
       | undefined;
     const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
     if (schema.title !== name) throw new SchemaLoadError(full, `title must be ${name}`);
@@ -57,6 +63,10 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       throw new SchemaLoadError(full, 'x-dataset.key must name a property');
     if (meta.subject && !properties[meta.subject.field]) {
       throw new SchemaLoadError(full, 'x-dataset.subject.field must name a property');
+    }
+    const identity = meta.identity ?? [];
+    if (!Array.isArray(identity) || identity.some((f) => typeof f !== 'string' || !properties[f])) {
+      throw new SchemaLoadError(full, 'x-dataset.identity must list properties');
     }
     let validate: ValidateFunction;
     try {
@@ -70,6 +80,7 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       description: String(schema.description ?? ''),
       key: meta.key,
       subject: meta.subject,
+      identity: identity as string[],
       fields,
       personalFields: new Set(fields.filter((f) => properties[f]!['x-personal'] === true)),
       descriptions: Object.fromEntries(fields.map((f) => [f, String(properties[f]!.description ?? '')])),

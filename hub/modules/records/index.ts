@@ -27,4 +27,4 @@ export {
   recordsOfSubject,
   recordsProjection,
 } from './projection.js';
-export { type OpenedRecord, openRecord } from './read.js';
+export { type OpenedRecord, openRecord, openRecordValues } from './read.js';
