@@ -16,6 +16,7 @@ import { sourceKeyShown } from './kit/identity.js';
 import { acquireLock } from './kit/lock.js';
 import type { LoadedConnector } from './kit/manifest.js';
 import { type IndexEntry, RecordIndex } from './kit/record-index.js';
+import { verifyOperator } from './operator.js';
 
 /** A dead letter as `deadletters` lists it (newest first). */
 export interface DeadLetter extends ConnectorRowRejectedData {
@@ -235,6 +236,9 @@ export function inspection(options: {
       };
     },
 
+    /** The operator a bearer token proves (see `verifyOperator`). */
+    operator: (token: string | undefined): Promise<Principal> => verifyOperator(store, token),
+
     /**
      * The sealed fields of a record in clear, for an operator (see `verifyOperator`): the access is
      * appended to the citizen's access stream (`DataAccessedByOperator`) before the values are returned.
@@ -311,26 +315,24 @@ function historyItem(
   const d = e.data as { version?: string; previousVersion?: string | null };
   const s = e.metadata.source as SourceProvenance | undefined;
   const show = s?.table && s.connector === connector ? shownKey(s.table) : undefined;
+  const shown =
+    s?.primaryKey && show
+      ? Object.fromEntries(Object.entries(s.primaryKey).map(([k, v]) => [k, show(String(v))]))
+      : undefined;
+  // The position ends with the key (`cursor=…;pk=…`): shown as the key is (hashed when personal).
+  let position = shown ? s?.position : undefined;
+  for (const [k, v] of Object.entries(s?.primaryKey ?? {})) {
+    const tail = `${k}=${String(v)}`;
+    if (position?.endsWith(tail)) position = `${position.slice(0, -tail.length)}${k}=${shown?.[k]}`;
+  }
   return {
     revision: e.revision,
     type: e.type,
     version: e.type === 'DatasetRecordUpserted' ? (d.version ?? null) : null,
     at: e.metadata.occurredAt,
-    ...(s
-      ? {
-          runId: s.runId,
-          connector: s.connector,
-          ...(s.table ? { table: s.table } : {}),
-          ...(s.primaryKey && show
-            ? {
-                sourceKey: Object.fromEntries(
-                  Object.entries(s.primaryKey).map(([k, v]) => [k, show(String(v))]),
-                ),
-              }
-            : {}),
-          ...(s.position ? { position: s.position } : {}),
-        }
-      : {}),
+    ...(s ? { runId: s.runId, connector: s.connector, ...(s.table ? { table: s.table } : {}) } : {}),
+    ...(shown ? { sourceKey: shown } : {}),
+    ...(position ? { position } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js
 import { describeStream } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
 import { scaffold } from './init.js';
+import { registerInspectCommands } from './inspect.js';
 import { cliLogger, type LogMode } from './log.js';
 import { printCatalog, printCheck, printStatus, printSync } from './print.js';
 import { syncProgressBar } from './progress.js';
@@ -185,6 +186,8 @@ hubOptions(
     `${name}: ${previous.length} checkpoint(s) forgotten; the next sync reads every table from the start`,
   );
 });
+
+registerInspectCommands(program, hubOptions, withConnector);
 
 try {
   await program.parseAsync();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ConnectorIssue, WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
+import { WrongExpectedRevisionError } from '../../hub/kernel/errors/index.js';
 import type { EventData, EventStore } from '../../hub/kernel/event-store.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import { buildDelete, buildUpsert, type DatasetRecordDeletedData } from '../../hub/modules/records/index.js';
