@@ -186,7 +186,7 @@ export function registerInspectCommands(
         }
         if (opts.json)
           return console.log(JSON.stringify({ ...view, ...(revealed ? { revealed } : {}) }, null, 2));
-        for (const line of recordLines(name, view, revealed)) console.log(line);
+        for (const line of recordLines(asked, view, revealed)) console.log(line);
       },
     );
 }

@@ -4,17 +4,17 @@ import type { Actor, EventStore, RecordedEvent } from '../../hub/kernel/event-st
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import {
   type ConflictRow,
+  type ConnectorConflictResolved,
+  type ConnectorConflictResolvedData,
   type ConnectorIdentityConflict,
   type ConnectorIdentityConflictData,
-  type ConnectorIdentityConflictResolved,
-  type ConnectorIdentityConflictResolvedData,
   conflictStream,
 } from './events.js';
 
 /** An identity conflict as its stream tells it: the finding and, once an operator decided, the resolution. */
 export interface Conflict extends ConnectorIdentityConflictData {
   foundAt: string;
-  resolution?: Pick<ConnectorIdentityConflictResolvedData, 'resolution' | 'kept' | 'note'> & {
+  resolution?: Pick<ConnectorConflictResolvedData, 'resolution' | 'kept' | 'note'> & {
     at: string;
     actor: Actor;
   };
@@ -64,8 +64,8 @@ export class ConflictBook {
       this.all.push(c);
       const key = keyOf(c.dataset, c.recordKey);
       this.byKey.set(key, [...(this.byKey.get(key) ?? []), c]);
-    } else if (e.type === 'ConnectorIdentityConflictResolved') {
-      const d = e.data as ConnectorIdentityConflictResolvedData;
+    } else if (e.type === 'ConnectorConflictResolved') {
+      const d = e.data as ConnectorConflictResolvedData;
       const c = this.all.find((x) => x.conflictId === d.conflictId);
       if (c) {
         c.resolution = {
@@ -141,14 +141,14 @@ export class ConflictBook {
   /** Records an operator's resolution of an open conflict. */
   async resolve(
     conflict: Conflict,
-    decision: Pick<ConnectorIdentityConflictResolvedData, 'resolution' | 'kept' | 'note'>,
+    decision: Pick<ConnectorConflictResolvedData, 'resolution' | 'kept' | 'note'>,
     actor: Actor,
     at: Date,
   ): Promise<void> {
     const correlationId = randomUUID();
-    const event: ConnectorIdentityConflictResolved = {
+    const event: ConnectorConflictResolved = {
       id: randomUUID(),
-      type: 'ConnectorIdentityConflictResolved',
+      type: 'ConnectorConflictResolved',
       data: {
         connector: this.connector,
         conflictId: conflict.conflictId,
@@ -165,7 +165,7 @@ export class ConflictBook {
   }
 
   /** Appends one event after those already being written, at the revision the book expects. */
-  private append(event: ConnectorIdentityConflict | ConnectorIdentityConflictResolved): Promise<void> {
+  private append(event: ConnectorIdentityConflict | ConnectorConflictResolved): Promise<void> {
     const next = this.writing.then(async () => {
       const r = await this.store.append(conflictStream(this.connector), [event], {
         expectedRevision: this.revision,

@@ -97,7 +97,7 @@ export interface ConnectorIdentityConflictData {
   rows: ConflictRow[];
 }
 
-export interface ConnectorIdentityConflictResolvedData {
+export interface ConnectorConflictResolvedData {
   connector: string;
   conflictId: string;
   dataset: string;
@@ -115,10 +115,7 @@ export type ConnectorRunFailed = EventData<'ConnectorRunFailed', ConnectorRunFai
 export type ConnectorStateReset = EventData<'ConnectorStateReset', ConnectorStateResetData>;
 export type ConnectorRowRejected = EventData<'ConnectorRowRejected', ConnectorRowRejectedData>;
 export type ConnectorIdentityConflict = EventData<'ConnectorIdentityConflict', ConnectorIdentityConflictData>;
-export type ConnectorIdentityConflictResolved = EventData<
-  'ConnectorIdentityConflictResolved',
-  ConnectorIdentityConflictResolvedData
->;
+export type ConnectorConflictResolved = EventData<'ConnectorConflictResolved', ConnectorConflictResolvedData>;
 
 /** Every event type the connector kit writes (each has a schema in schemas/events/). */
 export const eventTypes = [
@@ -129,7 +126,7 @@ export const eventTypes = [
   'ConnectorStateReset',
   'ConnectorRowRejected',
   'ConnectorIdentityConflict',
-  'ConnectorIdentityConflictResolved',
+  'ConnectorConflictResolved',
 ] as const;
 
 /** Run events and checkpoints of a connector. */

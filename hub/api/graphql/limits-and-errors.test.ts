@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEvent } from '../../eventstore/conformance.js';
 import { StorageFullError } from '../../kernel/errors/index.js';
+import { buildMetadata } from '../../kernel/metadata.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 
 let hub: TestHub;
@@ -147,10 +149,37 @@ describe('errors', () => {
     expect(again.data).toEqual({ person: { fullName: hub.citizens[2]!.fullName } });
   });
 
-  it('lets an inspector trace every access and refusal of a citizen', async () => {
+  it('lets an inspector trace every access and refusal of a citizen, an operator’s too', async () => {
     const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
     await hub.gql(consumer, `{ person(personalId: "${pid(3)}", purpose: "${BIRTH}") { gender } }`);
     await hub.gql(consumer, `{ person(personalId: "${pid(3)}", purpose: "marketing") { gender } }`);
+    // An operator shown the sealed record outside the API (the connector CLI's `records --reveal`).
+    const subject = hub.pseudonymize('citizen', pid(3));
+    const seen = await hub.accessEvents(pid(3));
+    await hub.store.append(
+      `access-${subject}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'DataAccessedByOperator',
+          data: {
+            caller: { agency: '000.00.00.G12', official: 'VP-07', role: 'operator', tokenId: 't-1' },
+            subject,
+            dataset: 'population',
+            fields: ['fullName'],
+            purpose: 'identity conflict',
+            record: { eventId: randomUUID(), stream: `record-population-${subject}`, revision: 0 },
+            tool: 'connector records',
+          },
+          metadata: buildMetadata({
+            occurredAt: new Date(),
+            actor: { kind: 'operator', id: '000.00.00.G12', official: 'VP-07' },
+            correlationId: randomUUID(),
+          }),
+        },
+      ],
+      { expectedRevision: seen.at(-1)!.revision },
+    );
     const inspector = await hub.token(AGENCIES.inspector, 'inspector');
     const log = await hub.gql(
       inspector,
@@ -171,6 +200,14 @@ describe('errors', () => {
         purpose: 'marketing',
         fields: ['gender'],
         reason: 'PURPOSE_NOT_ALLOWED',
+        contractId: null,
+      },
+      {
+        outcome: 'OPERATOR',
+        agency: '000.00.00.G12',
+        purpose: 'identity conflict',
+        fields: ['fullName'],
+        reason: null,
         contractId: null,
       },
     ]);
