@@ -7,6 +7,7 @@ import type { ConnectorHub } from './kit/hub.js';
 import { sourceKeyShown } from './kit/identity.js';
 import { acquireLock } from './kit/lock.js';
 import type { LoadedConnector } from './kit/manifest.js';
+import { streamName } from './kit/stream-source.js';
 import { verifyOperator } from './operator.js';
 import { type RecordLookup, type RecordView, recordView, revealRecord } from './record-view.js';
 
@@ -23,7 +24,7 @@ export function inspection(options: {
   const { hub, name, loaded, paths } = options;
   const store = hub.store;
   const shownKey = (table: string) => {
-    const i = loaded.manifest.streams.findIndex((s) => s.table === table);
+    const i = loaded.manifest.streams.findIndex((s) => streamName(s) === table);
     const s = loaded.manifest.streams[i];
     if (!s) return (v: string) => v;
     return sourceKeyShown(s, loaded.mappings[i]!, hub.datasets.get(s.dataset)!, hub.sealing.versionKey);

@@ -13,6 +13,7 @@ import { type Conflict, ConflictBook } from './kit/conflicts.js';
 import type { ConnectorHub } from './kit/hub.js';
 import type { LoadedConnector } from './kit/manifest.js';
 import { type IndexEntry, RecordIndex } from './kit/record-index.js';
+import { streamName } from './kit/stream-source.js';
 
 export interface RecordLookup {
   /** Primary-key value of a source row (looked up in the connector's record index). */
@@ -85,10 +86,11 @@ export async function recordView(
     const index = new RecordIndex(paths.index);
     try {
       for (const s of loaded.manifest.streams) {
-        if (lookup.stream && s.table !== lookup.stream) continue;
-        const entry = index.lookup(s.table, [lookup.key]).get(lookup.key);
+        const table = streamName(s);
+        if (lookup.stream && table !== lookup.stream) continue;
+        const entry = index.lookup(table, [lookup.key]).get(lookup.key);
         if (!entry) continue;
-        source = { stream: s.table, sourceKey: lookup.key, entry };
+        source = { stream: table, sourceKey: lookup.key, entry };
         dataset = entry.dataset;
         recordKey = entry.recordKey;
         break;

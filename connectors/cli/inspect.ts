@@ -86,7 +86,7 @@ export function registerInspectCommands(
       '--field <field>',
       'only letters with an issue at this field (dateOfBirth, permanentResidence.address)',
     )
-    .option('--stream <table>', 'only letters of this source table')
+    .option('--stream <stream>', 'only letters of this stream (its table, or its name)')
     .addOption(
       new Option('--limit <n>', 'letters per page (text: 20; csv and json: all)').argParser(
         positive('--limit'),
@@ -139,7 +139,7 @@ export function registerInspectCommands(
       .description('what the hub holds for one key: current fields, version, source position, history'),
   )
     .option('--key <value>', 'primary key of a source row')
-    .option('--stream <table>', 'source table of --key (default: every stream)')
+    .option('--stream <stream>', 'stream of --key (its table, or its name; default: every stream)')
     .option('--record-key <key>', 'or the record key (as `conflicts` shows it)')
     .option('--reveal', 'show sealed fields in clear (needs an operator token; recorded in the access log)')
     .option('--purpose <text>', 'with --reveal: why, recorded with the access')
