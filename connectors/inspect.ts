@@ -50,7 +50,7 @@ export function inspection(options: {
       note?: string;
       now?: Date;
     }): Promise<{ conflict: Conflict; kept: ConflictRow[] }> {
-      const unlock = acquireLock(paths.lock, name);
+      const lock = acquireLock(paths.lock, name);
       try {
         const book = await ConflictBook.load(store, name);
         const conflict = book.list().find((c) => c.recordKey === input.recordKey && !c.resolution);
@@ -82,7 +82,7 @@ export function inspection(options: {
         );
         return { conflict, kept };
       } finally {
-        unlock();
+        lock.release();
       }
     },
 

@@ -128,15 +128,23 @@ describe('liveness settings', () => {
 
 describe('sumCounts', () => {
   it('adds every count of every attempt', () => {
-    const a = { read: 1000, upserted: 990, unchanged: 5, deleted: 1, rejected: 4 };
-    const b = { read: 250, upserted: 200, unchanged: 48, deleted: 0, rejected: 2 };
+    const a = { read: 1000, upserted: 990, unchanged: 5, deleted: 1, rejected: 4, quarantined: 2 };
+    const b = { read: 250, upserted: 200, unchanged: 48, deleted: 0, rejected: 2, quarantined: 0 };
     expect(sumCounts([{ counts: a }, { counts: b }])).toEqual({
       read: 1250,
       upserted: 1190,
       unchanged: 53,
       deleted: 1,
       rejected: 6,
+      quarantined: 2,
     });
-    expect(sumCounts([])).toEqual({ read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 });
+    expect(sumCounts([])).toEqual({
+      read: 0,
+      upserted: 0,
+      unchanged: 0,
+      deleted: 0,
+      rejected: 0,
+      quarantined: 0,
+    });
   });
 });

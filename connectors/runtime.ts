@@ -68,8 +68,9 @@ export const sumCounts = (attempts: readonly Pick<RunReport, 'counts'>[]): RunCo
       unchanged: t.unchanged + a.counts.unchanged,
       deleted: t.deleted + a.counts.deleted,
       rejected: t.rejected + a.counts.rejected,
+      quarantined: t.quarantined + (a.counts.quarantined ?? 0),
     }),
-    { read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0 },
+    { read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0, quarantined: 0 },
   );
 
 /** Whether a failed run is worth starting again at once: the source failed for a transient reason. */

@@ -111,6 +111,7 @@ describe('summaryLines', () => {
     unchanged: 0,
     deleted: 0,
     rejected: 0,
+    quarantined: 0,
   });
   const base = { dryRun: false, states: [], durationMs: 1000 };
 
