@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { ConnectorIssue } from '../../hub/kernel/errors/index.js';
+import { ConnectorConfigError, type ConnectorIssue } from '../../hub/kernel/errors/index.js';
 import type { DatasetDefinition } from '../../hub/modules/records/index.js';
+import { type CastSpec, type CastStep, castIssues, castStep } from './casts.js';
 import type { SourceRow } from './protocol.js';
 
 /** How one target field is produced from a source column. Steps apply in the order listed here. */
 export interface FieldRule {
   from: string;
-  cast?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+  /** A type name, or a type with options (`{ "type": "date", "format": "dd/mm/yyyy" }`); see casts.ts. */
+  cast?: CastSpec;
   trim?: boolean;
   /** Unicode NFC (Vietnamese text often arrives decomposed, NFD). */
   nfc?: boolean;
@@ -39,45 +41,8 @@ export interface MappedRow {
 export type RowMapper = (row: SourceRow) => MappedRow;
 
 const WS = /\s+/g;
-const DATE = /^(\d{4}-\d{2}-\d{2})/;
 
-type Step = (value: unknown, fail: (message: string) => undefined) => unknown;
-
-function castStep(cast: NonNullable<FieldRule['cast']>): Step {
-  switch (cast) {
-    case 'string':
-      return (v) => (typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v));
-    case 'integer':
-      return (v, fail) => {
-        const n = typeof v === 'number' ? v : Number(String(v).trim());
-        return Number.isInteger(n) ? n : fail('is not an integer');
-      };
-    case 'number':
-      return (v, fail) => {
-        const n = typeof v === 'number' ? v : Number(String(v).trim());
-        return Number.isFinite(n) ? n : fail('is not a number');
-      };
-    case 'boolean':
-      return (v, fail) => {
-        const s = String(v).trim().toLowerCase();
-        if (['1', 't', 'true', 'y', 'yes'].includes(s)) return true;
-        if (['0', 'f', 'false', 'n', 'no'].includes(s)) return false;
-        return fail('is not a boolean');
-      };
-    case 'date':
-      return (v, fail) => {
-        if (v instanceof Date)
-          return Number.isNaN(v.getTime()) ? fail('is not a date') : v.toISOString().slice(0, 10);
-        const m = DATE.exec(String(v).trim());
-        return m ? m[1] : fail('is not a date (YYYY-MM-DD)');
-      };
-    case 'datetime':
-      return (v, fail) => {
-        const d = v instanceof Date ? v : new Date(String(v).trim().replace(' ', 'T'));
-        return Number.isNaN(d.getTime()) ? fail('is not a date-time') : d.toISOString();
-      };
-  }
-}
+type Step = CastStep;
 
 function steps(rule: FieldRule, hashKey: Buffer): Step[] {
   const out: Step[] = [];
@@ -132,6 +97,8 @@ interface CompiledField {
  * by the dataset's JSON Schema. Issues name field paths (JSON pointers) and never the values.
  */
 export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKey: Buffer): RowMapper {
+  const invalid = ruleIssues(spec, '');
+  if (invalid.length > 0) throw new ConnectorConfigError(`mapping of ${spec.dataset}`, invalid);
   const fields: CompiledField[] = Object.entries(spec.fields).map(([target, rule]) => {
     const parts = target.split('.');
     return {
@@ -193,9 +160,18 @@ export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKe
   };
 }
 
-/** Checks a mapping against its dataset: every target must be a field of it. */
+/** What the mapping schema cannot check in the rules: the cast options (date formats, boolean lists). */
+function ruleIssues(spec: MappingSpec, pointer: string): ConnectorIssue[] {
+  return Object.entries(spec.fields).flatMap(([target, rule]) =>
+    rule.cast
+      ? castIssues(rule.cast).map((i) => ({ ...i, path: `${pointer}/fields/${target}/cast${i.path}` }))
+      : [],
+  );
+}
+
+/** Checks a mapping against its dataset (every target must be a field of it) and its cast options. */
 export function mappingIssues(spec: MappingSpec, def: DatasetDefinition, pointer: string): ConnectorIssue[] {
-  const issues: ConnectorIssue[] = [];
+  const issues: ConnectorIssue[] = ruleIssues(spec, pointer);
   for (const target of Object.keys(spec.fields)) {
     const top = target.split('.')[0]!;
     if (!def.fields.includes(top)) {
