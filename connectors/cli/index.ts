@@ -20,7 +20,13 @@ import { syncProgressBar } from './progress.js';
 const program = new Command('connector')
   .description('Connectors: ministry databases into the Lienthong hub')
   .option('--verbose', 'log from info up, as lines for people on stderr (default: errors only)')
-  .option('--log-json', 'log JSON lines to stderr for a log collector (no progress bar)');
+  .option('--log-json', 'log JSON lines to stderr for a log collector (no progress bar)')
+  .addOption(
+    new Option('--connectors-dir <dir>', 'folder holding the connector folders')
+      .env('LIENTHONG_CONNECTORS_DIR')
+      .default(CONNECTORS_DIR),
+  );
+const connectorsDir = (): string => program.opts<{ connectorsDir: string }>().connectorsDir;
 const logMode = (): LogMode => {
   const o = program.opts<{ verbose?: boolean; logJson?: boolean }>();
   return o.logJson ? 'json' : o.verbose ? 'verbose' : 'human';
@@ -65,7 +71,9 @@ async function withConnector<T>(
   const config = loadConfig({ ...process.env, LIENTHONG_DATA_DIR: opts.dataDir });
   const hub = await openHub({ config, logger });
   try {
-    return await work(openConnector({ name, hub, logger, configFile: opts.config, set: opts.set }));
+    return await work(
+      openConnector({ name, hub, logger, configFile: opts.config, set: opts.set, root: connectorsDir() }),
+    );
   } finally {
     await hub.close();
   }
@@ -77,7 +85,7 @@ program
   .option('--dataset <name>', 'hub dataset the connector feeds', 'population')
   .option('--table <table>', 'source table', 'source_table')
   .action((name: string, opts: { dataset: string; table: string }) => {
-    for (const file of scaffold({ name, dataset: opts.dataset, table: opts.table, root: CONNECTORS_DIR }))
+    for (const file of scaffold({ name, dataset: opts.dataset, table: opts.table, root: connectorsDir() }))
       console.log(`created ${file}`);
     console.log(`next: edit the mapping, then npm run connector -- validate ${name}`);
   });
@@ -88,7 +96,7 @@ program
   .option('--config <file>', 'configuration file to validate as well')
   .option('--set <key=value...>', 'configuration overrides')
   .action((name: string, opts: { config?: string; set?: string[] }) => {
-    const loaded = loadConnector(name, loadDatasets());
+    const loaded = loadConnector(name, loadDatasets(), connectorsDir());
     resolveConfig(loaded, { file: opts.config, set: opts.set });
     const s = loaded.manifest.streams.map(describeStream).join(', ');
     console.log(
@@ -122,7 +130,7 @@ hubOptions(program.command('sync <name>').description('read the source and appen
   .option('--dry-run', 'show mapped records and the state it would save; write nothing')
   .option('--limit <n>', 'read at most n rows per table')
   .option('--reveal', 'dry run: show personal fields in clear (default: masked)')
-  .option('--quiet', 'no progress bar')
+  .option('--quiet', 'no progress bar; a dry run shows only the rejected rows')
   .addOption(
     new Option(
       '--retries <n>',
@@ -167,7 +175,8 @@ hubOptions(program.command('sync <name>').description('read the source and appen
           }),
         );
         bar?.stop();
-        printSync(result, { reveal: opts.reveal ?? false, datasets: loadDatasets() });
+        printSync(result, { reveal: opts.reveal ?? false, datasets: loadDatasets(), quiet: opts.quiet });
+        if (result.stoppedBy) throw result.stoppedBy;
       } finally {
         bar?.stop();
       }

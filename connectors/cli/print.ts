@@ -72,10 +72,11 @@ export function summaryLines(r: SyncResult | SyncSummary): string[] {
 
 export function printSync(
   r: SyncResult | SyncSummary,
-  options: { reveal: boolean; datasets: Map<string, DatasetDefinition> },
+  options: { reveal: boolean; datasets: Map<string, DatasetDefinition>; quiet?: boolean },
 ): void {
   const personal = new Set([...options.datasets.values()].flatMap((d) => [...d.personalFields]));
   for (const p of r.preview ?? []) {
+    if (options.quiet && p.action !== 'reject') continue;
     const record = p.record
       ? Object.fromEntries(
           Object.entries(p.record).map(([k, v]) => [k, options.reveal || !personal.has(k) ? v : mask(v)]),

@@ -91,7 +91,10 @@ export interface SyncResult {
   durationMs: number;
   /** State after the run (what a real run saves; for a dry run, what it would save). */
   states: StreamState[];
+  /** Dry runs: each row's fate, the source key hashed when it is personal (as in dead letters). */
   preview?: PreviewRow[];
+  /** Dry runs: the tolerance a real run would have stopped at, where it would have stopped (a real run throws it). */
+  stoppedBy?: ConnectorErrorToleranceError;
 }
 
 const zero = (): RunCounts => ({
@@ -165,6 +168,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const runLog = new RunLog(store, name, view.revision, now);
   const preview: PreviewRow[] = [];
   const finalStates: StreamState[] = [];
+  let stoppedBy: ConnectorErrorToleranceError | undefined;
   try {
     if (!dryRun) {
       await runLog.append<ConnectorRunStarted>(
@@ -281,7 +285,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           counts.quarantined += outcome.quarantined;
           for (const r of outcome.rejected)
             for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
-          if (outcome.preview) preview.push(...outcome.preview);
+          if (outcome.preview)
+            preview.push(
+              ...outcome.preview.map((p) => ({ ...p, sourceKey: ctx.deadLetterKey(p.sourceKey) })),
+            );
           state = { ...batch.state, ...(state?.generation ? { generation: state.generation } : {}) };
           // Each checkpoint refreshes the heartbeat and proves the lock is still this run's.
           if (lock && !lock.beat()) throw lockLost!;
@@ -307,19 +314,24 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           options.onProgress?.({ stream: table, done, total, counts: { ...counts } });
           const overRatio = counts.read >= 1000 && counts.rejected / counts.read > maxRatio;
           if (counts.rejected > maxRows || overRatio) {
-            throw new ConnectorErrorToleranceError(
+            const exceeded = new ConnectorErrorToleranceError(
               counts.rejected,
               counts.read,
-              overRatio ? maxRatio : maxRows,
+              counts.rejected > maxRows ? 'maxRejectedRows' : 'maxRejectedRatio',
+              { maxRejectedRows: maxRows, maxRejectedRatio: maxRatio },
               rejectedPaths,
             );
+            // A dry run stops where a real run would, and still shows the rows it rejected.
+            if (!dryRun) throw exceeded;
+            stoppedBy = exceeded;
+            break;
           }
         }
       } finally {
         await planner?.close();
         await iterator.return();
       }
-      if (s.mode === 'full_refresh' && options.limit === undefined && state?.generation) {
+      if (s.mode === 'full_refresh' && options.limit === undefined && !stoppedBy && state?.generation) {
         if (!dryRun) {
           counts.deleted += await deleteUnseen(ctx, index.unseen(table, state.generation));
           index.forgetGeneration(state.generation);
@@ -327,6 +339,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         state = { stream: table, mode: s.mode, cursor: null, pk: null };
       }
       finalStates.push(state ?? { stream: table, mode: s.mode, cursor: null, pk: null });
+      if (stoppedBy) break;
     }
     const durationMs = Date.now() - started;
     if (!dryRun) {
@@ -342,7 +355,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     }
     log.info({ runId, counts, durationMs, dryRun }, 'connector run completed');
     options.onRunEnd?.({ runId, outcome: 'completed', counts: { ...counts }, durationMs });
-    return { runId, dryRun, counts, durationMs, states: finalStates, ...(dryRun ? { preview } : {}) };
+    return {
+      runId,
+      dryRun,
+      counts,
+      durationMs,
+      states: finalStates,
+      ...(dryRun ? { preview } : {}),
+      ...(stoppedBy ? { stoppedBy } : {}),
+    };
   } catch (e) {
     const error = errorOf(e);
     log.warn({ runId, counts, code: error.code, failure: error.failure }, 'connector run failed');

@@ -71,26 +71,54 @@ export class ConnectorSourceError extends HubError {
   }
 }
 
-/** More rows were rejected than the configured tolerance: the run stopped after the last good checkpoint. */
+/** The two settings of the error tolerance, as the connector's configuration names them. */
+export interface ErrorTolerance {
+  maxRejectedRows: number;
+  maxRejectedRatio: number;
+}
+
+/**
+ * More rows were rejected than the configured tolerance: the run stopped after the last good
+ * checkpoint. The message names the setting that was exceeded, both settings' values and what
+ * was observed, so the reader knows what to change.
+ */
 export class ConnectorErrorToleranceError extends defineError({
   code: 'CONNECTOR_ERROR_TOLERANCE_EXCEEDED',
   status: 422,
   args: (
     rejected: number,
     read: number,
-    tolerance: number,
+    /** The setting exceeded. */
+    exceeded: keyof ErrorTolerance,
+    settings: ErrorTolerance,
     /** Failing field paths with how often each failed. */
     paths: Record<string, number>,
-  ) => ({ failure: 'config' as const, rejected, read, tolerance, paths }),
+  ) => ({ failure: 'config' as const, rejected, read, exceeded, settings, paths }),
   message: (d) => {
     const top = Object.entries(d.paths)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 5)
       .map(([p, n]) => `${p} (${n})`)
       .join(', ');
-    return `${d.rejected} of ${d.read} rows rejected, above the tolerance of ${d.tolerance}; most frequent: ${top}`;
+    const ratio = d.read > 0 ? d.rejected / d.read : 0;
+    const observed =
+      d.exceeded === 'maxRejectedRows'
+        ? `${d.rejected} rows rejected (of ${d.read} read), more than maxRejectedRows = ${d.settings.maxRejectedRows}`
+        : `${d.rejected} of ${d.read} rows rejected (ratio ${Number(ratio.toFixed(4))}), more than maxRejectedRatio = ${d.settings.maxRejectedRatio}`;
+    const other =
+      d.exceeded === 'maxRejectedRows'
+        ? `maxRejectedRatio = ${d.settings.maxRejectedRatio}`
+        : `maxRejectedRows = ${d.settings.maxRejectedRows}`;
+    return `${observed} (${other}); most frequent: ${top}. Fix the mapping or the source rows, or raise ${d.exceeded} in the configuration (--set ${d.exceeded}=…)`;
   },
-  expose: (d) => ({ failure: d.failure, rejected: d.rejected, read: d.read, paths: d.paths }),
+  expose: (d) => ({
+    failure: d.failure,
+    rejected: d.rejected,
+    read: d.read,
+    exceeded: d.exceeded,
+    settings: d.settings,
+    paths: d.paths,
+  }),
 }) {}
 
 /** The connector is running (its lock is held by a live process): reset and a second sync must wait. */
