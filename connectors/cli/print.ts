@@ -15,11 +15,16 @@ export function printCheck(r: CheckResult): void {
 export function printCatalog(catalog: Catalog): void {
   console.log(catalog.system);
   for (const s of catalog.streams) {
-    console.log(
+    const rows = s.estimatedRows.toLocaleString('en');
+    const count =
       s.kind === 'view'
-        ? `\n${s.name}  (view)`
-        : `\n${s.name}  (~${s.estimatedRows.toLocaleString('en')} rows)`,
-    );
+        ? 'view'
+        : s.rowsFrom === 'statistics'
+          ? `~${rows} rows, from statistics`
+          : s.rowsFrom === 'at-least'
+            ? `at least ${rows} rows: no statistics, counting stopped there`
+            : `${rows} rows, counted: no statistics`;
+    console.log(`\n${s.name}  (${count})`);
     for (const c of s.columns)
       console.log(`  ${c.name.padEnd(22)} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
     console.log(

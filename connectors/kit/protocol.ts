@@ -12,8 +12,8 @@ export interface SourceConnector<Config = Record<string, unknown>> {
   check(config: Config, options?: { timeoutMs?: number; streams?: ConfiguredStream[] }): Promise<CheckResult>;
   discover(config: Config): Promise<Catalog>;
   read(config: Config, stream: ConfiguredStream, options: ReadOptions): AsyncIterable<SourceBatch>;
-  /** Rows a read from `state` would return (for progress bars); may be an estimate. */
-  estimate?(config: Config, stream: ConfiguredStream, state: StreamState | null): Promise<number>;
+  /** Rows a read from `state` would return (for progress bars): statistics, or a bounded count. */
+  estimate?(config: Config, stream: ConfiguredStream, state: StreamState | null): Promise<RowCount>;
 }
 
 export interface ConnectorSpec {
@@ -53,6 +53,8 @@ export interface CatalogStream {
   /** Columns that look like a soft-delete flag. */
   softDeleteCandidates: string[];
   estimatedRows: number;
+  /** Where `estimatedRows` comes from. */
+  rowsFrom: RowCount['from'];
   /** Declared foreign keys from this table. */
   foreignKeys?: ForeignKey[];
 }
@@ -73,6 +75,17 @@ export interface SuggestedJoin {
   joins: JoinedTable[];
   /** Why each join is proposed (`foreign key fk_…`, `same name as the primary key of …`). */
   reasons: string[];
+}
+
+/** How many rows a table (or a read) holds, and how that is known. */
+export interface RowCount {
+  rows: number;
+  /**
+   * `statistics`: the database's own figure (pg_class.reltuples, information_schema.TABLES.TABLE_ROWS,
+   * sqlite_stat1), an estimate as of its last ANALYZE; `count`: counted; `at-least`: the count
+   * stopped at its bound, so there are at least `rows`.
+   */
+  from: 'statistics' | 'count' | 'at-least';
 }
 
 export interface Catalog {

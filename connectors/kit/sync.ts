@@ -223,7 +223,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         state = { stream: table, mode: s.mode, cursor: null, pk: null, generation: runId };
       }
       const estimate = source.estimate?.(config, stream, state);
-      const total = options.limit ?? (estimate ? await within(estimate, idleMs, silent) : 0);
+      const total = options.limit ?? (estimate ? (await within(estimate, idleMs, silent)).rows : 0);
       const positionOf = (row: SourceRow) =>
         cursorField && s.mode === 'incremental'
           ? `${cursorField}=${String(row[cursorField])};${s.primaryKey}=${String(row[s.primaryKey])}`

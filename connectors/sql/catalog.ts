@@ -38,7 +38,7 @@ export async function views(driver: SqlDriver): Promise<TableInfo[]> {
     const name = qualified(r.s, r.t);
     let v = byName.get(name);
     if (!v) {
-      v = { name, columns: [], primaryKey: [], unique: [], indexed: [], estimatedRows: 0 };
+      v = { name, columns: [], primaryKey: [], unique: [], indexed: [], estimatedRows: 0, rowsFrom: 'count' };
       byName.set(name, v);
     }
     v.columns.push({ name: String(r.c), type: String(r.type || 'ANY'), nullable: r.nullable !== 'NO' });

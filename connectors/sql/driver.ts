@@ -1,5 +1,5 @@
 import { ConnectorConfigError, ConnectorSourceError } from '../../hub/kernel/errors/index.js';
-import type { ColumnInfo, SourceRow } from '../kit/protocol.js';
+import type { ColumnInfo, RowCount, SourceRow } from '../kit/protocol.js';
 
 export type Dialect = 'postgres' | 'mariadb' | 'sqlite';
 
@@ -11,8 +11,13 @@ export interface TableInfo {
   unique: string[];
   /** Indexed columns (first column of any index). */
   indexed: string[];
+  /** Rows in the table, from the database's statistics or, when it has none, a bounded count. */
   estimatedRows: number;
+  rowsFrom: RowCount['from'];
 }
+
+/** Where a discover stops counting the rows of a table that has no statistics. */
+export const COUNT_BOUND = 100_000;
 
 /** What the SQL connector needs from a database client. Errors are ConnectorSourceError. */
 export interface SqlDriver {
@@ -28,6 +33,8 @@ export interface SqlDriver {
    */
   stream(sql: string, params: unknown[], batchSize: number, signal?: AbortSignal): AsyncIterable<SourceRow[]>;
   tables(only?: string[]): Promise<TableInfo[]>;
+  /** The row count the database's statistics hold for a table; null when they have none (or say 0). */
+  rowStatistics(table: string): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -205,4 +212,37 @@ export async function withTimeout<T>(system: string, ms: number, what: string, w
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Counts a table's rows (those `where` selects) without reading more than `bound` of them:
+ * `SELECT count(*) FROM (SELECT 1 FROM t WHERE … LIMIT bound)`. Reaching the bound means at least.
+ */
+export async function boundedCount(
+  query: SqlDriver['query'],
+  dialect: Dialect,
+  table: string,
+  bound: number,
+  where = '',
+  params: unknown[] = [],
+): Promise<RowCount> {
+  const limit = Math.max(1, Math.floor(bound));
+  const [row] = await query(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM ${quoteIdent(dialect, table)}${where} LIMIT ${limit}) AS bounded`,
+    params,
+  );
+  const rows = Number(row?.n ?? 0);
+  return { rows, from: rows >= limit ? 'at-least' : 'count' };
+}
+
+/** The statistics' figure when there is one, else a count stopped at `bound`. */
+export async function rowCount(
+  query: SqlDriver['query'],
+  dialect: Dialect,
+  table: string,
+  statistic: number | null,
+  bound = COUNT_BOUND,
+): Promise<RowCount> {
+  if (statistic !== null && statistic > 0) return { rows: Math.round(statistic), from: 'statistics' };
+  return boundedCount(query, dialect, table, bound);
 }

@@ -5,6 +5,7 @@ import {
   connectionWatch,
   type Liveness,
   networkReason,
+  rowCount,
   type SourceUrl,
   type SqlDriver,
   sourceError,
@@ -148,8 +149,17 @@ export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promis
           primaryKey: [],
           unique: [],
           indexed: [],
-          estimatedRows: Number(r.n ?? 0),
+          estimatedRows: 0,
+          rowsFrom: 'count',
         });
+      }
+      // TABLE_ROWS is InnoDB's estimate; NULL or 0 (no statistics yet, or empty) is counted instead.
+      for (const r of sizes) {
+        const t = byName.get(String(r.t));
+        if (!t) continue;
+        const n = await rowCount(query, 'mariadb', t.name, r.n === null ? null : Number(r.n));
+        t.estimatedRows = n.rows;
+        t.rowsFrom = n.from;
       }
       for (const r of cols) {
         byName.get(String(r.t))?.columns.push({
@@ -172,6 +182,14 @@ export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promis
       for (const [key, c] of indexCols)
         if (c.length === 1) byName.get(key.split('\u0000')[0]!)?.unique.push(c[0]!);
       return [...byName.values()];
+    },
+    async rowStatistics(table) {
+      const [row] = await query(
+        'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+        [table],
+      );
+      const n = Number(row?.n ?? 0);
+      return n > 0 ? n : null;
     },
     async close() {
       if (!watch.lost)

@@ -6,6 +6,8 @@ import {
   connectionWatch,
   type Liveness,
   networkReason,
+  quoteIdent,
+  rowCount,
   type SourceUrl,
   type SqlDriver,
   sourceError,
@@ -130,8 +132,9 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]`,
       );
+      // reltuples is -1 for a table never analysed (0 before PostgreSQL 14): counted instead.
       const estimates = await query(
-        `SELECT n.nspname AS table_schema, c.relname AS table_name, GREATEST(c.reltuples, 0)::bigint AS estimate
+        `SELECT n.nspname AS table_schema, c.relname AS table_name, c.reltuples::bigint AS estimate
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'`,
       );
       const nameOf = (r: SourceRow) =>
@@ -142,7 +145,15 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
         if (only && !only.includes(name)) continue;
         let t = byName.get(name);
         if (!t) {
-          t = { name, columns: [], primaryKey: [], unique: [], indexed: [], estimatedRows: 0 };
+          t = {
+            name,
+            columns: [],
+            primaryKey: [],
+            unique: [],
+            indexed: [],
+            estimatedRows: 0,
+            rowsFrom: 'count',
+          };
           byName.set(name, t);
         }
         t.columns.push({
@@ -165,11 +176,21 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
         if (cols.length === 1) byName.get(key.slice(0, key.lastIndexOf('/')))?.unique.push(cols[0]!);
       }
       for (const r of indexed) byName.get(nameOf(r))?.indexed.push(String(r.column_name));
-      for (const r of estimates) {
-        const t = byName.get(nameOf(r));
-        if (t) t.estimatedRows = Number(r.estimate);
+      const statistic = new Map(estimates.map((r) => [nameOf(r), Number(r.estimate)]));
+      for (const t of byName.values()) {
+        const n = await rowCount(query, 'postgres', t.name, statistic.get(t.name) ?? null);
+        t.estimatedRows = n.rows;
+        t.rowsFrom = n.from;
       }
       return [...byName.values()];
+    },
+    async rowStatistics(table) {
+      const [row] = await query(
+        'SELECT c.reltuples::bigint AS estimate FROM pg_class c WHERE c.oid = to_regclass($1)',
+        [quoteIdent('postgres', table)],
+      );
+      const n = Number(row?.estimate ?? 0);
+      return n > 0 ? n : null;
     },
     async close() {
       if (!watch.lost) await watch.wait(client.end(), 'closing', 1000).catch(() => undefined);

@@ -116,7 +116,7 @@ export function spanningQuery(
   dialect: Dialect,
   stream: ConfiguredStream,
   state: StreamState | null,
-  options: { limit?: number; count?: boolean } = {},
+  options: { limit?: number; count?: number } = {},
 ): { sql: string; params: unknown[] } {
   const src = stream.source!;
   const params = new Params(dialect);
@@ -135,7 +135,13 @@ export function spanningQuery(
     where = ` WHERE ${pk} > ${params.add('pk', state.pk)}`;
   }
   const from = `(\n${inner}\n) q`;
-  if (options.count) return { sql: `SELECT count(*) AS n FROM ${from}${where}`, params: params.values };
+  if (options.count !== undefined) {
+    const bound = ` LIMIT ${Math.max(1, Math.floor(options.count))}`;
+    return {
+      sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from}${where}${bound}) AS bounded`,
+      params: params.values,
+    };
+  }
   const order = incremental ? `${c}, ${pk}` : pk;
   const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
   return { sql: `SELECT * FROM ${from}${where} ORDER BY ${order}${limit}`, params: params.values };

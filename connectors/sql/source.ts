@@ -16,6 +16,7 @@ import {
   type Liveness,
   parseSourceUrl,
   quoteIdent,
+  rowCount,
   type SqlDriver,
   type TableInfo,
   withTimeout,
@@ -131,7 +132,7 @@ export function readQuery(
   dialect: Dialect,
   stream: ConfiguredStream,
   state: StreamState | null,
-  options: { limit?: number; count?: boolean } = {},
+  options: { limit?: number; count?: number } = {},
 ): { sql: string; params: unknown[] } {
   if (stream.source) return spanningQuery(dialect, stream, state, options);
   const q = (n: string) => quoteIdent(dialect, n);
@@ -157,11 +158,17 @@ export function readQuery(
     params.push(state.pk);
   }
   const table = q(stream.name);
-  if (options.count) return { sql: `SELECT count(*) AS n FROM ${table}${where}`, params };
+  if (options.count !== undefined) {
+    const bound = ` LIMIT ${Math.max(1, Math.floor(options.count))}`;
+    return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${table}${where}${bound}) AS bounded`, params };
+  }
   const cols = stream.columns.map(q).join(', ');
   const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
   return { sql: `SELECT ${cols} FROM ${table}${where} ORDER BY ${order}${limit}`, params };
 }
+
+/** Where a progress estimate stops counting. */
+export const ESTIMATE_BOUND = 1_000_000;
 
 const TIME_TYPE = /timestamp|datetime|date/i;
 const SOFT_DELETE = /(^|_)(da_xoa|xoa|deleted|is_deleted|removed)($|_)/i;
@@ -192,6 +199,7 @@ function toCatalogStream(t: TableInfo, kind: 'table' | 'view' = 'table'): Catalo
     cursorCandidates,
     softDeleteCandidates: t.columns.filter((c) => SOFT_DELETE.test(c.name)).map((c) => c.name),
     estimatedRows: t.estimatedRows,
+    rowsFrom: t.rowsFrom,
     kind,
   };
 }
@@ -275,9 +283,19 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       const c = config(raw);
       const driver = await openDriver(c.url, livenessOf(c));
       try {
-        const { sql, params } = readQuery(driver.dialect, stream, state, { count: true });
+        // A table read from the start: its statistics. Resumed, a join or a query: a bounded count.
+        if (!stream.source && state?.cursor == null && state?.pk == null)
+          return await rowCount(
+            driver.query,
+            driver.dialect,
+            stream.name,
+            await driver.rowStatistics(stream.name),
+            ESTIMATE_BOUND,
+          );
+        const { sql, params } = readQuery(driver.dialect, stream, state, { count: ESTIMATE_BOUND });
         const [row] = await readOnly(driver, stream, () => driver.query(sql, params));
-        return Number(row?.n ?? 0);
+        const rows = Number(row?.n ?? 0);
+        return { rows, from: rows >= ESTIMATE_BOUND ? 'at-least' : 'count' };
       } finally {
         await driver.close();
       }

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
-import { type Liveness, type SourceUrl, type SqlDriver, sourceError, type TableInfo } from './driver.js';
+import {
+  type Liveness,
+  rowCount,
+  type SourceUrl,
+  type SqlDriver,
+  sourceError,
+  type TableInfo,
+} from './driver.js';
 
 function classify(system: string, e: unknown): ConnectorSourceError {
   if (e instanceof ConnectorSourceError) return e;
@@ -32,6 +39,20 @@ export async function openSqlite(source: SourceUrl, liveness: Liveness): Promise
   const query = async (sql: string, params: unknown[] = []) => {
     try {
       return db.prepare(sql).all(...params) as SourceRow[];
+    } catch (e) {
+      throw classify(system, e);
+    }
+  };
+  /** Rows of a table as ANALYZE recorded them in sqlite_stat1 (the first number of `stat`), if it did. */
+  const statistic = (table: string): number | null => {
+    try {
+      const hasStats = db.prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'",
+      );
+      if (!hasStats.get()) return null;
+      const rows = db.prepare('SELECT stat FROM sqlite_stat1 WHERE tbl = ?').all(table) as { stat: string }[];
+      const n = Math.max(0, ...rows.map((r) => Number.parseInt(r.stat, 10) || 0));
+      return n > 0 ? n : null;
     } catch (e) {
       throw classify(system, e);
     }
@@ -95,10 +116,12 @@ export async function openSqlite(source: SourceUrl, liveness: Liveness): Promise
             .map((c) => c.name),
           unique: [],
           indexed: [],
-          estimatedRows: (
-            db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }
-          ).n,
+          estimatedRows: 0,
+          rowsFrom: 'count',
         };
+        const n = await rowCount(query, 'sqlite', name, statistic(name));
+        t.estimatedRows = n.rows;
+        t.rowsFrom = n.from;
         const indexes = db.pragma(`index_list("${name.replaceAll('"', '""')}")`) as {
           name: string;
           unique: number;
@@ -113,6 +136,7 @@ export async function openSqlite(source: SourceUrl, liveness: Liveness): Promise
       }
       return out;
     },
+    rowStatistics: async (table) => statistic(table),
     async close() {
       db.close();
     },
