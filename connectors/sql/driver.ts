@@ -246,3 +246,26 @@ export async function rowCount(
   if (statistic !== null && statistic > 0) return { rows: Math.round(statistic), from: 'statistics' };
   return boundedCount(query, dialect, table, bound);
 }
+
+/** A table not described yet. */
+export const emptyTable = (name: string): TableInfo => ({
+  name,
+  columns: [],
+  primaryKey: [],
+  unique: [],
+  indexed: [],
+  estimatedRows: 0,
+  rowsFrom: 'count',
+});
+
+/** Sets a table's row count from the statistics' figure, or a bounded count when there is none. */
+export async function countRows(
+  t: TableInfo,
+  query: SqlDriver['query'],
+  dialect: Dialect,
+  statistic: number | null,
+): Promise<void> {
+  const n = await rowCount(query, dialect, t.name, statistic);
+  t.estimatedRows = n.rows;
+  t.rowsFrom = n.from;
+}

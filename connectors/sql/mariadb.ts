@@ -3,9 +3,10 @@ import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
 import {
   connectionWatch,
+  countRows,
+  emptyTable,
   type Liveness,
   networkReason,
-  rowCount,
   type SourceUrl,
   type SqlDriver,
   sourceError,
@@ -143,23 +144,10 @@ export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promis
       for (const r of sizes) {
         const name = String(r.t);
         if (only && !only.includes(name)) continue;
-        byName.set(name, {
-          name,
-          columns: [],
-          primaryKey: [],
-          unique: [],
-          indexed: [],
-          estimatedRows: 0,
-          rowsFrom: 'count',
-        });
-      }
-      // TABLE_ROWS is InnoDB's estimate; NULL or 0 (no statistics yet, or empty) is counted instead.
-      for (const r of sizes) {
-        const t = byName.get(String(r.t));
-        if (!t) continue;
-        const n = await rowCount(query, 'mariadb', t.name, r.n === null ? null : Number(r.n));
-        t.estimatedRows = n.rows;
-        t.rowsFrom = n.from;
+        const t = emptyTable(name);
+        byName.set(name, t);
+        // TABLE_ROWS is InnoDB's estimate; NULL or 0 (no statistics yet, or empty) is counted instead.
+        await countRows(t, query, 'mariadb', r.n === null ? null : Number(r.n));
       }
       for (const r of cols) {
         byName.get(String(r.t))?.columns.push({

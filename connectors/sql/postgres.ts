@@ -4,10 +4,11 @@ import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
 import {
   connectionWatch,
+  countRows,
+  emptyTable,
   type Liveness,
   networkReason,
   quoteIdent,
-  rowCount,
   type SourceUrl,
   type SqlDriver,
   sourceError,
@@ -145,15 +146,7 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
         if (only && !only.includes(name)) continue;
         let t = byName.get(name);
         if (!t) {
-          t = {
-            name,
-            columns: [],
-            primaryKey: [],
-            unique: [],
-            indexed: [],
-            estimatedRows: 0,
-            rowsFrom: 'count',
-          };
+          t = emptyTable(name);
           byName.set(name, t);
         }
         t.columns.push({
@@ -177,11 +170,7 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
       }
       for (const r of indexed) byName.get(nameOf(r))?.indexed.push(String(r.column_name));
       const statistic = new Map(estimates.map((r) => [nameOf(r), Number(r.estimate)]));
-      for (const t of byName.values()) {
-        const n = await rowCount(query, 'postgres', t.name, statistic.get(t.name) ?? null);
-        t.estimatedRows = n.rows;
-        t.rowsFrom = n.from;
-      }
+      for (const t of byName.values()) await countRows(t, query, 'postgres', statistic.get(t.name) ?? null);
       return [...byName.values()];
     },
     async rowStatistics(table) {

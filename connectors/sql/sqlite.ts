@@ -3,8 +3,9 @@ import Database from 'better-sqlite3';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
 import {
+  countRows,
+  emptyTable,
   type Liveness,
-  rowCount,
   type SourceUrl,
   type SqlDriver,
   sourceError,
@@ -103,25 +104,17 @@ export async function openSqlite(source: SourceUrl, liveness: Liveness): Promise
           notnull: number;
           pk: number;
         }[];
-        const t: TableInfo = {
-          name,
-          columns: cols.map((c) => ({
-            name: c.name,
-            type: c.type || 'ANY',
-            nullable: c.notnull === 0 && c.pk === 0,
-          })),
-          primaryKey: cols
-            .filter((c) => c.pk > 0)
-            .sort((a, b) => a.pk - b.pk)
-            .map((c) => c.name),
-          unique: [],
-          indexed: [],
-          estimatedRows: 0,
-          rowsFrom: 'count',
-        };
-        const n = await rowCount(query, 'sqlite', name, statistic(name));
-        t.estimatedRows = n.rows;
-        t.rowsFrom = n.from;
+        const t = emptyTable(name);
+        t.columns = cols.map((c) => ({
+          name: c.name,
+          type: c.type || 'ANY',
+          nullable: c.notnull === 0 && c.pk === 0,
+        }));
+        t.primaryKey = cols
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name);
+        await countRows(t, query, 'sqlite', statistic(name));
         const indexes = db.pragma(`index_list("${name.replaceAll('"', '""')}")`) as {
           name: string;
           unique: number;
