@@ -12,6 +12,8 @@ export interface AcceptanceSource {
   url: string;
   /** Rows in the first stream's table. */
   rows: number;
+  /** Rows the mapping must reject, when known (a fixture's rows all map: 0). */
+  rejects?: number;
   cleanup(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export function sqliteFixtureSource(name: string, root = CONNECTORS_DIR) {
     const from = stream.query ? `(${stream.query.trim().replace(/;$/, '')})` : `"${stream.table}"`;
     const { n } = db.prepare(`SELECT count(*) AS n FROM ${from}`).get() as { n: number };
     db.close();
-    return { url: `sqlite:${file}`, rows: n, cleanup: async () => tmp.remove() };
+    return { url: `sqlite:${file}`, rows: n, rejects: 0, cleanup: async () => tmp.remove() };
   };
 }
 
@@ -102,6 +104,10 @@ export function connectorAcceptance(options: {
       expect(first.states[0]!.pk).not.toBeNull();
       const second = await c.sync();
       expect(first.counts.read + second.counts.read).toBe(source.rows);
+      if (source.rejects !== undefined)
+        expect(first.counts.rejected + second.counts.rejected, 'rows the mapping rejected').toBe(
+          source.rejects,
+        );
       const upserts = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordUpserted'] } });
       expect(upserts.length).toBe(first.counts.upserted + second.counts.upserted);
       expect(new Set(upserts.map((e) => e.stream)).size).toBe(upserts.length);

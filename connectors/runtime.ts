@@ -6,7 +6,13 @@ import { inspection } from './inspect.js';
 import type { ConnectorStateReset, RunCounts, StreamState } from './kit/events.js';
 import { type ConnectorHub, connectorPaths } from './kit/hub.js';
 import { acquireLock, inspectLock, type LockOwner } from './kit/lock.js';
-import { CONNECTORS_DIR, type LoadedConnector, loadConnector, resolveConfig } from './kit/manifest.js';
+import {
+  CONNECTORS_DIR,
+  columnReferences,
+  type LoadedConnector,
+  loadConnector,
+  resolveConfig,
+} from './kit/manifest.js';
 import type { Catalog, CheckResult, SourceConnector } from './kit/protocol.js';
 import { RecordIndex } from './kit/record-index.js';
 import { RunLog, readRunLog } from './kit/run-log.js';
@@ -107,6 +113,7 @@ export function openConnector(options: OpenConnectorOptions) {
         streams: loaded.manifest.streams.map((s, i) =>
           configuredStream(s, loaded.mappings[i]!, `/streams/${i}`),
         ),
+        columns: columnReferences(loaded),
       }),
     discover: (): Promise<Catalog> => any.discover(config),
     /**

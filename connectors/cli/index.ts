@@ -11,7 +11,7 @@ import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { describeStream } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
-import { scaffold } from './init.js';
+import { fixturesCommand, initCommand } from './init.js';
 import { registerInspectCommands } from './inspect.js';
 import { cliLogger, type LogMode } from './log.js';
 import { printCatalog, printCheck, printStatus, printSync } from './print.js';
@@ -81,13 +81,28 @@ async function withConnector<T>(
 
 program
   .command('init <name>')
-  .description('scaffold connectors/<name>/: manifest, mapping, fixtures and a test')
+  .description(
+    'scaffold connectors/<name>/ from a source table: a manifest with the key, cursor and soft-delete column discover proposes, a mapping, fixtures with the table columns, a test',
+  )
+  .requiredOption('--table <table>', 'source table')
   .option('--dataset <name>', 'hub dataset the connector feeds', 'population')
-  .option('--table <table>', 'source table', 'source_table')
-  .action((name: string, opts: { dataset: string; table: string }) => {
-    for (const file of scaffold({ name, dataset: opts.dataset, table: opts.table, root: connectorsDir() }))
-      console.log(`created ${file}`);
-    console.log(`next: edit the mapping, then npm run connector -- validate ${name}`);
+  .option('--primary-key <column>', 'instead of the proposed primary key')
+  .option('--cursor <column>', 'instead of the proposed cursor')
+  .option('--config <file>', 'source configuration file (JSON)')
+  .option('--set <key=value...>', 'source configuration, at least url=…')
+  .action(async (name: string, opts: Parameters<typeof initCommand>[1]) => {
+    for (const line of await initCommand(name, { ...opts, root: connectorsDir() })) console.log(line);
+  });
+
+program
+  .command('fixtures <name>')
+  .description(
+    "rewrite fixtures/source.sql: the source table's columns, synthetic rows for the current mapping",
+  )
+  .option('--config <file>', 'configuration file (JSON), merged over the manifest defaults')
+  .option('--set <key=value...>', 'configuration overrides')
+  .action(async (name: string, opts: { config?: string; set?: string[] }) => {
+    console.log(await fixturesCommand(name, { ...opts, root: connectorsDir() }));
   });
 
 program

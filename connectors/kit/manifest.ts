@@ -10,6 +10,7 @@ import {
 } from '../../hub/kernel/errors/index.js';
 import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
+import type { ColumnReference } from './protocol.js';
 import { type StreamManifest, streamSourceIssues } from './stream-source.js';
 
 export type { StreamManifest };
@@ -136,12 +137,63 @@ export function loadConnector(
   return { dir, manifest, mappings };
 }
 
+/**
+ * Every source column the manifest and the mappings name, with the field naming it (for `check`).
+ * A join's `<alias>.<column>` names a column of the table with that alias, a bare name one of the
+ * base table. A query's columns are the query's own: running it checks them.
+ */
+export function columnReferences(loaded: LoadedConnector): ColumnReference[] {
+  return loaded.manifest.streams.flatMap((s, i) => {
+    if (s.query || !s.table) return [];
+    const base = s.table;
+    const aliases = new Map([
+      [s.alias ?? base.slice(base.lastIndexOf('.') + 1), base],
+      ...(s.joins ?? []).map((j) => [j.alias, j.table] as const),
+    ]);
+    const ref = (name: string, at: string, table?: string): ColumnReference => {
+      const dot = name.indexOf('.');
+      const aliased = s.joins && dot > 0 ? aliases.get(name.slice(0, dot)) : undefined;
+      if (table) return { table, column: name, at };
+      return aliased
+        ? { table: aliased, column: name.slice(dot + 1), at }
+        : { table: base, column: name, at };
+    };
+    const stream = `connector.json: streams[${i}]`;
+    const cursors = typeof s.cursorField === 'string' ? [s.cursorField] : (s.cursorField ?? []);
+    const refs = [
+      ref(s.primaryKey, `${stream}.primaryKey`),
+      ...cursors.map((c) => ref(c, `${stream}.cursorField`)),
+      ...(s.softDelete ? [ref(s.softDelete.column, `${stream}.softDelete.column`)] : []),
+    ];
+    (s.joins ?? []).forEach((j, k) => {
+      const at = `${stream}.joins[${k}]`;
+      for (const [column, other] of Object.entries(j.on))
+        refs.push(ref(column, `${at}.on`, j.table), ref(other, `${at}.on.${column}`));
+      if (j.cursorField) refs.push(ref(j.cursorField, `${at}.cursorField`, j.table));
+    });
+    for (const [target, rule] of Object.entries(loaded.mappings[i]?.fields ?? {}))
+      refs.push(ref(rule.from, `mapping ${s.mapping}: ${target}.from`));
+    return refs;
+  });
+}
+
 /** Configuration = manifest defaults, then a JSON file, then `key=value` overrides; validated by its schema. */
 export function resolveConfig(
   loaded: LoadedConnector,
   options: { file?: string; set?: string[] } = {},
 ): Record<string, unknown> {
-  const config: Record<string, unknown> = { ...loaded.manifest.config };
+  const { configSchema, config, name } = loaded.manifest;
+  return layeredConfig(configSchema, config ?? {}, options, `${name} configuration`);
+}
+
+/** Defaults, then a JSON file, then `key=value` overrides (numbers parsed), validated by `schema`. */
+export function layeredConfig(
+  schema: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  options: { file?: string; set?: string[] },
+  subject: string,
+): Record<string, unknown> {
+  const config: Record<string, unknown> = { ...defaults };
   if (options.file) {
     const issues: ConnectorIssue[] = [];
     const fromFile = readJson(options.file, issues, '');
@@ -155,7 +207,7 @@ export function resolveConfig(
     const raw = pair.slice(eq + 1);
     config[pair.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
   }
-  return validateConfig(loaded.manifest.configSchema, config, `${loaded.manifest.name} configuration`);
+  return validateConfig(schema, config, subject);
 }
 
 export function validateConfig<T = Record<string, unknown>>(

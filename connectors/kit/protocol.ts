@@ -9,7 +9,10 @@ import type { StreamState } from './events.js';
  */
 export interface SourceConnector<Config = Record<string, unknown>> {
   spec(): ConnectorSpec;
-  check(config: Config, options?: { timeoutMs?: number; streams?: ConfiguredStream[] }): Promise<CheckResult>;
+  check(
+    config: Config,
+    options?: { timeoutMs?: number; streams?: ConfiguredStream[]; columns?: ColumnReference[] },
+  ): Promise<CheckResult>;
   discover(config: Config): Promise<Catalog>;
   read(config: Config, stream: ConfiguredStream, options: ReadOptions): AsyncIterable<SourceBatch>;
   /** Rows a read from `state` would return (for progress bars): statistics, or a bounded count. */
@@ -30,6 +33,14 @@ export interface CheckResult {
   /** What was verified, in words (`connected`, `SELECT on cong_dan`), or why it failed. */
   checks: { name: string; ok: boolean; message?: string }[];
   error?: { code: string; failure: 'config' | 'transient' | 'system'; message: string };
+}
+
+/** A source column the manifest or a mapping names, and where it names it (for `check`). */
+export interface ColumnReference {
+  table: string;
+  column: string;
+  /** The naming field, e.g. `mapping mapping.json: fullName.from`, `connector.json: streams[0].cursorField`. */
+  at: string;
 }
 
 export interface ColumnInfo {

@@ -12,6 +12,7 @@ const table = (name: string, columns: string[], key: string[], extra: Partial<Ca
     cursorCandidates: columns.filter((c) => c.startsWith('ngay_cap_nhat')),
     softDeleteCandidates: [],
     estimatedRows: 0,
+    rowsFrom: 'count',
     ...extra,
   }) satisfies CatalogStream;
 

@@ -10,6 +10,7 @@ import type {
   SourceConnector,
 } from '../kit/protocol.js';
 import { foreignKeys, suggestJoins, views } from './catalog.js';
+import { checkColumns } from './columns.js';
 import {
   DEFAULT_LIVENESS,
   type Dialect,
@@ -229,6 +230,22 @@ export function sqlSource(): SourceConnector<SqlConfig> {
         const timeout = options.timeoutMs ?? c.connectTimeoutMs;
         driver = await openDriver(c.url, { ...livenessOf(c), connectTimeoutMs: timeout });
         checks.push({ name: 'connect', ok: true });
+        // Every column the manifest and mappings name, by the field that names it.
+        if (options.columns?.length) {
+          const columns = await withTimeout(
+            system,
+            timeout,
+            'columns',
+            checkColumns(driver, options.columns),
+          );
+          checks.push(...columns);
+          const missing = columns.filter((x) => !x.ok);
+          if (missing.length > 0) {
+            const message = missing.map((x) => x.message).join('; ');
+            const error = { code: 'CONNECTOR_SOURCE_COLUMN_MISSING', failure: 'config' as const, message };
+            return { ok: false, system, elapsedMs: Date.now() - started, checks, error };
+          }
+        }
         for (const stream of options.streams ?? []) {
           if (stream.source) {
             await checkSpanning(driver, stream, timeout, checks);
