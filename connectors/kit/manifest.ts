@@ -155,7 +155,7 @@ export function columnReferences(loaded: LoadedConnector): ColumnReference[] {
       const aliased = s.joins && dot > 0 ? aliases.get(name.slice(0, dot)) : undefined;
       if (table) return { table, column: name, at };
       return aliased
-        ? { table: aliased, column: name.slice(dot + 1), at }
+        ? { table: aliased, column: name.slice(dot + 1), at, written: name }
         : { table: base, column: name, at };
     };
     const stream = `connector.json: streams[${i}]`;

@@ -41,6 +41,8 @@ export interface ColumnReference {
   column: string;
   /** The naming field, e.g. `mapping mapping.json: fullName.from`, `connector.json: streams[0].cursorField`. */
   at: string;
+  /** The reference as written, when it is not the bare column (`hgd.dia_chi` in a join). */
+  written?: string;
 }
 
 export interface ColumnInfo {

@@ -1,5 +1,5 @@
 import type { CatalogStream, ForeignKey, JoinedTable, SuggestedJoin } from '../kit/protocol.js';
-import type { SqlDriver, TableInfo } from './driver.js';
+import { emptyTable, type SqlDriver, type TableInfo } from './driver.js';
 
 /**
  * What `discover` adds to the driver's tables: views (with their columns) and foreign keys, read
@@ -38,7 +38,7 @@ export async function views(driver: SqlDriver): Promise<TableInfo[]> {
     const name = qualified(r.s, r.t);
     let v = byName.get(name);
     if (!v) {
-      v = { name, columns: [], primaryKey: [], unique: [], indexed: [], estimatedRows: 0, rowsFrom: 'count' };
+      v = emptyTable(name);
       byName.set(name, v);
     }
     v.columns.push({ name: String(r.c), type: String(r.type || 'ANY'), nullable: r.nullable !== 'NO' });

@@ -30,10 +30,11 @@ export async function checkColumns(
     const missing = used.filter((r) => !present.has(r.column));
     for (const r of missing) {
       const guess = closest(r.column, columns);
+      const prefix = r.written ? r.written.slice(0, r.written.length - r.column.length) : '';
       checks.push({
         name: `columns of ${table}`,
         ok: false,
-        message: `${r.at} → ${r.column}: no such column in ${table}${guess ? `; did you mean ${guess}?` : ''}`,
+        message: `${r.at} → ${r.written ?? r.column}: no such column in ${table}${guess ? `; did you mean ${prefix}${guess}?` : ''}`,
       });
     }
     if (missing.length === 0)
