@@ -229,6 +229,8 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       expect(ok.ok, JSON.stringify(ok.checks)).toBe(true);
       expect(ok.checks.map((x) => x.name)).toEqual([
         'connect',
+        'columns of cong_dan: 10 used, all present',
+        'columns of ho_gia_dinh: 6 used, all present',
         'SELECT on cong_dan joined to ho_gia_dinh',
         'join ho_gia_dinh on a key (so_ho)',
       ]);
