@@ -1,9 +1,11 @@
 import { CommanderError } from 'commander';
+import { exitQuietlyWhenStdoutCloses } from './cli/kit/pipe.js';
 import { buildProgram } from './cli/program.js';
 import { HubError } from './kernel/errors/index.js';
 import { hubModules } from './modules/index.js';
 import { allProjections } from './projections/registry.js';
 
+exitQuietlyWhenStdoutCloses();
 const program = buildProgram(allProjections(hubModules), process.env);
 
 try {

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
+import { exitQuietlyWhenStdoutCloses } from '../../hub/cli/kit/pipe.js';
 import { loadConfig } from '../../hub/kernel/config.js';
 import { HubError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
@@ -213,6 +214,7 @@ hubOptions(
 
 registerInspectCommands(program, hubOptions, withConnector);
 
+exitQuietlyWhenStdoutCloses();
 try {
   await program.parseAsync();
 } catch (e) {
