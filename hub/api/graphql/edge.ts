@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest, preParsingHookHandler, preValidationHookHandler } from 'fastify';
 import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 
 /**
@@ -11,20 +11,32 @@ import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/
  * `checkRequestShape` (preValidation): the GraphQL-over-HTTP members must have their types —
  * `query` a non-empty string, `operationName` a string, `variables` and `extensions` objects (for
  * GET, JSON text of one) — otherwise `BAD_USER_INPUT` naming the member in `extensions.field`.
+ *
+ * Both run on every request to `/graphql`, so they are callback hooks: an async hook costs each
+ * request a promise and a turn of the microtask queue.
  */
-export async function requireCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (request.principal) return;
+export const requireCaller: preParsingHookHandler = (request, reply, payload, done) => {
+  if (request.principal) return done(null, payload);
   const error = new AuthUnauthenticatedError('a bearer token is required');
   reply.header('www-authenticate', error.headers['www-authenticate']);
-  throw error;
-}
+  done(error);
+};
+
+export const checkRequestShape: preValidationHookHandler = (request, _reply, done) => {
+  try {
+    checkShape(request);
+  } catch (error) {
+    return done(error as Error);
+  }
+  done();
+};
 
 const bad = (field: string, reason: string) => new ApiBadInputError(`${field} ${reason}`, { field });
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export async function checkRequestShape(request: FastifyRequest): Promise<void> {
+function checkShape(request: FastifyRequest): void {
   const get = request.method === 'GET';
   const params = get ? request.query : request.body;
   if (Array.isArray(params)) throw bad('body', 'must be one request: batched queries are not accepted');

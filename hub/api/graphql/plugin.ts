@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
@@ -130,10 +130,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
         // the one route whose Authorization header is an agency token (the auth plugin reads it)
         config: AGENCY_AUTH,
         // authentication before the body is read; then the request's shape, before mercurius
-        preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-          await requireCaller(request, reply);
-          return payload;
-        },
+        preParsing: requireCaller,
         preValidation: checkRequestShape,
       },
       context: (request) => ({ principal: request.principal ?? null, requestId: request.id, services }),
