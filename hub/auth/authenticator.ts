@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { createEventValidator } from '../events/validator.js';
 import {
@@ -89,7 +89,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
     const at = now();
     const nowSec = Math.floor(at.getTime() / 1000);
-    const key = createHash('sha256').update(token).digest('base64url');
+    // one-shot: a Hash object per request would cost more than the digest itself
+    const key = hash('sha256', token, 'base64url');
     const cached = cache.get(key, nowSec);
     const agency = await options.agencies(cached?.issuer ?? issuerOf(token));
     if (!agency) throw invalid('unknown issuer');
