@@ -109,7 +109,9 @@ export class AccessRecorder {
 
   /** Appends a release, after any refusals held for the same stream or the same agency. */
   async released(stream: string, event: DataAccessed): Promise<void> {
-    await this.flushLimited(event.data.caller.agency);
+    // checked here first: a release with nothing held (the usual case) waits for nothing else
+    const agency = event.data.caller.agency;
+    if (this.limited.get(agency)?.held) await this.flushLimited(agency);
     if (this.streams.has(stream)) await this.flushStream(stream);
     await this.appender.append(stream, event);
   }

@@ -159,12 +159,14 @@ export class ReleaseService {
     const event: DataAccessed = {
       id: accessId,
       type: 'DataAccessed',
-      data: {
-        ...requestData(req, caller, subject),
+      // Object.assign, not `{ ...requestData(…), contract, … }`: on Node 20 a spread followed by more
+      // properties gives every object a hidden class of its own, and each release is validated,
+      // stored and serialized field by field.
+      data: Object.assign(requestData(req, caller, subject), {
         contract: { id: contract.contractId, version: contract.version },
         consentId,
         sources,
-      },
+      }),
       metadata: this.metadata(req, caller, now),
     };
     await this.record(subject, event);

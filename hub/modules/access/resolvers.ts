@@ -60,8 +60,8 @@ export const accessResolvers = {
         requestId: ctx.requestId,
       });
       if (!released) return null;
-      return {
-        ...released.values,
+      // not `{ ...released.values, release }`: see the DataAccessed data in release.ts
+      return Object.assign({}, released.values, {
         release: {
           accessId: released.accessId,
           fields: released.fields,
@@ -70,7 +70,7 @@ export const accessResolvers = {
           consentId: released.consentId,
           sources: released.sources,
         },
-      };
+      });
     },
 
     async accessLog(_: unknown, args: { personalId: string; first?: number | null }, ctx: ApiContext) {
