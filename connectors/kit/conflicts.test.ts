@@ -213,6 +213,44 @@ describe('identity conflicts: two people under one key are quarantined, never me
     expect(await findings()).toMatchObject([{ recordKey: key5, rows: [{ sourceKey: { id: '5' } }, {}] }]);
   });
 
+  it('identity values compare in NFC, Vietnamese lower case and collapsed spaces: one name in capitals and decomposed is no conflict', async () => {
+    await open().sync();
+    const name = rows[4]!.ho_ten!;
+    const shouted = ` ${name.toLocaleUpperCase('vi').normalize('NFD').replace(/ /g, '   ')} `;
+    insert([{ ...rows[4]!, id: 1001, ho_ten: shouted, ngay_cap_nhat: '2026-03-01 00:00:00' }]);
+    insert([
+      {
+        ...rows[9]!,
+        id: 2001,
+        so_dinh_danh: '020010000000',
+        ho_ten: 'LÊ THỊ THẢO',
+        ngay_cap_nhat: '2026-03-02 00:00:00',
+      },
+      {
+        ...rows[9]!,
+        id: 2002,
+        so_dinh_danh: '020010000000',
+        ho_ten: 'Lê Thị Thảo',
+        ngay_cap_nhat: '2026-03-02 00:00:00',
+      },
+    ]);
+    const second = await open().sync();
+    expect(second.counts).toMatchObject({ quarantined: 0 });
+    expect(await findings()).toEqual([]);
+    insert([
+      {
+        ...rows[9]!,
+        id: 2003,
+        so_dinh_danh: '020010000000',
+        ho_ten: 'Lê Thị Thảo',
+        ngay_sinh: '2001-12-30',
+        ngay_cap_nhat: '2026-03-03 00:00:00',
+      },
+    ]);
+    expect((await open().sync()).counts).toMatchObject({ quarantined: 1 });
+    expect(await findings()).toMatchObject([{ fields: ['dateOfBirth'] }]);
+  });
+
   it('two rows of the same person under one key are no conflict: the later row updates the record', async () => {
     await open().sync();
     insert([

@@ -72,13 +72,23 @@ const same = (a: ConflictRow, b: ConflictRow) =>
   (a.connector ?? null) === (b.connector ?? null) &&
   JSON.stringify(a.sourceKey) === JSON.stringify(b.sourceKey);
 
-/** Identity fields whose values differ between two records of a dataset. */
+/**
+ * An identity value as it is compared: text in Unicode NFC, lower case by Vietnamese rules, runs of
+ * white space as one space, trimmed (`LÊ THỊ THẢO` and `Lê  Thị Thảo` are one name). Dates (ISO
+ * text, which none of this changes) and other values compare as they are.
+ */
+export const identityValue = (v: unknown): string =>
+  typeof v === 'string'
+    ? JSON.stringify(v.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim())
+    : JSON.stringify(v ?? null);
+
+/** Identity fields whose values differ between two records of a dataset (compared as `identityValue`). */
 export function differingFields(
   identity: readonly string[],
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): string[] {
-  return identity.filter((f) => JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null));
+  return identity.filter((f) => identityValue(a[f]) !== identityValue(b[f]));
 }
 
 export interface Screened {
