@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConnectorConfigError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
 import { tempDir } from '../../hub/testing/temp.js';
 import { type CastSpec, castStep } from './casts.js';
 import { dateFormat, EXCEL_MAX_SERIAL, IMPOSSIBLE_DATE } from './date-formats.js';
-import { loadConnector } from './manifest.js';
 import { compileMapping, type FieldRule } from './mapping.js';
+import { populationLoadIssues } from './testing.js';
 
 /** One cast on one value: the value it gives, or the message it fails with. */
 function cast(spec: CastSpec, value: unknown): { value: unknown } | { message: string } {
@@ -236,32 +235,8 @@ describe('dead-letter reasons', () => {
 describe('cast options are checked when the connector loads, by mapping field path', () => {
   const tmp = tempDir();
   afterAll(() => tmp.remove());
-  const manifest = JSON.parse(
-    fs.readFileSync(new URL('../population-sql/connector.json', import.meta.url), 'utf8'),
-  );
-
-  function load(name: string, cast: unknown): unknown {
-    const dir = path.join(tmp.dir, name);
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'connector.json'), JSON.stringify({ ...manifest, name }));
-    const mapping = {
-      dataset: 'population',
-      fields: {
-        personalId: { from: 'so_dinh_danh' },
-        fullName: { from: 'ho_ten' },
-        dateOfBirth: { from: 'ngay_sinh', cast },
-        gender: { from: 'gioi_tinh', values: { '1': 'male', '2': 'female' } },
-      },
-    };
-    fs.writeFileSync(path.join(dir, 'mapping.json'), JSON.stringify(mapping));
-    try {
-      loadConnector(name, loadDatasets(), tmp.dir);
-      return [];
-    } catch (e) {
-      if (!(e instanceof ConnectorConfigError)) throw e;
-      return e.issues;
-    }
-  }
+  const load = (name: string, cast: unknown) =>
+    populationLoadIssues(tmp.dir, name, { dateOfBirth: { from: 'ngay_sinh', cast } });
   const at = '/streams/0/mapping(mapping.json)/fields/dateOfBirth/cast';
 
   it('accepts every documented form', () => {

@@ -4,9 +4,14 @@ import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import { type CastSpec, type CastStep, castIssues, castStep } from './casts.js';
 import type { SourceRow } from './protocol.js';
 
-/** How one target field is produced from a source column. Steps apply in the order listed here. */
+/**
+ * How one target field is produced from a source column. Steps apply in this order: `nfc`,
+ * `collapseSpaces`, `trim`, `remove`, `cast`, `case`, `values`, `mask`, `hash`.
+ */
 export interface FieldRule {
   from: string;
+  /** Characters deleted from the text, e.g. `" .-"` for IDs typed in groups (`001 052 007731`). */
+  remove?: string;
   /** A type name, or a type with options (`{ "type": "date", "format": "dd/mm/yyyy" }`); see casts.ts. */
   cast?: CastSpec;
   trim?: boolean;
@@ -14,7 +19,8 @@ export interface FieldRule {
   nfc?: boolean;
   /** Runs of white space become one space. */
   collapseSpaces?: boolean;
-  case?: 'upper' | 'lower';
+  /** `title`: each word's first letter upper case, the rest lower (Vietnamese rules). */
+  case?: 'upper' | 'lower' | 'title';
   /** Value map (source value as a string → target value), e.g. gioi_tinh 1 → male. */
   values?: Record<string, unknown>;
   /** Target value for source values missing from `values`; without it such values are rejected. */
@@ -42,23 +48,38 @@ export type RowMapper = (row: SourceRow) => MappedRow;
 
 const WS = /\s+/g;
 
+/** Each word's first letter upper case, the rest lower, by Vietnamese rules (`LÊ THỊ THẢO` → `Lê Thị Thảo`). */
+const titleCase = (s: string) =>
+  s
+    .toLocaleLowerCase('vi')
+    .replace(/(^|[\s\-'])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toLocaleUpperCase('vi'));
+
+const CASES: Record<NonNullable<FieldRule['case']>, (s: string) => string> = {
+  upper: (s) => s.toUpperCase(),
+  lower: (s) => s.toLowerCase(),
+  title: titleCase,
+};
+
 type Step = CastStep;
 
 function steps(rule: FieldRule, hashKey: Buffer): Step[] {
   const out: Step[] = [];
-  if (rule.cast) out.push(castStep(rule.cast));
-  const text = rule.trim || rule.nfc || rule.collapseSpaces || rule.case;
-  if (text) {
+  if (rule.trim || rule.nfc || rule.collapseSpaces || rule.remove) {
+    const removed = rule.remove ? new Set(rule.remove) : undefined;
     out.push((v) => {
       if (typeof v !== 'string') return v;
       let s = v;
       if (rule.nfc) s = s.normalize('NFC');
       if (rule.collapseSpaces) s = s.replace(WS, ' ');
       if (rule.trim) s = s.trim();
-      if (rule.case === 'upper') s = s.toUpperCase();
-      else if (rule.case === 'lower') s = s.toLowerCase();
+      if (removed) s = Array.from(s, (c) => (removed.has(c) ? '' : c)).join('');
       return s;
     });
+  }
+  if (rule.cast) out.push(castStep(rule.cast));
+  if (rule.case) {
+    const change = CASES[rule.case];
+    out.push((v) => (typeof v === 'string' ? change(v) : v));
   }
   if (rule.values) {
     const values = new Map(Object.entries(rule.values));
