@@ -12,7 +12,7 @@ import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { describeStream } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
-import { fixturesCommand, initCommand } from './init.js';
+import { discoverCommand, fixturesCommand, initCommand } from './init.js';
 import { registerInspectCommands } from './inspect.js';
 import { cliLogger, type LogMode } from './log.js';
 import { printCatalog, printCheck, printStatus, printSync } from './print.js';
@@ -68,6 +68,8 @@ async function withConnector<T>(
   opts: HubOpts,
   work: (c: ReturnType<typeof openConnector>) => Promise<T>,
 ) {
+  // A connector that does not load fails before the hub's files are created.
+  resolveConfig(loadConnector(name, loadDatasets(), connectorsDir()), { file: opts.config, set: opts.set });
   // The store, secrets and profile the hub itself would use, with --data-dir for LIENTHONG_DATA_DIR.
   const config = loadConfig({ ...process.env, LIENTHONG_DATA_DIR: opts.dataDir });
   const hub = await openHub({ config, logger });
@@ -132,12 +134,17 @@ hubOptions(
     if (!result.ok) process.exitCode = 2;
   });
 
-hubOptions(
-  program.command('discover <name>').description('list tables, columns, primary-key and cursor candidates'),
-)
+program
+  .command('discover [name]')
+  .description(
+    "list tables, columns, primary-key and cursor candidates: a connector's source, or without a name the source of --set url=…",
+  )
+  .option('--config <file>', 'configuration file (JSON), merged over the manifest defaults')
+  .option('--set <key=value...>', 'configuration overrides, e.g. --set url=postgres://user@host/db')
+  .option('--data-dir <dir>', 'accepted for symmetry with the other commands; discover writes nothing')
   .option('--json', 'print the catalog as JSON')
-  .action(async (name: string, opts: HubOpts & { json?: boolean }) => {
-    const catalog = await withConnector(name, opts, (c) => c.discover());
+  .action(async (name: string | undefined, opts: { config?: string; set?: string[]; json?: boolean }) => {
+    const catalog = await discoverCommand(name, { ...opts, root: connectorsDir() });
     if (opts.json) console.log(JSON.stringify(catalog, null, 2));
     else printCatalog(catalog);
   });

@@ -12,8 +12,9 @@ import {
   type StreamManifest,
 } from '../kit/manifest.js';
 import type { MappingSpec } from '../kit/mapping.js';
-import type { CatalogStream } from '../kit/protocol.js';
+import type { Catalog, CatalogStream, SourceConnector } from '../kit/protocol.js';
 import { closest } from '../kit/suggest.js';
+import { sourceFor } from '../runtime.js';
 import { parseSourceUrl } from '../sql/driver.js';
 import { sqlConfigSchema, sqlSource } from '../sql/source.js';
 import { fixtureSql, type TableStream } from './fixtures.js';
@@ -250,4 +251,23 @@ export async function fixturesCommand(name: string, opts: SourceOptions): Promis
   const table = findTable(catalog.streams, tableStream(loaded).table, catalog.system);
   const file = rewriteFixtures(loaded, datasets.get(loaded.manifest.streams[0]!.dataset)!, table);
   return `rewrote ${file}: the ${table.columns.length} columns of ${table.name}, 3 rows for the current mapping`;
+}
+
+/**
+ * `discover`: the source's catalog, from a connector's configuration or, without a name, from
+ * `--set url=…` alone (a source no connector reads yet). Reads the catalog only: opens no hub.
+ */
+export async function discoverCommand(name: string | undefined, opts: SourceOptions): Promise<Catalog> {
+  if (name === undefined) {
+    const config = layeredConfig(
+      sqlConfigSchema,
+      {},
+      { file: opts.config, set: opts.set },
+      'source (--set url=…)',
+    );
+    return sqlSource().discover(config as never);
+  }
+  const loaded = loadConnector(name, loadDatasets(), opts.root);
+  const config = resolveConfig(loaded, { file: opts.config, set: opts.set });
+  return (sourceFor(loaded.manifest.kind) as SourceConnector<Record<string, unknown>>).discover(config);
 }
