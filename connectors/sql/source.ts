@@ -171,24 +171,73 @@ export function readQuery(
 /** Where a progress estimate stops counting. */
 export const ESTIMATE_BOUND = 1_000_000;
 
-const TIME_TYPE = /timestamp|datetime|date/i;
+const TIME_TYPE = /timestamp|datetime|date|time/i;
+const INTEGER_TYPE = /int|serial/i;
+const TEXT_TYPE = /char|text|clob|string/i;
 const SOFT_DELETE = /(^|_)(da_xoa|xoa|deleted|is_deleted|removed)($|_)/i;
+/** Names meaning "when the row last changed" (English and Vietnamese, with or without diacritics). */
+const UPDATED =
+  /(updated|modified|last_?update|last_?change|changed_at|row_?version|^version$|cap_nhat|thoi_gian_sua|ngay_sua)/i;
+/** Who changed the row, not when. */
+const WHO = /(^|_)(nguoi|user|by)(_|$)/i;
+/** Text that sorts as the time it tells: ISO dates and timestamps. */
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
-function toCatalogStream(t: TableInfo, kind: 'table' | 'view' = 'table'): CatalogStream {
+/**
+ * The text columns of a table whose sampled values (up to 20 rows, NULLs aside) are all ISO
+ * timestamps: a cursor may be kept as text, and sorts right when it is.
+ */
+async function timestampTextColumns(driver: SqlDriver, t: TableInfo): Promise<Set<string>> {
+  const text = t.columns.filter(
+    (c) => TEXT_TYPE.test(c.type) && !WHO.test(c.name) && !SOFT_DELETE.test(c.name),
+  );
+  if (text.length === 0) return new Set();
+  const q = (n: string) => quoteIdent(driver.dialect, n);
+  const rows = await driver.query(
+    `SELECT ${text.map((c) => q(c.name)).join(', ')} FROM ${q(t.name)} LIMIT 20`,
+  );
+  return new Set(
+    text
+      .filter((c) => {
+        const values = rows.map((r) => r[c.name]).filter((v) => v !== null && v !== undefined && v !== '');
+        return values.length > 0 && values.every((v) => TIMESTAMP_TEXT.test(String(v)));
+      })
+      .map((c) => c.name),
+  );
+}
+
+/**
+ * Cursor candidates, best first: date/time columns, integer columns named as a change time or
+ * version, and text columns holding timestamps (`timestampText`); those named for the last change
+ * first, then indexed ones, then NOT NULL ones. Who made a change, soft-delete flags and deletion
+ * times never qualify.
+ */
+function cursorCandidatesOf(t: TableInfo, timestampText: ReadonlySet<string>): string[] {
   const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
   const indexed = new Set(t.indexed);
-  const cursorCandidates = t.columns
-    .filter((c) => TIME_TYPE.test(c.type) || /(updated|modified|cap_nhat|version)/i.test(c.name))
-    .filter((c) => !SOFT_DELETE.test(c.name) && !/ngay_xoa|deleted_at/i.test(c.name))
+  return t.columns
+    .filter(
+      (c) =>
+        (TIME_TYPE.test(c.type) && !INTEGER_TYPE.test(c.type)) ||
+        (INTEGER_TYPE.test(c.type) && UPDATED.test(c.name)) ||
+        timestampText.has(c.name),
+    )
+    .filter((c) => !WHO.test(c.name) && !SOFT_DELETE.test(c.name) && !/ngay_xoa|deleted_at/i.test(c.name))
     .map((c) => ({
       name: c.name,
-      score:
-        (notNull.has(c.name) ? 4 : 0) +
-        (indexed.has(c.name) ? 2 : 0) +
-        (/(updated|modified|cap_nhat)/i.test(c.name) ? 1 : 0),
+      score: (UPDATED.test(c.name) ? 4 : 0) + (indexed.has(c.name) ? 2 : 0) + (notNull.has(c.name) ? 1 : 0),
     }))
     .sort((a, b) => b.score - a.score)
     .map((c) => c.name);
+}
+
+function toCatalogStream(
+  t: TableInfo,
+  kind: 'table' | 'view' = 'table',
+  timestampText: ReadonlySet<string> = new Set(),
+): CatalogStream {
+  const notNull = new Set(t.columns.filter((c) => !c.nullable).map((c) => c.name));
+  const cursorCandidates = cursorCandidatesOf(t, timestampText);
   return {
     name: t.name,
     columns: t.columns,
@@ -286,8 +335,13 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       try {
         const tables = await driver.tables();
         const fks = await foreignKeys(driver, tables);
+        const timestampText: Set<string>[] = [];
+        for (const t of tables) timestampText.push(await timestampTextColumns(driver, t));
         const streams = [
-          ...tables.map((t) => ({ ...toCatalogStream(t), foreignKeys: fks.get(t.name) ?? [] })),
+          ...tables.map((t, i) => ({
+            ...toCatalogStream(t, 'table', timestampText[i]),
+            foreignKeys: fks.get(t.name) ?? [],
+          })),
           ...(await views(driver)).map((v) => toCatalogStream(v, 'view')),
         ];
         return { system: driver.system, streams, suggestedJoins: suggestJoins(streams) };
