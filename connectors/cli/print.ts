@@ -6,8 +6,10 @@ import type { ConnectorStatus, SyncSummary } from '../runtime.js';
 import { foreignKey, printSuggestedJoins } from './print-joins.js';
 
 export function printCheck(r: CheckResult): void {
-  for (const c of r.checks)
-    console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.message ? `: ${c.message}` : ''}`);
+  for (const c of r.checks) {
+    const detail = c.warning ?? c.message;
+    console.log(`${c.warning ? 'warn' : c.ok ? 'ok  ' : 'FAIL'} ${c.name}${detail ? `: ${detail}` : ''}`);
+  }
   if (r.error) console.log(`error ${r.error.code} (${r.error.failure})`);
   console.log(`${r.system}: ${r.ok ? 'reachable' : 'not usable'} (${r.elapsedMs} ms)`);
 }

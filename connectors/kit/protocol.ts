@@ -31,7 +31,8 @@ export interface CheckResult {
   system: string;
   elapsedMs: number;
   /** What was verified, in words (`connected`, `SELECT on cong_dan`), or why it failed. */
-  checks: { name: string; ok: boolean; message?: string }[];
+  /** `warning`: passed, but something to act on (a cursor column without an index). */
+  checks: { name: string; ok: boolean; message?: string; warning?: string }[];
   error?: { code: string; failure: 'config' | 'transient' | 'system'; message: string };
 }
 

@@ -11,6 +11,7 @@ import type {
 } from '../kit/protocol.js';
 import { foreignKeys, suggestJoins, views } from './catalog.js';
 import { checkColumns } from './columns.js';
+import { cursorIndexWarnings } from './cursor-index.js';
 import {
   DEFAULT_LIVENESS,
   type Dialect,
@@ -306,6 +307,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
           checks.push({ name: `SELECT on ${table}`, ok: true });
         }
         const failed = checks.find((c) => !c.ok);
+        if (!failed) checks.push(...(await cursorIndexWarnings(driver, options.streams ?? [])));
         if (failed) {
           const error = {
             code: 'CONNECTOR_CONFIG_INVALID',
