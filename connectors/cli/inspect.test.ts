@@ -8,6 +8,7 @@ import { openSqliteEventStore } from '../../hub/eventstore/sqlite.js';
 import { runScript } from '../../hub/testing/cli.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { createSqlitePopulation, populationRows } from '../sql/testing/population.js';
+import { hubArgs } from './print-inspect.js';
 
 const OPERATOR_AGENCY = '000.00.00.G12';
 const CONSUMER_AGENCY = '000.04.01.H26';
@@ -154,6 +155,15 @@ describe('connector CLI: dead letters, records and identity conflicts', () => {
     expect((access!.data as { fields: string[] }).fields).toContain('fullName');
   }, 120_000);
 
+  it('prints hub options for the next command without a URL’s password, quoted for the shell', () => {
+    expect(
+      hubArgs({ dataDir: 'data', set: ['url=mariadb://ro:s3cr:et@127.0.0.1:3306/btxh', 'batchSize=10'] }),
+    ).toBe('--data-dir data --set url=mariadb://ro:…@127.0.0.1:3306/btxh batchSize=10');
+    expect(hubArgs({ dataDir: "/tmp/my data/o'k", config: 'c.json' })).toBe(
+      `--data-dir '/tmp/my data/o'\\''k' --config c.json`,
+    );
+  });
+
   it('lists an identity conflict and records an operator’s resolution', async () => {
     const db = new Database(sourceFile);
     db.exec(`INSERT INTO cong_dan SELECT 1001, so_dinh_danh, 'Đinh Thị Khác', '2001-12-30', gioi_tinh, dan_toc,
@@ -167,6 +177,9 @@ describe('connector CLI: dead letters, records and identity conflicts', () => {
     expect(listed.stdout).toMatch(/differs {2}fullName, dateOfBirth/);
     expect(listed.stdout).toContain('rows     cong_dan id=5  |  cong_dan id=1001');
     const key = listed.stdout.match(/record {3}population ([0-9a-f]{32})/)![1]!;
+    expect(listed.stdout).toContain(
+      `resolve  npm run connector -- resolve population-sql --data-dir ${dataDir} --key ${key} --keep 5 | --release`,
+    );
     expect(listed.stdout).not.toContain('Đinh Thị Khác');
 
     const both = await connector(['resolve', 'population-sql', '--key', key, '--keep', '5', '--release']);
@@ -180,9 +193,20 @@ describe('connector CLI: dead letters, records and identity conflicts', () => {
       '5',
       '--operator',
       'op-9',
+      '--set',
+      `url=sqlite:${sourceFile}`,
     ]);
     expect(resolved.code, resolved.stderr).toBe(0);
     expect(resolved.stdout).toMatch(/resolved: keep cong_dan id=5\n/);
+    // The hint is the exact next commands, with the hub options this one was given; run as printed.
+    const hint = resolved.stdout.match(/read again: (npm run connector -- .*)\n/)![1]!;
+    const next = hint.split(' && ').map((c) => c.replace('npm run connector -- ', '').split(' '));
+    expect(next).toEqual([
+      ['reset', 'population-sql', '--data-dir', dataDir, '--set', `url=sqlite:${sourceFile}`],
+      ['sync', 'population-sql', '--data-dir', dataDir, '--set', `url=sqlite:${sourceFile}`],
+    ]);
+    for (const args of next)
+      expect((await runScript('connectors/cli/index.ts', args, { PATH: process.env.PATH })).code).toBe(0);
     const all = await connector(['conflicts', 'population-sql', '--all']);
     expect(all.stdout).toContain('population-sql: 0 open identity conflict(s), 1 resolved');
     expect(all.stdout).toMatch(/resolved \S+ by op-9: keep cong_dan id=5/);

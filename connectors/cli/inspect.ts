@@ -4,7 +4,14 @@
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { OpenedConnector } from '../runtime.js';
-import { conflictLines, deadLetterCsv, deadLetterLines, recordLines, rowLabel } from './print-inspect.js';
+import {
+  conflictLines,
+  deadLetterCsv,
+  deadLetterLines,
+  hubArgs,
+  recordLines,
+  rowLabel,
+} from './print-inspect.js';
 
 type HubOpts = { dataDir: string; config?: string; set?: string[] };
 type WithConnector = <T>(name: string, opts: HubOpts, work: (c: OpenedConnector) => Promise<T>) => Promise<T>;
@@ -33,7 +40,7 @@ export function registerInspectCommands(
       if (opts.json) return console.log(JSON.stringify(shown, null, 2));
       const open = all.filter((c) => !c.resolution).length;
       console.log(`${name}: ${open} open identity conflict(s), ${all.length - open} resolved`);
-      for (const c of shown) for (const line of conflictLines(name, c)) console.log(line);
+      for (const c of shown) for (const line of conflictLines(name, c, hubArgs(opts))) console.log(line);
     });
 
   hubOptions(
@@ -70,8 +77,9 @@ export function registerInspectCommands(
           `conflict ${conflict.conflictId} on ${conflict.dataset} record ${conflict.recordKey} resolved: ` +
             `${opts.release ? 'released' : 'keep'} ${kept.map(rowLabel).join(', ')}`,
         );
+        const hub = hubArgs(opts);
         console.log(
-          `the held rows reach the hub when they are read again: npm run connector -- reset ${name}, then sync`,
+          `the held rows reach the hub when they are read again: npm run connector -- reset ${name} ${hub} && npm run connector -- sync ${name} ${hub}`,
         );
       },
     );

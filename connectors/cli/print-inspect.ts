@@ -10,7 +10,24 @@ const keyText = (key: Record<string, string | number>) =>
 export const rowLabel = (r: ConflictRow) =>
   `${r.connector ? `${r.connector}/` : ''}${r.stream} ${keyText(r.sourceKey)}`;
 
-export function conflictLines(name: string, c: Conflict): string[] {
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+const shellWord = (w: string) => (/^[\w./:=@,+%…-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+/** A URL's password replaced by `…`, so a printed command never shows it. */
+const hidePassword = (value: string) => value.replace(/^(url=[a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1…@');
+
+/**
+ * The hub options a command was given, as arguments for the next command to run (`--data-dir`
+ * always, `--config` and each `--set` when given; a URL's password shown as `…`).
+ */
+export function hubArgs(opts: { dataDir: string; config?: string; set?: string[] }): string {
+  const args = ['--data-dir', opts.dataDir];
+  if (opts.config) args.push('--config', opts.config);
+  if (opts.set?.length) args.push('--set', ...opts.set.map(hidePassword));
+  return args.map(shellWord).join(' ');
+}
+
+export function conflictLines(name: string, c: Conflict, hub = ''): string[] {
   const lines = [
     '',
     `conflict ${c.conflictId}  found ${c.foundAt}  run ${c.runId}`,
@@ -27,7 +44,7 @@ export function conflictLines(name: string, c: Conflict): string[] {
   } else {
     const key = Object.values(c.rows[0]!.sourceKey).join(',');
     lines.push(
-      `  resolve  npm run connector -- resolve ${name} --key ${c.recordKey} --keep ${key} | --release`,
+      `  resolve  npm run connector -- resolve ${name}${hub ? ` ${hub}` : ''} --key ${c.recordKey} --keep ${key} | --release`,
     );
   }
   return lines;
