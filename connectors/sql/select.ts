@@ -2,6 +2,14 @@ import type { StreamState } from '../kit/events.js';
 import type { ConfiguredStream, JoinSource, QuerySource } from '../kit/protocol.js';
 import { EFFECTIVE_CURSOR } from '../kit/stream-source.js';
 import { type Dialect, quoteIdent } from './driver.js';
+import { lookbackBound } from './lookback.js';
+
+/** Options of one read: a row limit or a bounded count, and the look-back before the checkpoint. */
+export interface ReadOptions {
+  limit?: number;
+  count?: number;
+  lookback?: number;
+}
 
 /** Quotes one identifier as a whole, dots included (`"hgd.dia_chi"`, a column of a result). */
 export function quoteName(dialect: Dialect, name: string): string {
@@ -110,39 +118,43 @@ function rowsSql(
 
 /**
  * The SELECT of one read of a join or query stream: its rows as a subquery, the keyset condition
- * `(_cursor, pk) > (c, p)` and the order `_cursor, pk` outside it. Nothing is created at the source.
+ * `(_cursor, pk) > (c, p)` (with a look-back `_cursor >= c - lookback`, each branch from that bound)
+ * and the order `_cursor, pk` outside it. Nothing is created at the source.
  */
 export function spanningQuery(
   dialect: Dialect,
   stream: ConfiguredStream,
   state: StreamState | null,
-  options: { limit?: number; count?: number } = {},
+  options: ReadOptions = {},
 ): { sql: string; params: unknown[] } {
   const src = stream.source!;
   const params = new Params(dialect);
   const incremental = stream.mode === 'incremental' && src.cursorColumns.length > 0;
   const cursor = incremental ? (state?.cursor ?? null) : null;
-  const inner = rowsSql(dialect, stream, src, params, cursor);
+  const from = cursor !== null ? lookbackBound(cursor, options.lookback ?? 0) : null;
+  const inner = rowsSql(dialect, stream, src, params, from ?? cursor);
   const c = `q.${quoteName(dialect, EFFECTIVE_CURSOR)}`;
   const pk = `q.${quoteName(dialect, stream.primaryKey)}`;
   let where = '';
   if (incremental) {
     where =
-      cursor !== null
-        ? ` WHERE (${c} > ${params.add('cursor', cursor)} OR (${c} = ${params.add('cursor', cursor)} AND ${pk} > ${params.add('pk', state!.pk)}))`
-        : ` WHERE ${c} IS NOT NULL`;
+      from !== null
+        ? ` WHERE ${c} >= ${params.add('cursor', from)}`
+        : cursor !== null
+          ? ` WHERE (${c} > ${params.add('cursor', cursor)} OR (${c} = ${params.add('cursor', cursor)} AND ${pk} > ${params.add('pk', state!.pk)}))`
+          : ` WHERE ${c} IS NOT NULL`;
   } else if (state?.pk !== null && state?.pk !== undefined) {
     where = ` WHERE ${pk} > ${params.add('pk', state.pk)}`;
   }
-  const from = `(\n${inner}\n) q`;
+  const rows = `(\n${inner}\n) q`;
   if (options.count !== undefined) {
     const bound = ` LIMIT ${Math.max(1, Math.floor(options.count))}`;
     return {
-      sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from}${where}${bound}) AS bounded`,
+      sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${rows}${where}${bound}) AS bounded`,
       params: params.values,
     };
   }
   const order = incremental ? `${c}, ${pk}` : pk;
   const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
-  return { sql: `SELECT * FROM ${from}${where} ORDER BY ${order}${limit}`, params: params.values };
+  return { sql: `SELECT * FROM ${rows}${where} ORDER BY ${order}${limit}`, params: params.values };
 }

@@ -23,9 +23,10 @@ import {
   type TableInfo,
   withTimeout,
 } from './driver.js';
+import { atOrBefore, CURSOR_LOOKBACK, lookbackBound } from './lookback.js';
 import { openMariaDb } from './mariadb.js';
 import { openPostgres } from './postgres.js';
-import { spanningQuery } from './select.js';
+import { type ReadOptions, spanningQuery } from './select.js';
 import { checkSpanning, distinctKeys, readOnly, readOnlyStream } from './spanning.js';
 import { openSqlite } from './sqlite.js';
 
@@ -39,6 +40,7 @@ export interface SqlConfig {
   maxRejectedRows: number;
   maxRejectedRatio: number;
   planThreads: number;
+  cursorLookback: number;
 }
 
 export const sqlConfigSchema = {
@@ -94,6 +96,13 @@ export const sqlConfigSchema = {
       maximum: 8,
       default: 2,
     },
+    cursorLookback: {
+      description:
+        'How far before its checkpoint an incremental read starts again (seconds for a time cursor, units for a numeric one), for rows committed late with an earlier cursor value; 0: strictly after the checkpoint.',
+      type: 'number',
+      minimum: 0,
+      default: CURSOR_LOOKBACK,
+    },
     maxRejectedRows: {
       description: 'Rejected rows tolerated per run.',
       type: 'integer',
@@ -109,6 +118,8 @@ export const sqlConfigSchema = {
     },
   },
 } as const;
+
+const lookbackOf = (c: Partial<SqlConfig>) => c.cursorLookback ?? CURSOR_LOOKBACK;
 
 const livenessOf = (c: Partial<SqlConfig>): Liveness => ({
   connectTimeoutMs: c.connectTimeoutMs ?? DEFAULT_LIVENESS.connectTimeoutMs,
@@ -129,12 +140,15 @@ export async function openDriver(url: string, liveness: Partial<Liveness> | numb
   return withTimeout(source.system, l.connectTimeoutMs + 500, 'connecting', open(source.dialect));
 }
 
-/** SELECT for one read: keyset condition `(cursor, pk) > (last_cursor, last_pk)`, ordered the same way. */
+/**
+ * SELECT for one read: keyset condition `(cursor, pk) > (last_cursor, last_pk)`, ordered the same
+ * way; with a look-back, `cursor >= last_cursor - lookback` instead (see lookback.ts).
+ */
 export function readQuery(
   dialect: Dialect,
   stream: ConfiguredStream,
   state: StreamState | null,
-  options: { limit?: number; count?: number } = {},
+  options: ReadOptions = {},
 ): { sql: string; params: unknown[] } {
   if (stream.source) return spanningQuery(dialect, stream, state, options);
   const q = (n: string) => quoteIdent(dialect, n);
@@ -146,7 +160,11 @@ export function readQuery(
   if (stream.mode === 'incremental') {
     const c = q(stream.cursorField!);
     order = `${c}, ${pk}`;
-    if (state?.cursor !== null && state?.cursor !== undefined) {
+    const from = state?.cursor != null ? lookbackBound(state.cursor, options.lookback ?? 0) : null;
+    if (from !== null) {
+      where = ` WHERE ${c} >= ${p(1)}`;
+      params.push(from);
+    } else if (state?.cursor !== null && state?.cursor !== undefined) {
       if (dialect === 'postgres') {
         where = ` WHERE (${c} > $1 OR (${c} = $1 AND ${pk} > $2))`;
         params.push(state.cursor, state.pk);
@@ -365,7 +383,10 @@ export function sqlSource(): SourceConnector<SqlConfig> {
             await driver.rowStatistics(stream.name),
             ESTIMATE_BOUND,
           );
-        const { sql, params } = readQuery(driver.dialect, stream, state, { count: ESTIMATE_BOUND });
+        const { sql, params } = readQuery(driver.dialect, stream, state, {
+          count: ESTIMATE_BOUND,
+          lookback: lookbackOf(c),
+        });
         const [row] = await readOnly(driver, stream, () => driver.query(sql, params));
         const rows = Number(row?.n ?? 0);
         return { rows, from: rows >= ESTIMATE_BOUND ? 'at-least' : 'count' };
@@ -378,8 +399,13 @@ export function sqlSource(): SourceConnector<SqlConfig> {
       const c = config(raw);
       const driver = await openDriver(c.url, livenessOf(c));
       try {
-        const { sql, params } = readQuery(driver.dialect, stream, options.state, { limit: options.limit });
-        let last = options.state;
+        const lookback = lookbackOf(c);
+        const { sql, params } = readQuery(driver.dialect, stream, options.state, {
+          limit: options.limit,
+          lookback,
+        });
+        const start = options.state;
+        let last = start;
         const batches = readOnlyStream(
           driver,
           stream,
@@ -391,6 +417,12 @@ export function sqlSource(): SourceConnector<SqlConfig> {
           unique?.(rows);
           const tail = rows[rows.length - 1]!;
           const pkValue = tail[stream.primaryKey] as string | number;
+          const cursor = tail[stream.cursorField!] as string | number;
+          // Rows the look-back re-read: the position stays at the checkpoint.
+          if (lookback > 0 && start?.cursor != null && cursor != null && atOrBefore(cursor, start.cursor)) {
+            yield { rows, state: start };
+            continue;
+          }
           last = {
             stream: stream.name,
             mode: stream.mode,
