@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import { ConnectorConfigError, ConnectorSourceError } from '../hub/kernel/errors/index.js';
 import type { RecordedEvent } from '../hub/kernel/event-store.js';
 import { inspection } from './inspect.js';
-import type { ConnectorStateReset, RunCounts, StreamState } from './kit/events.js';
+import {
+  addCounts,
+  type ConnectorStateReset,
+  type RunCounts,
+  type StreamState,
+  zeroCounts,
+} from './kit/events.js';
 import { type ConnectorHub, connectorPaths } from './kit/hub.js';
 import { acquireLock, inspectLock, type LockOwner } from './kit/lock.js';
 import {
@@ -67,17 +73,7 @@ export interface SyncSummary extends SyncResult {
 
 /** Counts summed over attempts. */
 export const sumCounts = (attempts: readonly Pick<RunReport, 'counts'>[]): RunCounts =>
-  attempts.reduce(
-    (t, a) => ({
-      read: t.read + a.counts.read,
-      upserted: t.upserted + a.counts.upserted,
-      unchanged: t.unchanged + a.counts.unchanged,
-      deleted: t.deleted + a.counts.deleted,
-      rejected: t.rejected + a.counts.rejected,
-      quarantined: t.quarantined + (a.counts.quarantined ?? 0),
-    }),
-    { read: 0, upserted: 0, unchanged: 0, deleted: 0, rejected: 0, quarantined: 0 },
-  );
+  attempts.reduce((t, a) => addCounts(t, a.counts), zeroCounts());
 
 /** Whether a failed run is worth starting again at once: the source failed for a transient reason. */
 export const retryableFailure = (error: unknown): error is ConnectorSourceError =>

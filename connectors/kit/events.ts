@@ -22,6 +22,26 @@ export interface RunCounts {
   quarantined: number;
 }
 
+/** A run that has counted nothing yet. */
+export const zeroCounts = (): RunCounts => ({
+  read: 0,
+  upserted: 0,
+  unchanged: 0,
+  deleted: 0,
+  rejected: 0,
+  quarantined: 0,
+});
+
+/** `a + b`, count by count (`quarantined` is absent from events of older runs). */
+export const addCounts = (a: RunCounts, b: RunCounts): RunCounts => ({
+  read: a.read + b.read,
+  upserted: a.upserted + b.upserted,
+  unchanged: a.unchanged + b.unchanged,
+  deleted: a.deleted + b.deleted,
+  rejected: a.rejected + b.rejected,
+  quarantined: (a.quarantined ?? 0) + (b.quarantined ?? 0),
+});
+
 export interface ConnectorRunStartedData {
   connector: string;
   version: string;

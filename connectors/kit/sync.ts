@@ -12,13 +12,14 @@ import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
 import { ConflictBook } from './conflicts.js';
-import type {
-  ConnectorRunCheckpointed,
-  ConnectorRunCompleted,
-  ConnectorRunFailed,
-  ConnectorRunStarted,
-  RunCounts,
-  StreamState,
+import {
+  type ConnectorRunCheckpointed,
+  type ConnectorRunCompleted,
+  type ConnectorRunFailed,
+  type ConnectorRunStarted,
+  type RunCounts,
+  type StreamState,
+  zeroCounts,
 } from './events.js';
 import { sourceKeyShown } from './identity.js';
 import { acquireLock } from './lock.js';
@@ -97,15 +98,6 @@ export interface SyncResult {
   stoppedBy?: ConnectorErrorToleranceError;
 }
 
-const zero = (): RunCounts => ({
-  read: 0,
-  upserted: 0,
-  unchanged: 0,
-  deleted: 0,
-  rejected: 0,
-  quarantined: 0,
-});
-
 function errorOf(e: unknown): { code: string; failure: ConnectorFailure; message: string } {
   const err = e as HubError & { failure?: ConnectorFailure };
   return {
@@ -131,7 +123,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
   const runId = randomUUID();
   const startedEventId = randomUUID();
-  const counts = zero();
+  const counts = zeroCounts();
   const config = options.config;
   const source = options.source as SourceConnector<Record<string, unknown>>;
   const batchSize = Number(config.batchSize ?? 2000);
