@@ -11,6 +11,7 @@ import { buildMetadata } from '../../hub/kernel/metadata.js';
 import type { RecordSealing } from '../../hub/modules/records/index.js';
 import { adminUnitsDataset } from './admin-units.js';
 import { agenciesDataset } from './agencies.js';
+import { calendarDataset } from './calendar.js';
 import { contractsDataset } from './contracts.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 import { type DemoDatasetSeeded, type DemoDatasetSeededData, SEED_STREAM_CATEGORY } from './events.js';
@@ -47,7 +48,8 @@ export interface SeedResult {
 const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 
 /**
- * The demo datasets, in seeding order. New datasets are added here. The agency registry and the
+ * The demo datasets, in seeding order. New datasets are added here. The working calendar is the
+ * bundled one (hub/modules/calendar/holidays/vn.yaml). The agency registry and the
  * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`.
  * The population dataset is sealed under subject keys, so it needs the hub's `sealing`.
  */
@@ -56,6 +58,7 @@ export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealin
   if (options.dataDir === undefined) return [adminUnitsDataset(), ...population];
   return [
     adminUnitsDataset(),
+    calendarDataset(),
     agenciesDataset({ dataDir: options.dataDir }),
     contractsDataset(),
     ...population,

@@ -2,6 +2,7 @@ import type { HubModule } from '../kernel/module.js';
 import { accessModule } from './access/index.js';
 import { adminUnitsModule } from './admin-units/index.js';
 import { agenciesModule } from './agencies/index.js';
+import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
 import { contractsModule } from './contracts/index.js';
 import { erasureModule } from './erasure/index.js';
@@ -20,4 +21,5 @@ export const hubModules: readonly HubModule[] = [
   consentModule,
   accessModule,
   erasureModule,
+  calendarModule,
 ];

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { mintDemoToken } from '../../demo/keys.js';
 import { agenciesDataset } from '../../demo/seed/agencies.js';
+import { calendarDataset } from '../../demo/seed/calendar.js';
 import { contractsDataset } from '../../demo/seed/contracts.js';
 import { seedDemo } from '../../demo/seed/hub.js';
 import { syntheticCitizens } from '../../demo/seed/population.js';
@@ -16,6 +17,7 @@ import type { Role } from '../kernel/principal.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { agenciesProjection } from '../modules/agencies/index.js';
+import { workingCalendarProjection } from '../modules/calendar/index.js';
 import { consentsProjection, type HubSigningKey, hubSigningKey } from '../modules/consent/index.js';
 import { contractsProjection } from '../modules/contracts/index.js';
 import { type RecordSealing, recordsProjection } from '../modules/records/index.js';
@@ -35,12 +37,16 @@ export const AGENCIES = {
   inspector: '000.00.00.G17',
 } as const;
 
-/** The read models the consented API reads (the stream catalog and admin units are left out). */
+/**
+ * The read models the consented API reads, and the working calendar deadlines are counted in (the
+ * stream catalog and admin units are left out).
+ */
 export const API_PROJECTIONS: readonly ProjectionDefinition[] = [
   recordsProjection,
   agenciesProjection,
   contractsProjection,
   consentsProjection,
+  workingCalendarProjection,
 ];
 
 export interface TestHub {
@@ -114,10 +120,10 @@ function closedByTheHub(store: SqliteEventStore): EventStore {
 
 /**
  * A real hub for tests and the benchmark, built by `buildApp` like the server's: the embedded
- * store, read models, subject keys and secrets in a data directory; the demo agencies (real keys),
- * contracts and `citizens` synthetic citizens written by the demo seeding code; projections run by
- * the real runner and caught up before it returns; the consent sweeper off and the API clock
- * settable.
+ * store, read models, subject keys and secrets in a data directory; the bundled working calendar,
+ * the demo agencies (real keys), contracts and `citizens` synthetic citizens written by the demo
+ * seeding code; projections run by the real runner and caught up before it returns; the consent
+ * sweeper off and the API clock settable.
  */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const temp = options.dir ? undefined : tempDir();
@@ -149,7 +155,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     await app.ready();
     const count = options.citizens ?? 20;
     await seedDemo(app, dir, {
-      datasets: (dataDir) => [agenciesDataset({ dataDir }), contractsDataset()],
+      datasets: (dataDir) => [calendarDataset(), agenciesDataset({ dataDir }), contractsDataset()],
       population: { count },
     });
     const settle = async () => app.projections.waitForPosition((await app.store.info()).lastPosition);

@@ -4,6 +4,7 @@ import type * as agencies from './agencies.js';
 import type * as api from './api.js';
 import type * as auth from './auth.js';
 import type { HubError } from './base.js';
+import type * as calendar from './calendar.js';
 import type * as cli from './cli.js';
 import type * as config from './config.js';
 import type * as connectors from './connectors.js';
@@ -39,6 +40,7 @@ export type HubErrorCode =
   | CodesOf<typeof adminUnits>
   | CodesOf<typeof agencies>
   | CodesOf<typeof auth>
+  | CodesOf<typeof calendar>
   | CodesOf<typeof cli>
   | CodesOf<typeof config>
   | CodesOf<typeof connectors>

@@ -11,6 +11,7 @@ export * from './api.js';
 export * from './api-codes.js';
 export * from './auth.js';
 export * from './base.js';
+export * from './calendar.js';
 export * from './cli.js';
 export * from './codes.js';
 export * from './config.js';
