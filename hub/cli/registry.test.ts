@@ -1,28 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteEventStore } from '../eventstore/sqlite.js';
-import { runScript } from '../testing/cli.js';
-import { silentLogger, tempDir } from '../testing/temp.js';
+import { cliDataDir, runHubCli as hub, runScript } from '../testing/cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const run = (script: string, ...args: string[]) =>
   runScript(script, args, { ...process.env, LIENTHONG_DATA_DIR: '' });
-const hub = (...args: string[]) => run('hub/cli.ts', ...args);
 
 describe('agencies and contracts CLI', () => {
-  const temp = tempDir();
-  const d = temp.dir;
-  const file = (name: string, text: string) => {
-    fs.writeFileSync(path.join(d, name), text);
-    return path.join(d, name);
-  };
-
-  beforeAll(async () => {
-    const store = await openSqliteEventStore({ file: path.join(d, 'events.db'), logger: silentLogger() });
-    await store.close();
-  });
-  afterAll(() => temp.remove());
+  const data = cliDataDir();
+  const { dir: d, file } = data;
+  beforeAll(() => data.createStore());
+  afterAll(() => data.remove());
 
   it('has help for every command', async () => {
     for (const cmd of [

@@ -15,11 +15,11 @@ import { recordsModule } from './records/index.js';
  */
 export const hubModules: readonly HubModule[] = [
   adminUnitsModule,
+  calendarModule,
   recordsModule,
   agenciesModule,
   contractsModule,
   consentModule,
   accessModule,
   erasureModule,
-  calendarModule,
 ];

@@ -139,6 +139,7 @@ describe('the module list', () => {
     expect(projections).toEqual([
       'stream-catalog',
       'admin-units',
+      'working-calendar',
       'records',
       'agencies',
       'contracts',
@@ -162,7 +163,7 @@ describe('the module list', () => {
     );
 
     const help = buildProgram(allProjections(hubModules), {}).helpInformation();
-    for (const command of ['projections', 'store', 'agencies', 'contracts', 'erase']) {
+    for (const command of ['projections', 'store', 'agencies', 'contracts', 'erase', 'calendar']) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openSqliteEventStore } from '../eventstore/sqlite.js';
+import { silentLogger, tempDir } from './temp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -28,4 +31,34 @@ export async function runScript(
     const e = error as ScriptResult;
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** `npm run hub -- …` as a script, with no data directory from the environment (pass `-d`). */
+export const runHubCli = (...args: string[]) =>
+  runScript('hub/cli.ts', args, { ...process.env, LIENTHONG_DATA_DIR: '' });
+
+export interface CliDataDir {
+  dir: string;
+  /** Writes `text` to `<dir>/<name>` and returns its path. */
+  file(name: string, text: string): string;
+  /** Creates the empty embedded store commands open (`<dir>/events.db`). */
+  createStore(): Promise<void>;
+  remove(): void;
+}
+
+/** A temporary data directory for CLI runs (`-d <dir>`); call `createStore()` before commands that open the store. */
+export function cliDataDir(): CliDataDir {
+  const temp = tempDir();
+  return {
+    dir: temp.dir,
+    file(name, text) {
+      fs.writeFileSync(path.join(temp.dir, name), text);
+      return path.join(temp.dir, name);
+    },
+    async createStore() {
+      const file = path.join(temp.dir, 'events.db');
+      await (await openSqliteEventStore({ file, logger: silentLogger() })).close();
+    },
+    remove: temp.remove,
+  };
 }

@@ -245,7 +245,8 @@ export class WorkingCalendar {
     const tb = instant('b', b);
     if (tb < ta) {
       const r = this.workingTimeBetween(b, a);
-      return { days: -r.days, minutes: -r.minutes, milliseconds: -r.milliseconds };
+      const negate = (n: number) => (n === 0 ? 0 : -n);
+      return { days: negate(r.days), minutes: negate(r.minutes), milliseconds: negate(r.milliseconds) };
     }
     const first = localDateOf(ta);
     const last = localDateOf(tb);
