@@ -1,0 +1,19 @@
+import type { HubModule } from '../../kernel/module.js';
+import { dossiersProjection } from './projection.js';
+
+/** Dossiers of administrative procedures: their lifecycle, deadlines, portal statuses and once-only counts. */
+export const dossiersModule: HubModule = {
+  name: 'dossiers',
+  projections: [dossiersProjection],
+};
+
+export * from './commands.js';
+export { allowedFrom, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
+export * from './deadlines.js';
+export * from './events.js';
+export type * from './ports.js';
+export { DossierReadModel, dossiersProjection } from './projection.js';
+export * from './queries.js';
+export * from './service.js';
+export * from './state.js';
+export * from './statuses.js';

@@ -1,0 +1,292 @@
+import { DossierCursorInvalidError, DossierInvalidInputError } from '../../kernel/errors/index.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { DossierOutcome, ProcedureRef, SubmissionChannel } from './events.js';
+import { type DossierStatus, dossierStatuses, type PortalStatusCode } from './statuses.js';
+
+/** Which dossiers a page lists; every criterion given must hold. */
+export interface DossierFilter {
+  /** The competent agency now (organ code). */
+  agency?: string;
+  /** Procedure code. */
+  procedure?: string;
+  status?: DossierStatus | readonly DossierStatus[];
+  channel?: SubmissionChannel;
+  /** Applicant pseudonym. */
+  applicant?: string;
+  /** Linked dossiers of this parent. */
+  parent?: string;
+  /** Submitted at or after this instant (ISO-8601). */
+  submittedFrom?: string;
+  /** Submitted before this instant (ISO-8601). */
+  submittedBefore?: string;
+  /** Overdue (completed late, or still in process past the deadline) or not. */
+  overdue?: boolean;
+}
+
+export interface PageRequest {
+  /** Page size, 1–100 (default 20). */
+  first?: number;
+  /** The `endCursor` of the previous page. */
+  after?: string | null;
+  /** The instant overdue is judged at (default: now). */
+  now?: Date;
+}
+
+/** One dossier as lists show it. */
+export interface DossierSummary {
+  dossierId: string;
+  agency: string;
+  procedure: ProcedureRef;
+  status: DossierStatus;
+  portalStatus: PortalStatusCode;
+  channel: SubmissionChannel;
+  /** Null after the applicant was erased. */
+  applicant: string | null;
+  parent: string | null;
+  submittedAt: string;
+  receivedAt: string | null;
+  dueAt: string | null;
+  appointmentAt: string | null;
+  /** Since when the clock stands still (a supplement awaited), or null. */
+  pausedAt: string | null;
+  completedAt: string | null;
+  endedAt: string | null;
+  outcome: DossierOutcome | null;
+  overdue: boolean;
+  onceOnly: {
+    fieldsPrefilled: number;
+    fieldsTyped: number;
+    /** Typed fields over all fields (null for a declaration without fields). */
+    shareTyped: number | null;
+    componentsReused: number;
+    componentsUploaded: number;
+    componentsAskedAgain: number;
+  };
+  children: { total: number; pending: number };
+  apologies: number;
+  rating: { score: number; outOf: number } | null;
+}
+
+export interface DossierConnection {
+  edges: { cursor: string; node: DossierSummary }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export interface TimelineEntry {
+  revision: number;
+  eventId: string;
+  type: string;
+  at: string;
+  actor: { kind: string; id: string; official: string | null };
+  /** Status and portal code after the event. */
+  status: DossierStatus;
+  portalStatus: PortalStatusCode;
+  /** The event's data, without the dossier id and the sealed declaration. */
+  details: Record<string, unknown>;
+}
+
+export interface DossierDetail extends DossierSummary {
+  timeline: TimelineEntry[];
+}
+
+interface Row {
+  dossier_id: string;
+  agency: string;
+  procedure_code: string;
+  procedure_version: string;
+  status: DossierStatus;
+  portal_status: PortalStatusCode;
+  channel: SubmissionChannel;
+  applicant: string | null;
+  parent: string | null;
+  submitted_at: string;
+  received_at: string | null;
+  due_at: string | null;
+  appointment_at: string | null;
+  paused_at: string | null;
+  completed_at: string | null;
+  ended_at: string | null;
+  outcome: DossierOutcome | null;
+  overdue: number;
+  fields_prefilled: number;
+  fields_typed: number;
+  components_reused: number;
+  components_uploaded: number;
+  components_asked_again: number;
+  children: number;
+  children_pending: number;
+  apologies: number;
+  rating: number | null;
+  rating_out_of: number | null;
+}
+
+/** Completed after the deadline, or in process past it (a stopped clock counts up to when it stopped). */
+const OVERDUE = `(late = 1 OR (late IS NULL AND open = 1 AND due_at IS NOT NULL
+  AND due_at < coalesce(paused_at, @now)))`;
+const COLUMNS = `dossier_id, agency, procedure_code, procedure_version, status, portal_status, channel, applicant,
+  parent, submitted_at, received_at, due_at, appointment_at, paused_at, completed_at, ended_at, outcome,
+  ${OVERDUE} AS overdue, fields_prefilled, fields_typed, components_reused, components_uploaded,
+  components_asked_again, children, children_pending, apologies, rating, rating_out_of`;
+
+const toSummary = (r: Row): DossierSummary => {
+  const fields = r.fields_prefilled + r.fields_typed;
+  return {
+    dossierId: r.dossier_id,
+    agency: r.agency,
+    procedure: { code: r.procedure_code, version: r.procedure_version },
+    status: r.status,
+    portalStatus: r.portal_status,
+    channel: r.channel,
+    applicant: r.applicant,
+    parent: r.parent,
+    submittedAt: r.submitted_at,
+    receivedAt: r.received_at,
+    dueAt: r.due_at,
+    appointmentAt: r.appointment_at,
+    pausedAt: r.paused_at,
+    completedAt: r.completed_at,
+    endedAt: r.ended_at,
+    outcome: r.outcome,
+    overdue: r.overdue === 1,
+    onceOnly: {
+      fieldsPrefilled: r.fields_prefilled,
+      fieldsTyped: r.fields_typed,
+      shareTyped: fields === 0 ? null : r.fields_typed / fields,
+      componentsReused: r.components_reused,
+      componentsUploaded: r.components_uploaded,
+      componentsAskedAgain: r.components_asked_again,
+    },
+    children: { total: r.children, pending: r.children_pending },
+    apologies: r.apologies,
+    rating: r.rating === null ? null : { score: r.rating, outOf: r.rating_out_of! },
+  };
+};
+
+/** Cursors are opaque to clients: the sort key of the last row, base64url JSON. */
+export const encodeCursor = (submittedAt: string, dossierId: string) =>
+  Buffer.from(JSON.stringify([submittedAt, dossierId])).toString('base64url');
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return value as [string, string];
+    }
+  } catch {
+    // reported below
+  }
+  throw new DossierCursorInvalidError('not a cursor of this list', 'after');
+}
+
+const instantParam = (value: string, field: string) => {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new DossierInvalidInputError('must be an ISO-8601 date-time', field);
+  return new Date(t).toISOString();
+};
+
+function where(filter: DossierFilter, params: Record<string, unknown>): string[] {
+  const clauses: string[] = [];
+  const equal = { agency: 'agency', procedure: 'procedure_code', channel: 'channel', applicant: 'applicant', parent: 'parent' } as const;
+  for (const [key, column] of Object.entries(equal) as [keyof typeof equal, string][]) {
+    if (filter[key] === undefined) continue;
+    clauses.push(`${column} = @${key}`);
+    params[key] = filter[key];
+  }
+  if (filter.status !== undefined) {
+    const statuses = typeof filter.status === 'string' ? [filter.status] : [...filter.status];
+    statuses.forEach((status, i) => {
+      if (!dossierStatuses.includes(status)) {
+        throw new DossierInvalidInputError(`unknown status ${status}`, 'filter.status');
+      }
+      params[`status${i}`] = status;
+    });
+    clauses.push(statuses.length === 0 ? '0' : `status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`);
+  }
+  if (filter.submittedFrom !== undefined) {
+    clauses.push('submitted_at >= @submittedFrom');
+    params.submittedFrom = instantParam(filter.submittedFrom, 'filter.submittedFrom');
+  }
+  if (filter.submittedBefore !== undefined) {
+    clauses.push('submitted_at < @submittedBefore');
+    params.submittedBefore = instantParam(filter.submittedBefore, 'filter.submittedBefore');
+  }
+  if (filter.overdue !== undefined) clauses.push(filter.overdue ? OVERDUE : `NOT ${OVERDUE}`);
+  return clauses;
+}
+
+export const MAX_PAGE = 100;
+
+/**
+ * A page of dossiers, newest submission first (ties by dossier number), with Relay-style edges and
+ * page info. Keyset pagination: `after` is the `endCursor` of the previous page, so pages stay
+ * stable while new dossiers arrive.
+ */
+export function listDossiers(
+  db: ReadModelDb,
+  filter: DossierFilter = {},
+  page: PageRequest = {},
+): DossierConnection {
+  const first = page.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw new DossierCursorInvalidError(`must be a whole number from 1 to ${MAX_PAGE}`, 'first');
+  }
+  const params: Record<string, unknown> = { now: (page.now ?? new Date()).toISOString(), limit: first + 1 };
+  const clauses = where(filter, params);
+  if (page.after) {
+    [params.afterAt, params.afterId] = decodeCursor(page.after);
+    clauses.push('(submitted_at, dossier_id) < (@afterAt, @afterId)');
+  }
+  const sql = `SELECT ${COLUMNS} FROM dossiers ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+    ORDER BY submitted_at DESC, dossier_id DESC LIMIT @limit`;
+  const rows = db.prepare<[Record<string, unknown>], Row>(sql).all(params);
+  const edges = rows.slice(0, first).map((r) => ({
+    cursor: encodeCursor(r.submitted_at, r.dossier_id),
+    node: toSummary(r),
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: !!page.after,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+interface HistoryRow {
+  revision: number;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  actor_kind: string;
+  actor_id: string;
+  official: string | null;
+  status: DossierStatus;
+  portal_status: PortalStatusCode;
+  details: string;
+}
+
+/** One dossier with its timeline (oldest first), or undefined. */
+export function getDossier(db: ReadModelDb, dossierId: string, now: Date = new Date()): DossierDetail | undefined {
+  const row = db
+    .prepare<[Record<string, unknown>], Row>(`SELECT ${COLUMNS} FROM dossiers WHERE dossier_id = @id`)
+    .get({ id: dossierId, now: now.toISOString() });
+  if (!row) return undefined;
+  const history = db
+    .prepare<[string], HistoryRow>('SELECT * FROM dossier_history WHERE dossier_id = ? ORDER BY revision')
+    .all(dossierId);
+  return {
+    ...toSummary(row),
+    timeline: history.map((h) => ({
+      revision: h.revision,
+      eventId: h.event_id,
+      type: h.type,
+      at: h.occurred_at,
+      actor: { kind: h.actor_kind, id: h.actor_id, official: h.official },
+      status: h.status,
+      portalStatus: h.portal_status,
+      details: JSON.parse(h.details),
+    })),
+  };
+}

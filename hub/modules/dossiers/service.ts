@@ -1,0 +1,374 @@
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../kernel/clock.js';
+import {
+  aggregateStream,
+  type CommandIssuer,
+  handleCommand,
+  newCommandMeta,
+} from '../../kernel/decider/index.js';
+import {
+  DossierAlreadyExistsError,
+  DossierComponentUnknownError,
+  DossierInvalidInputError,
+  DossierInvalidTransitionError,
+  DossierNotFoundError,
+  DossierNumberUnavailableError,
+  DossierProcedureUnknownError,
+  WrongExpectedRevisionError,
+} from '../../kernel/errors/index.js';
+import type { EventStore } from '../../kernel/event-store.js';
+import { type IdSource, randomId } from '../../kernel/ids.js';
+import { moduleLogger } from '../../kernel/logger.js';
+import { vietnamDate } from '../agencies/index.js';
+import type { ComponentInput, DossierCommand } from './commands.js';
+import { allowedFrom, dossierDecider } from './decider.js';
+import { appointmentFor, resumedDeadlines, type Timeliness, timeliness } from './deadlines.js';
+import {
+  type DossierEvent,
+  declarationContext,
+  dossierStream,
+  formatDossierId,
+  type ProcedureRef,
+  type SubmissionChannel,
+  yymmdd,
+} from './events.js';
+import type { DeadlineCalculator, DeclarationSealer, ProcedureInfo, ProcedureLookup } from './ports.js';
+import type { DossierReadModel } from './projection.js';
+import type { Dossier, DossierState } from './state.js';
+
+export interface DossierServiceDeps {
+  store: EventStore;
+  calendar: DeadlineCalculator;
+  procedures: ProcedureLookup;
+  sealer: DeclarationSealer;
+  /** The `dossiers` read model: applied at once, and where numbering starts looking for a free number. */
+  model?: DossierReadModel;
+  logger: Logger;
+  clock?: Clock;
+  ids?: IdSource;
+}
+
+export interface SubmitDossierInput {
+  channel: SubmissionChannel;
+  /** Without a version: the version in force. */
+  procedure: { code: string; version?: string };
+  agency: string;
+  /** Keyed pseudonym of the applicant. */
+  applicant: string;
+  declaration: {
+    /** The form's values (sealed under the applicant's key before anything is written). */
+    values: Record<string, unknown>;
+    /** Names of the fields that were prefilled from data the state holds; the others were typed. */
+    prefilled: readonly string[];
+  };
+  components?: readonly ComponentInput[];
+  parent?: string | null;
+}
+
+/** Who acts: an agency's official (desk, processing) or a portal acting for the citizen. */
+export type DossierActor = CommandIssuer;
+
+/** A command before its metadata, one per command type. */
+type Unstamped<C> = C extends DossierCommand ? Omit<C, 'meta'> : never;
+
+/** Events after which a dossier's processing has ended (what a parent waits for). */
+const ENDING = new Set<DossierEvent['type']>([
+  'DossierRefused',
+  'DossierRejected',
+  'DossierProcessingStopped',
+  'DossierResultIssued',
+  'DossierWithdrawn',
+]);
+
+/** How many dossier numbers a submission tries before giving up (each taken one is one read). */
+const NUMBER_ATTEMPTS = 50;
+
+const official = (by: DossierActor): string => {
+  if (!by.actor.official) throw new DossierInvalidInputError('the acting official is required', 'actor.official');
+  return by.actor.official;
+};
+
+/**
+ * Runs dossier commands through the kernel's `handleCommand` (read the stream, fold, decide,
+ * append with the expected revision). Deadlines come from the calendar port and procedures from
+ * the catalogue port; the results go into the commands, so the decider stays pure. A child
+ * dossier's end is recorded on its parent's stream.
+ */
+export class DossierService {
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+
+  constructor(private readonly deps: DossierServiceDeps) {
+    this.log = moduleLogger(deps.logger, 'dossiers');
+    this.clock = deps.clock ?? systemClock;
+    this.ids = deps.ids ?? randomId;
+  }
+
+  /** The dossier as its stream says. */
+  async load(dossierId: string): Promise<Dossier> {
+    return (await aggregateStream(this.deps.store, dossierStream(dossierId), dossierDecider)).state;
+  }
+
+  /** Where the dossier stands against its deadline now (or at `now`). */
+  async timeliness(dossierId: string, now: Date = this.clock()): Promise<Timeliness> {
+    return timeliness(await this.existing(dossierId), this.deps.calendar, now);
+  }
+
+  /** Numbers and records a new dossier; links it to its parent when it has one. */
+  async submit(by: DossierActor, input: SubmitDossierInput): Promise<DossierState> {
+    const procedure = await this.procedure(input.procedure.code, input.procedure.version);
+    const components = input.components ?? [];
+    this.checkComponents(procedure, components, 'input.components');
+    const fields = declarationFields(input.declaration);
+    const parent = input.parent ?? null;
+    if (parent !== null) await this.checkParent(parent);
+    const now = this.clock();
+    const day = vietnamDate(now);
+    const first = (this.deps.model?.maxSequence(input.agency, yymmdd(day)) ?? 0) + 1;
+    for (let sequence = first; sequence < first + NUMBER_ATTEMPTS; sequence++) {
+      const dossierId = formatDossierId(input.agency, day, sequence);
+      const sealed = this.deps.sealer.seal(input.applicant, declarationContext(dossierId), input.declaration.values);
+      const command: DossierCommand = {
+        type: 'SubmitDossier',
+        data: {
+          dossierId,
+          channel: input.channel,
+          procedure: { code: procedure.code, version: procedure.version },
+          agency: input.agency,
+          applicant: input.applicant,
+          declaration: { sealed, fields },
+          parent,
+          components: [...components],
+        },
+        meta: newCommandMeta(by, () => now, this.ids),
+      };
+      try {
+        const state = await this.run(dossierId, command, { maxAttempts: 1 });
+        this.log.info({ dossierId, procedure: procedure.code, channel: input.channel }, 'dossier submitted');
+        if (parent !== null) await this.linkChild(by, parent, dossierId, state.procedure);
+        return state;
+      } catch (error) {
+        if (!(error instanceof DossierAlreadyExistsError || error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    }
+    throw new DossierNumberUnavailableError(input.agency, day, NUMBER_ATTEMPTS);
+  }
+
+  refuse(by: DossierActor, dossierId: string, reason: string) {
+    return this.decide(by, dossierId, { type: 'RefuseDossier', data: { dossierId, reason, official: official(by) } });
+  }
+
+  /** Receives the dossier; without an appointment, the legal deadline from the procedure's processing time. */
+  async receive(by: DossierActor, dossierId: string, appointmentAt?: string): Promise<DossierState> {
+    const who = official(by);
+    const now = this.clock();
+    let appointment: string;
+    if (appointmentAt !== undefined) {
+      appointment = instant(appointmentAt, 'input.appointmentAt');
+    } else {
+      const s = await this.existing(dossierId);
+      const procedure = await this.procedure(s.procedure.code, s.procedure.version);
+      appointment = await appointmentFor(this.deps.calendar, now, procedure.processingTime);
+    }
+    return this.decide(
+      by,
+      dossierId,
+      { type: 'ReceiveDossier', data: { dossierId, official: who, appointmentAt: appointment } },
+      now,
+    );
+  }
+
+  assign(by: DossierActor, dossierId: string, to: { official?: string | null; department?: string | null }) {
+    const data = { dossierId, official: to.official ?? null, department: to.department ?? null };
+    return this.decide(by, dossierId, { type: 'AssignDossier', data });
+  }
+
+  transfer(by: DossierActor, dossierId: string, to: string, reason: string) {
+    return this.decide(by, dossierId, { type: 'TransferDossier', data: { dossierId, to, reason } });
+  }
+
+  completeStep(by: DossierActor, dossierId: string, step: string) {
+    return this.decide(by, dossierId, { type: 'CompleteStep', data: { dossierId, step, official: official(by) } });
+  }
+
+  requestSupplement(by: DossierActor, dossierId: string, items: string[], reason: string) {
+    return this.decide(by, dossierId, { type: 'RequestSupplement', data: { dossierId, items, reason } });
+  }
+
+  /** The citizen supplied: the deadline and the appointment move by the working time the clock stood still. */
+  async supplySupplement(
+    by: DossierActor,
+    dossierId: string,
+    components: readonly ComponentInput[] = [],
+  ): Promise<DossierState> {
+    const s = await this.existing(dossierId);
+    if (s.status !== 'awaiting-supplement') {
+      throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
+    }
+    this.checkComponents(await this.procedure(s.procedure.code, s.procedure.version), components, 'input.components');
+    const now = this.clock();
+    const moved = await resumedDeadlines(this.deps.calendar, s, now);
+    const data = { dossierId, ...moved, components: [...components] };
+    return this.decide(by, dossierId, { type: 'SupplySupplement', data }, now);
+  }
+
+  notifyObligation(
+    by: DossierActor,
+    dossierId: string,
+    obligation: { kind: 'fee' | 'charge' | 'tax' | 'other'; amountVnd: number },
+  ) {
+    const data = { dossierId, obligationId: this.ids(), ...obligation };
+    return this.decide(by, dossierId, { type: 'NotifyFinancialObligation', data });
+  }
+
+  pay(
+    by: DossierActor,
+    dossierId: string,
+    payment: { obligationId: string; method: 'online' | 'desk'; amountVnd: number; paymentReference: string },
+  ) {
+    return this.decide(by, dossierId, { type: 'PayFinancialObligation', data: { dossierId, ...payment } });
+  }
+
+  apologize(by: DossierActor, dossierId: string, reason: string, appointmentAt: string) {
+    const data = { dossierId, reason, appointmentAt: instant(appointmentAt, 'input.appointmentAt') };
+    return this.decide(by, dossierId, { type: 'IssueApology', data });
+  }
+
+  approve(by: DossierActor, dossierId: string) {
+    return this.decide(by, dossierId, { type: 'ApproveDossier', data: { dossierId, official: official(by) } });
+  }
+
+  reject(by: DossierActor, dossierId: string, reason: string) {
+    const data = { dossierId, official: official(by), reason };
+    return this.decide(by, dossierId, { type: 'RejectDossier', data });
+  }
+
+  stop(by: DossierActor, dossierId: string, reason: string) {
+    return this.decide(by, dossierId, { type: 'StopProcessing', data: { dossierId, reason } });
+  }
+
+  issueResult(
+    by: DossierActor,
+    dossierId: string,
+    result: { electronic?: { documentId: string; contentHash: string } | null; paper?: boolean },
+  ) {
+    const data = { dossierId, electronic: result.electronic ?? null, paper: result.paper ?? false };
+    return this.decide(by, dossierId, { type: 'IssueResult', data });
+  }
+
+  returnResult(by: DossierActor, dossierId: string, channel: 'online' | 'desk' | 'postal') {
+    return this.decide(by, dossierId, { type: 'ReturnResult', data: { dossierId, channel } });
+  }
+
+  /** The citizen (through a portal) withdraws their dossier. */
+  withdraw(by: DossierActor, dossierId: string, applicant: string, reason: string | null = null) {
+    return this.decide(by, dossierId, { type: 'WithdrawDossier', data: { dossierId, applicant, reason } });
+  }
+
+  rate(by: DossierActor, dossierId: string, applicant: string, score: number, outOf = 5) {
+    return this.decide(by, dossierId, { type: 'RateDossier', data: { dossierId, applicant, score, outOf } });
+  }
+
+  async resolveComponent(by: DossierActor, dossierId: string, component: ComponentInput): Promise<DossierState> {
+    const s = await this.existing(dossierId);
+    this.checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
+    return this.decide(by, dossierId, { type: 'ResolveComponent', data: { dossierId, ...component } });
+  }
+
+  private linkChild(by: DossierActor, parent: string, child: string, procedure: ProcedureRef) {
+    return this.decide(by, parent, { type: 'LinkChild', data: { dossierId: parent, child, procedure } });
+  }
+
+  private decide(
+    by: DossierActor,
+    dossierId: string,
+    command: Unstamped<DossierCommand>,
+    now: Date = this.clock(),
+  ): Promise<DossierState> {
+    return this.run(dossierId, { ...command, meta: newCommandMeta(by, () => now, this.ids) } as DossierCommand);
+  }
+
+  /**
+   * Decides and appends, applies the new events to the read model, and tells the parent when the
+   * dossier's processing just ended.
+   */
+  private async run(
+    dossierId: string,
+    command: DossierCommand,
+    options: { maxAttempts?: number } = {},
+  ): Promise<DossierState> {
+    const stream = dossierStream(dossierId);
+    const result = await handleCommand(this.deps.store, stream, dossierDecider, command, options);
+    const state = result.state;
+    if (state.status === 'none') throw new DossierNotFoundError(dossierId);
+    if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return state;
+    const model = this.deps.model;
+    if (model) {
+      const first = result.nextExpectedRevision - result.events.length + 1;
+      const recordedAt = this.clock().toISOString();
+      result.events.forEach((event, i) => {
+        model.apply({ ...event, stream, revision: first + i, position: result.position ?? 0, recordedAt });
+      });
+    }
+    if (state.parent !== null && state.outcome !== null && result.events.some((e) => ENDING.has(e.type))) {
+      const data = { dossierId: state.parent, child: dossierId, outcome: state.outcome };
+      await this.run(state.parent, {
+        type: 'RecordChildCompleted',
+        data,
+        meta: { ...command.meta, eventId: this.ids() },
+      });
+    }
+    return state;
+  }
+
+  private async existing(dossierId: string): Promise<DossierState> {
+    const s = await this.load(dossierId);
+    if (s.status === 'none') throw new DossierNotFoundError(dossierId);
+    return s;
+  }
+
+  private async checkParent(parent: string): Promise<void> {
+    const p = await this.load(parent);
+    if (p.status === 'none') throw new DossierInvalidInputError(`no dossier ${parent}`, 'input.parent');
+    const allowed = allowedFrom.LinkChild;
+    if (allowed !== 'any' && !allowed.includes(p.status)) {
+      throw new DossierInvalidTransitionError(parent, p.status, 'LinkChild');
+    }
+  }
+
+  private async procedure(code: string, version?: string): Promise<ProcedureInfo> {
+    const found = await this.deps.procedures.find(code, version);
+    if (!found) throw new DossierProcedureUnknownError(code, version ?? null);
+    return found;
+  }
+
+  private checkComponents(procedure: ProcedureInfo, components: readonly ComponentInput[], field: string) {
+    const known = new Set(procedure.components.map((c) => c.code));
+    components.forEach((c, i) => {
+      if (!known.has(c.component)) {
+        const at = field === 'input' ? 'input.component' : `${field}[${i}].component`;
+        throw new DossierComponentUnknownError(procedure.code, c.component, at);
+      }
+    });
+  }
+}
+
+/** Counts of prefilled and typed fields; every prefilled name must be a field of the form. */
+function declarationFields(declaration: SubmitDossierInput['declaration']) {
+  const names = new Set(Object.keys(declaration.values));
+  const prefilled = new Set<string>();
+  declaration.prefilled.forEach((name, i) => {
+    if (!names.has(name)) {
+      throw new DossierInvalidInputError(`${name} is not a field of the declaration`, `input.declaration.prefilled[${i}]`);
+    }
+    prefilled.add(name);
+  });
+  return { prefilled: prefilled.size, typed: names.size - prefilled.size };
+}
+
+function instant(value: string, field: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new DossierInvalidInputError('must be an ISO-8601 date-time', field);
+  return new Date(t).toISOString();
+}
