@@ -20,7 +20,11 @@ export class DossierAlreadyExistsError extends defineError({
 export class DossierInvalidTransitionError extends defineError({
   code: 'DOSSIER_INVALID_TRANSITION',
   status: 409,
-  args: (dossierId: string, dossierStatus: string, command: string) => ({ dossierId, dossierStatus, command }),
+  args: (dossierId: string, dossierStatus: string, command: string) => ({
+    dossierId,
+    dossierStatus,
+    command,
+  }),
   message: (d) => `dossier ${d.dossierId} is ${d.dossierStatus}: ${d.command} is not allowed`,
   expose: (d) => ({ dossierId: d.dossierId, status: d.dossierStatus, command: d.command }),
 }) {}

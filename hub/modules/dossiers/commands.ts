@@ -65,7 +65,10 @@ export type PayFinancialObligation = Command<
   }
 >;
 /** A letter of apology (thư xin lỗi) that sets a new appointment. */
-export type IssueApology = Command<'IssueApology', { dossierId: string; reason: string; appointmentAt: string }>;
+export type IssueApology = Command<
+  'IssueApology',
+  { dossierId: string; reason: string; appointmentAt: string }
+>;
 export type ApproveDossier = Command<'ApproveDossier', { dossierId: string; official: string }>;
 export type RejectDossier = Command<'RejectDossier', { dossierId: string; official: string; reason: string }>;
 export type StopProcessing = Command<'StopProcessing', { dossierId: string; reason: string }>;

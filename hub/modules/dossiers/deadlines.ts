@@ -25,7 +25,11 @@ export function completedLate(s: Pick<DossierState, 'completedAt' | 'dueAt'>): b
 }
 
 /** The timeliness of a dossier at `now`, with the working time to spare or lost counted by the calendar. */
-export async function timeliness(s: DossierState, calendar: DeadlineCalculator, now: Date): Promise<Timeliness> {
+export async function timeliness(
+  s: DossierState,
+  calendar: DeadlineCalculator,
+  now: Date,
+): Promise<Timeliness> {
   if (s.dueAt === null) return { kind: s.endedAt ? 'not-judged' : 'not-started' };
   const dueAt = s.dueAt;
   const due = new Date(dueAt);

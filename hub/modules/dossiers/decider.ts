@@ -35,28 +35,29 @@ export const DOSSIER_NAMESPACE = '5f915661-6a21-54cd-af7b-063773d788b1';
 type Type = DossierCommand['type'];
 
 /** Where each command may be decided (`any`: every status); anything else is DOSSIER_INVALID_TRANSITION. */
-export const allowedFrom: Readonly<Record<Exclude<Type, 'SubmitDossier'>, readonly DossierStatus[] | 'any'>> = {
-  RefuseDossier: ['submitted'],
-  ReceiveDossier: ['submitted'],
-  AssignDossier: ['received', 'processing'],
-  TransferDossier: ['submitted', 'received', 'processing'],
-  CompleteStep: ['received', 'processing'],
-  RequestSupplement: ['received', 'processing'],
-  SupplySupplement: ['awaiting-supplement'],
-  NotifyFinancialObligation: ['received', 'processing', 'approved', 'result-issued'],
-  PayFinancialObligation: ['awaiting-payment'],
-  IssueApology: ['received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
-  ApproveDossier: ['received', 'processing'],
-  RejectDossier: ['received', 'processing'],
-  StopProcessing: ['received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
-  IssueResult: ['approved'],
-  ReturnResult: ['result-issued', 'rejected'],
-  WithdrawDossier: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
-  RateDossier: ['returned'],
-  ResolveComponent: ['submitted', 'received', 'processing', 'awaiting-supplement'],
-  LinkChild: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
-  RecordChildCompleted: 'any',
-};
+export const allowedFrom: Readonly<Record<Exclude<Type, 'SubmitDossier'>, readonly DossierStatus[] | 'any'>> =
+  {
+    RefuseDossier: ['submitted'],
+    ReceiveDossier: ['submitted'],
+    AssignDossier: ['received', 'processing'],
+    TransferDossier: ['submitted', 'received', 'processing'],
+    CompleteStep: ['received', 'processing'],
+    RequestSupplement: ['received', 'processing'],
+    SupplySupplement: ['awaiting-supplement'],
+    NotifyFinancialObligation: ['received', 'processing', 'approved', 'result-issued'],
+    PayFinancialObligation: ['awaiting-payment'],
+    IssueApology: ['received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
+    ApproveDossier: ['received', 'processing'],
+    RejectDossier: ['received', 'processing'],
+    StopProcessing: ['received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
+    IssueResult: ['approved'],
+    ReturnResult: ['result-issued', 'rejected'],
+    WithdrawDossier: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
+    RateDossier: ['returned'],
+    ResolveComponent: ['submitted', 'received', 'processing', 'awaiting-supplement'],
+    LinkChild: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
+    RecordChildCompleted: 'any',
+  };
 
 /** The dossier the command names, in a status the command may be decided in. */
 function existing(command: Exclude<DossierCommand, SubmitDossier>, state: Dossier): DossierState {
@@ -74,7 +75,10 @@ function existing(command: Exclude<DossierCommand, SubmitDossier>, state: Dossie
 function instant(value: string, field: string): number {
   const t = Date.parse(value);
   if (Number.isNaN(t) || new Date(t).toISOString() !== value) {
-    throw new DossierInvalidInputError('must be an ISO-8601 instant in UTC (YYYY-MM-DDTHH:mm:ss.sssZ)', field);
+    throw new DossierInvalidInputError(
+      'must be an ISO-8601 instant in UTC (YYYY-MM-DDTHH:mm:ss.sssZ)',
+      field,
+    );
   }
   return t;
 }
@@ -110,7 +114,10 @@ function submit({ data, meta }: SubmitDossier, state: Dossier): DossierEvent[] {
   for (const key of ['prefilled', 'typed'] as const) {
     const n = submitted.declaration.fields[key];
     if (!Number.isInteger(n) || n < 0) {
-      throw new DossierInvalidInputError('must be a whole number, 0 or more', `input.declaration.fields.${key}`);
+      throw new DossierInvalidInputError(
+        'must be a whole number, 0 or more',
+        `input.declaration.fields.${key}`,
+      );
     }
   }
   if (submitted.parent === submitted.dossierId) {
@@ -218,7 +225,11 @@ function issueResult({ data, meta }: IssueResult, s: DossierState): DossierEvent
   const pending = pendingChildren(s);
   if (pending.length > 0) throw new DossierChildrenPendingError(s.dossierId, pending);
   return [
-    eventOf(meta, 'DossierResultIssued', { dossierId: s.dossierId, electronic: data.electronic, paper: data.paper }),
+    eventOf(meta, 'DossierResultIssued', {
+      dossierId: s.dossierId,
+      electronic: data.electronic,
+      paper: data.paper,
+    }),
   ];
 }
 
@@ -236,7 +247,10 @@ function rate(command: RateDossier, state: Dossier): DossierEvent[] {
 }
 
 /** The applicant's own dossier; anyone else's is not found (its existence is not revealed). */
-function ownDossier(command: { data: { dossierId: string; applicant: string } }, state: Dossier): DossierState {
+function ownDossier(
+  command: { data: { dossierId: string; applicant: string } },
+  state: Dossier,
+): DossierState {
   if (state.status === 'none' || state.applicant !== command.data.applicant) {
     throw new DossierNotFoundError(command.data.dossierId);
   }
@@ -262,7 +276,9 @@ export function decide(command: DossierCommand, state: Dossier): DossierEvent[] 
       if (!official && !department) {
         throw new DossierInvalidInputError('name an official, a department or both', 'input.official');
       }
-      return [eventOf(meta, 'DossierAssigned', { dossierId: s.dossierId, assignee: { official, department } })];
+      return [
+        eventOf(meta, 'DossierAssigned', { dossierId: s.dossierId, assignee: { official, department } }),
+      ];
     }
     case 'TransferDossier': {
       const s = existing(command, state);
@@ -309,13 +325,17 @@ export function decide(command: DossierCommand, state: Dossier): DossierEvent[] 
     case 'StopProcessing': {
       const s = existing(command, state);
       nonEmpty(command.data.reason, 'input.reason');
-      return [eventOf(meta, 'DossierProcessingStopped', { dossierId: s.dossierId, reason: command.data.reason })];
+      return [
+        eventOf(meta, 'DossierProcessingStopped', { dossierId: s.dossierId, reason: command.data.reason }),
+      ];
     }
     case 'IssueResult':
       return issueResult(command, existing(command, state));
     case 'ReturnResult': {
       const s = existing(command, state);
-      return [eventOf(meta, 'DossierResultReturned', { dossierId: s.dossierId, channel: command.data.channel })];
+      return [
+        eventOf(meta, 'DossierResultReturned', { dossierId: s.dossierId, channel: command.data.channel }),
+      ];
     }
     case 'WithdrawDossier': {
       const s = existing(command, ownDossier(command, state));
@@ -327,7 +347,10 @@ export function decide(command: DossierCommand, state: Dossier): DossierEvent[] 
     case 'ResolveComponent': {
       const s = existing(command, state);
       const { component, resolution } = command.data;
-      return componentEvents(meta, s.dossierId, [{ component, resolution }]).map((e) => ({ ...e, id: meta.eventId }));
+      return componentEvents(meta, s.dossierId, [{ component, resolution }]).map((e) => ({
+        ...e,
+        id: meta.eventId,
+      }));
     }
     case 'LinkChild': {
       const s = existing(command, state);

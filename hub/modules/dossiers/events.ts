@@ -189,7 +189,10 @@ export type DossierReceived = EventData<'DossierReceived', DossierReceivedData>;
 export type DossierAssigned = EventData<'DossierAssigned', DossierAssignedData>;
 export type DossierTransferred = EventData<'DossierTransferred', DossierTransferredData>;
 export type DossierStepCompleted = EventData<'DossierStepCompleted', DossierStepCompletedData>;
-export type DossierSupplementRequested = EventData<'DossierSupplementRequested', DossierSupplementRequestedData>;
+export type DossierSupplementRequested = EventData<
+  'DossierSupplementRequested',
+  DossierSupplementRequestedData
+>;
 export type DossierSupplementSupplied = EventData<'DossierSupplementSupplied', DossierSupplementSuppliedData>;
 export type DossierFinancialObligationNotified = EventData<
   'DossierFinancialObligationNotified',

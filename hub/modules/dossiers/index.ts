@@ -8,8 +8,8 @@ export const dossiersModule: HubModule = {
 };
 
 export * from './commands.js';
-export { allowedFrom, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
 export * from './deadlines.js';
+export { allowedFrom, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
 export * from './events.js';
 export type * from './ports.js';
 export { DossierReadModel, dossiersProjection } from './projection.js';

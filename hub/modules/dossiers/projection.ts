@@ -5,7 +5,14 @@ import { ERASURE_STREAM_CATEGORY } from '../../kernel/vocabulary.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { completedLate } from './deadlines.js';
 import { DOSSIER_STREAM_CATEGORY, type DossierEvent, eventTypes } from './events.js';
-import { type Dossier, type DossierState, evolve, initialState, openPause, pendingChildren } from './state.js';
+import {
+  type Dossier,
+  type DossierState,
+  evolve,
+  initialState,
+  openPause,
+  pendingChildren,
+} from './state.js';
 import { inProcess, portalStatusOf } from './statuses.js';
 
 const SCHEMA = `

@@ -69,7 +69,12 @@ export interface DossierSummary {
 
 export interface DossierConnection {
   edges: { cursor: string; node: DossierSummary }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 export interface TimelineEntry {
@@ -186,7 +191,13 @@ const instantParam = (value: string, field: string) => {
 
 function where(filter: DossierFilter, params: Record<string, unknown>): string[] {
   const clauses: string[] = [];
-  const equal = { agency: 'agency', procedure: 'procedure_code', channel: 'channel', applicant: 'applicant', parent: 'parent' } as const;
+  const equal = {
+    agency: 'agency',
+    procedure: 'procedure_code',
+    channel: 'channel',
+    applicant: 'applicant',
+    parent: 'parent',
+  } as const;
   for (const [key, column] of Object.entries(equal) as [keyof typeof equal, string][]) {
     if (filter[key] === undefined) continue;
     clauses.push(`${column} = @${key}`);
@@ -200,7 +211,9 @@ function where(filter: DossierFilter, params: Record<string, unknown>): string[]
       }
       params[`status${i}`] = status;
     });
-    clauses.push(statuses.length === 0 ? '0' : `status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`);
+    clauses.push(
+      statuses.length === 0 ? '0' : `status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`,
+    );
   }
   if (filter.submittedFrom !== undefined) {
     clauses.push('submitted_at >= @submittedFrom');
@@ -268,7 +281,11 @@ interface HistoryRow {
 }
 
 /** One dossier with its timeline (oldest first), or undefined. */
-export function getDossier(db: ReadModelDb, dossierId: string, now: Date = new Date()): DossierDetail | undefined {
+export function getDossier(
+  db: ReadModelDb,
+  dossierId: string,
+  now: Date = new Date(),
+): DossierDetail | undefined {
   const row = db
     .prepare<[Record<string, unknown>], Row>(`SELECT ${COLUMNS} FROM dossiers WHERE dossier_id = @id`)
     .get({ id: dossierId, now: now.toISOString() });

@@ -21,8 +21,8 @@ import { type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { vietnamDate } from '../agencies/index.js';
 import type { ComponentInput, DossierCommand } from './commands.js';
-import { allowedFrom, dossierDecider } from './decider.js';
 import { appointmentFor, resumedDeadlines, type Timeliness, timeliness } from './deadlines.js';
+import { allowedFrom, dossierDecider } from './decider.js';
 import {
   type DossierEvent,
   declarationContext,
@@ -84,7 +84,8 @@ const ENDING = new Set<DossierEvent['type']>([
 const NUMBER_ATTEMPTS = 50;
 
 const official = (by: DossierActor): string => {
-  if (!by.actor.official) throw new DossierInvalidInputError('the acting official is required', 'actor.official');
+  if (!by.actor.official)
+    throw new DossierInvalidInputError('the acting official is required', 'actor.official');
   return by.actor.official;
 };
 
@@ -128,7 +129,11 @@ export class DossierService {
     const first = (this.deps.model?.maxSequence(input.agency, yymmdd(day)) ?? 0) + 1;
     for (let sequence = first; sequence < first + NUMBER_ATTEMPTS; sequence++) {
       const dossierId = formatDossierId(input.agency, day, sequence);
-      const sealed = this.deps.sealer.seal(input.applicant, declarationContext(dossierId), input.declaration.values);
+      const sealed = this.deps.sealer.seal(
+        input.applicant,
+        declarationContext(dossierId),
+        input.declaration.values,
+      );
       const command: DossierCommand = {
         type: 'SubmitDossier',
         data: {
@@ -149,14 +154,18 @@ export class DossierService {
         if (parent !== null) await this.linkChild(by, parent, dossierId, state.procedure);
         return state;
       } catch (error) {
-        if (!(error instanceof DossierAlreadyExistsError || error instanceof WrongExpectedRevisionError)) throw error;
+        if (!(error instanceof DossierAlreadyExistsError || error instanceof WrongExpectedRevisionError))
+          throw error;
       }
     }
     throw new DossierNumberUnavailableError(input.agency, day, NUMBER_ATTEMPTS);
   }
 
   refuse(by: DossierActor, dossierId: string, reason: string) {
-    return this.decide(by, dossierId, { type: 'RefuseDossier', data: { dossierId, reason, official: official(by) } });
+    return this.decide(by, dossierId, {
+      type: 'RefuseDossier',
+      data: { dossierId, reason, official: official(by) },
+    });
   }
 
   /** Receives the dossier; without an appointment, the legal deadline from the procedure's processing time. */
@@ -189,7 +198,10 @@ export class DossierService {
   }
 
   completeStep(by: DossierActor, dossierId: string, step: string) {
-    return this.decide(by, dossierId, { type: 'CompleteStep', data: { dossierId, step, official: official(by) } });
+    return this.decide(by, dossierId, {
+      type: 'CompleteStep',
+      data: { dossierId, step, official: official(by) },
+    });
   }
 
   requestSupplement(by: DossierActor, dossierId: string, items: string[], reason: string) {
@@ -206,7 +218,11 @@ export class DossierService {
     if (s.status !== 'awaiting-supplement') {
       throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
     }
-    this.checkComponents(await this.procedure(s.procedure.code, s.procedure.version), components, 'input.components');
+    this.checkComponents(
+      await this.procedure(s.procedure.code, s.procedure.version),
+      components,
+      'input.components',
+    );
     const now = this.clock();
     const moved = await resumedDeadlines(this.deps.calendar, s, now);
     const data = { dossierId, ...moved, components: [...components] };
@@ -236,7 +252,10 @@ export class DossierService {
   }
 
   approve(by: DossierActor, dossierId: string) {
-    return this.decide(by, dossierId, { type: 'ApproveDossier', data: { dossierId, official: official(by) } });
+    return this.decide(by, dossierId, {
+      type: 'ApproveDossier',
+      data: { dossierId, official: official(by) },
+    });
   }
 
   reject(by: DossierActor, dossierId: string, reason: string) {
@@ -270,7 +289,11 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'RateDossier', data: { dossierId, applicant, score, outOf } });
   }
 
-  async resolveComponent(by: DossierActor, dossierId: string, component: ComponentInput): Promise<DossierState> {
+  async resolveComponent(
+    by: DossierActor,
+    dossierId: string,
+    component: ComponentInput,
+  ): Promise<DossierState> {
     const s = await this.existing(dossierId);
     this.checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
     return this.decide(by, dossierId, { type: 'ResolveComponent', data: { dossierId, ...component } });
@@ -286,7 +309,10 @@ export class DossierService {
     command: Unstamped<DossierCommand>,
     now: Date = this.clock(),
   ): Promise<DossierState> {
-    return this.run(dossierId, { ...command, meta: newCommandMeta(by, () => now, this.ids) } as DossierCommand);
+    return this.run(dossierId, {
+      ...command,
+      meta: newCommandMeta(by, () => now, this.ids),
+    } as DossierCommand);
   }
 
   /**
@@ -360,7 +386,10 @@ function declarationFields(declaration: SubmitDossierInput['declaration']) {
   const prefilled = new Set<string>();
   declaration.prefilled.forEach((name, i) => {
     if (!names.has(name)) {
-      throw new DossierInvalidInputError(`${name} is not a field of the declaration`, `input.declaration.prefilled[${i}]`);
+      throw new DossierInvalidInputError(
+        `${name} is not a field of the declaration`,
+        `input.declaration.prefilled[${i}]`,
+      );
     }
     prefilled.add(name);
   });

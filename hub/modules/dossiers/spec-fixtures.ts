@@ -1,0 +1,117 @@
+import type { CommandMeta } from '../../kernel/decider/index.js';
+import { buildMetadata } from '../../kernel/metadata.js';
+import { seal } from '../../privacy/sealed.js';
+import type { DossierCommand } from './commands.js';
+import { type DossierEvent, type DossierSubmittedData, declarationContext } from './events.js';
+
+/**
+ * Fixtures the dossier specs share: one dossier of the Ba Đình commune desk, its events at given
+ * instants, and the commands that produce them (command `n` yields the event with id number `n`).
+ */
+export const AGENCY = '000.04.01.H26';
+export const OTHER_AGENCY = '000.08.01.H26';
+export const ID = '000.04.01.H26-260312-0001';
+export const CHILD = '000.04.01.H26-260312-0002';
+export const APPLICANT = '0123456789abcdef0123456789abcdef';
+export const OFFICIAL = 'clerk-1';
+
+/** Event id number `n` as a UUID. */
+export const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** 12 March 2026 at `hour` UTC, `days` later. */
+export const at = (days: number, hour = 2) => new Date(Date.UTC(2026, 2, 12 + days, hour)).toISOString();
+
+export function meta(now: string, n: number): CommandMeta {
+  return {
+    now,
+    eventId: uuid(n),
+    metadata: buildMetadata({
+      occurredAt: now,
+      actor: { kind: 'agency', id: AGENCY, official: OFFICIAL },
+      correlationId: 'c-1',
+    }),
+  };
+}
+
+export const command = <C extends DossierCommand>(type: C['type'], data: C['data'], now: string, n: number) =>
+  ({ type, data, meta: meta(now, n) }) as C;
+
+export const event = <E extends DossierEvent>(type: E['type'], data: E['data'], now: string, n: number) =>
+  ({ id: uuid(n), type, data, metadata: meta(now, n).metadata }) as E;
+
+export const sealedDeclaration = (dossierId = ID) =>
+  seal({ kid: '0123456789abcdef', key: Buffer.alloc(32, 7) }, APPLICANT, declarationContext(dossierId), {
+    fullName: 'Nguyễn Văn An',
+    address: 'số 1 phố Đội Cấn',
+  });
+
+export const submittedData = (over: Partial<DossierSubmittedData> = {}): DossierSubmittedData => ({
+  dossierId: ID,
+  channel: 'online',
+  procedure: { code: '1.001612', version: '2024' },
+  agency: AGENCY,
+  applicant: APPLICANT,
+  declaration: { sealed: sealedDeclaration(over.dossierId), fields: { prefilled: 8, typed: 2 } },
+  parent: null,
+  ...over,
+});
+
+export const APPOINTMENT = at(10, 10);
+
+/** The events of a dossier that reached each status, oldest first. */
+export function histories(dossierId = ID) {
+  const id = { dossierId };
+  const submitted = [event('DossierSubmitted', submittedData(id), at(0), 1)];
+  const received = [
+    ...submitted,
+    event('DossierReceived', { ...id, receivedBy: OFFICIAL, appointmentAt: APPOINTMENT }, at(0, 3), 2),
+  ];
+  const processing = [
+    ...received,
+    event('DossierAssigned', { ...id, assignee: { official: 'expert-7', department: null } }, at(1), 3),
+  ];
+  const approved = [...processing, event('DossierApproved', { ...id, by: 'head-1' }, at(5), 5)];
+  const resultIssued = [
+    ...approved,
+    event('DossierResultIssued', { ...id, electronic: null, paper: true }, at(6), 6),
+  ];
+  return {
+    submitted,
+    refused: [
+      ...submitted,
+      event('DossierRefused', { ...id, reason: 'thiếu tờ khai', refusedBy: OFFICIAL }, at(0, 3), 2),
+    ],
+    received,
+    processing,
+    'awaiting-supplement': [
+      ...processing,
+      event(
+        'DossierSupplementRequested',
+        { ...id, items: ['bản sao giấy khai sinh'], reason: 'mờ' },
+        at(2),
+        4,
+      ),
+    ],
+    'awaiting-payment': [
+      ...processing,
+      event(
+        'DossierFinancialObligationNotified',
+        { ...id, obligationId: 'ob-1', kind: 'charge', amountVnd: 50_000 },
+        at(2),
+        4,
+      ),
+    ],
+    approved,
+    rejected: [
+      ...processing,
+      event('DossierRejected', { ...id, by: 'head-1', reason: 'không đủ điều kiện' }, at(5), 5),
+    ],
+    stopped: [
+      ...processing,
+      event('DossierProcessingStopped', { ...id, reason: 'quá hạn bổ sung' }, at(5), 5),
+    ],
+    'result-issued': resultIssued,
+    returned: [...resultIssued, event('DossierResultReturned', { ...id, channel: 'desk' }, at(7), 7)],
+    withdrawn: [...submitted, event('DossierWithdrawn', { ...id, reason: null }, at(0, 5), 2)],
+  } satisfies Record<string, DossierEvent[]>;
+}
