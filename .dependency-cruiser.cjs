@@ -30,18 +30,19 @@ module.exports = {
     {
       name: 'domain-imports-only-the-kernel',
       severity: 'error',
-      comment: "A module's events, commands and deciders import only the kernel (and plain libraries).",
-      from: { path: '^hub/modules/([^/]+)/(events|commands|decider)\\.ts$' },
+      comment:
+        "A module's events, commands, deciders and the state they fold import only the kernel (and plain libraries).",
+      from: { path: '^hub/modules/([^/]+)/(events|commands|decider|state)\\.ts$' },
       to: {
         path: '^(hub/|connectors/|scripts/|demo/)',
-        pathNot: ['^hub/kernel/', '^hub/modules/$1/(events|commands|decider)\\.ts$'],
+        pathNot: ['^hub/kernel/', '^hub/modules/$1/(events|commands|decider|state)\\.ts$'],
       },
     },
     {
       name: 'domain-has-no-infrastructure',
       severity: 'error',
       comment: 'Domain code knows no database driver, HTTP framework or GraphQL server.',
-      from: { path: '^hub/modules/[^/]+/(events|commands|decider)\\.ts$' },
+      from: { path: '^hub/modules/[^/]+/(events|commands|decider|state)\\.ts$' },
       to: {
         dependencyTypes: ['npm', 'npm-dev'],
         path: `${BACKENDS}|^node_modules/(fastify|mercurius|graphql)/`,

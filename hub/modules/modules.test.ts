@@ -144,6 +144,7 @@ describe('the module list', () => {
       'agencies',
       'contracts',
       'consents',
+      'dossiers',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);

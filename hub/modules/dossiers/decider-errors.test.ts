@@ -30,7 +30,7 @@ import {
   OFFICIAL,
   submittedData,
 } from './spec-fixtures.js';
-import { type DossierStatus, dossierStatuses } from './statuses.js';
+import { type DossierStatus, dossierStatuses } from './state.js';
 
 const validator = createEventValidator();
 const { given } = DeciderSpecification.for(dossierDecider, { validate: (e) => validator.validate(e) });

@@ -26,8 +26,14 @@ import type {
   SupplySupplement,
 } from './commands.js';
 import type { DossierComponentResolved, DossierEvent } from './events.js';
-import { type Dossier, type DossierState, evolve, initialState, pendingChildren } from './state.js';
-import type { DossierStatus } from './statuses.js';
+import {
+  type Dossier,
+  type DossierState,
+  type DossierStatus,
+  evolve,
+  initialState,
+  pendingChildren,
+} from './state.js';
 
 /** Namespace of derived dossier event ids: UUIDv5('https://lienthong.gov.vn/dossiers', URL). */
 export const DOSSIER_NAMESPACE = '5f915661-6a21-54cd-af7b-063773d788b1';

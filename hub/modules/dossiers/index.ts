@@ -16,4 +16,3 @@ export { DossierReadModel, dossiersProjection } from './projection.js';
 export * from './queries.js';
 export * from './service.js';
 export * from './state.js';
-export * from './statuses.js';

@@ -10,10 +10,11 @@ import {
   type DossierState,
   evolve,
   initialState,
+  inProcess,
   openPause,
   pendingChildren,
+  portalStatusOf,
 } from './state.js';
-import { inProcess, portalStatusOf } from './statuses.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS dossiers (
@@ -57,7 +58,6 @@ CREATE INDEX IF NOT EXISTS dossiers_by_channel ON dossiers (channel, submitted_a
 CREATE INDEX IF NOT EXISTS dossiers_by_applicant ON dossiers (applicant, submitted_at, dossier_id);
 CREATE INDEX IF NOT EXISTS dossiers_by_parent ON dossiers (parent) WHERE parent IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dossiers_open_by_due ON dossiers (due_at) WHERE open = 1;
-CREATE INDEX IF NOT EXISTS dossiers_late ON dossiers (late) WHERE late = 1;
 CREATE TABLE IF NOT EXISTS dossier_history (
   dossier_id    TEXT    NOT NULL,
   revision      INTEGER NOT NULL,

@@ -1,7 +1,7 @@
 import { DossierCursorInvalidError, DossierInvalidInputError } from '../../kernel/errors/index.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { DossierOutcome, ProcedureRef, SubmissionChannel } from './events.js';
-import { type DossierStatus, dossierStatuses, type PortalStatusCode } from './statuses.js';
+import { type DossierStatus, dossierStatuses, type PortalStatusCode } from './state.js';
 
 /** Which dossiers a page lists; every criterion given must hold. */
 export interface DossierFilter {
@@ -126,7 +126,7 @@ interface Row {
 }
 
 /** Completed after the deadline, or in process past it (a stopped clock counts up to when it stopped). */
-const OVERDUE = `(late = 1 OR (late IS NULL AND open = 1 AND due_at IS NOT NULL
+const OVERDUE = `(late IS 1 OR (late IS NULL AND open = 1 AND due_at IS NOT NULL
   AND due_at < coalesce(paused_at, @now)))`;
 const COLUMNS = `dossier_id, agency, procedure_code, procedure_version, status, portal_status, channel, applicant,
   parent, submitted_at, received_at, due_at, appointment_at, paused_at, completed_at, ended_at, outcome,

@@ -161,7 +161,7 @@ export class DossierService {
     throw new DossierNumberUnavailableError(input.agency, day, NUMBER_ATTEMPTS);
   }
 
-  refuse(by: DossierActor, dossierId: string, reason: string) {
+  async refuse(by: DossierActor, dossierId: string, reason: string) {
     return this.decide(by, dossierId, {
       type: 'RefuseDossier',
       data: { dossierId, reason, official: official(by) },
@@ -188,23 +188,27 @@ export class DossierService {
     );
   }
 
-  assign(by: DossierActor, dossierId: string, to: { official?: string | null; department?: string | null }) {
+  async assign(
+    by: DossierActor,
+    dossierId: string,
+    to: { official?: string | null; department?: string | null },
+  ) {
     const data = { dossierId, official: to.official ?? null, department: to.department ?? null };
     return this.decide(by, dossierId, { type: 'AssignDossier', data });
   }
 
-  transfer(by: DossierActor, dossierId: string, to: string, reason: string) {
+  async transfer(by: DossierActor, dossierId: string, to: string, reason: string) {
     return this.decide(by, dossierId, { type: 'TransferDossier', data: { dossierId, to, reason } });
   }
 
-  completeStep(by: DossierActor, dossierId: string, step: string) {
+  async completeStep(by: DossierActor, dossierId: string, step: string) {
     return this.decide(by, dossierId, {
       type: 'CompleteStep',
       data: { dossierId, step, official: official(by) },
     });
   }
 
-  requestSupplement(by: DossierActor, dossierId: string, items: string[], reason: string) {
+  async requestSupplement(by: DossierActor, dossierId: string, items: string[], reason: string) {
     return this.decide(by, dossierId, { type: 'RequestSupplement', data: { dossierId, items, reason } });
   }
 
@@ -229,7 +233,7 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'SupplySupplement', data }, now);
   }
 
-  notifyObligation(
+  async notifyObligation(
     by: DossierActor,
     dossierId: string,
     obligation: { kind: 'fee' | 'charge' | 'tax' | 'other'; amountVnd: number },
@@ -238,7 +242,7 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'NotifyFinancialObligation', data });
   }
 
-  pay(
+  async pay(
     by: DossierActor,
     dossierId: string,
     payment: { obligationId: string; method: 'online' | 'desk'; amountVnd: number; paymentReference: string },
@@ -246,28 +250,28 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'PayFinancialObligation', data: { dossierId, ...payment } });
   }
 
-  apologize(by: DossierActor, dossierId: string, reason: string, appointmentAt: string) {
+  async apologize(by: DossierActor, dossierId: string, reason: string, appointmentAt: string) {
     const data = { dossierId, reason, appointmentAt: instant(appointmentAt, 'input.appointmentAt') };
     return this.decide(by, dossierId, { type: 'IssueApology', data });
   }
 
-  approve(by: DossierActor, dossierId: string) {
+  async approve(by: DossierActor, dossierId: string) {
     return this.decide(by, dossierId, {
       type: 'ApproveDossier',
       data: { dossierId, official: official(by) },
     });
   }
 
-  reject(by: DossierActor, dossierId: string, reason: string) {
+  async reject(by: DossierActor, dossierId: string, reason: string) {
     const data = { dossierId, official: official(by), reason };
     return this.decide(by, dossierId, { type: 'RejectDossier', data });
   }
 
-  stop(by: DossierActor, dossierId: string, reason: string) {
+  async stop(by: DossierActor, dossierId: string, reason: string) {
     return this.decide(by, dossierId, { type: 'StopProcessing', data: { dossierId, reason } });
   }
 
-  issueResult(
+  async issueResult(
     by: DossierActor,
     dossierId: string,
     result: { electronic?: { documentId: string; contentHash: string } | null; paper?: boolean },
@@ -276,16 +280,16 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'IssueResult', data });
   }
 
-  returnResult(by: DossierActor, dossierId: string, channel: 'online' | 'desk' | 'postal') {
+  async returnResult(by: DossierActor, dossierId: string, channel: 'online' | 'desk' | 'postal') {
     return this.decide(by, dossierId, { type: 'ReturnResult', data: { dossierId, channel } });
   }
 
   /** The citizen (through a portal) withdraws their dossier. */
-  withdraw(by: DossierActor, dossierId: string, applicant: string, reason: string | null = null) {
+  async withdraw(by: DossierActor, dossierId: string, applicant: string, reason: string | null = null) {
     return this.decide(by, dossierId, { type: 'WithdrawDossier', data: { dossierId, applicant, reason } });
   }
 
-  rate(by: DossierActor, dossierId: string, applicant: string, score: number, outOf = 5) {
+  async rate(by: DossierActor, dossierId: string, applicant: string, score: number, outOf = 5) {
     return this.decide(by, dossierId, { type: 'RateDossier', data: { dossierId, applicant, score, outOf } });
   }
 

@@ -3,6 +3,7 @@ import { buildMetadata } from '../../kernel/metadata.js';
 import { seal } from '../../privacy/sealed.js';
 import type { DossierCommand } from './commands.js';
 import { type DossierEvent, type DossierSubmittedData, declarationContext } from './events.js';
+import type { DeadlineCalculator } from './ports.js';
 
 /**
  * Fixtures the dossier specs share: one dossier of the Ba Đình commune desk, its events at given
@@ -114,4 +115,48 @@ export function histories(dossierId = ID) {
     returned: [...resultIssued, event('DossierResultReturned', { ...id, channel: 'desk' }, at(7), 7)],
     withdrawn: [...submitted, event('DossierWithdrawn', { ...id, reason: null }, at(0, 5), 2)],
   } satisfies Record<string, DossierEvent[]>;
+}
+
+const HOUR = 3_600_000;
+const VIETNAM = 7 * HOUR;
+
+/**
+ * A working-time calendar for specs: Monday to Friday, 08:00–16:00 in Vietnam (8 working hours a
+ * day), minus the holidays given (YYYY-MM-DD). Spans are counted in working hours; a working day
+ * is 8 of them.
+ */
+export function workweekCalendar(holidays: readonly string[] = []): DeadlineCalculator {
+  const off = new Set(holidays);
+  /** The working window of the Vietnamese calendar day starting at local midnight `dayStart` (UTC ms), or none. */
+  const windowOf = (dayStart: number): [number, number] | undefined => {
+    const local = new Date(dayStart + VIETNAM);
+    const weekday = local.getUTCDay();
+    if (weekday === 0 || weekday === 6 || off.has(local.toISOString().slice(0, 10))) return undefined;
+    return [dayStart + 8 * HOUR, dayStart + 16 * HOUR];
+  };
+  const dayStartOf = (t: number) => Math.floor((t + VIETNAM) / (24 * HOUR)) * 24 * HOUR - VIETNAM;
+  return {
+    addWorkingTime(from, time) {
+      let left = time.amount * (time.unit === 'day' ? 8 : 1) * HOUR;
+      if (left === 0) return from;
+      let t = from.getTime();
+      for (let day = dayStartOf(t); ; day += 24 * HOUR) {
+        const w = windowOf(day);
+        if (!w) continue;
+        const start = Math.max(t, w[0]);
+        if (start >= w[1]) continue;
+        if (start + left <= w[1]) return new Date(start + left);
+        left -= w[1] - start;
+        t = w[1];
+      }
+    },
+    workingTimeBetween(from, to) {
+      let ms = 0;
+      for (let day = dayStartOf(from.getTime()); day <= to.getTime(); day += 24 * HOUR) {
+        const w = windowOf(day);
+        if (w) ms += Math.max(0, Math.min(w[1], to.getTime()) - Math.max(w[0], from.getTime()));
+      }
+      return { amount: ms / HOUR, unit: 'hour' };
+    },
+  };
 }
