@@ -154,6 +154,8 @@ describe('the module list', () => {
         'consent',
         'consentsGivenToMe',
         'contracts',
+        'dossier',
+        'dossiers',
         'myConsents',
         'myContracts',
         'person',

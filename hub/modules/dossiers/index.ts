@@ -1,10 +1,15 @@
-import type { HubModule } from '../../kernel/module.js';
+import { type HubModule, readSchemaFile } from '../../kernel/module.js';
 import { dossiersProjection } from './projection.js';
+import { dossierResolvers } from './resolvers.js';
 
 /** Dossiers of administrative procedures: their lifecycle, deadlines, portal statuses and once-only counts. */
 export const dossiersModule: HubModule = {
   name: 'dossiers',
   projections: [dossiersProjection],
+  graphql: {
+    typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
+    resolvers: dossierResolvers,
+  },
 };
 
 export * from './commands.js';
