@@ -8,7 +8,6 @@ import {
 } from '../../kernel/decider/index.js';
 import {
   DossierAlreadyExistsError,
-  DossierComponentUnknownError,
   DossierInvalidInputError,
   DossierInvalidTransitionError,
   DossierNotFoundError,
@@ -32,6 +31,7 @@ import {
   type SubmissionChannel,
   yymmdd,
 } from './events.js';
+import { checkComponents, declarationFields, instant } from './intake.js';
 import type { DeadlineCalculator, DeclarationSealer, ProcedureInfo, ProcedureLookup } from './ports.js';
 import type { DossierReadModel } from './projection.js';
 import type { Dossier, DossierState } from './state.js';
@@ -120,7 +120,7 @@ export class DossierService {
   async submit(by: DossierActor, input: SubmitDossierInput): Promise<DossierState> {
     const procedure = await this.procedure(input.procedure.code, input.procedure.version);
     const components = input.components ?? [];
-    this.checkComponents(procedure, components, 'input.components');
+    checkComponents(procedure, components, 'input.components');
     const fields = declarationFields(input.declaration);
     const parent = input.parent ?? null;
     if (parent !== null) await this.checkParent(parent);
@@ -222,7 +222,7 @@ export class DossierService {
     if (s.status !== 'awaiting-supplement') {
       throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
     }
-    this.checkComponents(
+    checkComponents(
       await this.procedure(s.procedure.code, s.procedure.version),
       components,
       'input.components',
@@ -299,7 +299,7 @@ export class DossierService {
     component: ComponentInput,
   ): Promise<DossierState> {
     const s = await this.existing(dossierId);
-    this.checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
+    checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
     return this.decide(by, dossierId, { type: 'ResolveComponent', data: { dossierId, ...component } });
   }
 
@@ -372,36 +372,4 @@ export class DossierService {
     if (!found) throw new DossierProcedureUnknownError(code, version ?? null);
     return found;
   }
-
-  private checkComponents(procedure: ProcedureInfo, components: readonly ComponentInput[], field: string) {
-    const known = new Set(procedure.components.map((c) => c.code));
-    components.forEach((c, i) => {
-      if (!known.has(c.component)) {
-        const at = field === 'input' ? 'input.component' : `${field}[${i}].component`;
-        throw new DossierComponentUnknownError(procedure.code, c.component, at);
-      }
-    });
-  }
-}
-
-/** Counts of prefilled and typed fields; every prefilled name must be a field of the form. */
-function declarationFields(declaration: SubmitDossierInput['declaration']) {
-  const names = new Set(Object.keys(declaration.values));
-  const prefilled = new Set<string>();
-  declaration.prefilled.forEach((name, i) => {
-    if (!names.has(name)) {
-      throw new DossierInvalidInputError(
-        `${name} is not a field of the declaration`,
-        `input.declaration.prefilled[${i}]`,
-      );
-    }
-    prefilled.add(name);
-  });
-  return { prefilled: prefilled.size, typed: names.size - prefilled.size };
-}
-
-function instant(value: string, field: string): string {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new DossierInvalidInputError('must be an ISO-8601 date-time', field);
-  return new Date(t).toISOString();
 }
