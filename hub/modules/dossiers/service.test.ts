@@ -9,6 +9,7 @@ import {
   DossierComponentUnknownError,
   DossierInvalidInputError,
   DossierInvalidTransitionError,
+  DossierNumberUnavailableError,
   DossierPaymentAmountMismatchError,
   DossierProcedureUnknownError,
 } from '../../kernel/errors/index.js';
@@ -112,6 +113,15 @@ describe('DossierService: submission', () => {
     expect((await build(undefined).submit(portal, input())).dossierId).toBe('000.04.01.H26-260312-0003');
     now = local(13, 0, 5);
     expect((await service.submit(portal, input())).dossierId).toBe('000.04.01.H26-260313-0001');
+  });
+
+  it('gives up with a retryable error when every number it tries is taken', async () => {
+    const blind = build(undefined); // starts at 0001 each time, as a replica whose read model lags far behind
+    for (let n = 0; n < 50; n++) await service.submit(portal, input());
+    const error = await blind.submit(portal, input()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DossierNumberUnavailableError);
+    expect(error).toMatchObject({ retryable: true, agency: AGENCY, day: '2026-03-12', attempts: 50 });
+    expect((await service.submit(portal, input())).dossierId).toBe('000.04.01.H26-260312-0051');
   });
 
   it('seals the declaration under the applicant’s key and counts prefilled and typed fields', async () => {
