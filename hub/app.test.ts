@@ -29,6 +29,7 @@ describe('index', () => {
         graphql: '/graphql',
         graphiql: '/graphiql',
         jwks: '/.well-known/jwks.json',
+        agencyJwks: '/agencies/{organCode}/jwks.json',
         live: '/health/live',
         ready: '/health/ready',
         metrics: '/metrics',

@@ -70,6 +70,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
       graphql: '/graphql',
       ...(config.profile === 'production' ? {} : { graphiql: '/graphiql' }),
       jwks: '/.well-known/jwks.json',
+      agencyJwks: '/agencies/{organCode}/jwks.json',
       live: '/health/live',
       ready: '/health/ready',
       ...(config.metrics.listen ? {} : { metrics: '/metrics' }),

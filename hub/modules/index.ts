@@ -5,6 +5,7 @@ import { agenciesModule } from './agencies/index.js';
 import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
 import { contractsModule } from './contracts/index.js';
+import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
 import { recordsModule } from './records/index.js';
@@ -22,6 +23,7 @@ export const hubModules: readonly HubModule[] = [
   contractsModule,
   consentModule,
   accessModule,
+  documentsModule,
   dossiersModule,
   erasureModule,
 ];

@@ -144,6 +144,7 @@ describe('the module list', () => {
       'agencies',
       'contracts',
       'consents',
+      'documents',
       'dossiers',
     ]);
 
@@ -154,6 +155,7 @@ describe('the module list', () => {
         'consent',
         'consentsGivenToMe',
         'contracts',
+        'document',
         'dossier',
         'dossiers',
         'myConsents',
@@ -166,7 +168,7 @@ describe('the module list', () => {
     );
 
     const help = buildProgram(allProjections(hubModules), {}).helpInformation();
-    for (const command of ['projections', 'store', 'agencies', 'contracts', 'erase', 'calendar']) {
+    for (const command of ['projections', 'store', 'agencies', 'contracts', 'documents', 'erase', 'calendar']) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

@@ -13,6 +13,7 @@ import type * as contracts from './contracts.js';
 import type * as decider from './decider.js';
 import type * as demo from './demo.js';
 import type * as documents from './documents.js';
+import type * as dossierDocuments from './dossier-documents.js';
 import type * as dossiers from './dossiers.js';
 import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
@@ -50,6 +51,7 @@ export type HubErrorCode =
   | CodesOf<typeof decider>
   | CodesOf<typeof demo>
   | CodesOf<typeof documents>
+  | CodesOf<typeof dossierDocuments>
   | CodesOf<typeof dossiers>
   | CodesOf<typeof events>
   | CodesOf<typeof eventstore>

@@ -21,6 +21,7 @@ export * from './contracts.js';
 export * from './decider.js';
 export * from './demo.js';
 export * from './documents.js';
+export * from './dossier-documents.js';
 export * from './dossiers.js';
 export * from './event-validation.js';
 export * from './eventstore.js';

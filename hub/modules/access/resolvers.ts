@@ -39,6 +39,7 @@ const OUTCOMES: Record<string, string> = {
   DataAccessed: 'RELEASED',
   DataAccessDenied: 'DENIED',
   DataAccessedByOperator: 'OPERATOR',
+  DocumentAccessed: 'DOCUMENT',
 };
 
 export const accessResolvers = {

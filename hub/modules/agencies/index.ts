@@ -1,11 +1,16 @@
 import type { HubModule } from '../../kernel/module.js';
 import { registerAgencyCommands } from './cli.js';
+import { agenciesPlugin } from './plugin.js';
 import { agenciesProjection } from './projection.js';
 
-/** The registry of agencies: organ codes, tiers, roles, signing keys, validity and successors. */
+/**
+ * The registry of agencies: organ codes, tiers, roles, signing keys, validity and successors; each
+ * agency's public keys at `/agencies/<organCode>/jwks.json`.
+ */
 export const agenciesModule: HubModule = {
   name: 'agencies',
   projections: [agenciesProjection],
+  plugin: agenciesPlugin,
   cli: (program, { projections }) => registerAgencyCommands(program, projections),
 };
 
