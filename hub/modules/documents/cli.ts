@@ -83,7 +83,7 @@ export function registerDocumentCommands(
       "verify a signed electronic result (compact JWS) against the issuing agency's public keys: a JWKS " +
         'file or URL (--jwks, works offline with a file), or else the agencies registered in --data-dir',
     )
-    .argument('<jws>', 'the compact JWS, or a file holding it (- for standard input)')
+    .argument('<file|jws>', 'the compact JWS, or a file holding it (- for standard input)')
     .option('--jwks <file|url>', "the issuer's JWKS (e.g. saved from /agencies/<organCode>/jwks.json)")
     .option('--content <file>', 'also check that this file is the content the result signs')
     .option('--json', 'print JSON')
