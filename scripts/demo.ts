@@ -1,14 +1,23 @@
 /**
  * A guided tour of the consented API against a running hub (`npm start` first): a commune reads a
  * citizen's data under its contract, is refused what the contract does not cover and what needs
- * consent, the citizen consents (and gets a signed receipt), withdraws, and an inspector reads the
- * access log. Uses the demo agencies' local keys and a citizen from the demo source database.
+ * consent, the citizen consents (and gets a signed receipt), withdraws; the ward issues a birth
+ * certificate signed with its own key, anyone verifies it against the ward's published keys, the
+ * citizen's portal downloads it; and an inspector reads the access log. Uses the demo agencies' local keys and a citizen from the demo source database.
  */
 import { Command } from 'commander';
-import { mintDemoToken } from '../demo/keys.js';
+import type { JSONWebKeySet } from 'jose';
+import { demoSigningKey, mintDemoToken } from '../demo/keys.js';
 import { demoCitizen } from '../demo/sources/demo.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Role } from '../hub/kernel/principal.js';
+import {
+  type documentJson,
+  type ResultClaims,
+  sha256Hex,
+  signResult,
+  verifyResultSignature,
+} from '../hub/modules/documents/index.js';
 
 const opts = new Command('demo')
   .description('Walk through consented data sharing against a running hub')
@@ -20,6 +29,8 @@ const opts = new Command('demo')
   )
   .parse()
   .opts<{ url: string; dataDir: string }>();
+
+type DocumentJson = ReturnType<typeof documentJson>;
 
 const COMMUNE = '000.04.01.H26'; // Phường Ba Đình (People's Committee)
 const PORTAL = '000.10.00.G12'; // National public service portal
@@ -47,6 +58,34 @@ function show(step: string, result: Awaited<ReturnType<typeof gql>>): void {
   } else {
     console.log(JSON.stringify(result.data, null, 2).replace(/^/gm, '   '));
   }
+}
+
+function showJson(step: string, value: unknown): void {
+  console.log(`\n── ${step}`);
+  console.log(JSON.stringify(value, null, 2).replace(/^/gm, '   '));
+}
+
+/** A call to one of the hub's HTTP routes; a refusal is shown and yields an empty object. */
+async function call<T extends object>(
+  bearer: string,
+  method: string,
+  url: string,
+  body: { json?: unknown; body?: Buffer; headers?: Record<string, string> },
+): Promise<Partial<T>> {
+  const response = await fetch(`${opts.url}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      ...(body.json === undefined ? {} : { 'content-type': 'application/json' }),
+      ...body.headers,
+    },
+    body: body.json === undefined ? body.body : JSON.stringify(body.json),
+  });
+  const answer = (await response.json()) as unknown;
+  if (response.ok) return answer as T;
+  const refusal = answer as { code: string; message: string };
+  console.log(`\n   refused: ${refusal.code} — ${refusal.message}`);
+  return {};
 }
 
 function citizen(): string {
@@ -111,8 +150,50 @@ show(
   '7. The very next request is refused',
   await gql(commune, PERSON, { id: pid, purpose: 'tthc-1.004194' }),
 );
+// An electronic result: the ward signs it with its own key; the hub verifies and stores it encrypted.
+const certificate = Buffer.from('%PDF-1.7\n% demo birth certificate (trích lục khai sinh)\n%%EOF\n');
+const ward = await token(COMMUNE, 'consumer', 'CB-0042');
+const prepared = await call<{ claims: ResultClaims }>(ward, 'POST', '/documents/results/claims', {
+  json: {
+    personalId: pid,
+    resultType: 'birth-certificate',
+    dossier: 'HS-DEMO-0001',
+    contentHash: sha256Hex(certificate),
+  },
+});
+const jws = await signResult(prepared.claims!, await demoSigningKey(opts.dataDir, COMMUNE));
+const issued = await call<DocumentJson>(ward, 'POST', '/documents/results', {
+  body: certificate,
+  headers: { 'content-type': 'application/pdf', 'x-result-signature': jws },
+});
+showJson(
+  '8. Phường Ba Đình issues a birth certificate signed with its own key; the hub verifies and stores it',
+  {
+    id: issued.id,
+    contentHash: issued.contentHash,
+    blobHash: issued.blobHash,
+    signature: { kid: issued.signature?.kid, alg: issued.signature?.alg },
+  },
+);
+if (issued.id) {
+  const jwks = (await (await fetch(`${opts.url}/agencies/${COMMUNE}/jwks.json`)).json()) as JSONWebKeySet;
+  const verified = await verifyResultSignature(jws, () => jwks);
+  showJson(`9. Anyone verifies it against ${opts.url}/agencies/${COMMUNE}/jwks.json`, {
+    valid: true,
+    kid: verified.kid,
+    resultType: verified.claims.resultType,
+  });
+  const got = await fetch(`${opts.url}/documents/${issued.id}/content`, {
+    headers: { authorization: `Bearer ${portal}` },
+  });
+  showJson("10. The citizen's portal downloads it; the download is recorded first", {
+    status: got.status,
+    bytes: (await got.arrayBuffer()).byteLength,
+    accessId: got.headers.get('x-access-id'),
+  });
+}
 show(
-  "8. An inspector reads every access to and refusal of this citizen's data",
+  "11. An inspector reads every access to and refusal of this citizen's data",
   await gql(
     inspector,
     'query($id: String!) { accessLog(personalId: $id) { outcome at agency official fields } }',

@@ -1,6 +1,4 @@
-import fs from 'node:fs/promises';
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { demoKeyFile } from '../modules/agencies/index.js';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** The audience, the clock and the key pairs the authentication tests sign their tokens with. */
 export const AUD = 'urn:lienthong:hub';
@@ -14,14 +12,4 @@ export type AgencyKey = { privateKey: Awaited<ReturnType<typeof generateKeyPair>
 export async function agencyKey(alg: 'ES256' | 'EdDSA', kid: string): Promise<AgencyKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-/**
- * A demo agency's signing key as its own system holds it: the private half generated into
- * `<dataDir>/demo-keys/<organCode>.jwk` by the demo seed (only the public half is registered).
- */
-export async function demoAgencyKey(dataDir: string, organCode: string) {
-  const jwk = JSON.parse(await fs.readFile(demoKeyFile(dataDir, organCode), 'utf8')) as JWK;
-  const alg = jwk.alg as 'ES256' | 'EdDSA';
-  return { privateKey: (await importJWK(jwk, alg)) as CryptoKey, kid: jwk.kid!, alg };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAgencyKey } from '../../testing/agency-keys.js';
+import { demoSigningKey } from '../../../demo/keys.js';
 import { runScript } from '../../testing/cli.js';
 import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../testing/hub.js';
 import { tempDir } from '../../testing/temp.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     subject,
     issuedAt: new Date(Date.now() - 1000).toISOString(),
   });
-  jws = await signResult(claims, await demoAgencyKey(hub.dir, AGENCIES.baDinh));
+  jws = await signResult(claims, await demoSigningKey(hub.dir, AGENCIES.baDinh));
   await hub.app.documents.issueResult(
     { agency: AGENCIES.baDinh, official: 'CB-0042' },
     { signature: jws, content: CONTENT, mediaType: 'application/pdf' },

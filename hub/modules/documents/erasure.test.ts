@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSigningKey } from '../../../demo/keys.js';
 import { SubjectErasedError } from '../../kernel/errors/index.js';
-import { demoAgencyKey } from '../../testing/agency-keys.js';
 import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../testing/hub.js';
 import { silentLogger } from '../../testing/temp.js';
 import { eraseSubject } from '../erasure/index.js';
@@ -38,7 +38,7 @@ describe('erasing the subject', () => {
       subject,
       issuedAt: new Date(Date.now() - 1000).toISOString(),
     });
-    const signature = await signResult(claims, await demoAgencyKey(hub.dir, AGENCIES.baDinh));
+    const signature = await signResult(claims, await demoSigningKey(hub.dir, AGENCIES.baDinh));
     const result = await documents.issueResult(WARD, {
       signature,
       content: RESULT,

@@ -216,6 +216,7 @@ describe('POST /documents and GET /documents/:id/content', () => {
       code: 'DOCUMENT_MEDIA_TYPE_NOT_ALLOWED',
       details: { mediaType: 'text/plain' },
     });
+    await expectRefused(await upload(png, { type: '' }), 415, { code: 'DOCUMENT_MEDIA_TYPE_NOT_ALLOWED' });
     await expectRefused(await upload(png), 400, { code: 'DOCUMENT_MEDIA_TYPE_MISMATCH' });
     expect((await upload(png, { type: 'image/png' })).statusCode).toBe(201);
     await expectRefused(

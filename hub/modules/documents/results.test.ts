@@ -1,11 +1,11 @@
 import { base64url, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSigningKey } from '../../../demo/keys.js';
 import {
   AuthForbiddenError,
   DocumentRevokedError,
   DocumentSubjectMismatchError,
 } from '../../kernel/errors/index.js';
-import { demoAgencyKey } from '../../testing/agency-keys.js';
 import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../testing/hub.js';
 import {
   type DocumentActor,
@@ -54,7 +54,7 @@ const claimsFor = (content: Buffer, over: Partial<ResultClaims> = {}) =>
 
 /** Signs as the demo agency's own system would, with its private key from the demo seed. */
 const signAs = async (agency: string, claims: ResultClaims) =>
-  signResult(claims, await demoAgencyKey(hub.dir, agency));
+  signResult(claims, await demoSigningKey(hub.dir, agency));
 
 const record = async (jws: string, content: Buffer, agency: string = HANOI) =>
   hub.app.inject({

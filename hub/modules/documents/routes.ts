@@ -2,9 +2,14 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { citizenOf } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../auth/index.js';
 import type { Clock } from '../../kernel/clock.js';
-import { DocumentInputError, DocumentTooLargeError } from '../../kernel/errors/index.js';
+import {
+  DocumentInputError,
+  DocumentMediaTypeNotAllowedError,
+  DocumentTooLargeError,
+} from '../../kernel/errors/index.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
+import { MEDIA_TYPES } from './events.js';
 import { claimsIssue, RESULT_ALGORITHMS, RESULT_JWS_TYPE } from './result-signature.js';
 import type { DocumentActor, DocumentService } from './service.js';
 import { documentJson } from './views.js';
@@ -68,9 +73,12 @@ export async function documentRoutes(app: FastifyInstance, { service, pseudonymi
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: service.maxBytes }, (_request, body, done) =>
     done(null, body),
   );
-  // fastify's own refusal of a body over the limit, as this module's error; the app's handler answers
+  // fastify's own refusals of the body (over the limit, an empty Content-Type) as this module's errors;
+  // the app's error handler answers them
   app.setErrorHandler(async (error: FastifyError) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw new DocumentTooLargeError(service.maxBytes);
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      throw new DocumentMediaTypeNotAllowedError('', MEDIA_TYPES);
     throw error;
   });
 
