@@ -164,7 +164,7 @@ describe('the module list', () => {
       ].sort(),
     );
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
-      ['grantConsent', 'revokeContract', 'withdrawConsent'].sort(),
+      ['grantConsent', 'revokeContract', 'revokeDocument', 'withdrawConsent'].sort(),
     );
 
     const help = buildProgram(allProjections(hubModules), {}).helpInformation();

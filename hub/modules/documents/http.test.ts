@@ -49,6 +49,9 @@ async function documentStreams(): Promise<number> {
   return new Set(events.map((e) => e.stream)).size;
 }
 
+/** Where the file store keeps a blob: `<dataDir>/documents/<h0h1>/<h2h3>/<hash>`. */
+const blobPath = (hash: string) => path.join(hub.dir, 'documents', hash.slice(0, 2), hash.slice(2, 4), hash);
+
 const blobFiles = () =>
   fs
     .readdirSync(path.join(hub.dir, 'documents'), { recursive: true, withFileTypes: true })
@@ -76,13 +79,7 @@ describe('POST /documents and GET /documents/:id/content', () => {
     expect(doc.blobHash).not.toBe(doc.contentHash);
 
     // the file store holds the blob at its address, and only ciphertext
-    const file = path.join(
-      hub.dir,
-      'documents',
-      doc.blobHash.slice(0, 2),
-      doc.blobHash.slice(2, 4),
-      doc.blobHash,
-    );
+    const file = blobPath(doc.blobHash);
     expect(blobFiles()).toContain(file);
     for (const f of blobFiles()) {
       const bytes = fs.readFileSync(f);
@@ -162,13 +159,7 @@ describe('POST /documents and GET /documents/:id/content', () => {
 
   it('never serves a tampered or missing blob: DOCUMENT_INTEGRITY_FAILED, logged and counted', async () => {
     const doc = (await upload(PDF, { query: 'dossier=HS-2026-000125&component=to-khai' })).json();
-    const file = path.join(
-      hub.dir,
-      'documents',
-      doc.blobHash.slice(0, 2),
-      doc.blobHash.slice(2, 4),
-      doc.blobHash,
-    );
+    const file = blobPath(doc.blobHash);
     const original = fs.readFileSync(file);
     const tampered = Buffer.from(original);
     tampered[tampered.length - 3]! ^= 0x20;

@@ -15,6 +15,9 @@ export const documentsModule: HubModule = {
   graphql: {
     typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
     resolvers: documentResolvers,
+    argumentLimits: [
+      { field: 'Mutation.revokeDocument', argument: 'reason', event: 'DocumentRevoked', path: 'reason' },
+    ],
   },
   cli: (program, { projections }) => registerDocumentCommands(program, projections),
 };

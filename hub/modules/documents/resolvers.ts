@@ -5,6 +5,7 @@ import {
   ResultKeysUnavailableError,
   ResultSignatureInvalidError,
 } from '../../kernel/errors/index.js';
+import type { ExistingDocument } from './access.js';
 import type { DocumentService } from './service.js';
 import { documentJson } from './views.js';
 
@@ -35,13 +36,31 @@ async function signature(parent: DocumentJson, _: unknown, ctx: ApiContext) {
   }
 }
 
+const documentId = (id: string) => {
+  if (!UUID.test(id)) throw new DocumentInputError('id', 'must be a document id (UUID)');
+  return id;
+};
+
+/** The metadata with the enums as GraphQL spells them. */
+function toDocument(state: ExistingDocument) {
+  const json = documentJson(state);
+  return { ...json, kind: json.kind.toUpperCase(), status: json.status.toUpperCase() };
+}
+
 export const documentResolvers = {
   Query: {
     async document(_: unknown, args: { id: string }, ctx: ApiContext) {
       const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector');
-      if (!UUID.test(args.id)) throw new DocumentInputError('id', 'must be a document id (UUID)');
-      const json = documentJson(await ctx.services.documents.describe(principal, args.id));
-      return { ...json, kind: json.kind.toUpperCase(), status: json.status.toUpperCase() };
+      return toDocument(await ctx.services.documents.describe(principal, documentId(args.id)));
+    },
+  },
+  Mutation: {
+    async revokeDocument(_: unknown, args: { id: string; reason: string }, ctx: ApiContext) {
+      const principal = requireRole(ctx, 'consumer', 'provider');
+      const by = { agency: principal.agency, official: principal.official, correlationId: ctx.requestId };
+      return toDocument(
+        await ctx.services.documents.revoke(by, { documentId: documentId(args.id), reason: args.reason }),
+      );
     },
   },
   Document: { signature },

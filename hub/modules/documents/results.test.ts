@@ -263,10 +263,16 @@ describe('signed electronic results', () => {
     await expect(
       hub.app.documents.revoke(NGOC_HA, { documentId: resultId, reason: 'x' }),
     ).rejects.toBeInstanceOf(AuthForbiddenError);
-    await hub.app.documents.revoke(
-      { agency: HANOI, official: 'CB-1' },
-      { documentId: resultId, reason: 'issued in error' },
-    );
+    const REVOKE =
+      'mutation($id: ID!, $reason: String!) { revokeDocument(id: $id, reason: $reason) { status } }';
+    const asWard = await hub.token(AGENCIES.ngocHa, 'consumer');
+    const byWard = await hub.gql(asWard, REVOKE, { id: resultId, reason: 'x' });
+    expect(byWard.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    const asCity = await hub.token(HANOI, 'provider');
+    const tooLong = await hub.gql(asCity, REVOKE, { id: resultId, reason: 'x'.repeat(501) });
+    expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const revoked = await hub.gql(asCity, REVOKE, { id: resultId, reason: 'issued in error' });
+    expect(revoked.data).toEqual({ revokeDocument: { status: 'REVOKED' } });
     expect(hub.app.documents.findResults(subject, 'judicial-record-certificate')).toEqual([]);
     await expect(
       hub.app.documents.reuse(NGOC_HA, {

@@ -147,6 +147,7 @@ export class DocumentService {
       DOCUMENTS_NAMESPACE,
       'digitised',
       by.agency,
+      input.subject,
       input.dossier,
       input.componentCode,
       contentHash,
@@ -256,16 +257,27 @@ export class DocumentService {
    * PRIVACY_SUBJECT_ERASED once its subject is erased.
    */
   async load(documentId: string): Promise<ExistingDocument> {
+    return this.unlessErased(await this.stream(documentId));
+  }
+
+  /**
+   * The document, if `principal` may see it (AUTH_FORBIDDEN otherwise, before anything else about it
+   * is told, even that its subject was erased).
+   */
+  async describe(principal: Principal, documentId: string): Promise<ExistingDocument> {
+    const state = await this.stream(documentId);
+    authorise(principal, state, this.dossierAgencies);
+    return this.unlessErased(state);
+  }
+
+  private async stream(documentId: string): Promise<ExistingDocument> {
     const { state } = await aggregateStream(this.deps.store, documentStream(documentId), documentDecider);
     if (state.status === 'none') throw new DocumentNotFoundError(documentId);
-    if (this.deps.keys.isErased(state.document.subject)) throw new SubjectErasedError(state.document.subject);
     return state;
   }
 
-  /** The document, if `principal` may see it (AUTH_FORBIDDEN otherwise). */
-  async describe(principal: Principal, documentId: string): Promise<ExistingDocument> {
-    const state = await this.load(documentId);
-    authorise(principal, state, this.dossierAgencies);
+  private unlessErased(state: ExistingDocument): ExistingDocument {
+    if (this.deps.keys.isErased(state.document.subject)) throw new SubjectErasedError(state.document.subject);
     return state;
   }
 
