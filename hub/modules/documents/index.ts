@@ -41,11 +41,6 @@ export {
   type VerifiedResult,
   verifyResultSignature,
 } from './result-signature.js';
-export {
-  type DigitiseInput,
-  type DocumentActor,
-  DocumentService,
-  type DocumentServiceDeps,
-  type ResultInput,
-} from './service.js';
+export { DocumentService } from './service.js';
+export type { DigitiseInput, DocumentActor, DocumentServiceDeps, ResultInput } from './types.js';
 export { contentUrl, documentJson } from './views.js';

@@ -11,7 +11,8 @@ import type { Principal } from '../../kernel/principal.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { MEDIA_TYPES } from './events.js';
 import { claimsIssue, RESULT_ALGORITHMS, RESULT_JWS_TYPE } from './result-signature.js';
-import type { DocumentActor, DocumentService } from './service.js';
+import type { DocumentService } from './service.js';
+import type { DocumentActor } from './types.js';
 import { documentJson } from './views.js';
 
 /** Routes taking agency tokens (the auth plugin verifies `Authorization` on them). */

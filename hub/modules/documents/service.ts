@@ -1,24 +1,12 @@
-import type { JSONWebKeySet } from 'jose';
 import type { Logger } from 'pino';
-import type { EventValidator } from '../../events/validator.js';
 import { type Clock, systemClock } from '../../kernel/clock.js';
 import { aggregateStream, handleCommand, newCommandMeta } from '../../kernel/decider/index.js';
-import {
-  DocumentInputError,
-  DocumentNotFoundError,
-  ResultContentMismatchError,
-  ResultIssuerNotInForceError,
-  ResultKeysUnavailableError,
-  SubjectErasedError,
-} from '../../kernel/errors/index.js';
-import type { EventStore } from '../../kernel/event-store.js';
+import { DocumentNotFoundError, SubjectErasedError } from '../../kernel/errors/index.js';
 import { deterministicId, type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import type { Principal } from '../../kernel/principal.js';
-import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import { accessStream, StreamAppender } from '../access/index.js';
-import { getAgency, isInForce, vietnamDate } from '../agencies/index.js';
+import { getAgency, vietnamDate } from '../agencies/index.js';
 import {
   accessRecord,
   authorise,
@@ -26,12 +14,11 @@ import {
   type DossierAgencies,
   type ExistingDocument,
 } from './access.js';
-import { type BlobStore, sha256Hex } from './blob-store.js';
+import { sha256Hex } from './blob-store.js';
 import type { DocumentCommand } from './commands.js';
-import { DocumentContent, type IntegrityObserver } from './content.js';
+import { DocumentContent } from './content.js';
 import { documentDecider } from './decider.js';
 import {
-  type ActingOfficial,
   DOCUMENTS_NAMESPACE,
   type DocumentAccessed,
   type DocumentDigitisedData,
@@ -43,53 +30,8 @@ import { allowedMediaType, checkContent, DEFAULT_MAX_DOCUMENT_BYTES } from './me
 import { DocumentsReadModel } from './projection.js';
 import { type EarlierResult, findResults } from './queries.js';
 import { type VerifiedResult, verifyResultSignature } from './result-signature.js';
-
-export interface DocumentServiceDeps {
-  store: EventStore;
-  /** The read-model connection (the `documents` and `agencies` read models). */
-  readModels: ReadModelDb;
-  blobs: BlobStore;
-  keys: SubjectKeyStore;
-  /** The event schemas the store validates with: input limits are read from them. */
-  eventSchemas: EventValidator;
-  logger: Logger;
-  clock?: Clock;
-  ids?: IdSource;
-  /** Largest document accepted. Default 20 MiB. */
-  maxBytes?: number;
-  onIntegrityFailure?: IntegrityObserver;
-}
-
-/** Who acts: an agency's official (for a citizen's own upload, the portal's). */
-export interface DocumentActor extends ActingOfficial {
-  /** Correlates the events of one request (default: the document id). */
-  correlationId?: string;
-}
-
-export interface DigitiseInput {
-  subject: string;
-  dossier: string;
-  componentCode: string;
-  content: Uint8Array;
-  /** A `Content-Type` value; parameters are dropped. */
-  mediaType: string;
-  /** Default 1. */
-  pages?: number;
-  certifiedCopy?: boolean;
-  /** When the paper is an earlier result of a procedure. */
-  resultType?: string | null;
-}
-
-export interface ResultInput {
-  /** The compact JWS the issuing agency signed (`result-signature.ts`). */
-  signature: string;
-  content: Uint8Array;
-  mediaType: string;
-  pages?: number;
-}
-
-/** Results are not taken as issued more than this far in the hub's future (clock skew). */
-const MAX_SKEW_MS = 5 * 60_000;
+import { checkRecordable, registeredKeys } from './results.js';
+import type { DigitiseInput, DocumentActor, DocumentServiceDeps, ResultInput } from './types.js';
 
 /**
  * The documents of dossiers: digitised components and signed electronic results, their content in
@@ -180,18 +122,10 @@ export class DocumentService {
     const pages = input.pages ?? 1;
     checkContent(mediaType, input.content, { maxBytes: this.maxBytes, pages });
     const verified = await this.verifyResult(input.signature);
-    const { claims } = verified;
-    const actual = sha256Hex(input.content);
-    if (actual !== claims.contentHash) throw new ResultContentMismatchError(claims.contentHash, actual);
     const now = this.clock();
+    const { claims } = verified;
+    checkRecordable(claims, input.content, now, (organCode) => getAgency(this.deps.readModels, organCode));
     const issuedAt = new Date(claims.issuedAt);
-    if (issuedAt.getTime() > now.getTime() + MAX_SKEW_MS) {
-      throw new DocumentInputError('signature.issuedAt', 'is in the future');
-    }
-    const issuer = getAgency(this.deps.readModels, claims.issuer);
-    const day = vietnamDate(issuedAt);
-    if (!issuer || !isInForce(issuer, day))
-      throw new ResultIssuerNotInForceError(claims.issuer, !!issuer, day);
     const { blobHash } = await this.content.put(claims.subject, input.content);
     const documentId = deterministicId(
       DOCUMENTS_NAMESPACE,
@@ -332,14 +266,8 @@ export class DocumentService {
    * registered) or DOCUMENT_RESULT_KEYS_UNAVAILABLE (keys published only at a URL).
    */
   verifyResult(jws: string): Promise<VerifiedResult> {
-    return verifyResultSignature(jws, (issuer) => this.issuerKeys(issuer));
-  }
-
-  private issuerKeys(issuer: string): JSONWebKeySet {
-    const agency = getAgency(this.deps.readModels, issuer);
-    if (!agency) throw new ResultIssuerNotInForceError(issuer, false, vietnamDate(this.clock()));
-    if (!('jwks' in agency.keys)) throw new ResultKeysUnavailableError(issuer);
-    return agency.keys.jwks;
+    const findAgency = (organCode: string) => getAgency(this.deps.readModels, organCode);
+    return verifyResultSignature(jws, registeredKeys(findAgency, vietnamDate(this.clock())));
   }
 
   /** Runs a command on the document's stream and applies what it appended to the read model at once. */
