@@ -127,6 +127,12 @@ describe('the documents decider', () => {
     given([issued])
       .when({ type: 'RecordElectronicResult', data: resultData, meta: meta('2026-03-03T00:00:00.000Z', 6) })
       .thenNothing();
+    const resigned = { ...resultData, signature: 'eyJhbGciOiJFUzI1NiJ9.eyJ4IjoxfQ.b3RoZXI' };
+    given([issued]).when({ type: 'RecordElectronicResult', data: resigned, meta: issueAt }).thenNothing();
+    const otherValidity = { ...resultData, validUntil: '2027-01-01T00:00:00.000Z' };
+    given([issued])
+      .when({ type: 'RecordElectronicResult', data: otherValidity, meta: issueAt })
+      .thenThrows(DocumentAlreadyExistsError);
   });
 
   it('lets a document serve a component of another dossier of the same subject, once', () => {

@@ -114,13 +114,17 @@ export function decide(command: DocumentCommand, state: DocumentState): Document
 }
 
 /**
- * What makes a repeated recording the same document (a retried upload or a result sent twice), so
- * that it appends nothing: everything but the time and the acting official.
+ * What makes a repeated recording the same document (a retried upload, a result sent twice or signed
+ * again), so that it appends nothing: everything but the time, the acting official and, for a
+ * result, the signature's bytes (ES256 signs the same claims differently each time).
  */
 function identity(document: DocumentRecord): string {
   const { documentId, subject, contentHash, blobHash, mediaType, pages } = document;
   const stored = [documentId, subject, contentHash, blobHash, mediaType, pages];
-  if (document.kind === 'result') return JSON.stringify(['result', ...stored, document.signature]);
+  if (document.kind === 'result') {
+    const { resultType, dossier, issuer, issuedAt, validUntil } = document;
+    return JSON.stringify(['result', ...stored, resultType, dossier, issuer, issuedAt, validUntil]);
+  }
   const { dossier, componentCode, certifiedCopy, resultType, digitisedBy } = document;
   return JSON.stringify([
     'digitised',

@@ -85,6 +85,14 @@ describe('erasing the subject', () => {
         mediaType: 'application/pdf',
       }),
     ).rejects.toBeInstanceOf(SubjectErasedError);
+    await expect(
+      documents.reuse(WARD, {
+        documentId: result.document.documentId,
+        subject,
+        dossier: 'HS-2026-000402',
+        componentCode: 'giay-khai-sinh',
+      }),
+    ).rejects.toBeInstanceOf(SubjectErasedError);
 
     // the blobs are still there, but only as ciphertext nobody holds a key to
     for (const { blobHash } of [scan.document, result.document]) {

@@ -127,10 +127,16 @@ export class DocumentService {
     checkRecordable(claims, input.content, now, (organCode) => getAgency(this.deps.readModels, organCode));
     const issuedAt = new Date(claims.issuedAt);
     const { blobHash } = await this.content.put(claims.subject, input.content);
+    // from what was signed, not the signature's bytes: ES256 signs the same claims differently each time
     const documentId = deterministicId(
       DOCUMENTS_NAMESPACE,
       'result',
-      sha256Hex(Buffer.from(input.signature)),
+      claims.issuer,
+      claims.subject,
+      claims.dossier,
+      claims.resultType,
+      claims.contentHash,
+      issuedAt.toISOString(),
     );
     const data = {
       documentId,
@@ -163,6 +169,8 @@ export class DocumentService {
   ): Promise<{ eventId: string; document: ExistingDocument }> {
     requireFits(this.input.dossier, 'dossier', input.dossier);
     requireFits(this.input.componentCode, 'componentCode', input.componentCode);
+    // an erased citizen's documents serve no new dossier (and their read-model rows stay gone)
+    if (this.deps.keys.isErased(input.subject)) throw new SubjectErasedError(input.subject);
     const reusedBy = { agency: by.agency, official: by.official };
     const after = await this.run(by, input.documentId, this.clock(), (meta) => ({
       type: 'ReuseDocument',
