@@ -14,7 +14,6 @@ import {
   type DossierAgencies,
   type ExistingDocument,
 } from './access.js';
-import { sha256Hex } from './blob-store.js';
 import type { DocumentCommand } from './commands.js';
 import { DocumentContent } from './content.js';
 import { documentDecider } from './decider.js';
