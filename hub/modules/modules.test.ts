@@ -168,7 +168,15 @@ describe('the module list', () => {
     );
 
     const help = buildProgram(allProjections(hubModules), {}).helpInformation();
-    for (const command of ['projections', 'store', 'agencies', 'contracts', 'documents', 'erase', 'calendar']) {
+    for (const command of [
+      'projections',
+      'store',
+      'agencies',
+      'contracts',
+      'documents',
+      'erase',
+      'calendar',
+    ]) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });
