@@ -16,6 +16,7 @@ import { contractsDataset } from './contracts.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 import { type DemoDatasetSeeded, type DemoDatasetSeededData, SEED_STREAM_CATEGORY } from './events.js';
 import { populationDataset } from './population.js';
+import { proceduresDataset } from './procedures.js';
 
 export interface SeedProgress {
   dataset: string;
@@ -50,7 +51,8 @@ const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 /**
  * The demo datasets, in seeding order. New datasets are added here. The working calendar is the
  * bundled one (hub/modules/calendar/holidays/vn.yaml). The agency registry and the
- * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`.
+ * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`;
+ * the procedure catalogue is seeded with them.
  * The population dataset is sealed under subject keys, so it needs the hub's `sealing`.
  */
 export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealing } = {}): DemoDataset[] {
@@ -61,6 +63,7 @@ export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealin
     calendarDataset(),
     agenciesDataset({ dataDir: options.dataDir }),
     contractsDataset(),
+    proceduresDataset(),
     ...population,
   ];
 }

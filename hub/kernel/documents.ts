@@ -8,13 +8,21 @@ import { type FileIssue, SchemaLoadError } from './errors/index.js';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
 
-/** Compiles a schema under schemas/ (draft 2020-12, strict, with formats). */
-export function compileSchema(file: string): ValidateFunction {
+/**
+ * Compiles a schema under schemas/ (draft 2020-12, strict, with formats), or one of its parts named by
+ * a JSON pointer (`/$defs/prefill`).
+ */
+export function compileSchema(file: string, pointer?: string): ValidateFunction {
   const full = path.join(SCHEMAS_DIR, file);
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   ajvFormats.default(ajv);
   try {
-    return ajv.compile(JSON.parse(fs.readFileSync(full, 'utf8')) as SchemaObject);
+    const schema = JSON.parse(fs.readFileSync(full, 'utf8')) as SchemaObject;
+    if (pointer === undefined) return ajv.compile(schema);
+    ajv.addSchema(schema, full);
+    const part = ajv.getSchema(`${full}#${pointer}`);
+    if (!part) throw new Error(`no ${pointer}`);
+    return part;
   } catch (err) {
     throw new SchemaLoadError(full, (err as Error).message);
   }
@@ -51,6 +59,30 @@ export function parseYamlDocument<T>(file: string, text: string, validate: Valid
     return { ok: false, issues: schemaIssues(file, validate.errors, lineOf) };
   }
   return { ok: true, value: value as T, lineOf };
+}
+
+/** The YAML files a path names: a folder's `*.yaml` / `*.yml`, sorted, or the path itself when it is a file. */
+export function yamlFilesIn(target: string): string[] {
+  if (!fs.statSync(target).isDirectory()) return [target];
+  return fs
+    .readdirSync(target)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(target, f));
+}
+
+/** `parseYamlDocument` of a file's text; a file that cannot be read is an issue, not an exception. */
+export function readYamlDocument<T>(file: string, validate: ValidateFunction): Parsed<T> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return {
+      ok: false,
+      issues: [{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code}` }],
+    };
+  }
+  return parseYamlDocument<T>(file, text, validate);
 }
 
 const decodeSegment = (s: string) => s.replaceAll('~1', '/').replaceAll('~0', '~');

@@ -8,6 +8,7 @@ import { contractsModule } from './contracts/index.js';
 import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
+import { proceduresModule } from './procedures/index.js';
 import { recordsModule } from './records/index.js';
 
 /**
@@ -21,6 +22,7 @@ export const hubModules: readonly HubModule[] = [
   recordsModule,
   agenciesModule,
   contractsModule,
+  proceduresModule,
   consentModule,
   accessModule,
   documentsModule,

@@ -143,6 +143,7 @@ describe('the module list', () => {
       'records',
       'agencies',
       'contracts',
+      'procedures',
       'consents',
       'documents',
       'dossiers',
@@ -161,6 +162,8 @@ describe('the module list', () => {
         'myConsents',
         'myContracts',
         'person',
+        'procedure',
+        'procedures',
       ].sort(),
     );
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
@@ -174,6 +177,7 @@ describe('the module list', () => {
       'agencies',
       'contracts',
       'documents',
+      'procedures',
       'erase',
       'calendar',
     ]) {

@@ -5,6 +5,7 @@ import { calendarDataset } from '../../demo/seed/calendar.js';
 import { contractsDataset } from '../../demo/seed/contracts.js';
 import { seedDemo } from '../../demo/seed/hub.js';
 import { syntheticCitizens } from '../../demo/seed/population.js';
+import { proceduresDataset } from '../../demo/seed/procedures.js';
 import { buildApp } from '../app.js';
 import { DEFAULT_AUDIENCE } from '../auth/authenticator.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../eventstore/sqlite.js';
@@ -20,6 +21,7 @@ import { agenciesProjection } from '../modules/agencies/index.js';
 import { workingCalendarProjection } from '../modules/calendar/index.js';
 import { consentsProjection, type HubSigningKey, hubSigningKey } from '../modules/consent/index.js';
 import { contractsProjection } from '../modules/contracts/index.js';
+import { proceduresProjection } from '../modules/procedures/index.js';
 import { type RecordSealing, recordsProjection } from '../modules/records/index.js';
 import type { SubjectKeyStore } from '../privacy/key-store.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
@@ -38,13 +40,14 @@ export const AGENCIES = {
 } as const;
 
 /**
- * The read models the consented API reads, and the working calendar deadlines are counted in (the
- * stream catalog and admin units are left out).
+ * The read models the API reads (the procedure catalogue included), and the working calendar
+ * deadlines are counted in (the stream catalog and admin units are left out).
  */
 export const API_PROJECTIONS: readonly ProjectionDefinition[] = [
   recordsProjection,
   agenciesProjection,
   contractsProjection,
+  proceduresProjection,
   consentsProjection,
   workingCalendarProjection,
 ];
@@ -121,9 +124,9 @@ function closedByTheHub(store: SqliteEventStore): EventStore {
 /**
  * A real hub for tests and the benchmark, built by `buildApp` like the server's: the embedded
  * store, read models, subject keys and secrets in a data directory; the bundled working calendar,
- * the demo agencies (real keys), contracts and `citizens` synthetic citizens written by the demo
- * seeding code; projections run by the real runner and caught up before it returns; the consent
- * sweeper off and the API clock settable.
+ * the demo agencies (real keys), contracts, the procedure catalogue and `citizens` synthetic
+ * citizens written by the demo seeding code; projections run by the real runner and caught up
+ * before it returns; the consent sweeper off and the API clock settable.
  */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const temp = options.dir ? undefined : tempDir();
@@ -155,7 +158,12 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     await app.ready();
     const count = options.citizens ?? 20;
     await seedDemo(app, dir, {
-      datasets: (dataDir) => [calendarDataset(), agenciesDataset({ dataDir }), contractsDataset()],
+      datasets: (dataDir) => [
+        calendarDataset(),
+        agenciesDataset({ dataDir }),
+        contractsDataset(),
+        proceduresDataset(),
+      ],
       population: { count },
     });
     const settle = async () => app.projections.waitForPosition((await app.store.info()).lastPosition);

@@ -1,17 +1,28 @@
+import type { GraphQLScalarType } from 'graphql';
 import { ModuleConflictError } from '../../kernel/errors/index.js';
 import { type FieldResolver, type HubModule, readSchemaFile } from '../../kernel/module.js';
 import { graphql } from './kit/graphql-runtime.js';
+import { jsonScalar } from './kit/json-scalar.js';
 
 const { Kind } = graphql;
 
-/** The API layer's part of the schema: the schema's description and the empty root types. */
+/** The API layer's part of the schema: the schema's description, the empty root types, shared scalars. */
 export const BASE_SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
+
+/** Scalars the API implements for every module, bound when the schema declares them. */
+const SCALARS: Readonly<Record<string, GraphQLScalarType>> = { JSON: jsonScalar };
 
 /** The schema (SDL) and resolvers of the whole API, as mercurius takes them. */
 export interface ComposedApi {
   schema: string;
-  resolvers: Record<string, Record<string, FieldResolver>>;
+  resolvers: Record<string, Record<string, FieldResolver> | GraphQLScalarType>;
 }
+
+/** Names of the scalars an SDL document declares. */
+const declaredScalars = (sdl: string): string[] =>
+  graphql
+    .parse(sdl)
+    .definitions.flatMap((d) => (d.kind === Kind.SCALAR_TYPE_DEFINITION ? [d.name.value] : []));
 
 /** `Type.field` for every field an SDL document defines or extends (object types only). */
 function definedFields(sdl: string): string[] {
@@ -60,5 +71,8 @@ export function composeGraphql(
       }
     }
   }
-  return { schema: parts.join('\n'), resolvers };
+  const scalars = Object.fromEntries(
+    declaredScalars(base).flatMap((name) => (SCALARS[name] ? [[name, SCALARS[name]]] : [])),
+  );
+  return { schema: parts.join('\n'), resolvers: { ...resolvers, ...scalars } };
 }

@@ -1,9 +1,8 @@
 import { withValidation } from '../../events/validating-store.js';
 import { createEventValidator } from '../../events/validator.js';
 import { type Clock, systemClock } from '../../kernel/clock.js';
-import { type CommandMeta, newCommandMeta } from '../../kernel/decider/index.js';
+import { batchMeta, type CommandMeta } from '../../kernel/decider/index.js';
 import type { Actor, EventStore } from '../../kernel/event-store.js';
-import { randomId } from '../../kernel/ids.js';
 
 /** Who the operator CLI writes as. */
 export const CLI_ACTOR: Actor = { kind: 'operator', id: 'hub-cli' };
@@ -12,7 +11,5 @@ export const CLI_ACTOR: Actor = { kind: 'operator', id: 'hub-cli' };
 export const validated = (store: EventStore) => withValidation(store, createEventValidator());
 
 /** Fresh event ids sharing one correlation id (one CLI invocation). */
-export function cliMeta(clock: Clock = systemClock): () => CommandMeta {
-  const issuer = { actor: CLI_ACTOR, correlationId: randomId() };
-  return () => newCommandMeta(issuer, clock);
-}
+export const cliMeta = (clock: Clock = systemClock): (() => CommandMeta) =>
+  batchMeta({ actor: CLI_ACTOR, clock });

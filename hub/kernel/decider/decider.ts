@@ -69,6 +69,21 @@ export function newCommandMeta(
   };
 }
 
+/** Who issues a batch of commands (a file load, a seed) and, for tests, the clock and ids they use. */
+export interface BatchOptions {
+  actor: Actor;
+  clock?: Clock;
+  /** Event and correlation ids; default random UUIDs. */
+  ids?: IdSource;
+}
+
+/** Metadata for each command of one batch: one actor and correlation id, a fresh event id and instant each. */
+export function batchMeta(options: BatchOptions): () => CommandMeta {
+  const ids = options.ids ?? randomId;
+  const issuer = { actor: options.actor, correlationId: ids() };
+  return () => newCommandMeta(issuer, options.clock ?? systemClock, ids);
+}
+
 /** The state after `events`, from the decider's initial state. */
 export function fold<State, Event>(decider: Decider<unknown, State, Event>, events: readonly Event[]): State {
   return events.reduce(decider.evolve, decider.initialState());

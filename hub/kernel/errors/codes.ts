@@ -20,6 +20,7 @@ import type * as eventstore from './eventstore.js';
 import type * as http from './http.js';
 import type * as modules from './modules.js';
 import type * as privacy from './privacy.js';
+import type * as procedures from './procedures.js';
 import type * as projections from './projections.js';
 
 type CodesOf<Area> = {
@@ -58,4 +59,5 @@ export type HubErrorCode =
   | CodesOf<typeof http>
   | CodesOf<typeof modules>
   | CodesOf<typeof privacy>
+  | CodesOf<typeof procedures>
   | CodesOf<typeof projections>;

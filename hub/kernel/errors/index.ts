@@ -28,4 +28,5 @@ export * from './eventstore.js';
 export * from './http.js';
 export * from './modules.js';
 export * from './privacy.js';
+export * from './procedures.js';
 export * from './projections.js';

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { compileSchema, parseYamlDocument } from '../../kernel/documents.js';
+import { compileSchema, readYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
 import { type DatasetDefinition, loadDatasets } from '../records/index.js';
 import type { ContractTerms } from './events.js';
@@ -28,12 +26,7 @@ export interface ContractFileResult {
 export const CONTRACTS_DIR = new URL('../../../contracts/', import.meta.url).pathname;
 
 /** Every `*.yaml` / `*.yml` of a folder, sorted. */
-export const contractFilesIn = (dir = CONTRACTS_DIR) =>
-  fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
+export const contractFilesIn = (dir = CONTRACTS_DIR) => yamlFilesIn(dir);
 
 export const toTerms = (c: ContractFile): ContractTerms => {
   const { id, revoked: _revoked, validUntil, ...rest } = c;
@@ -52,14 +45,7 @@ export function readContractFiles(
   const result: ContractFileResult = { contracts: [], issues: [] };
   const seen = new Map<string, string>();
   for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      result.issues.push({ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code}` });
-      continue;
-    }
-    const parsed = parseYamlDocument<ContractFile>(file, text, validate);
+    const parsed = readYamlDocument<ContractFile>(file, validate);
     if (!parsed.ok) {
       result.issues.push(...parsed.issues);
       continue;

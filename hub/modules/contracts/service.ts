@@ -1,14 +1,13 @@
-import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   aggregateStream,
+  type BatchOptions,
+  batchMeta,
   type CommandMeta,
   type HandleCommandResult,
   handleCommand,
-  newCommandMeta,
 } from '../../kernel/decider/index.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
-import type { Actor, EventStore } from '../../kernel/event-store.js';
-import { type IdSource, randomId } from '../../kernel/ids.js';
+import type { EventStore } from '../../kernel/event-store.js';
 import { loadAgency } from '../agencies/index.js';
 import type { ContractCommand, RevokeContract } from './commands.js';
 import { type ContractState, contractDecider } from './decider.js';
@@ -75,12 +74,7 @@ export interface ApplyOutcome {
   changes: string[];
 }
 
-export interface ApplyOptions {
-  actor: Actor;
-  clock?: Clock;
-  /** Event and correlation ids; default random UUIDs. */
-  ids?: IdSource;
-}
+export type ApplyOptions = BatchOptions;
 
 /** Appends what each contract file changes (registration, amendment, revocation); idempotent. */
 export async function applyContracts(
@@ -88,9 +82,7 @@ export async function applyContracts(
   contracts: readonly LoadedContract[],
   options: ApplyOptions,
 ): Promise<ApplyOutcome[]> {
-  const ids = options.ids ?? randomId;
-  const issuer = { actor: options.actor, correlationId: ids() };
-  const meta = () => newCommandMeta(issuer, options.clock ?? systemClock, ids);
+  const meta = batchMeta(options);
   const outcomes: ApplyOutcome[] = [];
   for (const contract of contracts) {
     const { contractId } = contract.terms;

@@ -1,0 +1,81 @@
+import { InvalidProcedureQueryError } from '../../kernel/errors/index.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { PROCEDURE_CODE, type ProcedureDefinition } from './events.js';
+import type { ProcedureFilter, ProcedureRecord } from './types.js';
+
+interface Row {
+  definition: string;
+  version: number;
+  content_hash: string;
+  event_id: string;
+  recorded_at: string;
+  status: 'published' | 'withdrawn';
+  withdrawn_reason: string | null;
+  withdrawn_on: string | null;
+}
+
+const SELECT = `
+  SELECT v.definition, v.version, v.content_hash, v.event_id, v.recorded_at, p.status, p.withdrawn_reason, p.withdrawn_on
+  FROM procedure_versions v JOIN procedures p ON p.code = v.code`;
+
+function toRecord(row: Row): ProcedureRecord {
+  return {
+    ...(JSON.parse(row.definition) as ProcedureDefinition),
+    version: row.version,
+    contentHash: row.content_hash,
+    status: row.status,
+    sourceEventId: row.event_id,
+    publishedAt: row.recorded_at,
+    ...(row.withdrawn_reason !== null
+      ? { withdrawal: { reason: row.withdrawn_reason, withdrawnOn: row.withdrawn_on! } }
+      : {}),
+  };
+}
+
+/** Refuses a code that is not `<digit>.<six digits>`, naming `argument`. */
+export function checkProcedureCode(code: string, argument = 'code'): string {
+  if (!PROCEDURE_CODE.test(code))
+    throw new InvalidProcedureQueryError(argument, code, 'a code like 1.001193');
+  return code;
+}
+
+/** One version of a procedure (default: the current one); undefined when there is none. */
+export function getProcedure(db: ReadModelDb, code: string, version?: number): ProcedureRecord | undefined {
+  checkProcedureCode(code);
+  if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+    throw new InvalidProcedureQueryError('version', String(version), 'an integer from 1');
+  }
+  const row =
+    version === undefined
+      ? db.prepare<[string], Row>(`${SELECT} WHERE v.code = ? AND v.version = p.current_version`).get(code)
+      : db.prepare<[string, number], Row>(`${SELECT} WHERE v.code = ? AND v.version = ?`).get(code, version);
+  return row ? toRecord(row) : undefined;
+}
+
+/** Every version of a procedure, oldest first. */
+export function procedureVersions(db: ReadModelDb, code: string): ProcedureRecord[] {
+  checkProcedureCode(code);
+  return db.prepare<[string], Row>(`${SELECT} WHERE v.code = ? ORDER BY v.version`).all(code).map(toRecord);
+}
+
+/** Current versions matching the filter, by code (published ones unless `status` says otherwise). */
+export function listProcedures(db: ReadModelDb, filter: ProcedureFilter = {}): ProcedureRecord[] {
+  const where = ['v.version = p.current_version'];
+  const params: Record<string, string> = {};
+  const columns = { field: 'field', level: 'level', serviceLevel: 'service_level' } as const;
+  for (const key of ['field', 'level', 'serviceLevel'] as const) {
+    if (filter[key] !== undefined) {
+      where.push(`p.${columns[key]} = @${key}`);
+      params[key] = filter[key];
+    }
+  }
+  const status = filter.status ?? 'published';
+  if (status !== 'any') {
+    where.push('p.status = @status');
+    params.status = status;
+  }
+  return db
+    .prepare<Record<string, string>, Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY p.code`)
+    .all(params)
+    .map(toRecord);
+}
