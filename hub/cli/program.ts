@@ -16,7 +16,9 @@ export function buildProgram(
   modules: readonly HubModule[] = hubModules,
 ): Command {
   const program = new Command('hub')
-    .description('Lienthong hub operations: event store, read models, agencies, contracts and erasure')
+    .description(
+      'Lienthong hub operations: event store, read models, agencies, contracts, procedures and erasure',
+    )
     .option(
       '-d, --data-dir <dir>',
       'directory holding events.db and readmodels.db',
