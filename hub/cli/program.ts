@@ -17,7 +17,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('hub')
     .description(
-      'Lienthong hub operations: event store, read models, agencies, contracts, procedures and erasure',
+      'Lienthong hub operations: event store, read models, agencies, contracts, procedures, the working calendar and erasure',
     )
     .option(
       '-d, --data-dir <dir>',

@@ -45,7 +45,14 @@ export {
   type RecordLookup,
 } from './plan.js';
 export { proceduresProjection } from './projection.js';
-export { checkProcedureCode, getProcedure, listProcedures, procedureVersions } from './queries.js';
+export {
+  type CatalogueEntry,
+  catalogueLookup,
+  checkProcedureCode,
+  getProcedure,
+  listProcedures,
+  procedureVersions,
+} from './queries.js';
 export {
   checkLinks,
   handleProcedureCommand,

@@ -13,7 +13,7 @@ import { assertDeclaration, validateDeclaration } from './eform.js';
 import { procedureFilesIn, readProcedureFiles } from './files.js';
 import { prefillPlan } from './plan.js';
 import { proceduresProjection } from './projection.js';
-import { getProcedure, listProcedures, procedureVersions } from './queries.js';
+import { catalogueLookup, getProcedure, listProcedures, procedureVersions } from './queries.js';
 import { checkLinks, publishProcedures, withdrawProcedure } from './service.js';
 
 const temp = tempDir();
@@ -110,6 +110,25 @@ describe('the catalogue in the store', () => {
     await expect(publishProcedures(store, read(edited), { actor })).rejects.toBeInstanceOf(
       ProcedureStateError,
     );
+  });
+
+  it("answers the dossiers' procedure port: version, processing time, components; nothing once withdrawn", () => {
+    const lookup = catalogueLookup(db, () => '2026-03-01');
+    expect(lookup.find('1.000656')).toEqual({
+      code: '1.000656',
+      version: '2',
+      processingTime: { amount: 2, unit: 'day' },
+      components: [
+        { code: 'to-khai', required: true },
+        { code: 'giay-bao-tu', required: true },
+        { code: 'nhan-than-nguoi-chet', required: true },
+      ],
+    });
+    expect(lookup.find('1.000656', '1')?.processingTime).toEqual({ amount: 1, unit: 'day' });
+    expect(lookup.find('1.000656', 'v1')).toBeUndefined();
+    expect(lookup.find('1.004873')).toBeUndefined(); // withdrawn on 2026-02-01
+    expect(catalogueLookup(db, () => '2026-01-31').find('1.004873')?.version).toBe('1');
+    expect(lookup.find('nope')).toBeUndefined();
   });
 
   it('checks links against the published catalogue when the linked procedure is not among the files', async () => {

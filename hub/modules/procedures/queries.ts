@@ -79,3 +79,37 @@ export function listProcedures(db: ReadModelDb, filter: ProcedureFilter = {}): P
     .all(params)
     .map(toRecord);
 }
+
+/** A procedure as a dossier service reads it: version, processing time and components. */
+export interface CatalogueEntry {
+  code: string;
+  /** The catalogue version, as text. */
+  version: string;
+  processingTime: { amount: number; unit: 'day' | 'hour' };
+  components: { code: string; required: boolean }[];
+}
+
+/**
+ * The catalogue as the dossiers' procedure port reads it (`find(code, version?)`): the version named,
+ * or the current one; nothing for an unknown or malformed code or version, or for a procedure
+ * withdrawn on or before today (`today`: the day as `YYYY-MM-DD`), since no dossier is opened under
+ * it any more.
+ */
+export function catalogueLookup(db: ReadModelDb, today: () => string) {
+  return {
+    find(code: string, version?: string): CatalogueEntry | undefined {
+      const n = version === undefined ? undefined : Number(version);
+      if (!PROCEDURE_CODE.test(code) || (n !== undefined && !(Number.isInteger(n) && n >= 1)))
+        return undefined;
+      const p = getProcedure(db, code, n);
+      if (!p || (p.withdrawal && p.withdrawal.withdrawnOn <= today())) return undefined;
+      const unit = p.processingTime.unit === 'working-days' ? 'day' : 'hour';
+      return {
+        code: p.code,
+        version: String(p.version),
+        processingTime: { amount: p.processingTime.amount, unit },
+        components: p.components.map((c) => ({ code: c.code, required: c.required })),
+      };
+    },
+  };
+}
