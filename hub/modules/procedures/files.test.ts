@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMAS_DIR } from '../../kernel/documents.js';
 import { BIRTH, DEATH, procedureVariant, RESIDENCE } from '../../testing/procedures.js';
 import { tempDir } from '../../testing/temp.js';
+import { RESULT_TYPES } from '../documents/index.js';
 import { procedureFilesIn, readProcedureFiles } from './files.js';
 
 const temp = tempDir();
@@ -26,6 +30,13 @@ describe('the shipped catalogue', () => {
     expect(byCode.get('1.000656')?.linked.map((l) => l.code)).toEqual(['1.003197', '1.001731']);
     expect(byCode.get('9.000001')?.codeVerified).toBe(false);
     expect(byCode.get('1.001193')?.codeVerified).toBe(true);
+  });
+});
+
+describe('result types', () => {
+  it('are the ones the documents module issues', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, 'procedure.schema.json'), 'utf8'));
+    expect(schema.$defs.resultType.enum).toEqual([...RESULT_TYPES]);
   });
 });
 
