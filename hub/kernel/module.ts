@@ -15,8 +15,22 @@ import type { ReadModelDb } from './read-model.js';
  */
 export type FieldResolver = (parent: never, args: never, context: never, info: GraphQLResolveInfo) => unknown;
 
-/** Resolvers by type name, then field name (`{ Query: { person }, Person: { … } }`). */
-export type ModuleResolvers = Readonly<Record<string, Readonly<Record<string, FieldResolver>>>>;
+/**
+ * A field of `Subscription`: `subscribe` returns an async iterator of payloads, `resolve` turns
+ * each into the field's value (graphql-js' subscription protocol).
+ */
+export interface SubscriptionResolver {
+  subscribe: FieldResolver;
+  resolve?: FieldResolver;
+}
+
+/**
+ * Resolvers by type name, then field name (`{ Query: { person }, Person: { … } }`); a
+ * `Subscription` field's is a `SubscriptionResolver`.
+ */
+export type ModuleResolvers = Readonly<
+  Record<string, Readonly<Record<string, FieldResolver | SubscriptionResolver>>>
+>;
 
 /**
  * An argument (or a member of an input argument) whose value is written into an event field: the
@@ -40,7 +54,8 @@ export interface ArgumentLimit {
 export interface GraphqlPart {
   /**
    * SDL: the module's types, and its root fields as `extend type Query { … }` /
-   * `extend type Mutation { … }`. Every type, field and argument carries a description.
+   * `extend type Mutation { … }` / `extend type Subscription { … }`. Every type, field and
+   * argument carries a description.
    */
   typeDefs: string;
   resolvers: ModuleResolvers;

@@ -1,6 +1,6 @@
 import type { GraphQLScalarType } from 'graphql';
 import { ModuleConflictError } from '../../kernel/errors/index.js';
-import { type FieldResolver, type HubModule, readSchemaFile } from '../../kernel/module.js';
+import { type HubModule, type ModuleResolvers, readSchemaFile } from '../../kernel/module.js';
 import { graphql } from './kit/graphql-runtime.js';
 import { jsonScalar } from './kit/json-scalar.js';
 
@@ -8,6 +8,10 @@ const { Kind } = graphql;
 
 /** The API layer's part of the schema: the schema's description, the empty root types, shared scalars. */
 export const BASE_SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
+/** The `Subscription` root type, added when a module extends it (an object type needs a field). */
+export const SUBSCRIPTION_SCHEMA_FILE = new URL('./subscription.graphql', import.meta.url);
+
+type Resolvers = Record<string, Record<string, ModuleResolvers[string][string]>>;
 
 /** Scalars the API implements for every module, bound when the schema declares them. */
 const SCALARS: Readonly<Record<string, GraphQLScalarType>> = { JSON: jsonScalar };
@@ -15,7 +19,9 @@ const SCALARS: Readonly<Record<string, GraphQLScalarType>> = { JSON: jsonScalar 
 /** The schema (SDL) and resolvers of the whole API, as mercurius takes them. */
 export interface ComposedApi {
   schema: string;
-  resolvers: Record<string, Record<string, FieldResolver> | GraphQLScalarType>;
+  resolvers: Record<string, Resolvers[string] | GraphQLScalarType>;
+  /** Whether a module has `Subscription` fields (served over WebSocket). */
+  subscriptions: boolean;
 }
 
 /** Names of the scalars an SDL document declares. */
@@ -57,11 +63,15 @@ export function composeGraphql(
   for (const field of definedFields(base)) claim('graphql-field', field, 'api');
 
   const parts = [base];
-  const resolvers: Record<string, Record<string, FieldResolver>> = {};
+  const resolvers: Resolvers = {};
+  let subscriptions = false;
   for (const module of modules) {
     if (!module.graphql) continue;
     parts.push(module.graphql.typeDefs);
-    for (const field of definedFields(module.graphql.typeDefs)) claim('graphql-field', field, module.name);
+    for (const field of definedFields(module.graphql.typeDefs)) {
+      claim('graphql-field', field, module.name);
+      if (field.startsWith('Subscription.')) subscriptions = true;
+    }
     for (const [type, fields] of Object.entries(module.graphql.resolvers)) {
       const merged = resolvers[type] ?? {};
       resolvers[type] = merged;
@@ -74,5 +84,6 @@ export function composeGraphql(
   const scalars = Object.fromEntries(
     declaredScalars(base).flatMap((name) => (SCALARS[name] ? [[name, SCALARS[name]]] : [])),
   );
-  return { schema: parts.join('\n'), resolvers: { ...resolvers, ...scalars } };
+  if (subscriptions) parts.splice(1, 0, readSchemaFile(SUBSCRIPTION_SCHEMA_FILE));
+  return { schema: parts.join('\n'), resolvers: { ...resolvers, ...scalars }, subscriptions };
 }

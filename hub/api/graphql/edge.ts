@@ -1,12 +1,21 @@
 import type { FastifyRequest, preParsingHookHandler, preValidationHookHandler } from 'fastify';
 import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/index.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by @fastify/websocket (mercurius' subscriptions) on every request: true for an upgrade. */
+    ws: boolean;
+  }
+}
+
 /**
  * Route hooks of `/graphql` that run before mercurius sees the request.
  *
  * `requireCaller` (preParsing): a request without a verified caller is answered 401 before its body
  * is even read, so it learns nothing about the schema — no validation errors, no suggestions.
- * (An `Authorization` header that does not verify was already refused by the auth plugin.)
+ * (An `Authorization` header that does not verify was already refused by the auth plugin.) A
+ * WebSocket upgrade (subscriptions) passes both hooks: browsers cannot send headers with it, so
+ * the token comes in the `connection_init` message and is verified there, before anything else.
  *
  * `checkRequestShape` (preValidation): the GraphQL-over-HTTP members must have their types —
  * `query` a non-empty string, `operationName` a string, `variables` and `extensions` objects (for
@@ -16,13 +25,14 @@ import { ApiBadInputError, AuthUnauthenticatedError } from '../../kernel/errors/
  * request a promise and a turn of the microtask queue.
  */
 export const requireCaller: preParsingHookHandler = (request, reply, payload, done) => {
-  if (request.principal) return done(null, payload);
+  if (request.principal || request.ws) return done(null, payload);
   const error = new AuthUnauthenticatedError('a bearer token is required');
   reply.header('www-authenticate', error.headers['www-authenticate']);
   done(error);
 };
 
 export const checkRequestShape: preValidationHookHandler = (request, _reply, done) => {
+  if (request.ws) return done();
   try {
     checkShape(request);
   } catch (error) {

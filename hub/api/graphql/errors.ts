@@ -9,6 +9,7 @@ const STATUS: Partial<Record<ApiErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
   BAD_USER_INPUT: 400,
+  UNAVAILABLE: 503,
 };
 
 interface Formatted {

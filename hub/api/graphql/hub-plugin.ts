@@ -55,11 +55,11 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
     const eventSchemas = createEventValidator();
-    await app.register(authPlugin, {
-      authenticate: hubAuthenticator(readModels, pseudonymize, eventSchemas),
-    });
+    const authenticate = hubAuthenticator(readModels, pseudonymize, eventSchemas);
+    await app.register(authPlugin, { authenticate });
     await app.register(graphqlApiPlugin, {
       config,
+      authenticate,
       eventSchemas,
       store: app.store,
       readModels,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Logger } from 'pino';
+import type { Authenticator } from '../../auth/authenticator.js';
 import { AGENCY_AUTH } from '../../auth/plugin.js';
 import { createEventValidator, type EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
@@ -24,9 +25,12 @@ import { formatErrors } from './errors.js';
 import type { ApiServiceRegistry, ApiServices } from './kit/context.js';
 import { graphql } from './kit/graphql-runtime.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits.js';
+import { guardSubscriptions, type SubscriptionSetup, subscriptionOptions } from './subscriptions.js';
 
 export interface GraphqlApiOptions {
   config: Config;
+  /** Verifies agency tokens (the auth plugin's): subscriptions verify theirs on `connection_init`. */
+  authenticate: Authenticator;
   store: EventStore;
   /** The read-model database (records, consents). */
   readModels: ReadModelDb;
@@ -68,6 +72,7 @@ function serviceRegistry(base: Pick<ApiServices, 'store' | 'readModels' | 'pseud
       if (!providers.has(name)) throw new ModuleServiceMissingError(name, module);
       return services[name] as ApiServices[typeof name];
     },
+    has: (name) => providers.has(name),
   });
   // every service a resolver reads was provided by the module that declared it, or the API
   return { forModule, services: services as ApiServices };
@@ -117,6 +122,14 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       queryLimitsRule(limits, { introspection: !options.production }),
       ...(options.production ? [graphql.NoSchemaIntrospectionCustomRule] : []),
     ];
+    const subscriptions: SubscriptionSetup = {
+      authenticate: options.authenticate,
+      services,
+      log,
+      rules,
+      maxQueryBytes: limits.maxBodyBytes,
+      production: options.production,
+    };
     await app.register(mercurius, {
       schema: api.schema,
       resolvers: api.resolvers as IResolvers,
@@ -125,6 +138,8 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
       allowBatchedQueries: false,
       jit: 1,
       validationRules: rules,
+      // WebSocket subscriptions at the same path, when a module has Subscription fields
+      subscription: api.subscriptions ? subscriptionOptions(subscriptions) : false,
       additionalRouteOptions: {
         bodyLimit: limits.maxBodyBytes,
         // the one route whose Authorization header is an agency token (the auth plugin reads it)
@@ -147,6 +162,7 @@ export const graphqlApiPlugin = fp<GraphqlApiOptions>(
     app.graphql.addHook('preExecution', async (_schema, _document, context) => {
       if (!context.principal) throw new AuthUnauthenticatedError('a bearer token is required');
     });
+    if (api.subscriptions) guardSubscriptions(app, subscriptions);
   },
   { name: 'graphql-api', fastify: '5.x' },
 );

@@ -14,6 +14,7 @@ export const API_ERROR_CODES = [
   'FIELD_NOT_IN_CONTRACT',
   'RATE_LIMITED',
   'BAD_USER_INPUT',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -29,6 +30,9 @@ const API_CODES = {
   CONSENT_WITHDRAWN: 'CONSENT_WITHDRAWN',
   AUTH_FORBIDDEN: 'FORBIDDEN',
   AUTH_UNAUTHENTICATED: 'UNAUTHENTICATED',
+  // a part the hub needs is missing or busy now: said to the caller, who may retry (not a failure of ours)
+  PROCEDURE_CATALOGUE_UNAVAILABLE: 'UNAVAILABLE',
+  DOSSIER_NUMBER_UNAVAILABLE: 'UNAVAILABLE',
 } as const satisfies { readonly [K in HubErrorCode]?: ApiErrorCode };
 
 const hasApiCode = (code: string): code is keyof typeof API_CODES => Object.hasOwn(API_CODES, code);

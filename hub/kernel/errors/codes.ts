@@ -18,6 +18,7 @@ import type * as dossiers from './dossiers.js';
 import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
 import type * as http from './http.js';
+import type * as identity from './identity.js';
 import type * as modules from './modules.js';
 import type * as privacy from './privacy.js';
 import type * as procedures from './procedures.js';
@@ -57,6 +58,7 @@ export type HubErrorCode =
   | CodesOf<typeof events>
   | CodesOf<typeof eventstore>
   | CodesOf<typeof http>
+  | CodesOf<typeof identity>
   | CodesOf<typeof modules>
   | CodesOf<typeof privacy>
   | CodesOf<typeof procedures>

@@ -123,3 +123,15 @@ export class DossierNumberUnavailableError extends defineError({
   message: (d) => `no free dossier number for ${d.agency} on ${d.day} after ${d.attempts} attempts`,
   retryable: true,
 }) {}
+
+/**
+ * No procedure catalogue is wired into the dossier service, so it cannot check what a dossier is
+ * submitted under nor count its deadline; nothing is recorded.
+ */
+export class ProcedureCatalogueUnavailableError extends defineError({
+  code: 'PROCEDURE_CATALOGUE_UNAVAILABLE',
+  status: 503,
+  args: (procedure: string) => ({ procedure }),
+  message: (d) => `no procedure catalogue is available to look up procedure ${d.procedure}`,
+  retryable: true,
+}) {}

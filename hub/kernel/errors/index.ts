@@ -26,6 +26,7 @@ export * from './dossiers.js';
 export * from './event-validation.js';
 export * from './eventstore.js';
 export * from './http.js';
+export * from './identity.js';
 export * from './modules.js';
 export * from './privacy.js';
 export * from './procedures.js';

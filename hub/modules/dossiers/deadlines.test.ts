@@ -14,11 +14,19 @@ const id = { dossierId: ID };
 
 describe('the spec calendar (fake deadline port)', () => {
   it('counts working hours Monday to Friday, 08:00–16:00, skipping holidays', () => {
-    expect(workweekCalendar().workingTimeBetween(local(13, 14), local(17, 9))).toEqual({
+    expect(workweekCalendar().workingTimeBetween(local(13, 14), local(17, 9), 'hour')).toEqual({
       amount: 11,
       unit: 'hour',
     });
-    expect(calendar.workingTimeBetween(local(13, 14), local(17, 9))).toEqual({ amount: 3, unit: 'hour' });
+    expect(calendar.workingTimeBetween(local(13, 14), local(17, 9), 'hour')).toEqual({
+      amount: 3,
+      unit: 'hour',
+    });
+    // Fri 13 → Tue 17: Mon 16 off, Tue counts
+    expect(calendar.workingTimeBetween(local(13, 14), local(17, 9), 'day')).toEqual({
+      amount: 1,
+      unit: 'day',
+    });
     expect(calendar.addWorkingTime(local(13, 14), { amount: 3, unit: 'hour' })).toEqual(local(17, 9));
     expect(calendar.addWorkingTime(local(20, 16), { amount: 0, unit: 'hour' })).toEqual(local(20, 16));
   });
@@ -43,14 +51,14 @@ describe('deadlines', () => {
     );
     const s = fold(dossierDecider, [...received, requested]) as DossierState;
     // paused Fri 14:00 → Tue 17, 09:00: Fri 2 h + (Mon off) + Tue 1 h = 3 working hours
-    const moved = await resumedDeadlines(calendar, s, local(17, 9));
+    const moved = await resumedDeadlines(calendar, s, local(17, 9), 'hour');
     expect(moved.pausedWorkingTime).toEqual({ amount: 3, unit: 'hour' });
     // the fixture's deadline is 22 March 10:00 UTC = Sun 22, 17:00 local, outside working hours:
     // the three hours are counted from the next working window, Mon 23 08:00 → 11:00
     expect(moved.dueAt).toBe(iso(23, 11));
     expect(moved.appointmentAt).toBe(moved.dueAt);
     await expect(
-      resumedDeadlines(calendar, fold(dossierDecider, received) as DossierState, local(17, 9)),
+      resumedDeadlines(calendar, fold(dossierDecider, received) as DossierState, local(17, 9), 'hour'),
     ).rejects.toThrow(RangeError);
   });
 
@@ -58,13 +66,13 @@ describe('deadlines', () => {
     const base = fold(dossierDecider, histories().processing) as DossierState;
     const due = iso(20, 10);
     const open = { ...base, dueAt: due, appointmentAt: due };
-    expect(await timeliness(open, calendar, local(19, 10))).toEqual({
+    expect(await timeliness(open, calendar, local(19, 10), 'hour')).toEqual({
       kind: 'in-time',
       dueAt: due,
       remaining: { amount: 8, unit: 'hour' },
       paused: false,
     });
-    expect(await timeliness(open, calendar, local(23, 9))).toEqual({
+    expect(await timeliness(open, calendar, local(23, 9), 'hour')).toEqual({
       kind: 'overdue',
       dueAt: due,
       overdueBy: { amount: 7, unit: 'hour' },
@@ -75,9 +83,12 @@ describe('deadlines', () => {
       status: 'awaiting-supplement' as const,
       pauses: [{ from: iso(19, 15), to: null }],
     };
-    expect(await timeliness(paused, calendar, local(30, 9))).toMatchObject({ kind: 'in-time', paused: true });
+    expect(await timeliness(paused, calendar, local(30, 9), 'hour')).toMatchObject({
+      kind: 'in-time',
+      paused: true,
+    });
     const pausedLate = { ...paused, pauses: [{ from: iso(20, 12), to: null }] };
-    expect(await timeliness(pausedLate, calendar, local(30, 9))).toMatchObject({
+    expect(await timeliness(pausedLate, calendar, local(30, 9), 'hour')).toMatchObject({
       kind: 'overdue',
       overdueBy: { amount: 2, unit: 'hour' },
       paused: true,
@@ -89,24 +100,24 @@ describe('deadlines', () => {
       outcome: 'result-issued' as const,
     };
     expect(completedLate(onTime)).toBe(false);
-    expect(await timeliness(onTime, calendar, local(30, 9))).toEqual({
+    expect(await timeliness(onTime, calendar, local(30, 9), 'hour')).toEqual({
       kind: 'on-time',
       dueAt: due,
       margin: { amount: 1, unit: 'hour' },
     });
     const late = { ...onTime, completedAt: iso(23, 10), endedAt: iso(23, 10) };
     expect(completedLate(late)).toBe(true);
-    expect(await timeliness(late, calendar, local(30, 9))).toEqual({
+    expect(await timeliness(late, calendar, local(30, 9), 'hour')).toEqual({
       kind: 'late',
       dueAt: due,
       lateBy: { amount: 8, unit: 'hour' },
     });
     const stopped = { ...open, endedAt: iso(23, 10), outcome: 'stopped' as const };
-    expect(await timeliness(stopped, calendar, local(30, 9))).toEqual({ kind: 'not-judged' });
+    expect(await timeliness(stopped, calendar, local(30, 9), 'hour')).toEqual({ kind: 'not-judged' });
     const fresh = fold(dossierDecider, histories().submitted) as DossierState;
-    expect(await timeliness(fresh, calendar, local(30, 9))).toEqual({ kind: 'not-started' });
+    expect(await timeliness(fresh, calendar, local(30, 9), 'hour')).toEqual({ kind: 'not-started' });
     const refused = fold(dossierDecider, histories().refused) as DossierState;
-    expect(await timeliness(refused, calendar, local(30, 9))).toEqual({ kind: 'not-judged' });
+    expect(await timeliness(refused, calendar, local(30, 9), 'hour')).toEqual({ kind: 'not-judged' });
     expect(completedLate(fresh)).toBeNull();
   });
 });

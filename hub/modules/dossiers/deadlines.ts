@@ -24,11 +24,15 @@ export function completedLate(s: Pick<DossierState, 'completedAt' | 'dueAt'>): b
   return Date.parse(s.completedAt) > Date.parse(s.dueAt);
 }
 
-/** The timeliness of a dossier at `now`, with the working time to spare or lost counted by the calendar. */
+/**
+ * The timeliness of a dossier at `now`, with the working time to spare or lost counted by the
+ * calendar in `unit` (that of the procedure's processing time).
+ */
 export async function timeliness(
   s: DossierState,
   calendar: DeadlineCalculator,
   now: Date,
+  unit: WorkingTime['unit'],
 ): Promise<Timeliness> {
   if (s.dueAt === null) return { kind: s.endedAt ? 'not-judged' : 'not-started' };
   const dueAt = s.dueAt;
@@ -36,15 +40,25 @@ export async function timeliness(
   if (s.completedAt !== null) {
     const done = new Date(s.completedAt);
     return completedLate(s)
-      ? { kind: 'late', dueAt, lateBy: await calendar.workingTimeBetween(due, done) }
-      : { kind: 'on-time', dueAt, margin: await calendar.workingTimeBetween(done, due) };
+      ? { kind: 'late', dueAt, lateBy: await calendar.workingTimeBetween(due, done, unit) }
+      : { kind: 'on-time', dueAt, margin: await calendar.workingTimeBetween(done, due, unit) };
   }
   if (s.endedAt !== null) return { kind: 'not-judged' };
   const pause = openPause(s);
   const clock = pause ? new Date(pause.from) : now;
   return clock > due
-    ? { kind: 'overdue', dueAt, overdueBy: await calendar.workingTimeBetween(due, clock), paused: !!pause }
-    : { kind: 'in-time', dueAt, remaining: await calendar.workingTimeBetween(clock, due), paused: !!pause };
+    ? {
+        kind: 'overdue',
+        dueAt,
+        overdueBy: await calendar.workingTimeBetween(due, clock, unit),
+        paused: !!pause,
+      }
+    : {
+        kind: 'in-time',
+        dueAt,
+        remaining: await calendar.workingTimeBetween(clock, due, unit),
+        paused: !!pause,
+      };
 }
 
 /** The legal deadline of a dossier received at `receivedAt` under a procedure's processing time. */
@@ -58,18 +72,21 @@ export async function appointmentFor(
 
 /**
  * When the clock resumes at `resumedAt`: the working time it stood still since the supplement was
- * requested, and the deadline and appointment each moved by it (old + paused working time).
+ * requested, in the unit of the procedure's processing time (a deadline in days moves by whole
+ * working days, one in hours by office time), and the deadline and appointment each moved by it
+ * (old + paused working time).
  */
 export async function resumedDeadlines(
   calendar: DeadlineCalculator,
   s: Pick<DossierState, 'pauses' | 'dueAt' | 'appointmentAt'>,
   resumedAt: Date,
+  unit: WorkingTime['unit'],
 ): Promise<{ pausedWorkingTime: WorkingTime; dueAt: string; appointmentAt: string }> {
   const pause = s.pauses.find((p) => p.to === null);
   if (!pause || s.dueAt === null || s.appointmentAt === null) {
     throw new RangeError('the clock of this dossier is not stopped');
   }
-  const pausedWorkingTime = await calendar.workingTimeBetween(new Date(pause.from), resumedAt);
+  const pausedWorkingTime = await calendar.workingTimeBetween(new Date(pause.from), resumedAt, unit);
   const [dueAt, appointmentAt] = await Promise.all([
     calendar.addWorkingTime(new Date(s.dueAt), pausedWorkingTime),
     calendar.addWorkingTime(new Date(s.appointmentAt), pausedWorkingTime),

@@ -14,11 +14,15 @@ const ids = {
   ngocHa: `${AGENCIES.ngocHa}-260312-0001`,
 };
 
-/** A dossier of `agency` for citizen `i`, submitted `hours` after the first and received. */
+/** A dossier of `agency` for citizen `i`, submitted online `hours` after the first and received by `agency`. */
 async function write(dossierId: string, agency: string, citizen: number, hours: number) {
   const applicant = hub.pseudonymize('citizen', hub.citizens[citizen]!.personalId as string);
+  const by = (now: string, n: number) => {
+    const m = meta(now, n);
+    return { ...m, metadata: { ...m.metadata, actor: { ...m.metadata.actor, id: agency } } };
+  };
   const c = (type: DossierCommand['type'], data: object, now: string, n: number) =>
-    ({ type, data: { dossierId, ...data }, meta: meta(now, n + hours * 10) }) as DossierCommand;
+    ({ type, data: { dossierId, ...data }, meta: by(now, n + hours * 10) }) as DossierCommand;
   const events = decideAll(dossierDecider, [
     c(
       'SubmitDossier',

@@ -10,10 +10,14 @@ export type Awaitable<T> = T | Promise<T>;
  * into commands, so the decider stays pure.
  */
 export interface DeadlineCalculator {
-  /** The instant `time` of working time after `from`. */
+  /** The instant `time` of working time after `from` (`from` itself for an amount of 0). */
   addWorkingTime(from: Date, time: WorkingTime): Awaitable<Date>;
-  /** The working time between `from` and `to` (`from` ≤ `to`). */
-  workingTimeBetween(from: Date, to: Date): Awaitable<WorkingTime>;
+  /**
+   * The working time between `from` and `to` (`from` ≤ `to`) in `unit`: for days, the working days
+   * after `from`'s day up to and including `to`'s day (what a deadline in days is moved by); for
+   * hours, the office time between the two instants.
+   */
+  workingTimeBetween(from: Date, to: Date, unit: WorkingTime['unit']): Awaitable<WorkingTime>;
 }
 
 /** A component (thành phần hồ sơ) a procedure asks for. */
@@ -31,7 +35,10 @@ export interface ProcedureInfo {
   components: readonly ProcedureComponent[];
 }
 
-/** The procedure catalogue, as the procedures capability provides it. */
+/**
+ * The procedure catalogue, as the procedures capability provides it. Without one the service
+ * refuses every command that needs a procedure (`PROCEDURE_CATALOGUE_UNAVAILABLE`).
+ */
 export interface ProcedureLookup {
   /** The procedure in the version given, or its version in force when none is given. */
   find(code: string, version?: string): Awaitable<ProcedureInfo | undefined>;

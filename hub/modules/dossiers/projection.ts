@@ -5,6 +5,7 @@ import { ERASURE_STREAM_CATEGORY } from '../../kernel/vocabulary.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { completedLate } from './deadlines.js';
 import { DOSSIER_STREAM_CATEGORY, type DossierEvent, eventTypes } from './events.js';
+import { DossierFeed } from './feed.js';
 import {
   type Dossier,
   type DossierState,
@@ -99,17 +100,19 @@ function counts(s: DossierState) {
  * applicant's pseudonym only; `SubjectErased` clears it.
  */
 export class DossierReadModel {
-  private readonly row: SqlStatement<[string], { state: string; revision: number }>;
+  private readonly row: SqlStatement<[string], { state: string; revision: number; applicant: string | null }>;
   private readonly upsert: SqlStatement;
   private readonly history: SqlStatement;
   private readonly erase: SqlStatement<[string]>;
   private readonly maxSequenceStmt: SqlStatement<[number, string, string], { n: number | null }>;
   private readonly changes: ReadModelChanges;
+  private readonly feed: DossierFeed;
 
   constructor(readonly db: ReadModelDb) {
     db.exec(SCHEMA);
     this.changes = ReadModelChanges.of(db);
-    this.row = db.prepare('SELECT state, revision FROM dossiers WHERE dossier_id = ?');
+    this.feed = DossierFeed.of(db);
+    this.row = db.prepare('SELECT state, revision, applicant FROM dossiers WHERE dossier_id = ?');
     this.upsert = db.prepare(`INSERT INTO dossiers VALUES (@dossier_id, @agency, @procedure_code,
       @procedure_version, @status, @portal_status, @channel, @applicant, @parent, @submitted_at, @received_at,
       @due_at, @appointment_at, @paused_at, @completed_at, @ended_at, @outcome, @late, @open, @fields_prefilled,
@@ -146,6 +149,26 @@ export class DossierReadModel {
     const s = evolve(before, e);
     if (s.status === 'none') return;
     this.write(s, event);
+    const was = before.status === 'none' ? undefined : before;
+    if (s.status !== was?.status || s.agency !== was.agency) {
+      this.feed.publish({
+        dossierId,
+        revision: event.revision,
+        eventId: event.id,
+        eventType: e.type,
+        at: new Date(event.metadata.occurredAt).toISOString(),
+        status: s.status,
+        previousStatus: was?.status ?? null,
+        agency: s.agency,
+        previousAgency: was && was.agency !== s.agency ? was.agency : null,
+        intakeAgency: s.intakeAgency,
+        // the row keeps the applicant in its column only (null once erased); a submission brings it
+        applicant: current ? current.applicant : s.applicant,
+        procedure: s.procedure,
+        dueAt: s.dueAt,
+        appointmentAt: s.appointmentAt,
+      });
+    }
     this.history.run(
       dossierId,
       event.revision,
@@ -220,7 +243,7 @@ export class DossierReadModel {
 /** Projection `dossiers`, for the runner. */
 export const dossiersProjection: ProjectionDefinition = {
   name: 'dossiers',
-  version: 1,
+  version: 2,
   description:
     'Dossiers of administrative procedures: status, portal status code, deadlines, once-only counts, timeline',
   filter: {

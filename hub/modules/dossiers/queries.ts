@@ -1,7 +1,7 @@
 import { DossierCursorInvalidError, DossierInvalidInputError } from '../../kernel/errors/index.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { DossierOutcome, ProcedureRef, SubmissionChannel } from './events.js';
-import { type DossierStatus, dossierStatuses, type PortalStatusCode } from './state.js';
+import type { DossierOutcome, ObligationKind, ProcedureRef, SubmissionChannel } from './events.js';
+import { type DossierState, type DossierStatus, dossierStatuses, type PortalStatusCode } from './state.js';
 
 /** Which dossiers a page lists; every criterion given must hold. */
 export interface DossierFilter {
@@ -91,6 +91,10 @@ export interface TimelineEntry {
 }
 
 export interface DossierDetail extends DossierSummary {
+  /** The agency that took the dossier in (its desk, or the agency that received it); null before. */
+  intakeAgency: string | null;
+  /** Fees, charges and taxes notified, in the order notified. */
+  obligations: { obligationId: string; kind: ObligationKind; amountVnd: number; paid: boolean }[];
   timeline: TimelineEntry[];
 }
 
@@ -280,21 +284,26 @@ interface HistoryRow {
   details: string;
 }
 
-/** One dossier with its timeline (oldest first), or undefined. */
+/** One dossier with its intake agency, obligations and timeline (oldest first), or undefined. */
 export function getDossier(
   db: ReadModelDb,
   dossierId: string,
   now: Date = new Date(),
 ): DossierDetail | undefined {
   const row = db
-    .prepare<[Record<string, unknown>], Row>(`SELECT ${COLUMNS} FROM dossiers WHERE dossier_id = @id`)
+    .prepare<[Record<string, unknown>], Row & { state: string }>(
+      `SELECT ${COLUMNS}, state FROM dossiers WHERE dossier_id = @id`,
+    )
     .get({ id: dossierId, now: now.toISOString() });
   if (!row) return undefined;
+  const state = JSON.parse(row.state) as DossierState;
   const history = db
     .prepare<[string], HistoryRow>('SELECT * FROM dossier_history WHERE dossier_id = ? ORDER BY revision')
     .all(dossierId);
   return {
     ...toSummary(row),
+    intakeAgency: state.intakeAgency ?? null,
+    obligations: Object.entries(state.obligations).map(([obligationId, o]) => ({ obligationId, ...o })),
     timeline: history.map((h) => ({
       revision: h.revision,
       eventId: h.event_id,

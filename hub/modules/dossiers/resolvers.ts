@@ -3,66 +3,11 @@ import { requireRole } from '../../api/graphql/kit/context.js';
 import { AuthForbiddenError } from '../../kernel/errors/index.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { SubmissionChannel } from './events.js';
-import {
-  type DossierDetail,
-  type DossierFilter,
-  type DossierSummary,
-  getDossier,
-  listDossiers,
-  type TimelineEntry,
-} from './queries.js';
-import { type DossierStatus, portalStatusCodes } from './state.js';
-
-/** `awaiting-supplement` ↔ `AWAITING_SUPPLEMENT`. */
-const toEnum = (value: string) => value.toUpperCase().replaceAll('-', '_');
-const fromEnum = <T extends string>(value: string) => value.toLowerCase().replaceAll('_', '-') as T;
-
-const toEntry = (t: TimelineEntry) => ({
-  revision: t.revision,
-  eventId: t.eventId,
-  type: t.type,
-  at: t.at,
-  actor: t.actor.id,
-  official: t.actor.official,
-  status: toEnum(t.status),
-  portalStatus: t.portalStatus,
-  details: JSON.stringify(t.details),
-});
-
-/** A dossier as the API shows it: never the applicant's pseudonym. */
-const toDossier = (d: DossierSummary | DossierDetail) => ({
-  id: d.dossierId,
-  agency: d.agency,
-  procedure: d.procedure.code,
-  procedureVersion: d.procedure.version,
-  status: toEnum(d.status),
-  portalStatus: d.portalStatus,
-  portalStatusName: portalStatusCodes[d.portalStatus],
-  channel: toEnum(d.channel),
-  parent: d.parent,
-  submittedAt: d.submittedAt,
-  receivedAt: d.receivedAt,
-  dueAt: d.dueAt,
-  appointmentAt: d.appointmentAt,
-  pausedAt: d.pausedAt,
-  completedAt: d.completedAt,
-  endedAt: d.endedAt,
-  outcome: d.outcome,
-  overdue: d.overdue,
-  onceOnly: d.onceOnly,
-  children: d.children.total,
-  childrenPending: d.children.pending,
-  apologies: d.apologies,
-  rating: d.rating,
-  timeline: 'timeline' in d ? d.timeline.map(toEntry) : [],
-});
-
-/** Whether the caller may see this dossier: its agency, its citizen's portal, or an inspector. */
-function sees(principal: Principal, d: DossierSummary): boolean {
-  if (principal.role === 'inspector') return true;
-  if (principal.role === 'citizen-portal') return !!principal.citizen && d.applicant === principal.citizen;
-  return d.agency === principal.agency;
-}
+import { dossierMutations } from './mutations.js';
+import { type DossierFilter, getDossier, listDossiers } from './queries.js';
+import type { DossierStatus } from './state.js';
+import { dossierSubscriptions } from './subscriptions.js';
+import { fromEnum, sees, toDossier } from './views.js';
 
 interface FilterArgs {
   agency?: string | null;
@@ -122,4 +67,6 @@ export const dossierResolvers = {
       return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDossier(e.node) })) };
     },
   },
+  Mutation: dossierMutations,
+  Subscription: dossierSubscriptions,
 };

@@ -20,11 +20,10 @@ import { SubjectVault } from '../../privacy/sealed.js';
 import { openReadModelDb } from '../../projections/db.js';
 import { silentLogger, tempDir } from '../../testing/temp.js';
 import { declarationContext, dossierStream } from './events.js';
-import type { ProcedureInfo } from './ports.js';
 import { DossierReadModel, dossiersProjection } from './projection.js';
 import { getDossier, listDossiers } from './queries.js';
 import { type DossierActor, DossierService, type SubmitDossierInput } from './service.js';
-import { AGENCY, APPLICANT, workweekCalendar } from './spec-fixtures.js';
+import { AGENCY, APPLICANT, SPEC_PROCEDURES as procedures, workweekCalendar } from './spec-fixtures.js';
 
 /** Vietnam local time (UTC+7) in March 2026. */
 const local = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 2, day, hour - 7, minute));
@@ -36,19 +35,6 @@ const portal: DossierActor = {
   actor: { kind: 'agency', id: '000.10.00.G12', official: 'portal' },
   correlationId: 'c-2',
 };
-
-const procedures: ProcedureInfo[] = [
-  {
-    code: '1.001612',
-    version: '2024',
-    processingTime: { amount: 5, unit: 'day' },
-    components: [
-      { code: 'TP1', required: true },
-      { code: 'TP2', required: false },
-    ],
-  },
-  { code: '1.000656', version: '2024', processingTime: { amount: 3, unit: 'day' }, components: [] },
-];
 
 const input = (over: Partial<SubmitDossierInput> = {}): SubmitDossierInput => ({
   channel: 'online',
@@ -187,27 +173,27 @@ describe('DossierService: deadlines through the calendar port', () => {
       kind: 'in-time',
       paused: true,
     });
-    // stopped Fri 14:00 → Wed 18, 09:00: Fri 2 h + Tue 8 h + Wed 1 h = 11 working hours
+    // a deadline in days moves by whole working days: stopped Fri 13 → Wed 18 (Mon 16 off): Tue, Wed
     const resumed = await service.supplySupplement(desk, dossierId, [
       { component: 'TP2', resolution: { kind: 'uploaded', documentId: 'doc-2' } },
     ]);
     expect(resumed.status).toBe('processing');
-    // Fri 20, 10:00 + 11 h: Fri 6 h, Mon 23 5 h → Mon 23, 13:00
+    // Fri 20, 10:00 + 2 working days of the spec calendar (16 h): Fri 6 h, Mon 23 8 h → Tue 24, 10:00
     expect([resumed.dueAt, resumed.appointmentAt]).toEqual([
-      local(23, 13).toISOString(),
-      local(23, 13).toISOString(),
+      local(24, 10).toISOString(),
+      local(24, 10).toISOString(),
     ]);
     const [supplied] = (await store.readStream(dossierStream(dossierId))).filter(
       (e) => e.type === 'DossierSupplementSupplied',
     );
     expect(supplied!.data).toMatchObject({
       pausedAt: local(13, 14).toISOString(),
-      pausedWorkingTime: { amount: 11, unit: 'hour' },
+      pausedWorkingTime: { amount: 2, unit: 'day' },
     });
-    now = local(23, 15);
+    now = local(25, 9);
     expect(await service.timeliness(dossierId)).toMatchObject({
       kind: 'overdue',
-      overdueBy: { amount: 2, unit: 'hour' },
+      overdueBy: { amount: 1, unit: 'day' },
     });
     expect(listDossiers(db, { overdue: true }, { now }).edges.map((e) => e.node.dossierId)).toEqual([
       dossierId,
@@ -215,6 +201,28 @@ describe('DossierService: deadlines through the calendar port', () => {
     await expect(service.supplySupplement(desk, dossierId)).rejects.toSatisfy(
       (e) => e instanceof DossierInvalidTransitionError && e.dossierStatus === 'processing',
     );
+  });
+
+  it('moves a deadline in working hours by the office time the clock stood still', async () => {
+    const { dossierId } = await service.submit(
+      desk,
+      input({ procedure: { code: '2.000001' }, components: [] }),
+    );
+    // Thu 12, 10:00 + 8 working hours: Thu 6 h, Fri 2 h → Fri 13, 10:00
+    expect((await service.receive(desk, dossierId)).dueAt).toBe(local(13, 10).toISOString());
+    now = local(12, 14);
+    await service.requestSupplement(desk, dossierId, ['tờ khai có chữ ký'], 'thiếu chữ ký');
+    now = local(13, 9);
+    // stopped Thu 14:00 → Fri 09:00: Thu 2 h + Fri 1 h
+    const resumed = await service.supplySupplement(desk, dossierId);
+    expect(resumed.dueAt).toBe(local(13, 13).toISOString());
+    expect(resumed.pauses).toEqual([{ from: local(12, 14).toISOString(), to: local(13, 9).toISOString() }]);
+    expect(await service.timeliness(dossierId, local(13, 15))).toEqual({
+      kind: 'overdue',
+      dueAt: local(13, 13).toISOString(),
+      overdueBy: { amount: 2, unit: 'hour' },
+      paused: false,
+    });
   });
 
   it('refuses a payment of another amount with a typed error and appends nothing', async () => {

@@ -13,6 +13,7 @@ import {
   DossierNotFoundError,
   DossierNumberUnavailableError,
   DossierProcedureUnknownError,
+  ProcedureCatalogueUnavailableError,
   WrongExpectedRevisionError,
 } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
@@ -39,7 +40,8 @@ import type { Dossier, DossierState } from './state.js';
 export interface DossierServiceDeps {
   store: EventStore;
   calendar: DeadlineCalculator;
-  procedures: ProcedureLookup;
+  /** The procedure catalogue; without it every command that needs a procedure is `PROCEDURE_CATALOGUE_UNAVAILABLE`. */
+  procedures?: ProcedureLookup;
   sealer: DeclarationSealer;
   /** The `dossiers` read model: applied at once, and where numbering starts looking for a free number. */
   model?: DossierReadModel;
@@ -66,7 +68,14 @@ export interface SubmitDossierInput {
 }
 
 /** Who acts: an agency's official (desk, processing) or a portal acting for the citizen. */
-export type DossierActor = CommandIssuer;
+export interface DossierActor extends CommandIssuer {
+  /**
+   * Throws when this actor may not act on the dossier (`authorization.ts`): checked before any
+   * lookup the command needs and again on the very state the command is decided on, so a transfer
+   * appended in between counts. A linked dossier's parent is checked with it too.
+   */
+  guard?: (dossier: DossierState) => void;
+}
 
 /** A command before its metadata, one per command type. */
 type Unstamped<C> = C extends DossierCommand ? Omit<C, 'meta'> : never;
@@ -111,9 +120,11 @@ export class DossierService {
     return (await aggregateStream(this.deps.store, dossierStream(dossierId), dossierDecider)).state;
   }
 
-  /** Where the dossier stands against its deadline now (or at `now`). */
+  /** Where the dossier stands against its deadline now (or at `now`), in the unit of its processing time. */
   async timeliness(dossierId: string, now: Date = this.clock()): Promise<Timeliness> {
-    return timeliness(await this.existing(dossierId), this.deps.calendar, now);
+    const s = await this.existing(dossierId);
+    const { processingTime } = await this.procedure(s.procedure.code, s.procedure.version);
+    return timeliness(s, this.deps.calendar, now, processingTime.unit);
   }
 
   /** Numbers and records a new dossier; links it to its parent when it has one. */
@@ -123,7 +134,7 @@ export class DossierService {
     checkComponents(procedure, components, 'input.components');
     const fields = declarationFields(input.declaration);
     const parent = input.parent ?? null;
-    if (parent !== null) await this.checkParent(parent);
+    if (parent !== null) await this.checkParent(by, parent);
     const now = this.clock();
     const day = vietnamDate(now);
     const first = (this.deps.model?.maxSequence(input.agency, yymmdd(day)) ?? 0) + 1;
@@ -176,7 +187,7 @@ export class DossierService {
     if (appointmentAt !== undefined) {
       appointment = instant(appointmentAt, 'input.appointmentAt');
     } else {
-      const s = await this.existing(dossierId);
+      const s = await this.existing(dossierId, by);
       const procedure = await this.procedure(s.procedure.code, s.procedure.version);
       appointment = await appointmentFor(this.deps.calendar, now, procedure.processingTime);
     }
@@ -218,17 +229,14 @@ export class DossierService {
     dossierId: string,
     components: readonly ComponentInput[] = [],
   ): Promise<DossierState> {
-    const s = await this.existing(dossierId);
+    const s = await this.existing(dossierId, by);
     if (s.status !== 'awaiting-supplement') {
       throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
     }
-    checkComponents(
-      await this.procedure(s.procedure.code, s.procedure.version),
-      components,
-      'input.components',
-    );
+    const procedure = await this.procedure(s.procedure.code, s.procedure.version);
+    checkComponents(procedure, components, 'input.components');
     const now = this.clock();
-    const moved = await resumedDeadlines(this.deps.calendar, s, now);
+    const moved = await resumedDeadlines(this.deps.calendar, s, now, procedure.processingTime.unit);
     const data = { dossierId, ...moved, components: [...components] };
     return this.decide(by, dossierId, { type: 'SupplySupplement', data }, now);
   }
@@ -298,7 +306,7 @@ export class DossierService {
     dossierId: string,
     component: ComponentInput,
   ): Promise<DossierState> {
-    const s = await this.existing(dossierId);
+    const s = await this.existing(dossierId, by);
     checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
     return this.decide(by, dossierId, { type: 'ResolveComponent', data: { dossierId, ...component } });
   }
@@ -313,23 +321,28 @@ export class DossierService {
     command: Unstamped<DossierCommand>,
     now: Date = this.clock(),
   ): Promise<DossierState> {
-    return this.run(dossierId, {
-      ...command,
-      meta: newCommandMeta(by, () => now, this.ids),
-    } as DossierCommand);
+    const stamped = { ...command, meta: newCommandMeta(by, () => now, this.ids) } as DossierCommand;
+    return this.run(dossierId, stamped, { guard: by.guard });
   }
 
   /**
-   * Decides and appends, applies the new events to the read model, and tells the parent when the
-   * dossier's processing just ended.
+   * Decides (after the guard, on the state decided on) and appends, applies the new events to the
+   * read model, and tells the parent when the dossier's processing just ended.
    */
   private async run(
     dossierId: string,
     command: DossierCommand,
-    options: { maxAttempts?: number } = {},
+    options: { maxAttempts?: number; guard?: DossierActor['guard'] } = {},
   ): Promise<DossierState> {
     const stream = dossierStream(dossierId);
-    const result = await handleCommand(this.deps.store, stream, dossierDecider, command, options);
+    const { guard, maxAttempts } = options;
+    const guarded = guard
+      ? (state: Dossier) => {
+          if (state.status !== 'none') guard(state);
+          return command;
+        }
+      : command;
+    const result = await handleCommand(this.deps.store, stream, dossierDecider, guarded, { maxAttempts });
     const state = result.state;
     if (state.status === 'none') throw new DossierNotFoundError(dossierId);
     if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return state;
@@ -352,15 +365,18 @@ export class DossierService {
     return state;
   }
 
-  private async existing(dossierId: string): Promise<DossierState> {
+  /** The dossier as its stream says, past the actor's guard. */
+  private async existing(dossierId: string, by?: DossierActor): Promise<DossierState> {
     const s = await this.load(dossierId);
     if (s.status === 'none') throw new DossierNotFoundError(dossierId);
+    by?.guard?.(s);
     return s;
   }
 
-  private async checkParent(parent: string): Promise<void> {
+  private async checkParent(by: DossierActor, parent: string): Promise<void> {
     const p = await this.load(parent);
     if (p.status === 'none') throw new DossierInvalidInputError(`no dossier ${parent}`, 'input.parent');
+    by.guard?.(p);
     const allowed = allowedFrom.LinkChild;
     if (allowed !== 'any' && !allowed.includes(p.status)) {
       throw new DossierInvalidTransitionError(parent, p.status, 'LinkChild');
@@ -368,7 +384,9 @@ export class DossierService {
   }
 
   private async procedure(code: string, version?: string): Promise<ProcedureInfo> {
-    const found = await this.deps.procedures.find(code, version);
+    const catalogue = this.deps.procedures;
+    if (!catalogue) throw new ProcedureCatalogueUnavailableError(code);
+    const found = await catalogue.find(code, version);
     if (!found) throw new DossierProcedureUnknownError(code, version ?? null);
     return found;
   }

@@ -3,10 +3,10 @@ import { buildMetadata } from '../../kernel/metadata.js';
 import { seal } from '../../privacy/sealed.js';
 import type { DossierCommand } from './commands.js';
 import { type DossierEvent, type DossierSubmittedData, declarationContext } from './events.js';
-import type { DeadlineCalculator } from './ports.js';
+import type { DeadlineCalculator, ProcedureInfo } from './ports.js';
 
 /**
- * Fixtures the dossier specs share: one dossier of the Ba Đình commune desk, its events at given
+ * Fixtures the dossier specs share: a few procedures, one dossier of the Ba Đình commune desk, its events at given
  * instants, and the commands that produce them (command `n` yields the event with id number `n`).
  */
 export const AGENCY = '000.04.01.H26';
@@ -58,6 +58,21 @@ export const submittedData = (over: Partial<DossierSubmittedData> = {}): Dossier
 });
 
 export const APPOINTMENT = at(10, 10);
+
+/** The procedures the service and API tests submit under (a catalogue of their own, in the tests only). */
+export const SPEC_PROCEDURES: readonly ProcedureInfo[] = [
+  {
+    code: '1.001612',
+    version: '2024',
+    processingTime: { amount: 5, unit: 'day' },
+    components: [
+      { code: 'TP1', required: true },
+      { code: 'TP2', required: false },
+    ],
+  },
+  { code: '1.000656', version: '2024', processingTime: { amount: 3, unit: 'day' }, components: [] },
+  { code: '2.000001', version: '1', processingTime: { amount: 8, unit: 'hour' }, components: [] },
+];
 
 /** The events of a dossier that reached each status, oldest first. */
 export function histories(dossierId = ID) {
@@ -122,8 +137,9 @@ const VIETNAM = 7 * HOUR;
 
 /**
  * A working-time calendar for specs: Monday to Friday, 08:00–16:00 in Vietnam (8 working hours a
- * day), minus the holidays given (YYYY-MM-DD). Spans are counted in working hours; a working day
- * is 8 of them.
+ * day), minus the holidays given (YYYY-MM-DD). Time is added in working hours, a working day being
+ * 8 of them; spans are counted in working hours, or in working days (those after the first
+ * instant's day up to and including the second's) when asked in days.
  */
 export function workweekCalendar(holidays: readonly string[] = []): DeadlineCalculator {
   const off = new Set(holidays);
@@ -150,7 +166,14 @@ export function workweekCalendar(holidays: readonly string[] = []): DeadlineCalc
         t = w[1];
       }
     },
-    workingTimeBetween(from, to) {
+    workingTimeBetween(from, to, unit) {
+      if (unit === 'day') {
+        let days = 0;
+        for (let day = dayStartOf(from.getTime()) + 24 * HOUR; day <= to.getTime(); day += 24 * HOUR) {
+          if (windowOf(day)) days++;
+        }
+        return { amount: days, unit: 'day' };
+      }
       let ms = 0;
       for (let day = dayStartOf(from.getTime()); day <= to.getTime(); day += 24 * HOUR) {
         const w = windowOf(day);

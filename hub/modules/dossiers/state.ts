@@ -97,6 +97,12 @@ export interface DossierState {
   dossierId: string;
   /** The competent agency now (it changes on transfer). */
   agency: string;
+  /**
+   * The agency that took the dossier in: the desk that recorded a desk or postal submission,
+   * otherwise the agency that received it (null until then). It may refuse, receive, record
+   * supplements and payments and return the result, whichever agency is competent.
+   */
+  intakeAgency: string | null;
   procedure: ProcedureRef;
   channel: SubmissionChannel;
   applicant: string;
@@ -135,6 +141,10 @@ export const initialState = (): Dossier => ({ status: 'none' });
 /** When the event happened, as a canonical UTC instant (read models compare these as text). */
 const at = (event: DossierEvent) => new Date(event.metadata.occurredAt).toISOString();
 
+/** The agency whose official recorded the event (null when no agency acted). */
+const agencyActing = (event: DossierEvent): string | null =>
+  event.metadata.actor.kind === 'agency' ? event.metadata.actor.id : null;
+
 /** Ends an open pause at `when`. */
 const closePauses = (pauses: Pause[], when: string): Pause[] =>
   pauses.map((p) => (p.to === null ? { ...p, to: when } : p));
@@ -160,6 +170,7 @@ export function evolve(state: Dossier, event: DossierEvent): Dossier {
       status: 'submitted',
       dossierId: d.dossierId,
       agency: d.agency,
+      intakeAgency: d.channel === 'online' ? null : agencyActing(event),
       procedure: d.procedure,
       channel: d.channel,
       applicant: d.applicant,
@@ -194,7 +205,15 @@ function evolveExisting(s: DossierState, event: DossierEvent): DossierState {
       return end(s, event, 'refused', 'refused');
     case 'DossierReceived': {
       const when = event.data.appointmentAt;
-      return { ...s, status: 'received', receivedAt: at(event), dueAt: when, appointmentAt: when };
+      const intakeAgency = s.intakeAgency ?? agencyActing(event);
+      return {
+        ...s,
+        status: 'received',
+        intakeAgency,
+        receivedAt: at(event),
+        dueAt: when,
+        appointmentAt: when,
+      };
     }
     case 'DossierAssigned':
     case 'DossierStepCompleted':

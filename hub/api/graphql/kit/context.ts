@@ -29,6 +29,8 @@ export interface ApiServiceRegistry {
    * none did.
    */
   get<K extends keyof ApiServices>(name: K): ApiServices[K];
+  /** Whether the API or a module earlier in the list provided `name` (for services a module can do without). */
+  has(name: keyof ApiServices): boolean;
 }
 
 declare module '../../../kernel/module.js' {
@@ -48,6 +50,11 @@ export interface ApiContext {
   principal: Principal | null;
   requestId: string;
   services: ApiServices;
+  /**
+   * Subscriptions only: verifies the connection's token again (expiry, the agency's registration
+   * and roles) and returns the caller as it stands now, so that each event is authorised.
+   */
+  reauthenticate?: () => Promise<Principal>;
 }
 
 declare module 'mercurius' {
@@ -62,6 +69,17 @@ export function requireRole(ctx: ApiContext, ...roles: Role[]): Principal {
     throw new AuthForbiddenError(`role ${principal.role} may not do this`, roles);
   }
   return principal;
+}
+
+/**
+ * The caller as it stands now: over a subscription, its token verified again (it may have expired,
+ * its agency been retired or its role withdrawn since the connection opened); otherwise the
+ * request's caller.
+ */
+export async function currentPrincipal(ctx: ApiContext): Promise<Principal> {
+  if (ctx.reauthenticate) return ctx.reauthenticate();
+  if (!ctx.principal) throw new AuthUnauthenticatedError('a bearer token is required');
+  return ctx.principal;
 }
 
 /** The citizen pseudonym a citizen-portal token acts for. */
