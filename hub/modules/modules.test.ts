@@ -167,8 +167,22 @@ describe('the module list', () => {
       ].sort(),
     );
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
-      ['grantConsent', 'revokeContract', 'revokeDocument', 'withdrawConsent'].sort(),
+      [
+        'grantConsent',
+        'revokeContract',
+        'revokeDocument',
+        'withdrawConsent',
+        ...['submitDossier', 'refuseAtIntake', 'receiveDossier', 'assignDossier', 'transferDossier'],
+        ...['completeStep', 'requestSupplement', 'recordSupplement', 'notifyFee', 'recordPayment'],
+        ...['apologiseForDelay', 'approveDossier', 'rejectDossier', 'stopProcessing', 'issueResult'],
+        ...['returnResult', 'identifyCitizenByQr', 'supplySupplement', 'payFee', 'withdrawDossier'],
+        'rateDossier',
+      ].sort(),
     );
+    expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual([
+      'dossierStatusChanged',
+      'myDossierStatusChanged',
+    ]);
 
     const help = buildProgram(allProjections(hubModules), {}).helpInformation();
     for (const command of [

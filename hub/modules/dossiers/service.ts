@@ -1,11 +1,6 @@
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../kernel/clock.js';
-import {
-  aggregateStream,
-  type CommandIssuer,
-  handleCommand,
-  newCommandMeta,
-} from '../../kernel/decider/index.js';
+import { aggregateStream, handleCommand, newCommandMeta } from '../../kernel/decider/index.js';
 import {
   DossierAlreadyExistsError,
   DossierInvalidInputError,
@@ -16,7 +11,6 @@ import {
   ProcedureCatalogueUnavailableError,
   WrongExpectedRevisionError,
 } from '../../kernel/errors/index.js';
-import type { EventStore } from '../../kernel/event-store.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { vietnamDate } from '../agencies/index.js';
@@ -29,53 +23,14 @@ import {
   dossierStream,
   formatDossierId,
   type ProcedureRef,
-  type SubmissionChannel,
   yymmdd,
 } from './events.js';
 import { checkComponents, declarationFields, instant } from './intake.js';
-import type { DeadlineCalculator, DeclarationSealer, ProcedureInfo, ProcedureLookup } from './ports.js';
-import type { DossierReadModel } from './projection.js';
+import type { ProcedureInfo } from './ports.js';
+import type { DossierActor, DossierServiceDeps, SubmitDossierInput } from './service-types.js';
 import type { Dossier, DossierState } from './state.js';
 
-export interface DossierServiceDeps {
-  store: EventStore;
-  calendar: DeadlineCalculator;
-  /** The procedure catalogue; without it every command that needs a procedure is `PROCEDURE_CATALOGUE_UNAVAILABLE`. */
-  procedures?: ProcedureLookup;
-  sealer: DeclarationSealer;
-  /** The `dossiers` read model: applied at once, and where numbering starts looking for a free number. */
-  model?: DossierReadModel;
-  logger: Logger;
-  clock?: Clock;
-  ids?: IdSource;
-}
-
-export interface SubmitDossierInput {
-  channel: SubmissionChannel;
-  /** Without a version: the version in force. */
-  procedure: { code: string; version?: string };
-  agency: string;
-  /** Keyed pseudonym of the applicant. */
-  applicant: string;
-  declaration: {
-    /** The form's values (sealed under the applicant's key before anything is written). */
-    values: Record<string, unknown>;
-    /** Names of the fields that were prefilled from data the state holds; the others were typed. */
-    prefilled: readonly string[];
-  };
-  components?: readonly ComponentInput[];
-  parent?: string | null;
-}
-
-/** Who acts: an agency's official (desk, processing) or a portal acting for the citizen. */
-export interface DossierActor extends CommandIssuer {
-  /**
-   * Throws when this actor may not act on the dossier (`authorization.ts`): checked before any
-   * lookup the command needs and again on the very state the command is decided on, so a transfer
-   * appended in between counts. A linked dossier's parent is checked with it too.
-   */
-  guard?: (dossier: DossierState) => void;
-}
+export type * from './service-types.js';
 
 /** A command before its metadata, one per command type. */
 type Unstamped<C> = C extends DossierCommand ? Omit<C, 'meta'> : never;

@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module';
+
+/** The part of the `ws` package's client these tests use (mercurius depends on `ws`). */
+interface WsSocket {
+  readonly protocol: string;
+  on(event: 'open', listener: () => void): void;
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  on(event: 'close', listener: (code: number) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  send(data: string): void;
+  close(): void;
+}
+type WsConstructor = new (url: string, protocols: string[]) => WsSocket;
+const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
+
+/** A message of the `graphql-transport-ws` protocol. */
+export interface WsMessage {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/**
+ * A GraphQL-over-WebSocket client (`graphql-transport-ws`) over a real socket: it keeps every
+ * message the server sends, in order, and lets a test wait for the one it expects.
+ */
+export class GraphqlWsClient {
+  readonly messages: WsMessage[] = [];
+  closedWith: number | undefined;
+  private waiters: { test: (m: WsMessage | 'closed') => boolean; resolve: () => void }[] = [];
+
+  private constructor(private readonly socket: WsSocket) {
+    socket.on('message', (data) => this.receive(JSON.parse(data.toString()) as WsMessage));
+    socket.on('close', (code) => {
+      this.closedWith = code;
+      this.settle('closed');
+    });
+  }
+
+  /** Opens a socket to `url` (e.g. `ws://127.0.0.1:3000/graphql`). */
+  static open(url: string): Promise<GraphqlWsClient> {
+    const socket = new WebSocket(url, ['graphql-transport-ws']);
+    return new Promise((resolve, reject) => {
+      socket.on('open', () => resolve(new GraphqlWsClient(socket)));
+      socket.on('error', reject);
+    });
+  }
+
+  /** Sends `connection_init` with `payload` (the client's connectionParams); resolves with the answer. */
+  async init(payload: unknown): Promise<WsMessage | 'closed'> {
+    this.socket.send(JSON.stringify({ type: 'connection_init', payload }));
+    return this.next((m) => m === 'closed' || m.type === 'connection_ack' || m.type === 'connection_error');
+  }
+
+  subscribe(id: string, query: string, variables: Record<string, unknown> = {}): void {
+    this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+  }
+
+  /** The `next` payloads of operation `id`, in order. */
+  data(id: string): { data?: Record<string, unknown> | null; errors?: unknown[] }[] {
+    return this.messages
+      .filter((m) => m.id === id && m.type === 'next')
+      .map((m) => m.payload as { data?: Record<string, unknown> | null; errors?: unknown[] });
+  }
+
+  /** Resolves once a message (or the close) passes `test`, counting those already received. */
+  next(test: (m: WsMessage | 'closed') => boolean): Promise<WsMessage | 'closed'> {
+    const seen =
+      this.messages.find((m) => test(m)) ??
+      (this.closedWith !== undefined && test('closed') ? 'closed' : undefined);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const waiter = {
+        test,
+        resolve: () => resolve(this.messages.find((m) => test(m)) ?? 'closed'),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private receive(message: WsMessage): void {
+    this.messages.push(message);
+    this.settle(message);
+  }
+
+  private settle(message: WsMessage | 'closed'): void {
+    const ready = this.waiters.filter((w) => w.test(message));
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+}
