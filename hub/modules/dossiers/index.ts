@@ -74,7 +74,6 @@ export const dossiersModule: HubModule = {
 
 export { type AgencyAction, agencyGuard, agencyMayAct, applicantGuard } from './authorization.js';
 export { calendarDeadlines } from './calendar-deadlines.js';
-export { type CatalogueProcedure, type CatalogueRead, catalogueLookup } from './catalogue.js';
 export * from './commands.js';
 export * from './deadlines.js';
 export { allowedFrom, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';

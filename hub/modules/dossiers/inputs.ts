@@ -69,16 +69,11 @@ export function componentsOf(
   });
 }
 
-/** The declaration's values (JSON text of an object) and the names of its prefilled fields. */
-export function declarationOf(arg: { values: string; prefilled?: readonly string[] | null }) {
-  let values: unknown;
-  try {
-    values = JSON.parse(arg.values);
-  } catch {
-    throw invalid('must be JSON text of an object', 'input.declaration.values');
-  }
+/** The declaration's values (a JSON object: the form's fields) and the names of its prefilled fields. */
+export function declarationOf(arg: { values: unknown; prefilled?: readonly string[] | null }) {
+  const { values } = arg;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw invalid('must be JSON text of an object', 'input.declaration.values');
+    throw invalid("must be a JSON object of the form's fields", 'input.declaration.values');
   }
   return { values: values as Record<string, unknown>, prefilled: arg.prefilled ?? [] };
 }

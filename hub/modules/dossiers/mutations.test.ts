@@ -6,10 +6,9 @@ import {
   startTestHub,
   type TestHub,
 } from '../../testing/hub.js';
-import { modulesWith, providingModule } from '../../testing/modules.js';
+import { hubModules } from '../index.js';
 import { dossierStream } from './events.js';
 import { dossiersProjection } from './projection.js';
-import { SPEC_PROCEDURES } from './spec-fixtures.js';
 
 /** Vietnam local time (UTC+7) of 2026 as a Date: `local(4, 24, 10)` is Friday 24 April, 10:00. */
 const local = (month: number, day: number, hour: number, minute = 0) =>
@@ -20,11 +19,8 @@ let hub: TestHub;
 const tokens: Record<'baDinh' | 'ngocHa' | 'portal0' | 'portal1' | 'inspector', string> = {} as never;
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    citizens: 3,
-    projections: [...API_PROJECTIONS, dossiersProjection],
-    modules: modulesWith(providingModule('procedureLookup', catalogue()), 'dossiers'),
-  });
+  // the demo procedure catalogue (procedures/), seeded by the test hub, is the dossiers' catalogue
+  hub = await startTestHub({ citizens: 3, projections: [...API_PROJECTIONS, dossiersProjection] });
   tokens.baDinh = await hub.token(AGENCIES.baDinh, 'consumer', { official: 'cb-motcua-01' });
   tokens.ngocHa = await hub.token(AGENCIES.ngocHa, 'consumer', { official: 'cb-motcua-02' });
   tokens.inspector = await hub.token(AGENCIES.inspector, 'inspector');
@@ -32,14 +28,6 @@ beforeAll(async () => {
   tokens.portal1 = await hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: pid(1) });
 }, 60_000);
 afterAll(async () => hub?.close());
-
-/** The spec procedures as the catalogue the dossier service reads (tests only). */
-function catalogue() {
-  return {
-    find: (code: string, version?: string) =>
-      SPEC_PROCEDURES.find((p) => p.code === code && (version === undefined || p.version === version)),
-  };
-}
 
 const pid = (i: number) => hub.citizens[i]!.personalId as string;
 const ddmmyyyy = (date: string) => `${date.slice(8, 10)}${date.slice(5, 7)}${date.slice(0, 4)}`;
@@ -85,10 +73,10 @@ const dossierOf = (res: GqlResponse, field: string): Dossier => {
 const errorOf = (res: GqlResponse) => res.errors![0]!.extensions;
 const eventsOf = async (id: string) => (await hub.store.readStream(dossierStream(id))).map((e) => e.type);
 
-const declaration = {
-  values: JSON.stringify({ hoTen: 'x', noiCuTru: 'y', lyDo: 'z' }),
-  prefilled: ['hoTen', 'noiCuTru'],
-};
+const declaration = { values: { hoTen: 'x', noiCuTru: 'y', lyDo: 'z' }, prefilled: ['hoTen', 'noiCuTru'] };
+/** Procedures of the demo catalogue: 1.003197 (xóa đăng ký thường trú) in 5 working days, 1.001612 in 3. */
+const FIVE_DAYS = '1.003197';
+const THREE_DAYS = '1.001612';
 const uploaded = (component: string, documentId: string) => ({
   component,
   resolution: 'UPLOADED',
@@ -101,10 +89,12 @@ describe('dossier mutations: a full lifecycle at the one-stop desk', () => {
     const submitted = dossierOf(
       await hub.gql(tokens.baDinh, SUBMIT, {
         input: {
-          procedure: '1.001612',
+          procedure: FIVE_DAYS,
           applicantQr: qrOf(0),
           declaration,
-          components: [{ component: 'TP1', resolution: 'REUSED', held: { documentId: 'kq-khai-sinh-1' } }],
+          components: [
+            { component: 'chung-minh-truong-hop', resolution: 'REUSED', held: { documentId: 'kq-1' } },
+          ],
         },
       }),
       'submitDossier',
@@ -149,7 +139,7 @@ describe('dossier mutations: a full lifecycle at the one-stop desk', () => {
         tokens.baDinh,
         'recordSupplement',
         id,
-        { components: [uploaded('TP2', 'so-ho-khau-1')] },
+        { components: [uploaded('to-khai', 'to-khai-ky-1')] },
         'SupplementInput',
       ),
       'recordSupplement',
@@ -233,7 +223,7 @@ describe('dossier mutations: a full lifecycle at the one-stop desk', () => {
     hub.setNow(local(6, 1, 9));
     const online = dossierOf(
       await hub.gql(tokens.portal1, SUBMIT, {
-        input: { procedure: '1.000656', agency: AGENCIES.ngocHa, declaration },
+        input: { procedure: THREE_DAYS, agency: AGENCIES.ngocHa, declaration },
       }),
       'submitDossier',
     );
@@ -287,7 +277,7 @@ describe('dossier mutations: who may act', () => {
     hub.setNow(local(7, 1, 9));
     id = dossierOf(
       await hub.gql(tokens.baDinh, SUBMIT, {
-        input: { procedure: '1.000656', applicantPersonalId: pid(0), declaration },
+        input: { procedure: THREE_DAYS, applicantPersonalId: pid(0), declaration },
       }),
       'submitDossier',
     ).id;
@@ -342,18 +332,18 @@ describe('dossier mutations: who may act', () => {
       [await act(tokens.baDinh, 'approveDossier', 'not-a-dossier'), { code: 'BAD_USER_INPUT', field: 'id' }],
       [
         await hub.gql(tokens.baDinh, SUBMIT, {
-          input: { procedure: '1.000656', applicantQr: qrOf(0).replace(/^\d{12}/, '12345'), declaration },
+          input: { procedure: THREE_DAYS, applicantQr: qrOf(0).replace(/^\d{12}/, '12345'), declaration },
         }),
         { hubCode: 'IDENTITY_QR_INVALID', field: 'input.applicantQr', position: 1, name: 'personalId' },
       ],
       [
         await hub.gql(tokens.baDinh, SUBMIT, {
-          input: { procedure: '1.000656', applicantPersonalId: pid(0), declaration: { values: '[1]' } },
+          input: { procedure: THREE_DAYS, applicantPersonalId: pid(0), declaration: { values: [1] } },
         }),
         { hubCode: 'DOSSIER_INVALID', field: 'input.declaration.values' },
       ],
       [
-        await hub.gql(tokens.baDinh, SUBMIT, { input: { procedure: '1.000656', declaration } }),
+        await hub.gql(tokens.baDinh, SUBMIT, { input: { procedure: THREE_DAYS, declaration } }),
         { hubCode: 'DOSSIER_INVALID', field: 'input.applicantQr' },
       ],
       [
@@ -364,17 +354,17 @@ describe('dossier mutations: who may act', () => {
       ],
       [
         await hub.gql(tokens.portal0, SUBMIT, {
-          input: { procedure: '1.000656', agency: '000.99.99.H99', declaration },
+          input: { procedure: THREE_DAYS, agency: '000.99.99.H99', declaration },
         }),
         { hubCode: 'DOSSIER_INVALID', field: 'input.agency' },
       ],
       [
         await hub.gql(tokens.baDinh, SUBMIT, {
           input: {
-            procedure: '1.001612',
+            procedure: THREE_DAYS,
             applicantPersonalId: pid(0),
             declaration,
-            components: [{ component: 'TP1', resolution: 'REUSED' }],
+            components: [{ component: 'giay-de-nghi', resolution: 'REUSED' }],
           },
         }),
         { hubCode: 'DOSSIER_INVALID', field: 'input.components[0].held' },
@@ -417,16 +407,20 @@ describe('dossier mutations: who may act', () => {
 
 describe('dossier mutations without a procedure catalogue', () => {
   it('refuses a submission with PROCEDURE_CATALOGUE_UNAVAILABLE and records nothing', async () => {
-    const bare = await startTestHub({ citizens: 1, projections: [...API_PROJECTIONS, dossiersProjection] });
+    const bare = await startTestHub({
+      citizens: 1,
+      projections: [...API_PROJECTIONS, dossiersProjection],
+      modules: hubModules.filter((m) => m.name !== 'procedures'),
+    });
     try {
       const token = await bare.token(AGENCIES.baDinh, 'consumer');
       const position = (await bare.store.info()).lastPosition;
       const res = await bare.gql(token, SUBMIT, {
-        input: { procedure: '1.000656', applicantPersonalId: bare.citizens[0]!.personalId, declaration },
+        input: { procedure: THREE_DAYS, applicantPersonalId: bare.citizens[0]!.personalId, declaration },
       });
       expect(res.status).toBe(503);
       expect(res.errors?.[0]).toMatchObject({
-        message: 'no procedure catalogue is available to look up procedure 1.000656',
+        message: `no procedure catalogue is available to look up procedure ${THREE_DAYS}`,
         extensions: { code: 'UNAVAILABLE', hubCode: 'PROCEDURE_CATALOGUE_UNAVAILABLE' },
       });
       expect((await bare.store.info()).lastPosition).toBe(position);

@@ -21,7 +21,7 @@ interface SubmitArgs {
     channel?: string | null;
     applicantQr?: string | null;
     applicantPersonalId?: string | null;
-    declaration: { values: string; prefilled?: string[] | null };
+    declaration: { values: unknown; prefilled?: string[] | null };
     components?: ComponentArg[] | null;
     parent?: string | null;
   };

@@ -9,21 +9,15 @@ import { DossierService } from './service.js';
 
 declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
-    /**
-     * The procedure catalogue the dossier service reads: provided by the catalogue's module, listed
-     * before this one (`catalogueLookup` adapts its reader). Optional: without it, commands that
-     * need a procedure are `PROCEDURE_CATALOGUE_UNAVAILABLE`.
-     */
-    procedureLookup: ProcedureLookup;
     /** Dossier commands, deadlines counted in the declared working calendar. */
     dossiers: DossierService;
   }
 }
 
 /**
- * Where the procedure catalogue is plugged in: the `procedureLookup` service, when a module before
- * this one provides it — for the procedure catalogue module, one line in its plugin:
- * `host.services.provide('procedureLookup', catalogueLookup((code, v) => getProcedure(host.readModels, code, v)))`.
+ * Where the procedure catalogue is plugged in: the `procedureLookup` service, when a module listed
+ * before this one provides it (the procedure catalogue module does, `hub/modules/procedures`).
+ * Without it, commands that need a procedure are `PROCEDURE_CATALOGUE_UNAVAILABLE`.
  */
 const catalogueOf = (host: ModuleHost): ProcedureLookup | undefined =>
   host.services.has('procedureLookup') ? host.services.get('procedureLookup') : undefined;
@@ -31,8 +25,8 @@ const catalogueOf = (host: ModuleHost): ProcedureLookup | undefined =>
 /**
  * The `dossiers` service of the GraphQL context: the dossier service with the working calendar
  * (the calendar module's `workingCalendar`) as its deadline calculator, the procedure catalogue
- * when one is wired, declarations sealed under the applicant's key, and the `dossiers` read model
- * applied at once.
+ * when one is provided, declarations sealed under the applicant's key, and the `dossiers` read
+ * model applied at once.
  */
 export const dossiersPlugin: ModulePlugin = fp(
   async (_app: FastifyInstance, host: ModuleHost) => {

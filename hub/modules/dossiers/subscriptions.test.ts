@@ -2,26 +2,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCommandMeta } from '../../kernel/decider/index.js';
 import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../testing/hub.js';
-import { modulesWith, providingModule } from '../../testing/modules.js';
 import { GraphqlWsClient, type WsMessage } from '../../testing/ws.js';
 import { retireAgency, vietnamDate } from '../agencies/index.js';
 import { DossierFeed } from './feed.js';
 import { dossiersProjection } from './projection.js';
-import { SPEC_PROCEDURES } from './spec-fixtures.js';
 
 let hub: TestHub;
 let url: string;
 const clients: GraphqlWsClient[] = [];
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    citizens: 3,
-    projections: [...API_PROJECTIONS, dossiersProjection],
-    modules: modulesWith(
-      providingModule('procedureLookup', { find: (code) => SPEC_PROCEDURES.find((p) => p.code === code) }),
-      'dossiers',
-    ),
-  });
+  hub = await startTestHub({ citizens: 3, projections: [...API_PROJECTIONS, dossiersProjection] });
   await hub.app.listen({ host: '127.0.0.1', port: 0 });
   url = `ws://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}/graphql`;
   hub.setNow(new Date('2026-03-12T03:00:00Z'));
@@ -50,10 +41,10 @@ const AGENCY_SUB = `subscription($agency: String!) {
 const MY_SUB =
   'subscription { myDossierStatusChanged { dossierId status previousStatus agency portalStatus } }';
 const SUBMIT = 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { id } }';
-const declaration = { values: '{"lyDo":"x"}', prefilled: [] };
+const declaration = { values: { lyDo: 'x' }, prefilled: [] };
 
 async function submit(token: string, input: Record<string, unknown>): Promise<string> {
-  const res = await hub.gql(token, SUBMIT, { input: { procedure: '1.000656', declaration, ...input } });
+  const res = await hub.gql(token, SUBMIT, { input: { procedure: '1.001612', declaration, ...input } });
   expect(res.errors).toBeUndefined();
   return (res.data!.submitDossier as { id: string }).id;
 }

@@ -1,5 +1,6 @@
 import { type HubModule, readSchemaFile } from '../../kernel/module.js';
 import { registerProcedureCommands } from './cli.js';
+import { proceduresPlugin } from './plugin.js';
 import { proceduresProjection } from './projection.js';
 import { procedureResolvers } from './resolvers.js';
 
@@ -7,6 +8,7 @@ import { procedureResolvers } from './resolvers.js';
 export const proceduresModule: HubModule = {
   name: 'procedures',
   projections: [proceduresProjection],
+  plugin: proceduresPlugin,
   graphql: {
     typeDefs: readSchemaFile(new URL('./schema.graphql', import.meta.url)),
     resolvers: procedureResolvers,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CalendarYearNotDeclaredError } from '../../kernel/errors/index.js';
 import { calendarFromFile } from '../calendar/index.js';
 import { calendarDeadlines } from './calendar-deadlines.js';
-import { type CatalogueProcedure, catalogueLookup } from './catalogue.js';
 
 /** Vietnam local time (UTC+7) of 2026. */
 const local = (month: number, day: number, hour: number, minute = 0) =>
@@ -50,42 +49,5 @@ describe('calendarDeadlines: the deadline port over the declared working calenda
     expect(() =>
       deadlines.addWorkingTime(new Date('2031-06-02T03:00:00Z'), { amount: 1, unit: 'day' }),
     ).toThrow(CalendarYearNotDeclaredError);
-  });
-});
-
-describe('catalogueLookup: the procedure port over the catalogue’s reader', () => {
-  const record: CatalogueProcedure = {
-    code: '1.001193',
-    version: 3,
-    processingTime: { amount: 8, unit: 'working-hours' },
-    components: [{ code: 'TP1', required: true }],
-  };
-  const asked: [string, number | undefined][] = [];
-  const lookup = catalogueLookup((code, version) => {
-    asked.push([code, version]);
-    return code === record.code && (version === undefined || version === record.version) ? record : undefined;
-  });
-
-  it('maps versions to text and working-days / working-hours to the port’s units', async () => {
-    expect(await lookup.find('1.001193')).toEqual({
-      code: '1.001193',
-      version: '3',
-      processingTime: { amount: 8, unit: 'hour' },
-      components: [{ code: 'TP1', required: true }],
-    });
-    expect(await lookup.find('1.001193', '3')).toMatchObject({ version: '3' });
-    expect(await lookup.find('1.001193', '2')).toBeUndefined();
-    expect(asked).toEqual([
-      ['1.001193', undefined],
-      ['1.001193', 3],
-      ['1.001193', 2],
-    ]);
-  });
-
-  it('finds no version for one that is not a whole number from 1, without asking the catalogue', async () => {
-    asked.length = 0;
-    for (const version of ['2024-03', '0', '1.5', ''])
-      expect(await lookup.find('1.001193', version)).toBeUndefined();
-    expect(asked).toEqual([]);
   });
 });
