@@ -1,17 +1,4 @@
-import { createRequire } from 'node:module';
-
-/** The part of the `ws` package's client these tests use (mercurius depends on `ws`). */
-interface WsSocket {
-  readonly protocol: string;
-  on(event: 'open', listener: () => void): void;
-  on(event: 'message', listener: (data: Buffer) => void): void;
-  on(event: 'close', listener: (code: number) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  send(data: string): void;
-  close(): void;
-}
-type WsConstructor = new (url: string, protocols: string[]) => WsSocket;
-const WebSocket = createRequire(import.meta.url)('ws') as WsConstructor;
+import WebSocket from 'ws';
 
 /** A message of the `graphql-transport-ws` protocol. */
 export interface WsMessage {
@@ -29,7 +16,7 @@ export class GraphqlWsClient {
   closedWith: number | undefined;
   private waiters: { test: (m: WsMessage | 'closed') => boolean; resolve: () => void }[] = [];
 
-  private constructor(private readonly socket: WsSocket) {
+  private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => this.receive(JSON.parse(data.toString()) as WsMessage));
     socket.on('close', (code) => {
       this.closedWith = code;
