@@ -10,6 +10,7 @@ import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
 import { proceduresModule } from './procedures/index.js';
 import { recordsModule } from './records/index.js';
+import { serviceIndexModule } from './service-index/index.js';
 
 /**
  * Every capability of the hub. The projection registry, the GraphQL schema and resolvers and the
@@ -27,5 +28,6 @@ export const hubModules: readonly HubModule[] = [
   accessModule,
   documentsModule,
   dossiersModule,
+  serviceIndexModule,
   erasureModule,
 ];

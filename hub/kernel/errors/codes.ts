@@ -23,6 +23,7 @@ import type * as modules from './modules.js';
 import type * as privacy from './privacy.js';
 import type * as procedures from './procedures.js';
 import type * as projections from './projections.js';
+import type * as serviceIndex from './service-index.js';
 
 type CodesOf<Area> = {
   [K in keyof Area]: Area[K] extends abstract new (
@@ -62,4 +63,5 @@ export type HubErrorCode =
   | CodesOf<typeof modules>
   | CodesOf<typeof privacy>
   | CodesOf<typeof procedures>
-  | CodesOf<typeof projections>;
+  | CodesOf<typeof projections>
+  | CodesOf<typeof serviceIndex>;

@@ -31,3 +31,4 @@ export * from './modules.js';
 export * from './privacy.js';
 export * from './procedures.js';
 export * from './projections.js';
+export * from './service-index.js';
