@@ -110,11 +110,13 @@ export function indicatorFigure(i: Indicator, counters: Map<number, number>, rep
     numerator,
     denominator,
     value: numerator !== null && denominator ? numerator / denominator : null,
-    score: i.external
-      ? external === undefined
-        ? null
-        : Math.min(i.points, external)
-      : score(i, numerator ?? 0, denominator ?? 0),
+    score: i.group === null
+      ? null
+      : i.external
+        ? external === undefined
+          ? null
+          : Math.min(i.points, external)
+        : score(i, numerator ?? 0, denominator ?? 0),
     target: i.target,
     floor: i.floor,
     numeratorDefinition: i.numerator ? definition(i.numerator) : null,

@@ -59,13 +59,14 @@ function under(agencies: Map<string, Agency>, agency: Agency, ancestor: string):
 export function agencyKeysOf(db: ReadModelDb, scope: Scope, onDate: string): number[] {
   const rows = db.prepare<[], { agency_key: number; organ_code: string }>('SELECT agency_key, organ_code FROM si_agencies').all();
   if (scope.kind === 'all') return rows.map((r) => r.agency_key);
-  const agencies = registry(db);
   if (scope.kind === 'agency') {
-    if (!agencies.has(scope.organCode) && !rows.some((r) => r.organ_code === scope.organCode)) {
+    const keys = rows.filter((r) => r.organ_code === scope.organCode).map((r) => r.agency_key);
+    if (keys.length === 0 && !registry(db).has(scope.organCode)) {
       throw new ServiceIndexInputError('scope.agency', `no agency ${scope.organCode} is registered`);
     }
-    return rows.filter((r) => r.organ_code === scope.organCode).map((r) => r.agency_key);
+    return keys;
   }
+  const agencies = registry(db);
   if (scope.kind === 'level') {
     const levels = new Set([...agencies.values()].map((a) => a.level as string));
     if (!levels.has(scope.level)) {
