@@ -156,7 +156,7 @@ const JUDGED_ON_TIME: ReadonlySet<Outcome> = new Set(['result-issued', 'rejected
  */
 export function overdueAt(r: DossierRecord, end: number, judgedAt: number): boolean {
   const second = r.supplements[1];
-  if (second !== undefined && second < judgedAt) return true;
+  if (second !== undefined && second < end) return true;
   if (r.finishedAt !== null && r.finishedAt < end) {
     if (!JUDGED_ON_TIME.has(r.outcome!)) return false;
     const due = dueAt(r, r.finishedAt);
