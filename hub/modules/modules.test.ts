@@ -147,6 +147,7 @@ describe('the module list', () => {
       'consents',
       'documents',
       'dossiers',
+      'service-index',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
@@ -164,6 +165,12 @@ describe('the module list', () => {
         'person',
         'procedure',
         'procedures',
+        'serviceIndex',
+        'serviceIndexDossiers',
+        'serviceIndexDossiersCsv',
+        'serviceIndexGroup',
+        'serviceIndexIndicator',
+        'serviceIndexReconciliation',
       ].sort(),
     );
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
@@ -194,6 +201,7 @@ describe('the module list', () => {
       'procedures',
       'erase',
       'calendar',
+      'service-index',
     ]) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }

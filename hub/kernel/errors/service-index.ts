@@ -23,7 +23,11 @@ export class ServiceIndexMethodInvalidError extends defineError({
 export class ServiceIndexNoMethodError extends defineError({
   code: 'SERVICE_INDEX_NO_METHOD',
   status: 404,
-  args: (period: string, versions: readonly string[]) => ({ field: 'period', period, versions: [...versions] }),
+  args: (period: string, versions: readonly string[]) => ({
+    field: 'period',
+    period,
+    versions: [...versions],
+  }),
   message: (d) =>
     `no version of the service index method is in force for ${d.period} (versions: ${d.versions.join(', ') || 'none'})`,
 }) {}
@@ -38,7 +42,8 @@ export class ServiceIndexUnknownCodeError extends defineError({
     method,
     known: [...known],
   }),
-  message: (d) => `${d.field}: method ${d.method} has no ${JSON.stringify(d.code)} (known: ${d.known.join(', ')})`,
+  message: (d) =>
+    `${d.field}: method ${d.method} has no ${JSON.stringify(d.code)} (known: ${d.known.join(', ')})`,
 }) {}
 
 export interface ReportIssue {

@@ -48,18 +48,32 @@ async function caughtUp(runner: { catchUp(name: string): Promise<unknown> }, db:
 }
 
 /** `hub service-index …`: check method files, show the index, reconcile, import a period report. */
-export function registerServiceIndexCommands(program: Command, projections: readonly ProjectionDefinition[]): void {
+export function registerServiceIndexCommands(
+  program: Command,
+  projections: readonly ProjectionDefinition[],
+): void {
   const group = program
     .command('service-index')
-    .description('the index of service to citizens and businesses (Decision 766/QĐ-TTg): methods, figures, reports');
+    .description(
+      'the index of service to citizens and businesses (Decision 766/QĐ-TTg): methods, figures, reports',
+    );
 
   group
     .command('methods')
-    .description('check method files against schemas/service-index-method.schema.json and list the versions (no store needed)')
+    .description(
+      'check method files against schemas/service-index-method.schema.json and list the versions (no store needed)',
+    )
     .argument('[path]', 'a method file or folder (default: the bundled hub/modules/service-index/methods/)')
     .action((target: string | undefined) => {
       const { methods } = loadMethods(target ?? METHODS_DIR);
-      const rows = methods.map((m) => [m.id, m.validFrom, m.validUntil ?? '', m.groups.length, m.indicators.length, m.totalPoints]);
+      const rows = methods.map((m) => [
+        m.id,
+        m.validFrom,
+        m.validUntil ?? '',
+        m.groups.length,
+        m.indicators.length,
+        m.totalPoints,
+      ]);
       console.log(table(['VERSION', 'FROM', 'UNTIL', 'GROUPS', 'INDICATORS', 'POINTS'], rows));
     });
 
@@ -75,16 +89,27 @@ export function registerServiceIndexCommands(program: Command, projections: read
     );
     if (options.json) return console.log(JSON.stringify(figures, null, 2));
     const rows = figures.groups.flatMap((g) =>
-      g.indicators.map((i) => [g.code, i.code, i.numerator ?? '', i.denominator ?? '', i.score ?? '–', i.points]),
+      g.indicators.map((i) => [
+        g.code,
+        i.code,
+        i.numerator ?? '',
+        i.denominator ?? '',
+        i.score ?? '–',
+        i.points,
+      ]),
     );
-    console.log(`${figures.method.id} ${figures.period.label}: ${figures.score} / ${figures.measuredPoints} measured (${figures.totalPoints})`);
+    console.log(
+      `${figures.method.id} ${figures.period.label}: ${figures.score} / ${figures.measuredPoints} measured (${figures.totalPoints})`,
+    );
     console.log(table(['GROUP', 'INDICATOR', 'NUMERATOR', 'DENOMINATOR', 'SCORE', 'POINTS'], rows));
   });
 
   scoped(
     group
       .command('reconcile')
-      .description('check a period against received = carried over + new and finished + in progress = received, and imported reports against the hub')
+      .description(
+        'check a period against received = carried over + new and finished + in progress = received, and imported reports against the hub',
+      )
       .argument('<period>', 'a month 2026-03, a quarter 2026-Q1 or a year 2026'),
   ).action(async (period: string, options: ScopeOptions, command: Command) => {
     const global = command.optsWithGlobals<GlobalOptions>();
@@ -107,7 +132,10 @@ export function registerServiceIndexCommands(program: Command, projections: read
     .action(async (file: string, options: { source: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       if (!/^[a-z][a-z0-9-]{0,39}$/.test(options.source)) {
-        throw new ServiceIndexInputError('--source', 'lowercase letters, digits and dashes, starting with a letter');
+        throw new ServiceIndexInputError(
+          '--source',
+          'lowercase letters, digits and dashes, starting with a letter',
+        );
       }
       const rows = parseReport(file, fs.readFileSync(file), options.source);
       const { outcome, findings } = await withSession(global, projections, async ({ runner, db, store }) => {
@@ -122,6 +150,8 @@ export function registerServiceIndexCommands(program: Command, projections: read
       });
       console.log(`${rows.length} row(s): ${outcome.appended} imported, ${outcome.unchanged} unchanged`);
       for (const f of findings) console.log(findingLine(f));
-      console.log(findings.length === 0 ? 'every row adds up and agrees with the hub' : `${findings.length} finding(s)`);
+      console.log(
+        findings.length === 0 ? 'every row adds up and agrees with the hub' : `${findings.length} finding(s)`,
+      );
     });
 }

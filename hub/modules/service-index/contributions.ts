@@ -37,7 +37,13 @@ function inPopulation(of: Population, r: DossierRecord, start: number, end: numb
 }
 
 /** Whether the dossier is in the measure for a period, as the period's view of its facts says. */
-export function counts(m: Pick<Measure, 'of' | 'predicate'>, r: DossierRecord, view: Readonly<Record<string, FactValue>>, start: number, end: number) {
+export function counts(
+  m: Pick<Measure, 'of' | 'predicate'>,
+  r: DossierRecord,
+  view: Readonly<Record<string, FactValue>>,
+  start: number,
+  end: number,
+) {
   return inPopulation(m.of, r, start, end) && (m.predicate === null || m.predicate(view));
 }
 
@@ -74,7 +80,10 @@ export function contributions(r: DossierRecord, horizon: number, set: MethodSet)
 }
 
 /** `after − before`, slot by slot (zeros left out). */
-export function difference(before: Map<number, number> | null, after: Map<number, number> | null): Map<number, number> {
+export function difference(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+): Map<number, number> {
   const out = new Map<number, number>();
   if (after) for (const [k, v] of after) out.set(k, v - (before?.get(k) ?? 0));
   if (before) for (const [k, v] of before) if (!after?.has(k)) out.set(k, -v);

@@ -14,7 +14,13 @@ const overdueWhere = parseExpression('overdue', FACTS);
 /** A core figure (new, carried over, received, finished, in progress, overdue) as a measure. */
 export function coreMeasure(figure: CoreFigure): DrillMeasure {
   if (figure === 'overdue') {
-    return { key: CORE.overdue, of: 'received', where: overdueWhere, predicate: toPredicate(overdueWhere), sum: null };
+    return {
+      key: CORE.overdue,
+      of: 'received',
+      where: overdueWhere,
+      predicate: toPredicate(overdueWhere),
+      sum: null,
+    };
   }
   return { key: CORE[figure], of: figure, where: null, predicate: null, sum: null };
 }
@@ -39,11 +45,19 @@ function population(m: DrillMeasure, p: Period): { order: string; range: string;
     case 'new':
       return { order: 'entered_at', range: 'entered_at >= ? AND entered_at < ?', params: [p.start, p.end] };
     case 'finished':
-      return { order: 'finished_at', range: 'finished_at >= ? AND finished_at < ?', params: [p.start, p.end] };
+      return {
+        order: 'finished_at',
+        range: 'finished_at >= ? AND finished_at < ?',
+        params: [p.start, p.end],
+      };
     case 'received':
       return { order: 'finished_at', range: 'finished_at >= ? AND entered_at < ?', params: [p.start, p.end] };
     case 'carried-over':
-      return { order: 'finished_at', range: 'finished_at >= ? AND entered_at < ?', params: [p.start, p.start] };
+      return {
+        order: 'finished_at',
+        range: 'finished_at >= ? AND entered_at < ?',
+        params: [p.start, p.start],
+      };
     case 'in-progress':
       return { order: 'finished_at', range: 'finished_at >= ? AND entered_at < ?', params: [p.end, p.end] };
   }
@@ -75,10 +89,18 @@ interface Row {
  */
 export function drilldown(
   db: ReadModelDb,
-  q: { measure: DrillMeasure; period: Period; agencyKeys: number[]; horizon: number; first: number; after?: string | null },
+  q: {
+    measure: DrillMeasure;
+    period: Period;
+    agencyKeys: number[];
+    horizon: number;
+    first: number;
+    after?: string | null;
+  },
 ): DrillPage {
   const { measure: m, period: p } = q;
-  if (q.agencyKeys.length === 0 || p.start > q.horizon) return { edges: [], hasNextPage: false, endCursor: null };
+  if (q.agencyKeys.length === 0 || p.start > q.horizon)
+    return { edges: [], hasNextPage: false, endCursor: null };
   const pop = population(m, p);
   const single = q.agencyKeys.length === 1;
   const statement = db.prepare<unknown[], Row>(
@@ -95,15 +117,27 @@ export function drilldown(
   let [order, key] = q.after ? decode(q.after) : [Number.MIN_SAFE_INTEGER, 0];
   const chunk = Math.max(200, q.first * 4);
   for (;;) {
-    const rows = statement.all(...pop.params, single ? q.agencyKeys[0] : JSON.stringify(q.agencyKeys), order, key, chunk);
+    const rows = statement.all(
+      ...pop.params,
+      single ? q.agencyKeys[0] : JSON.stringify(q.agencyKeys),
+      order,
+      key,
+      chunk,
+    );
     for (const row of rows) {
       [order, key] = [row.o, row.dossier_key];
       const r = JSON.parse(row.record) as DossierRecord;
       const view = { ...staticFacts(r), overdue: overdueAt(r, p.end, judgedAt) };
       if (!counts(m, r, view, p.start, p.end)) continue;
-      if (edges.length === q.first) return { edges, hasNextPage: true, endCursor: edges[edges.length - 1]!.cursor };
+      if (edges.length === q.first)
+        return { edges, hasNextPage: true, endCursor: edges[edges.length - 1]!.cursor };
       const value = m.sum === null ? 1 : Number(view[m.sum as keyof typeof view] ?? 0);
-      edges.push({ cursor: encode(row.o, row.dossier_key), dossierId: row.dossier_id, agency: row.organ_code, value });
+      edges.push({
+        cursor: encode(row.o, row.dossier_key),
+        dossierId: row.dossier_id,
+        agency: row.organ_code,
+        value,
+      });
     }
     if (rows.length < chunk) return { edges, hasNextPage: false, endCursor: edges.at(-1)?.cursor ?? null };
   }

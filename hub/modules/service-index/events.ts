@@ -26,7 +26,10 @@ export interface ServiceIndexReportImportedData {
   file: { name: string; sha256: string; line: number };
 }
 
-export type ServiceIndexReportImported = EventData<'ServiceIndexReportImported', ServiceIndexReportImportedData>;
+export type ServiceIndexReportImported = EventData<
+  'ServiceIndexReportImported',
+  ServiceIndexReportImportedData
+>;
 
 export const eventTypes = ['ServiceIndexReportImported'] as const;
 

@@ -82,10 +82,14 @@ export function parseExpression(text: string, facts: FactCatalogue): Expr {
       return inner;
     }
     const spec = facts[t];
-    if (!spec) throw new ExpressionError(`unknown fact ${JSON.stringify(t)} (known: ${Object.keys(facts).join(', ')})`);
+    if (!spec)
+      throw new ExpressionError(
+        `unknown fact ${JSON.stringify(t)} (known: ${Object.keys(facts).join(', ')})`,
+      );
     const op = peek();
     if (op === undefined || !['=', '!=', '<', '<=', '>', '>='].includes(op)) {
-      if (spec.type === 'enum') throw new ExpressionError(`${t} is compared with a value (${spec.values!.join(', ')})`);
+      if (spec.type === 'enum')
+        throw new ExpressionError(`${t} is compared with a value (${spec.values!.join(', ')})`);
       return { op: 'fact', fact: t };
     }
     i++;
@@ -111,7 +115,8 @@ function literal(fact: string, spec: FactSpec, cmp: Comparison, token: string): 
     return token === 'true';
   }
   const n = Number(token);
-  if (!Number.isFinite(n)) throw new ExpressionError(`${fact} is compared with a number, not ${JSON.stringify(token)}`);
+  if (!Number.isFinite(n))
+    throw new ExpressionError(`${fact} is compared with a number, not ${JSON.stringify(token)}`);
   return n;
 }
 
@@ -163,7 +168,13 @@ export function toPredicate(e: Expr): Predicate {
 }
 
 const sqlValue = (v: number | string | boolean) =>
-  typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${v.replaceAll("'", "''")}'`;
+  typeof v === 'number'
+    ? String(v)
+    : typeof v === 'boolean'
+      ? v
+        ? '1'
+        : '0'
+      : `'${v.replaceAll("'", "''")}'`;
 
 /**
  * The expression as an SQL condition over the read model's columns, or null when it names a fact

@@ -42,11 +42,20 @@ export interface ProcedureFacts {
   serviceLevel: 'full-online' | 'partly-online' | 'information-only' | 'unknown';
 }
 
-export const UNKNOWN_PROCEDURE: ProcedureFacts = { paperResultRequired: false, fee: false, serviceLevel: 'unknown' };
+export const UNKNOWN_PROCEDURE: ProcedureFacts = {
+  paperResultRequired: false,
+  fee: false,
+  serviceLevel: 'unknown',
+};
 
 /** The facts method files may name (`where` expressions), with the read-model column of each. */
 export const FACTS: FactCatalogue = {
-  channel: { type: 'enum', values: ['online', 'desk', 'postal'], column: 'channel', description: 'how it was submitted' },
+  channel: {
+    type: 'enum',
+    values: ['online', 'desk', 'postal'],
+    column: 'channel',
+    description: 'how it was submitted',
+  },
   outcome: {
     type: 'enum',
     values: ['none', 'result-issued', 'rejected', 'refused', 'stopped', 'withdrawn'],
@@ -59,34 +68,75 @@ export const FACTS: FactCatalogue = {
     column: 'service_level',
     description: "the procedure's online service level (Decree 42/2022)",
   },
-  paperResultRequired: { type: 'bool', column: 'paper_result_required', description: 'the procedure requires a paper result' },
-  catalogueFee: { type: 'bool', column: 'catalogue_fee', description: 'the catalogue lists a fee or charge for the procedure' },
+  paperResultRequired: {
+    type: 'bool',
+    column: 'paper_result_required',
+    description: 'the procedure requires a paper result',
+  },
+  catalogueFee: {
+    type: 'bool',
+    column: 'catalogue_fee',
+    description: 'the catalogue lists a fee or charge for the procedure',
+  },
   resultIssued: { type: 'bool', column: 'result_issued', description: 'a result was issued' },
-  electronicResult: { type: 'bool', column: 'electronic_result', description: 'an electronic (signed) result was issued' },
+  electronicResult: {
+    type: 'bool',
+    column: 'electronic_result',
+    description: 'an electronic (signed) result was issued',
+  },
   paperResult: { type: 'bool', column: 'paper_result', description: 'a paper result was issued' },
   inputsDigitised: {
     type: 'bool',
     column: 'inputs_digitised',
-    description: 'at least one component, and every component held electronically (reused, digitised, or uploaded online)',
+    description:
+      'at least one component, and every component held electronically (reused, digitised, or uploaded online)',
   },
   componentsResolved: { type: 'int', column: 'components_resolved', description: 'components resolved' },
-  componentsReused: { type: 'int', column: 'components_reused', description: 'components reused from what the state holds' },
-  componentsUploaded: { type: 'int', column: 'components_uploaded', description: 'components uploaded by the citizen' },
+  componentsReused: {
+    type: 'int',
+    column: 'components_reused',
+    description: 'components reused from what the state holds',
+  },
+  componentsUploaded: {
+    type: 'int',
+    column: 'components_uploaded',
+    description: 'components uploaded by the citizen',
+  },
   componentsAskedAgain: {
     type: 'int',
     column: 'components_asked_again',
     description: 'components the citizen was asked for although the state held them',
   },
-  componentsDigitised: { type: 'int', column: 'components_digitised', description: 'components whose paper was digitised' },
-  supplementRequests: { type: 'int', column: 'supplement_requests', description: 'supplement requests (all time)' },
+  componentsDigitised: {
+    type: 'int',
+    column: 'components_digitised',
+    description: 'components whose paper was digitised',
+  },
+  supplementRequests: {
+    type: 'int',
+    column: 'supplement_requests',
+    description: 'supplement requests (all time)',
+  },
   obligations: { type: 'int', column: 'obligations', description: 'financial obligations notified' },
   paidOnline: { type: 'int', column: 'paid_online', description: 'obligations paid online' },
   paidAtDesk: { type: 'int', column: 'paid_at_desk', description: 'obligations paid at the desk' },
   fieldsPrefilled: { type: 'int', column: 'fields_prefilled', description: 'declaration fields prefilled' },
-  fieldsTyped: { type: 'int', column: 'fields_typed', description: 'declaration fields typed by the citizen' },
-  fieldsTotal: { type: 'int', column: 'fields_total', description: 'declaration fields, prefilled and typed' },
+  fieldsTyped: {
+    type: 'int',
+    column: 'fields_typed',
+    description: 'declaration fields typed by the citizen',
+  },
+  fieldsTotal: {
+    type: 'int',
+    column: 'fields_total',
+    description: 'declaration fields, prefilled and typed',
+  },
   rated: { type: 'bool', column: 'rated', description: 'the citizen rated the service' },
-  rating: { type: 'number', column: 'rating', description: 'the rating as a share of its scale (score / outOf), 0 when not rated' },
+  rating: {
+    type: 'number',
+    column: 'rating',
+    description: 'the rating as a share of its scale (score / outOf), 0 when not rated',
+  },
   overdue: {
     type: 'bool',
     description:

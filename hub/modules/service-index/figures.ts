@@ -56,15 +56,17 @@ export interface IndexFigures {
 /** The method version in force on the period's first day. */
 export function methodFor(methods: MethodSet, period: Period): Method {
   const method = methodAt(methods, period.start);
-  if (!method) throw new ServiceIndexNoMethodError(period.label, methods.methods.map((m) => m.id));
+  if (!method)
+    throw new ServiceIndexNoMethodError(
+      period.label,
+      methods.methods.map((m) => m.id),
+    );
   return method;
 }
 
 /** The day whose hierarchy counts: the period's last day, or today while it runs. */
-export const hierarchyDay = (period: Period, now: Date) => {
-  const today = localDateOf(now);
-  return today < period.lastDay ? today : period.lastDay;
-};
+export const hierarchyDay = (period: Period, now: Date): string =>
+  [localDateOf(now), period.lastDay].sort()[0]!;
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -97,7 +99,11 @@ function reportedPoints(db: ReadModelDb, scope: Scope, periodKey: number): Recor
   return row ? (JSON.parse(row.points) as Record<string, number>) : {};
 }
 
-export function indicatorFigure(i: Indicator, counters: Map<number, number>, reported: Record<string, number>): IndicatorFigure {
+export function indicatorFigure(
+  i: Indicator,
+  counters: Map<number, number>,
+  reported: Record<string, number>,
+): IndicatorFigure {
   const numerator = i.numerator ? (counters.get(i.numerator.key) ?? 0) : null;
   const denominator = i.denominator ? (counters.get(i.denominator.key) ?? 0) : null;
   const external = reported[i.code];
@@ -110,13 +116,14 @@ export function indicatorFigure(i: Indicator, counters: Map<number, number>, rep
     numerator,
     denominator,
     value: numerator !== null && denominator ? numerator / denominator : null,
-    score: i.group === null
-      ? null
-      : i.external
-        ? external === undefined
-          ? null
-          : Math.min(i.points, external)
-        : score(i, numerator ?? 0, denominator ?? 0),
+    score:
+      i.group === null
+        ? null
+        : i.external
+          ? external === undefined
+            ? null
+            : Math.min(i.points, external)
+          : score(i, numerator ?? 0, denominator ?? 0),
     target: i.target,
     floor: i.floor,
     numeratorDefinition: i.numerator ? definition(i.numerator) : null,
@@ -153,7 +160,8 @@ export function indexFigures(
       indicators,
     };
   });
-  const horizon = db.prepare<[], number>("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get() ?? 0;
+  const horizon =
+    db.prepare<[], number>("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get() ?? 0;
   return {
     method,
     period,
@@ -165,20 +173,33 @@ export function indexFigures(
     measuredPoints: groups.reduce((s, g) => s + g.measuredPoints, 0),
     groups,
     beyond: method.beyond.map((i) => indicatorFigure(i, counters, reported)),
-    core: Object.fromEntries(CORE_FIGURES.map((f) => [f, counters.get(CORE[f]) ?? 0])) as Record<CoreFigure, number>,
+    core: Object.fromEntries(CORE_FIGURES.map((f) => [f, counters.get(CORE[f]) ?? 0])) as Record<
+      CoreFigure,
+      number
+    >,
   };
 }
 
 /** One indicator of the period's method, by code; an unknown code names the field at fault. */
 export function findIndicator(method: Method, code: string, field = 'indicator'): Indicator {
   const found = method.indicators.find((i) => i.code === code);
-  if (!found) throw new ServiceIndexUnknownCodeError(field, code, method.id, method.indicators.map((i) => i.code));
+  if (!found)
+    throw new ServiceIndexUnknownCodeError(
+      field,
+      code,
+      method.id,
+      method.indicators.map((i) => i.code),
+    );
   return found;
 }
 
 export function findGroupCode(method: Method, code: string, field = 'group'): void {
   if (!method.groups.some((g) => g.code === code)) {
-    throw new ServiceIndexUnknownCodeError(field, code, method.id, method.groups.map((g) => g.code));
+    throw new ServiceIndexUnknownCodeError(
+      field,
+      code,
+      method.id,
+      method.groups.map((g) => g.code),
+    );
   }
 }
-

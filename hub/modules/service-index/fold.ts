@@ -68,7 +68,10 @@ export function foldDossier(
     case 'DossierFinancialObligationPaid':
       return {
         ...s,
-        obligations: { ...s.obligations, [event.data.obligationId]: event.data.method === 'online' ? 'o' : 'd' },
+        obligations: {
+          ...s.obligations,
+          [event.data.obligationId]: event.data.method === 'online' ? 'o' : 'd',
+        },
       };
     case 'DossierResultIssued':
       return finish(

@@ -25,9 +25,14 @@ export * from './events.js';
 export { FACTS } from './facts.js';
 export { type IndexFigures, indexFigures } from './figures.js';
 export { loadMethods, METHODS_DIR, type Method, type MethodSet } from './method.js';
-export { parsePeriod, type Period } from './periods.js';
-export { defaultMethods, SERVICE_INDEX_MODEL, ServiceIndexModel, serviceIndexProjection } from './projection.js';
+export { type Period, parsePeriod } from './periods.js';
+export {
+  defaultMethods,
+  SERVICE_INDEX_MODEL,
+  ServiceIndexModel,
+  serviceIndexProjection,
+} from './projection.js';
 export { ServiceIndexQueries } from './queries.js';
-export { type Finding, type Reconciliation } from './reconciliation.js';
+export type { Finding, Reconciliation } from './reconciliation.js';
 export { importReport, parseReport } from './report.js';
 export type { Scope } from './scope.js';

@@ -4,12 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { compileSchema, readYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
 import { type FileIssue, ServiceIndexMethodInvalidError } from '../../kernel/errors/index.js';
 import { startOfLocalDate } from '../../kernel/local-date.js';
-import { ExpressionError, type Expr, parseExpression, type Predicate, toPredicate } from './expression.js';
+import { type Expr, ExpressionError, type Predicate, parseExpression, toPredicate } from './expression.js';
 import { FACTS } from './facts.js';
 
 /** The dossiers of a period a measure ranges over. */
 export type Population = 'new' | 'carried-over' | 'received' | 'finished' | 'in-progress';
-export const POPULATIONS: readonly Population[] = ['new', 'carried-over', 'received', 'finished', 'in-progress'];
+export const POPULATIONS: readonly Population[] = [
+  'new',
+  'carried-over',
+  'received',
+  'finished',
+  'in-progress',
+];
 
 interface MeasureFile {
   of: Population;
@@ -118,9 +124,17 @@ function compileMeasure(m: MeasureFile, key: number, at: string, issues: string[
   }
   if (m.sum !== undefined) {
     const spec = FACTS[m.sum];
-    if (!spec || (spec.type !== 'int' && spec.type !== 'number')) issues.push([`${at}/sum`, `${m.sum} is not a numeric fact`]);
+    if (!spec || (spec.type !== 'int' && spec.type !== 'number'))
+      issues.push([`${at}/sum`, `${m.sum} is not a numeric fact`]);
   }
-  return { key, of: m.of, where, text: m.where ?? null, predicate: where && toPredicate(where), sum: m.sum ?? null };
+  return {
+    key,
+    of: m.of,
+    where,
+    text: m.where ?? null,
+    predicate: where && toPredicate(where),
+    sum: m.sum ?? null,
+  };
 }
 
 function compileMethod(file: MethodFile, index: number): { method: Method; issues: string[][] } {
@@ -132,9 +146,15 @@ function compileMethod(file: MethodFile, index: number): { method: Method; issue
     seen.add(i.code);
     const external = i.external ?? false;
     if (external === (i.numerator !== undefined)) {
-      issues.push([at, external ? 'an external indicator has no numerator or denominator' : 'needs a numerator and a denominator']);
+      issues.push([
+        at,
+        external
+          ? 'an external indicator has no numerator or denominator'
+          : 'needs a numerator and a denominator',
+      ]);
     }
-    if ((i.numerator === undefined) !== (i.denominator === undefined)) issues.push([at, 'needs both a numerator and a denominator']);
+    if ((i.numerator === undefined) !== (i.denominator === undefined))
+      issues.push([at, 'needs both a numerator and a denominator']);
     if (group !== null && i.points === undefined) issues.push([`${at}/points`, 'is required in a group']);
     if ((i.floor ?? 0) >= (i.target ?? 1)) issues.push([`${at}/floor`, 'must be below the target']);
     return {
@@ -155,15 +175,18 @@ function compileMethod(file: MethodFile, index: number): { method: Method; issue
   const groups = file.groups.map((g, gi) => {
     const indicators = g.indicators.map((i, ii) => indicator(i, g.code, `/groups/${gi}/indicators/${ii}`));
     const sum = indicators.reduce((s, i) => s + i.points, 0);
-    if (Math.abs(sum - g.points) > EPSILON) issues.push([`/groups/${gi}/points`, `is ${g.points} but its indicators add up to ${sum}`]);
+    if (Math.abs(sum - g.points) > EPSILON)
+      issues.push([`/groups/${gi}/points`, `is ${g.points} but its indicators add up to ${sum}`]);
     return { code: g.code, name: g.name, points: g.points, sources: g.sources ?? [], indicators };
   });
   const total = groups.reduce((s, g) => s + g.points, 0);
-  if (Math.abs(total - file.totalPoints) > EPSILON) issues.push(['/totalPoints', `is ${file.totalPoints} but the groups add up to ${total}`]);
+  if (Math.abs(total - file.totalPoints) > EPSILON)
+    issues.push(['/totalPoints', `is ${file.totalPoints} but the groups add up to ${total}`]);
   const beyond = (file.beyond ?? []).map((i, bi) => indicator(i, null, `/beyond/${bi}`));
   const indicators = [...groups.flatMap((g) => g.indicators), ...beyond];
   if (next - 100 * (index + 1) > 99) issues.push(['/groups', 'more than 99 numerators and denominators']);
-  if (file.validUntil !== undefined && file.validUntil <= file.validFrom) issues.push(['/validUntil', 'must be after validFrom']);
+  if (file.validUntil !== undefined && file.validUntil <= file.validFrom)
+    issues.push(['/validUntil', 'must be after validFrom']);
   const method: Method = {
     id: file.id,
     title: file.title,
@@ -209,10 +232,15 @@ export function loadMethods(target: string = METHODS_DIR): MethodSet {
   });
   for (let i = 1; i < methods.length; i++) {
     if (methods[i - 1]!.until > methods[i]!.from) {
-      issues.push({ file: parsed[i]!.file, path: '/validFrom', message: `overlaps version ${methods[i - 1]!.id}` });
+      issues.push({
+        file: parsed[i]!.file,
+        path: '/validFrom',
+        message: `overlaps version ${methods[i - 1]!.id}`,
+      });
     }
   }
-  if (parsed.length === 0 && issues.length === 0) issues.push({ file: target, path: '', message: 'no method file' });
+  if (parsed.length === 0 && issues.length === 0)
+    issues.push({ file: target, path: '', message: 'no method file' });
   if (issues.length > 0) throw new ServiceIndexMethodInvalidError(issues);
   return { methods, fingerprint: hash.digest('hex') };
 }

@@ -36,30 +36,67 @@ function history(): History {
   const h = new History();
   h.procedure('1.000001', 1, { paperResultRequired: false, fee: 0 }, day('01-01'));
   h.procedure('1.000002', 1, { paperResultRequired: true, fee: 50_000 }, day('01-01'));
-  const d0 = h.dossier(id(10)).submit(day('02-20'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 4, typed: 6 });
+  const d0 = h
+    .dossier(id(10))
+    .submit(day('02-20'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 4, typed: 6 });
   d0.receive(day('02-20', 4), day('03-05', 10));
-  h.dossier(id(1)).submit(day('03-02'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 8, typed: 2 })
-    .component(day('03-02'), 'TP1', 'reused').component(day('03-02'), 'TP2', 'uploaded').receive(day('03-02', 4), day('03-10', 10));
-  h.dossier(id(2)).submit(day('03-03'), { agency: A, channel: 'online', procedure: '1.000002', prefilled: 5, typed: 5 })
-    .component(day('03-03'), 'TP1', 'uploaded').receive(day('03-03', 4), day('03-12', 10));
+  h.dossier(id(1))
+    .submit(day('03-02'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 8, typed: 2 })
+    .component(day('03-02'), 'TP1', 'reused')
+    .component(day('03-02'), 'TP2', 'uploaded')
+    .receive(day('03-02', 4), day('03-10', 10));
+  h.dossier(id(2))
+    .submit(day('03-03'), { agency: A, channel: 'online', procedure: '1.000002', prefilled: 5, typed: 5 })
+    .component(day('03-03'), 'TP1', 'uploaded')
+    .receive(day('03-03', 4), day('03-12', 10));
   d0.approve(day('03-03')).result(day('03-03', 5), { electronic: true, paper: false });
-  h.dossier(id(3)).submit(day('03-04'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 0, typed: 10 })
-    .component(day('03-04'), 'TP1', 'uploaded').receive(day('03-04', 4), day('03-09', 10));
+  h.dossier(id(3))
+    .submit(day('03-04'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 0, typed: 10 })
+    .component(day('03-04'), 'TP1', 'uploaded')
+    .receive(day('03-04', 4), day('03-09', 10));
   h.digitised(id(3), 'TP1', day('03-04', 5));
-  h.dossier(id(4)).submit(day('03-05'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 6, typed: 4 })
-    .component(day('03-05'), 'TP1', 'asked-again').refuse(day('03-05', 6));
+  h.dossier(id(4))
+    .submit(day('03-05'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 6, typed: 4 })
+    .component(day('03-05'), 'TP1', 'asked-again')
+    .refuse(day('03-05', 6));
   h.dossier(id(2)).notify(day('03-05'), 'fee-1', 50_000).pay(day('03-06'), 'fee-1', 50_000, 'online');
-  const d5 = h.dossier(id(5)).submit(day('03-06'), { agency: A, channel: 'desk', procedure: '1.000002', prefilled: 3, typed: 7 });
-  d5.receive(day('03-06', 4), day('03-20', 10)).supplement(day('03-07')).supply(day('03-09'), day('03-07'), day('03-23', 10));
-  d5.notify(day('03-09', 5), 'fee-1', 50_000).pay(day('03-09', 6), 'fee-1', 50_000, 'desk').supplement(day('03-10'));
-  h.dossier(id(1)).approve(day('03-09')).result(day('03-09', 5), { electronic: true, paper: false }).returned(day('03-09', 6)).rate(day('03-09', 7), 5);
+  const d5 = h
+    .dossier(id(5))
+    .submit(day('03-06'), { agency: A, channel: 'desk', procedure: '1.000002', prefilled: 3, typed: 7 });
+  d5.receive(day('03-06', 4), day('03-20', 10))
+    .supplement(day('03-07'))
+    .supply(day('03-09'), day('03-07'), day('03-23', 10));
+  d5.notify(day('03-09', 5), 'fee-1', 50_000)
+    .pay(day('03-09', 6), 'fee-1', 50_000, 'desk')
+    .supplement(day('03-10'));
+  h.dossier(id(1))
+    .approve(day('03-09'))
+    .result(day('03-09', 5), { electronic: true, paper: false })
+    .returned(day('03-09', 6))
+    .rate(day('03-09', 7), 5);
   h.dossier(id(2)).approve(day('03-11')).result(day('03-11', 5), { electronic: false, paper: true });
-  h.dossier(id(3)).approve(day('03-13')).result(day('03-13', 5), { electronic: true, paper: false }).returned(day('03-13', 6)).rate(day('03-13', 7), 2);
-  h.dossier(id(6)).submit(day('03-25'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 9, typed: 1 }).receive(day('03-25', 4), day('04-05', 10));
-  h.dossier(id(7)).submit(day('03-26'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 0, typed: 10 }).receive(day('03-26', 4), day('03-30', 10));
-  h.dossier(id(8)).submit(day('03-27'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 10, typed: 0 }).withdraw(day('03-28'));
+  h.dossier(id(3))
+    .approve(day('03-13'))
+    .result(day('03-13', 5), { electronic: true, paper: false })
+    .returned(day('03-13', 6))
+    .rate(day('03-13', 7), 2);
+  h.dossier(id(6))
+    .submit(day('03-25'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 9, typed: 1 })
+    .receive(day('03-25', 4), day('04-05', 10));
+  h.dossier(id(7))
+    .submit(day('03-26'), { agency: A, channel: 'desk', procedure: '1.000001', prefilled: 0, typed: 10 })
+    .receive(day('03-26', 4), day('03-30', 10));
+  h.dossier(id(8))
+    .submit(day('03-27'), { agency: A, channel: 'online', procedure: '1.000001', prefilled: 10, typed: 0 })
+    .withdraw(day('03-28'));
   // another agency's dossier: never in A's figures
-  h.dossier(`${B}-260310-0001`).submit(day('03-10'), { agency: B, channel: 'online', procedure: '1.000001', prefilled: 1, typed: 1 });
+  h.dossier(`${B}-260310-0001`).submit(day('03-10'), {
+    agency: B,
+    channel: 'online',
+    procedure: '1.000001',
+    prefilled: 1,
+    typed: 1,
+  });
   return h;
 }
 
@@ -68,9 +105,12 @@ let model: ServiceIndexModel;
 const methods = defaultMethods();
 const march = parsePeriod('2026-03');
 const scope = { kind: 'agency', organCode: A } as const;
-const figures = (period = march): IndexFigures => indexFigures(db, methods, period, scope, new Date(day('04-10')));
-const indicator = (f: IndexFigures, code: string) => [...f.groups.flatMap((g) => g.indicators), ...f.beyond].find((i) => i.code === code)!;
-const agencyKeys = () => db.prepare<[], number>('SELECT agency_key FROM si_agencies WHERE organ_code = ?').pluck().all(A as never);
+const figures = (period = march): IndexFigures =>
+  indexFigures(db, methods, period, scope, new Date(day('04-10')));
+const indicator = (f: IndexFigures, code: string) =>
+  [...f.groups.flatMap((g) => g.indicators), ...f.beyond].find((i) => i.code === code)!;
+const agencyKeys = () =>
+  db.prepare<[string], number>('SELECT agency_key FROM si_agencies WHERE organ_code = ?').pluck().all(A);
 
 beforeAll(() => {
   db = new Database(':memory:') as unknown as ReadModelDb;
@@ -82,15 +122,33 @@ beforeAll(() => {
 describe('a hand-computed month', () => {
   it('is judged at the latest event until the clock passes the deadlines (D7 due 03-30 is not yet overdue)', () => {
     const f = figures();
-    expect(f.core).toEqual({ new: 8, 'carried-over': 1, received: 9, finished: 6, 'in-progress': 3, overdue: 2 });
+    expect(f.core).toEqual({
+      new: 8,
+      'carried-over': 1,
+      received: 9,
+      finished: 6,
+      'in-progress': 3,
+      overdue: 2,
+    });
     model.advance(Date.parse(day('04-10')));
     expect(figures().core.overdue).toBe(3);
   });
 
   it('counts every numerator and denominator as worked out on paper', () => {
     const f = figures();
-    expect(f.core).toEqual({ new: 8, 'carried-over': 1, received: 9, finished: 6, 'in-progress': 3, overdue: 3 });
-    const nd = (code: string) => [indicator(f, code).numerator, indicator(f, code).denominator, indicator(f, code).score];
+    expect(f.core).toEqual({
+      new: 8,
+      'carried-over': 1,
+      received: 9,
+      finished: 6,
+      'in-progress': 3,
+      overdue: 3,
+    });
+    const nd = (code: string) => [
+      indicator(f, code).numerator,
+      indicator(f, code).denominator,
+      indicator(f, code).score,
+    ];
     // received 9 (D0–D8); overdue D3 (late), D5 (second supplement), D7 (deadline passed): 6 / 9 → 20 × 2/3
     expect(nd('on-time')).toEqual([6, 9, 13.33]);
     // new 8; online and (no paper required or e-result): D1, D4, D6, D8 (D2 needs paper, got none electronic) → 12 × 0.5 / 0.8
@@ -124,15 +182,35 @@ describe('a hand-computed month', () => {
   });
 
   it('carries D0 over from February, where it was new and still in progress', () => {
-    expect(figures(parsePeriod('2026-02')).core).toEqual({ new: 1, 'carried-over': 0, received: 1, finished: 0, 'in-progress': 1, overdue: 0 });
-    expect(figures(parsePeriod('2026-Q1')).core).toEqual({ new: 9, 'carried-over': 0, received: 9, finished: 6, 'in-progress': 3, overdue: 3 });
+    expect(figures(parsePeriod('2026-02')).core).toEqual({
+      new: 1,
+      'carried-over': 0,
+      received: 1,
+      finished: 0,
+      'in-progress': 1,
+      overdue: 0,
+    });
+    expect(figures(parsePeriod('2026-Q1')).core).toEqual({
+      new: 9,
+      'carried-over': 0,
+      received: 9,
+      finished: 6,
+      'in-progress': 3,
+      overdue: 3,
+    });
   });
 
   it('lists the dossiers behind each figure, exactly those counted', () => {
     const horizon = model.horizon();
     const ids = (code: string, part: 'numerator' | 'denominator') => {
       const i = methods.methods[0]!.indicators.find((x) => x.code === code)!;
-      return drilldown(db, { measure: i[part]!, period: march, agencyKeys: agencyKeys(), horizon, first: 100 })
+      return drilldown(db, {
+        measure: i[part]!,
+        period: march,
+        agencyKeys: agencyKeys(),
+        horizon,
+        first: 100,
+      })
         .edges.map((e) => e.dossierId)
         .sort();
     };

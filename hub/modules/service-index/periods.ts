@@ -28,11 +28,16 @@ const utcStartOf = (year: number, monthIndex: number) => Date.UTC(year, monthInd
 const day = (ms: number) => new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 
 function make(kind: PeriodKind, year: number, n: number): Period {
-  const [firstMonth, months] = kind === 'month' ? [n - 1, 1] : kind === 'quarter' ? [(n - 1) * 3, 3] : [0, 12];
+  const [firstMonth, months] =
+    kind === 'month' ? [n - 1, 1] : kind === 'quarter' ? [(n - 1) * 3, 3] : [0, 12];
   const start = utcStartOf(year, firstMonth);
   const end = utcStartOf(year, firstMonth + months);
   const label =
-    kind === 'month' ? `${year}-${String(n).padStart(2, '0')}` : kind === 'quarter' ? `${year}-Q${n}` : `${year}`;
+    kind === 'month'
+      ? `${year}-${String(n).padStart(2, '0')}`
+      : kind === 'quarter'
+        ? `${year}-Q${n}`
+        : `${year}`;
   return {
     key: KIND_CODE[kind] * 1_000_000 + year * 100 + (kind === 'year' ? 0 : n),
     kind,
@@ -65,8 +70,16 @@ const LABEL = /^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$/;
 export function parsePeriod(label: string, field = 'period'): Period {
   const m = LABEL.exec(label);
   const month = m?.[2] === undefined ? undefined : Number(m[2]);
-  if (!m || Number(m[1]) < 2000 || Number(m[1]) > 2999 || (month !== undefined && (month < 1 || month > 12))) {
-    throw new ServiceIndexInputError(field, `must be a month (2026-03), a quarter (2026-Q1) or a year (2026), got ${JSON.stringify(label)}`);
+  if (
+    !m ||
+    Number(m[1]) < 2000 ||
+    Number(m[1]) > 2999 ||
+    (month !== undefined && (month < 1 || month > 12))
+  ) {
+    throw new ServiceIndexInputError(
+      field,
+      `must be a month (2026-03), a quarter (2026-Q1) or a year (2026), got ${JSON.stringify(label)}`,
+    );
   }
   const year = Number(m[1]);
   if (month !== undefined) return periodOfKey(1_000_000 + year * 100 + month);
@@ -94,12 +107,11 @@ export function periodKeysOverlapping(from: number, to: number): number[] {
   const [y0, m0] = yearMonth(from);
   const [y1, m1] = yearMonth(to);
   const keys: number[] = [];
-  for (let y = y0, m = m0; y < y1 || (y === y1 && m <= m1); m === 12 ? ((m = 1), y++) : m++) {
-    keys.push(1_000_000 + y * 100 + m);
-  }
-  for (let y = y0, q = Math.ceil(m0 / 3); y < y1 || (y === y1 && q <= Math.ceil(m1 / 3)); q === 4 ? ((q = 1), y++) : q++) {
-    keys.push(2_000_000 + y * 100 + q);
-  }
+  const first = y0 * 12 + (m0 - 1);
+  const last = y1 * 12 + (m1 - 1);
+  for (let i = first; i <= last; i++) keys.push(1_000_000 + Math.floor(i / 12) * 100 + (i % 12) + 1);
+  for (let i = Math.floor(first / 3); i <= Math.floor(last / 3); i++)
+    keys.push(2_000_000 + Math.floor(i / 4) * 100 + (i % 4) + 1);
   for (let y = y0; y <= y1; y++) keys.push(3_000_000 + y * 100);
   return keys;
 }
@@ -110,5 +122,7 @@ export function previousPeriod(p: Period): Period {
   const n = p.key % 100;
   if (p.kind === 'year') return periodOfKey(p.key - 100);
   const last = p.kind === 'month' ? 12 : 4;
-  return n === 1 ? periodOfKey(Math.floor(p.key / 1_000_000) * 1_000_000 + (year - 1) * 100 + last) : periodOfKey(p.key - 1);
+  return n === 1
+    ? periodOfKey(Math.floor(p.key / 1_000_000) * 1_000_000 + (year - 1) * 100 + last)
+    : periodOfKey(p.key - 1);
 }

@@ -4,7 +4,11 @@ import type { ReadModelDb } from '../../kernel/read-model.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { OtherWriters } from '../../projections/data-version.js';
 import type { DocumentDigitisedData } from '../documents/index.js';
-import { DOSSIER_STREAM_CATEGORY, type DossierEvent, eventTypes as dossierEventTypes } from '../dossiers/index.js';
+import {
+  DOSSIER_STREAM_CATEGORY,
+  type DossierEvent,
+  eventTypes as dossierEventTypes,
+} from '../dossiers/index.js';
 import type { ProcedurePublishedData } from '../procedures/index.js';
 import { contributions, difference } from './contributions.js';
 import { REPORT_STREAM_CATEGORY, type ServiceIndexReportImportedData } from './events.js';
@@ -12,7 +16,15 @@ import { type DossierRecord, type ProcedureFacts, UNKNOWN_PROCEDURE } from './fa
 import { foldDossier, withDigitised } from './fold.js';
 import { loadMethods, type MethodSet } from './method.js';
 import { parsePeriod, periodKeysAt } from './periods.js';
-import { OPEN, parseProcedureFacts, RESET, rowValues, SCHEMA, type Statements, statements } from './tables.js';
+import {
+  OPEN,
+  parseProcedureFacts,
+  RESET,
+  rowValues,
+  SCHEMA,
+  type Statements,
+  statements,
+} from './tables.js';
 
 export const SERVICE_INDEX_MODEL = 'service-index';
 
@@ -68,10 +80,10 @@ export class ServiceIndexModel {
   apply(event: RecordedEvent): void {
     if (this.batchHorizon < 0 || event.position <= this.lastPosition) this.beginBatch();
     this.lastPosition = event.position;
-    if (DOSSIER_TYPES.has(event.type)) return this.applyDossier(event as RecordedEvent & DossierEvent);
-    if (event.type === 'DocumentDigitised') return this.applyDigitised(event.data as DocumentDigitisedData);
-    if (event.type === 'ProcedurePublished') return this.applyProcedure(event.data as ProcedurePublishedData);
-    if (event.type === 'ServiceIndexReportImported') return this.applyReport(event);
+    if (DOSSIER_TYPES.has(event.type)) this.applyDossier(event as RecordedEvent & DossierEvent);
+    else if (event.type === 'DocumentDigitised') this.applyDigitised(event.data as DocumentDigitisedData);
+    else if (event.type === 'ProcedurePublished') this.applyProcedure(event.data as ProcedurePublishedData);
+    else if (event.type === 'ServiceIndexReportImported') this.applyReport(event);
   }
 
   endBatch(): void {
@@ -81,10 +93,12 @@ export class ServiceIndexModel {
 
   /** Moves the horizon to `now` (when later) and re-judges what that changes: the ticker, in its own transaction. */
   advance(now: number): void {
-    this.db.transaction(() => {
-      this.beginBatch();
-      this.flush(Math.max(this.batchHorizon, now));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.beginBatch();
+        this.flush(Math.max(this.batchHorizon, now));
+      })
+      .immediate();
   }
 
   reset(): void {
@@ -151,7 +165,11 @@ export class ServiceIndexModel {
   private applyProcedure(data: ProcedurePublishedData): void {
     const d = data.definition;
     const fee = (d.fee.amount ?? 0) > 0 || (d.fee.schedule ?? []).some((s) => s.amount > 0);
-    const facts: ProcedureFacts = { paperResultRequired: d.paperResultRequired, fee, serviceLevel: d.serviceLevel };
+    const facts: ProcedureFacts = {
+      paperResultRequired: d.paperResultRequired,
+      fee,
+      serviceLevel: d.serviceLevel,
+    };
     this.sql.putProcedure.run(data.code, String(data.version), JSON.stringify(facts));
   }
 
@@ -193,7 +211,8 @@ export class ServiceIndexModel {
     const deltas = new Map<number, number>();
     const add = (agency: string, changes: Map<number, number>, sign: number) => {
       const base = this.agencyKey(agency) * 1e10;
-      for (const [slot, value] of changes) deltas.set(base + slot, (deltas.get(base + slot) ?? 0) + sign * value);
+      for (const [slot, value] of changes)
+        deltas.set(base + slot, (deltas.get(base + slot) ?? 0) + sign * value);
     };
     for (const e of this.entries.values()) {
       if (!e.dirty || !e.record) continue;
@@ -237,8 +256,18 @@ export function serviceIndexProjection(methods: MethodSet): ProjectionDefinition
     description:
       'The service index (Decision 766/QĐ-TTg): dossier facts and counters per agency, period and indicator; imported period reports',
     filter: {
-      streamPrefixes: [`${DOSSIER_STREAM_CATEGORY}-`, 'document-', 'procedure-', `${REPORT_STREAM_CATEGORY}-`],
-      eventTypes: [...dossierEventTypes, 'DocumentDigitised', 'ProcedurePublished', 'ServiceIndexReportImported'],
+      streamPrefixes: [
+        `${DOSSIER_STREAM_CATEGORY}-`,
+        'document-',
+        'procedure-',
+        `${REPORT_STREAM_CATEGORY}-`,
+      ],
+      eventTypes: [
+        ...dossierEventTypes,
+        'DocumentDigitised',
+        'ProcedurePublished',
+        'ServiceIndexReportImported',
+      ],
     },
     open(db) {
       const model = new ServiceIndexModel(db, methods);

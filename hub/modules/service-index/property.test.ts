@@ -24,7 +24,11 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 const AGENCIES = ['000.04.01.H26', '000.08.01.H26', '000.70.01.H26'];
@@ -35,7 +39,12 @@ function generate(seed: number, dossiers: number): History {
   const r = random(seed);
   const h = new History();
   h.procedure('1.000001', 1, { paperResultRequired: false, fee: 0 }, new Date(START - HOUR).toISOString());
-  h.procedure('1.000002', 1, { paperResultRequired: true, fee: 50_000 }, new Date(START - HOUR).toISOString());
+  h.procedure(
+    '1.000002',
+    1,
+    { paperResultRequired: true, fee: 50_000 },
+    new Date(START - HOUR).toISOString(),
+  );
   const timed: { at: number; write: () => void }[] = [];
   for (let n = 1; n <= dossiers; n++) {
     const agency = r.pick(AGENCIES);
@@ -47,7 +56,15 @@ function generate(seed: number, dossiers: number): History {
       steps.push([t, f]);
     };
     const channel = r.pick(['online', 'desk', 'postal'] as const);
-    step(0, (d, at) => d.submit(at, { agency, channel, procedure: r.pick(['1.000001', '1.000002']), prefilled: r.int(0, 8), typed: r.int(0, 8) }));
+    step(0, (d, at) =>
+      d.submit(at, {
+        agency,
+        channel,
+        procedure: r.pick(['1.000001', '1.000002']),
+        prefilled: r.int(0, 8),
+        typed: r.int(0, 8),
+      }),
+    );
     for (let c = r.int(0, 3); c > 0; c--) {
       const code = `TP${c}`;
       step(0, (d, at) => d.component(at, code, r.pick(['reused', 'uploaded', 'asked-again'] as const)));
@@ -68,7 +85,8 @@ function generate(seed: number, dossiers: number): History {
       }
       if (r.next() < 0.3) {
         step(r.int(1, 50), (d, at) => d.notify(at, 'fee-1', 50_000));
-        if (r.next() < 0.8) step(r.int(1, 50), (d, at) => d.pay(at, 'fee-1', 50_000, r.pick(['online', 'desk'] as const)));
+        if (r.next() < 0.8)
+          step(r.int(1, 50), (d, at) => d.pay(at, 'fee-1', 50_000, r.pick(['online', 'desk'] as const)));
       }
       if (r.next() < 0.1) {
         const to = r.pick(AGENCIES.filter((a) => a !== agency));
@@ -85,7 +103,8 @@ function generate(seed: number, dossiers: number): History {
     const d = h.dossier(id);
     // a dossier's own events stay in order; dossiers interleave by time
     let order = 0;
-    for (const [at, f] of steps) timed.push({ at: at + order++ * 1e-3, write: () => f(d, new Date(at).toISOString()) });
+    for (const [at, f] of steps)
+      timed.push({ at: at + order++ * 1e-3, write: () => f(d, new Date(at).toISOString()) });
   }
   timed.sort((a, b) => a.at - b.at);
   for (const e of timed) e.write();
@@ -100,10 +119,13 @@ function dump(db: ReadModelDb) {
          WHERE c.value != 0 ORDER BY 1, 2, 3`,
       )
       .all(),
-    dossiers: db.prepare('SELECT * FROM si_dossiers ORDER BY dossier_id').all().map((row) => {
-      const { dossier_key: _k, agency_key: _a, ...rest } = row as Record<string, unknown>;
-      return rest;
-    }),
+    dossiers: db
+      .prepare('SELECT * FROM si_dossiers ORDER BY dossier_id')
+      .all()
+      .map((row) => {
+        const { dossier_key: _k, agency_key: _a, ...rest } = row as Record<string, unknown>;
+        return rest;
+      }),
     horizon: db.prepare("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get(),
   };
 }
@@ -127,7 +149,10 @@ describe('the service index projection over random histories', () => {
         applyInBatches(live, liveHandler, events.slice(i, i + size), size);
         i += size;
         if (r.next() < 0.3) {
-          clock = Math.max(clock, Date.parse(events[Math.min(i, events.length) - 1]!.metadata.occurredAt) + r.int(0, 240) * HOUR);
+          clock = Math.max(
+            clock,
+            Date.parse(events[Math.min(i, events.length) - 1]!.metadata.occurredAt) + r.int(0, 240) * HOUR,
+          );
           liveModel.advance(clock);
         }
       }
@@ -152,10 +177,9 @@ describe('the service index projection over random histories', () => {
         }
       }
       const actual = new Map(
-        (a.counts as { period_key: number; organ_code: string; measure_key: number; value: number }[]).map((c) => [
-          `${c.period_key}/${c.organ_code}/${c.measure_key}`,
-          c.value,
-        ]),
+        (a.counts as { period_key: number; organ_code: string; measure_key: number; value: number }[]).map(
+          (c) => [`${c.period_key}/${c.organ_code}/${c.measure_key}`, c.value],
+        ),
       );
       expect(actual).toEqual(new Map([...expected].filter(([, v]) => v !== 0)));
 
@@ -169,11 +193,22 @@ describe('the service index projection over random histories', () => {
           for (const m of measures) {
             const counter =
               live
-                .prepare<[number, number, number], number>('SELECT value FROM si_counts WHERE period_key = ? AND agency_key = ? AND measure_key = ?')
+                .prepare<[number, number, number], number>(
+                  'SELECT value FROM si_counts WHERE period_key = ? AND agency_key = ? AND measure_key = ?',
+                )
                 .pluck()
                 .get(periodKey, agency_key, m.key) ?? 0;
-            const listed = drilldown(live, { measure: m, period, agencyKeys: [agency_key], horizon: end, first: 500 }).edges;
-            expect(listed.reduce((s, e) => s + e.value, 0), `${period.label} agency ${agency_key} measure ${m.key}`).toBe(counter);
+            const listed = drilldown(live, {
+              measure: m,
+              period,
+              agencyKeys: [agency_key],
+              horizon: end,
+              first: 500,
+            }).edges;
+            expect(
+              listed.reduce((s, e) => s + e.value, 0),
+              `${period.label} agency ${agency_key} measure ${m.key}`,
+            ).toBe(counter);
           }
           const rec = reconcile(live, period, [agency_key], null, () => []);
           expect(rec.findings, `${period.label} agency ${agency_key}`).toEqual([]);

@@ -48,7 +48,9 @@ export class ServiceIndexQueries {
   indicator(period: string, scope: Scope, indicator: string) {
     const figures = this.index(period, scope);
     findIndicator(figures.method, indicator);
-    return [...figures.groups.flatMap((g) => g.indicators), ...figures.beyond].find((i) => i.code === indicator)!;
+    return [...figures.groups.flatMap((g) => g.indicators), ...figures.beyond].find(
+      (i) => i.code === indicator,
+    )!;
   }
 
   private drill(period: string, scope: Scope, ref: FigureRef) {
@@ -58,16 +60,26 @@ export class ServiceIndexQueries {
     else {
       const indicator = findIndicator(methodFor(this.methods, p), ref.indicator);
       const m = ref.part === 'numerator' ? indicator.numerator : indicator.denominator;
-      if (!m) throw new ServiceIndexInputError('indicator', `${ref.indicator} is measured outside the hub: it has no dossiers`);
+      if (!m)
+        throw new ServiceIndexInputError(
+          'indicator',
+          `${ref.indicator} is measured outside the hub: it has no dossiers`,
+        );
       measure = m;
     }
     const agencyKeys = agencyKeysOf(this.db, scope, hierarchyDay(p, this.clock()));
     return { measure, period: p, agencyKeys, horizon: this.horizon() };
   }
 
-  dossiers(period: string, scope: Scope, ref: FigureRef, page: { first?: number; after?: string | null }): DrillPage & { total: number } {
+  dossiers(
+    period: string,
+    scope: Scope,
+    ref: FigureRef,
+    page: { first?: number; after?: string | null },
+  ): DrillPage & { total: number } {
     const first = page.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw new ServiceIndexInputError('first', 'must be from 1 to 500');
+    if (!Number.isInteger(first) || first < 1 || first > 500)
+      throw new ServiceIndexInputError('first', 'must be from 1 to 500');
     const q = this.drill(period, scope, ref);
     const total = countersOf(this.db, q.period.key, q.agencyKeys).get(q.measure.key) ?? 0;
     return { ...drilldown(this.db, { ...q, first, after: page.after }), total };

@@ -31,13 +31,38 @@ type Figures = Omit<ReportFigures, 'overdue'> & { overdue: number | null };
 const finding = (f: Omit<Finding, 'difference'>): Finding => ({ ...f, difference: f.actual - f.expected });
 
 /** The two identities every period's figures must keep, as findings for what breaks them. */
-export function checkIdentities(f: Figures, source: string, agency: string | null, period: string): Finding[] {
+export function checkIdentities(
+  f: Figures,
+  source: string,
+  agency: string | null,
+  period: string,
+): Finding[] {
   const out: Finding[] = [];
   if (f.received !== f.carriedOver + f.new) {
-    out.push(finding({ rule: 'received = carried over + new', source, agency, period, figure: null, expected: f.carriedOver + f.new, actual: f.received }));
+    out.push(
+      finding({
+        rule: 'received = carried over + new',
+        source,
+        agency,
+        period,
+        figure: null,
+        expected: f.carriedOver + f.new,
+        actual: f.received,
+      }),
+    );
   }
   if (f.finished + f.inProgress !== f.received) {
-    out.push(finding({ rule: 'finished + in progress = received', source, agency, period, figure: null, expected: f.received, actual: f.finished + f.inProgress }));
+    out.push(
+      finding({
+        rule: 'finished + in progress = received',
+        source,
+        agency,
+        period,
+        figure: null,
+        expected: f.received,
+        actual: f.finished + f.inProgress,
+      }),
+    );
   }
   return out;
 }
@@ -58,7 +83,14 @@ function hubFigures(db: ReadModelDb, period: Period, agencyKeys: number[]): Figu
 export interface Reconciliation {
   period: string;
   hub: Figures;
-  reports: { source: string; agency: string; importedAt: string; eventId: string; figures: Figures; hub: Figures }[];
+  reports: {
+    source: string;
+    agency: string;
+    importedAt: string;
+    eventId: string;
+    figures: Figures;
+    hub: Figures;
+  }[];
   findings: Finding[];
 }
 
@@ -120,10 +152,25 @@ export function reconcile(
         const reported = figures[figure];
         if (reported === null || reported === own[figure]) continue;
         findings.push(
-          finding({ rule: 'report = hub', source: r.source, agency: r.agency, period: period.label, figure, expected: own[figure]!, actual: reported }),
+          finding({
+            rule: 'report = hub',
+            source: r.source,
+            agency: r.agency,
+            period: period.label,
+            figure,
+            expected: own[figure]!,
+            actual: reported,
+          }),
         );
       }
-      return { source: r.source, agency: r.agency, importedAt: r.imported_at, eventId: r.event_id, figures, hub: own };
+      return {
+        source: r.source,
+        agency: r.agency,
+        importedAt: r.imported_at,
+        eventId: r.event_id,
+        figures,
+        hub: own,
+      };
     });
   return { period: period.label, hub, reports, findings };
 }

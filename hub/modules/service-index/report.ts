@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type ReportIssue, ServiceIndexReportInvalidError, StreamNotFoundError } from '../../kernel/errors/index.js';
+import {
+  type ReportIssue,
+  ServiceIndexReportInvalidError,
+  StreamNotFoundError,
+} from '../../kernel/errors/index.js';
 import type { Actor, EventStore } from '../../kernel/event-store.js';
 import { deterministicId } from '../../kernel/ids.js';
 import { buildMetadata } from '../../kernel/metadata.js';
@@ -40,9 +44,16 @@ export function parseReport(file: string, bytes: Buffer, source: string): Servic
   const issues: ReportIssue[] = [];
   let records: string[][];
   try {
-    records = parse(bytes, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    records = parse(bytes, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as string[][];
   } catch (error) {
-    throw new ServiceIndexReportInvalidError(name, [{ line: 1, column: '', message: `not CSV: ${(error as Error).message}` }]);
+    throw new ServiceIndexReportInvalidError(name, [
+      { line: 1, column: '', message: `not CSV: ${(error as Error).message}` },
+    ]);
   }
   const header = records[0] ?? [];
   for (const column of header) {
@@ -50,8 +61,10 @@ export function parseReport(file: string, bytes: Buffer, source: string): Servic
       issues.push({ line: 1, column, message: 'is not a column of a period report' });
     }
   }
-  for (const column of REQUIRED) if (!header.includes(column)) issues.push({ line: 1, column, message: 'is missing' });
-  if (records.length - 1 > MAX_ROWS) issues.push({ line: 1, column: '', message: `more than ${MAX_ROWS} rows` });
+  for (const column of REQUIRED)
+    if (!header.includes(column)) issues.push({ line: 1, column, message: 'is missing' });
+  if (records.length - 1 > MAX_ROWS)
+    issues.push({ line: 1, column: '', message: `more than ${MAX_ROWS} rows` });
   if (issues.length > 0) throw new ServiceIndexReportInvalidError(name, issues);
   const seen = new Set<string>();
   const rows = records.slice(1).map((cells, i) => {
@@ -59,18 +72,21 @@ export function parseReport(file: string, bytes: Buffer, source: string): Servic
     const cell = (column: string) => cells[header.indexOf(column)] ?? '';
     const count = (column: string): number => {
       const text = cell(column);
-      if (!/^\d{1,10}$/.test(text)) issues.push({ line, column, message: `must be a whole number, got ${JSON.stringify(text)}` });
+      if (!/^\d{1,10}$/.test(text))
+        issues.push({ line, column, message: `must be a whole number, got ${JSON.stringify(text)}` });
       return Number(text);
     };
     const agency = cell('agency');
-    if (!ORGAN_CODE.test(agency)) issues.push({ line, column: 'agency', message: `is not an organ code: ${JSON.stringify(agency)}` });
+    if (!ORGAN_CODE.test(agency))
+      issues.push({ line, column: 'agency', message: `is not an organ code: ${JSON.stringify(agency)}` });
     let period = cell('period');
     try {
       period = parsePeriod(period, 'period').label;
     } catch (error) {
       issues.push({ line, column: 'period', message: (error as Error).message.replace(/^period: /, '') });
     }
-    if (seen.has(`${agency}/${period}`)) issues.push({ line, column: '', message: `a second row for ${agency} ${period}` });
+    if (seen.has(`${agency}/${period}`))
+      issues.push({ line, column: '', message: `a second row for ${agency} ${period}` });
     seen.add(`${agency}/${period}`);
     const points: Record<string, number> = {};
     for (const column of header.filter((c) => c.startsWith('points:'))) {

@@ -35,8 +35,12 @@ const ROLES = ['consumer', 'provider', 'operator', 'inspector'] as const;
 /** The scope asked for, as the caller may see it: an inspector any, an agency only its own. */
 function scopeOf(ctx: ApiContext, args: ScopeArgs | null | undefined): Scope {
   const principal = requireRole(ctx, ...ROLES);
-  const given = Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined) as [keyof ScopeArgs, string][];
-  if (given.length > 1) throw new ServiceIndexInputError('scope', 'give at most one of agency, level, province');
+  const given = Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined) as [
+    keyof ScopeArgs,
+    string,
+  ][];
+  if (given.length > 1)
+    throw new ServiceIndexInputError('scope', 'give at most one of agency, level, province');
   const [kind, value] = given[0] ?? [];
   const scope: Scope =
     kind === undefined
@@ -53,9 +57,11 @@ function scopeOf(ctx: ApiContext, args: ScopeArgs | null | undefined): Scope {
 }
 
 function figureOf(args: FigureArgs): FigureRef {
-  if (args.figure && args.indicator) throw new ServiceIndexInputError('figure', 'give an indicator or a figure, not both');
+  if (args.figure && args.indicator)
+    throw new ServiceIndexInputError('figure', 'give an indicator or a figure, not both');
   if (args.figure) return { figure: args.figure.toLowerCase().replaceAll('_', '-') as CoreFigure };
-  if (!args.indicator) throw new ServiceIndexInputError('indicator', 'name an indicator (with part) or a figure');
+  if (!args.indicator)
+    throw new ServiceIndexInputError('indicator', 'name an indicator (with part) or a figure');
   return { indicator: args.indicator, part: args.part === 'DENOMINATOR' ? 'denominator' : 'numerator' };
 }
 
@@ -88,12 +94,20 @@ export const serviceIndexResolvers = {
       ctx.services.serviceIndex.group(args.period, scopeOf(ctx, args.scope), args.group),
     serviceIndexIndicator: (_: unknown, args: PeriodArgs & { indicator: string }, ctx: ApiContext) =>
       ctx.services.serviceIndex.indicator(args.period, scopeOf(ctx, args.scope), args.indicator),
-    serviceIndexDossiers(_: unknown, args: FigureArgs & { first?: number | null; after?: string | null }, ctx: ApiContext) {
+    serviceIndexDossiers(
+      _: unknown,
+      args: FigureArgs & { first?: number | null; after?: string | null },
+      ctx: ApiContext,
+    ) {
       const page = ctx.services.serviceIndex.dossiers(args.period, scopeOf(ctx, args.scope), figureOf(args), {
         first: args.first ?? undefined,
         after: args.after,
       });
-      return { total: page.total, edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+      return {
+        total: page.total,
+        edges: page.edges,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      };
     },
     serviceIndexDossiersCsv: (_: unknown, args: FigureArgs, ctx: ApiContext) =>
       ctx.services.serviceIndex.csv(args.period, scopeOf(ctx, args.scope), figureOf(args)),

@@ -35,7 +35,8 @@ function standIn(agencies: Map<string, Agency>, organCode: string, onDate: strin
   while (agency && !seen.has(agency.organCode)) {
     if (isInForce(agency, onDate)) return agency;
     seen.add(agency.organCode);
-    if (agency.validUntil === undefined || onDate < agency.validUntil || !agency.successorOrganCode) return undefined;
+    if (agency.validUntil === undefined || onDate < agency.validUntil || !agency.successorOrganCode)
+      return undefined;
     agency = agencies.get(agency.successorOrganCode);
   }
   return undefined;
@@ -43,7 +44,11 @@ function standIn(agencies: Map<string, Agency>, organCode: string, onDate: strin
 
 function under(agencies: Map<string, Agency>, agency: Agency, ancestor: string): boolean {
   const seen = new Set<string>();
-  for (let a: Agency | undefined = agency; a && !seen.has(a.organCode); a = a.parentOrganCode ? agencies.get(a.parentOrganCode) : undefined) {
+  for (
+    let a: Agency | undefined = agency;
+    a && !seen.has(a.organCode);
+    a = a.parentOrganCode ? agencies.get(a.parentOrganCode) : undefined
+  ) {
     if (a.organCode === ancestor) return true;
     seen.add(a.organCode);
   }
@@ -57,7 +62,9 @@ function under(agencies: Map<string, Agency>, agency: Agency, ancestor: string):
  * names are `SERVICE_INDEX_INVALID_INPUT`.
  */
 export function agencyKeysOf(db: ReadModelDb, scope: Scope, onDate: string): number[] {
-  const rows = db.prepare<[], { agency_key: number; organ_code: string }>('SELECT agency_key, organ_code FROM si_agencies').all();
+  const rows = db
+    .prepare<[], { agency_key: number; organ_code: string }>('SELECT agency_key, organ_code FROM si_agencies')
+    .all();
   if (scope.kind === 'all') return rows.map((r) => r.agency_key);
   if (scope.kind === 'agency') {
     const keys = rows.filter((r) => r.organ_code === scope.organCode).map((r) => r.agency_key);
@@ -70,12 +77,18 @@ export function agencyKeysOf(db: ReadModelDb, scope: Scope, onDate: string): num
   if (scope.kind === 'level') {
     const levels = new Set([...agencies.values()].map((a) => a.level as string));
     if (!levels.has(scope.level)) {
-      throw new ServiceIndexInputError('scope.level', `no agency has level ${JSON.stringify(scope.level)} (levels: ${[...levels].sort().join(', ')})`);
+      throw new ServiceIndexInputError(
+        'scope.level',
+        `no agency has level ${JSON.stringify(scope.level)} (levels: ${[...levels].sort().join(', ')})`,
+      );
     }
-    return rows.filter((r) => standIn(agencies, r.organ_code, onDate)?.level === scope.level).map((r) => r.agency_key);
+    return rows
+      .filter((r) => standIn(agencies, r.organ_code, onDate)?.level === scope.level)
+      .map((r) => r.agency_key);
   }
   const province = agencies.get(scope.organCode);
-  if (!province) throw new ServiceIndexInputError('scope.province', `no agency ${scope.organCode} is registered`);
+  if (!province)
+    throw new ServiceIndexInputError('scope.province', `no agency ${scope.organCode} is registered`);
   return rows
     .filter((r) => {
       const stand = standIn(agencies, r.organ_code, onDate);

@@ -3,9 +3,9 @@ import { deterministicId } from '../../kernel/ids.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { ProjectionHandler } from '../../kernel/projection.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
+import { seal } from '../../privacy/sealed.js';
 import type { DocumentDigitisedData } from '../documents/index.js';
-import { type DossierEvent, dossierStream } from '../dossiers/index.js';
-import { sealedDeclaration } from '../dossiers/spec-fixtures.js';
+import { type DossierEvent, declarationContext, dossierStream } from '../dossiers/index.js';
 import type { ProcedurePublishedData } from '../procedures/index.js';
 
 /**
@@ -15,6 +15,12 @@ import type { ProcedurePublishedData } from '../procedures/index.js';
 const NS = '5b9e0c8e-1d2f-4e3a-8b7c-6d5e4f3a2b1c';
 const APPLICANT = 'aaaabbbbccccddddeeeeffff00001111';
 const HASH = 'ab'.repeat(32);
+
+/** A declaration sealed under a test key (the index never opens it). */
+const sealedDeclaration = (dossierId: string) =>
+  seal({ kid: '0123456789abcdef', key: Buffer.alloc(32, 7) }, APPLICANT, declarationContext(dossierId), {
+    fullName: 'Nguyễn Văn An',
+  });
 
 type DossierType = DossierEvent['type'];
 type DataOf<T extends DossierType> = Omit<Extract<DossierEvent, { type: T }>['data'], 'dossierId'>;
@@ -30,7 +36,11 @@ export class History {
       id: deterministicId(NS, stream, revision),
       type,
       data,
-      metadata: buildMetadata({ occurredAt: at, actor: { kind: 'agency', id: '000.04.01.H26', official: 'clerk-1' }, correlationId: 'c' }),
+      metadata: buildMetadata({
+        occurredAt: at,
+        actor: { kind: 'agency', id: '000.04.01.H26', official: 'clerk-1' },
+        correlationId: 'c',
+      }),
       stream,
       revision,
       position: this.events.length + 1,
@@ -56,7 +66,12 @@ export class History {
       code,
       version,
       contentHash: HASH,
-      definition: { code, paperResultRequired: o.paperResultRequired, fee: { amount: o.fee }, serviceLevel: 'full-online' },
+      definition: {
+        code,
+        paperResultRequired: o.paperResultRequired,
+        fee: { amount: o.fee },
+        serviceLevel: 'full-online',
+      },
     } as unknown as ProcedurePublishedData;
     this.add(`procedure-${code}`, 'ProcedurePublished', data, at);
   }
@@ -87,7 +102,16 @@ export class History {
       return api;
     };
     const api = {
-      submit: (at: string, o: { agency: string; channel: 'online' | 'desk' | 'postal'; procedure: string; prefilled?: number; typed?: number }) =>
+      submit: (
+        at: string,
+        o: {
+          agency: string;
+          channel: 'online' | 'desk' | 'postal';
+          procedure: string;
+          prefilled?: number;
+          typed?: number;
+        },
+      ) =>
         put(
           'DossierSubmitted',
           {
@@ -95,24 +119,45 @@ export class History {
             procedure: { code: o.procedure, version: '1' },
             agency: o.agency,
             applicant: APPLICANT,
-            declaration: { sealed: sealedDeclaration(id), fields: { prefilled: o.prefilled ?? 0, typed: o.typed ?? 0 } },
+            declaration: {
+              sealed: sealedDeclaration(id),
+              fields: { prefilled: o.prefilled ?? 0, typed: o.typed ?? 0 },
+            },
             parent: null,
           },
           at,
         ),
-      receive: (at: string, due: string) => put('DossierReceived', { receivedBy: 'clerk-1', appointmentAt: due }, at),
+      receive: (at: string, due: string) =>
+        put('DossierReceived', { receivedBy: 'clerk-1', appointmentAt: due }, at),
       refuse: (at: string) => put('DossierRefused', { reason: 'thiếu giấy tờ', refusedBy: 'clerk-1' }, at),
-      transfer: (at: string, from: string, to: string) => put('DossierTransferred', { from, to, reason: 'thẩm quyền' }, at),
-      supplement: (at: string) => put('DossierSupplementRequested', { items: ['TP1'], reason: 'bổ sung' }, at),
+      transfer: (at: string, from: string, to: string) =>
+        put('DossierTransferred', { from, to, reason: 'thẩm quyền' }, at),
+      supplement: (at: string) =>
+        put('DossierSupplementRequested', { items: ['TP1'], reason: 'bổ sung' }, at),
       supply: (at: string, pausedAt: string, due: string) =>
-        put('DossierSupplementSupplied', { pausedAt, pausedWorkingTime: { amount: 1, unit: 'day' }, dueAt: due, appointmentAt: due }, at),
+        put(
+          'DossierSupplementSupplied',
+          { pausedAt, pausedWorkingTime: { amount: 1, unit: 'day' }, dueAt: due, appointmentAt: due },
+          at,
+        ),
       notify: (at: string, obligationId: string, amountVnd: number) =>
         put('DossierFinancialObligationNotified', { obligationId, kind: 'fee', amountVnd }, at),
       pay: (at: string, obligationId: string, amountVnd: number, method: 'online' | 'desk') =>
-        put('DossierFinancialObligationPaid', { obligationId, method, amountVnd, paymentReference: `ref-${obligationId}` }, at),
+        put(
+          'DossierFinancialObligationPaid',
+          { obligationId, method, amountVnd, paymentReference: `ref-${obligationId}` },
+          at,
+        ),
       approve: (at: string) => put('DossierApproved', { by: 'head-1' }, at),
       result: (at: string, o: { electronic: boolean; paper: boolean }) =>
-        put('DossierResultIssued', { electronic: o.electronic ? { documentId: `result-${id}`, contentHash: HASH } : null, paper: o.paper }, at),
+        put(
+          'DossierResultIssued',
+          {
+            electronic: o.electronic ? { documentId: `result-${id}`, contentHash: HASH } : null,
+            paper: o.paper,
+          },
+          at,
+        ),
       reject: (at: string) => put('DossierRejected', { by: 'head-1', reason: 'không đủ điều kiện' }, at),
       stop: (at: string) => put('DossierProcessingStopped', { reason: 'dừng' }, at),
       withdraw: (at: string) => put('DossierWithdrawn', { reason: null }, at),
@@ -128,7 +173,11 @@ export class History {
                 ? { kind, source: { kind: 'document', documentId: `held-${component}` } }
                 : kind === 'uploaded'
                   ? { kind, documentId: `up-${id}-${component}` }
-                  : { kind, documentId: `up-${id}-${component}`, heldAs: { kind: 'document', documentId: `held-${component}` } },
+                  : {
+                      kind,
+                      documentId: `up-${id}-${component}`,
+                      heldAs: { kind: 'document', documentId: `held-${component}` },
+                    },
           },
           at,
         ),
@@ -138,7 +187,12 @@ export class History {
 }
 
 /** Applies events as the runner does: one transaction per batch, `endBatch` at its end. */
-export function applyInBatches(db: ReadModelDb, handler: ProjectionHandler, events: readonly RecordedEvent[], size: number) {
+export function applyInBatches(
+  db: ReadModelDb,
+  handler: ProjectionHandler,
+  events: readonly RecordedEvent[],
+  size: number,
+) {
   const batch = db.transaction((part: readonly RecordedEvent[]) => {
     for (const e of part) handler.apply(e);
     handler.endBatch?.();

@@ -77,25 +77,46 @@ export function rowValues(r: DossierRecord, agencyKey: number): unknown[] {
 
 /** The prepared statements of the model, made once per connection. */
 export function statements(db: ReadModelDb) {
-  const columns = ['dossier_id', 'agency_key', 'entered_at', 'finished_at', 'flip_at', ...FACT_COLUMNS.map((c) => c.column), 'record'];
+  const columns = [
+    'dossier_id',
+    'agency_key',
+    'entered_at',
+    'finished_at',
+    'flip_at',
+    ...FACT_COLUMNS.map((c) => c.column),
+    'record',
+  ];
   return {
     meta: db.prepare<[string], number>('SELECT value FROM si_meta WHERE name = ?').pluck(),
     setMeta: db.prepare<[string, number]>(
       'INSERT INTO si_meta VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     ),
-    agencyKey: db.prepare<[string], number>('SELECT agency_key FROM si_agencies WHERE organ_code = ?').pluck(),
+    agencyKey: db
+      .prepare<[string], number>('SELECT agency_key FROM si_agencies WHERE organ_code = ?')
+      .pluck(),
     addAgency: db.prepare<[string]>('INSERT INTO si_agencies (organ_code) VALUES (?)'),
-    dossier: db.prepare<[string], DossierRow>('SELECT dossier_key, record FROM si_dossiers WHERE dossier_id = ?'),
+    dossier: db.prepare<[string], DossierRow>(
+      'SELECT dossier_key, record FROM si_dossiers WHERE dossier_id = ?',
+    ),
     insertDossier: db.prepare(
       `INSERT INTO si_dossiers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     ) as SqlStatement,
     updateDossier: db.prepare(
-      `UPDATE si_dossiers SET ${columns.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE dossier_key = ?`,
+      `UPDATE si_dossiers SET ${columns
+        .slice(1)
+        .map((c) => `${c} = ?`)
+        .join(', ')} WHERE dossier_key = ?`,
     ) as SqlStatement,
-    flipping: db.prepare<[number, number], string>(
-      'SELECT dossier_id FROM si_dossiers WHERE flip_at >= ? AND flip_at < ? ORDER BY dossier_key',
-    ).pluck(),
-    open: db.prepare<[number], string>('SELECT dossier_id FROM si_dossiers WHERE finished_at = ? ORDER BY dossier_key').pluck(),
+    flipping: db
+      .prepare<[number, number], string>(
+        'SELECT dossier_id FROM si_dossiers WHERE flip_at >= ? AND flip_at < ? ORDER BY dossier_key',
+      )
+      .pluck(),
+    open: db
+      .prepare<[number], string>(
+        'SELECT dossier_id FROM si_dossiers WHERE finished_at = ? ORDER BY dossier_key',
+      )
+      .pluck(),
     addCount: db.prepare<[number, number, number, number]>(
       `INSERT INTO si_counts VALUES (?, ?, ?, ?)
        ON CONFLICT (period_key, agency_key, measure_key) DO UPDATE SET value = value + excluded.value`,
@@ -103,14 +124,18 @@ export function statements(db: ReadModelDb) {
     dropZero: db.prepare<[number, number, number]>(
       'DELETE FROM si_counts WHERE period_key = ? AND agency_key = ? AND measure_key = ? AND value = 0',
     ),
-    procedure: db.prepare<[string, string], string>(
-      `SELECT facts FROM si_procedures WHERE code = ?
+    procedure: db
+      .prepare<[string, string], string>(
+        `SELECT facts FROM si_procedures WHERE code = ?
        ORDER BY version = ? DESC, CAST(version AS INTEGER) DESC LIMIT 1`,
-    ).pluck(),
+      )
+      .pluck(),
     putProcedure: db.prepare<[string, string, string]>(
       'INSERT INTO si_procedures VALUES (?, ?, ?) ON CONFLICT (code, version) DO UPDATE SET facts = excluded.facts',
     ),
-    pending: db.prepare<[string], string>('SELECT component FROM si_pending_digitised WHERE dossier_id = ?').pluck(),
+    pending: db
+      .prepare<[string], string>('SELECT component FROM si_pending_digitised WHERE dossier_id = ?')
+      .pluck(),
     addPending: db.prepare<[string, string]>('INSERT OR IGNORE INTO si_pending_digitised VALUES (?, ?)'),
     dropPending: db.prepare<[string]>('DELETE FROM si_pending_digitised WHERE dossier_id = ?'),
     putReport: db.prepare<[string, number, string, string, string, string, string]>(
