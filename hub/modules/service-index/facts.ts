@@ -140,7 +140,7 @@ export const FACTS: FactCatalogue = {
   overdue: {
     type: 'bool',
     description:
-      'judged for the period: finished (with a result or a rejection) after the deadline, in process past it at the end of the period (or now), or a second supplement requested by then',
+      'judged for the period: finished (with a result or a rejection) after the deadline, in process past it at the end of the period (or now), or a second supplement requested before its end',
   },
 };
 
@@ -199,7 +199,7 @@ const JUDGED_ON_TIME: ReadonlySet<Outcome> = new Set(['result-issued', 'rejected
 
 /**
  * Whether the dossier counts as overdue for a period ending at `end`, judged at `judgedAt`
- * (the end, or the horizon while the period runs): a second supplement request by then; finished
+ * (the end, or the horizon while the period runs): a second supplement request before the end; finished
  * by the end with a result or rejection after the deadline (refused, stopped and withdrawn dossiers
  * are finished, not late); otherwise in process with the deadline passed at the judging instant (a
  * stopped clock counts up to the moment it stopped).

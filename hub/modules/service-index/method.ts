@@ -112,7 +112,7 @@ export const METHODS_DIR = fileURLToPath(new URL('./methods', import.meta.url));
 
 const EPSILON = 1e-9;
 
-function compileMeasure(m: MeasureFile, key: number, at: string, issues: string[][]): Measure {
+function compileMeasure(m: MeasureFile, key: number, at: string, issues: [string, string][]): Measure {
   let where: Expr | null = null;
   if (m.where !== undefined) {
     try {
@@ -137,8 +137,8 @@ function compileMeasure(m: MeasureFile, key: number, at: string, issues: string[
   };
 }
 
-function compileMethod(file: MethodFile, index: number): { method: Method; issues: string[][] } {
-  const issues: string[][] = [];
+function compileMethod(file: MethodFile, index: number): { method: Method; issues: [string, string][] } {
+  const issues: [string, string][] = [];
   let next = 100 * (index + 1);
   const seen = new Set<string>();
   const indicator = (i: IndicatorFile, group: string | null, at: string): Indicator => {
@@ -224,7 +224,7 @@ export function loadMethods(target: string = METHODS_DIR): MethodSet {
   parsed.sort((a, b) => a.value.validFrom.localeCompare(b.value.validFrom));
   const methods = parsed.map(({ file, value, lineOf }, index) => {
     const compiled = compileMethod(value, index);
-    for (const [path = '', message = ''] of compiled.issues) {
+    for (const [path, message] of compiled.issues) {
       const line = lineOf(path);
       issues.push({ file, path, ...(line ? { line } : {}), message });
     }
