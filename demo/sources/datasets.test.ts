@@ -56,11 +56,11 @@ describe('hub dataset schemas for the business registry and land parcels', () =>
   it('load with their key, subject and personal fields', () => {
     const b = datasets.get('business-registry')!;
     expect(b.key).toBe('enterpriseCode');
-    expect(b.subject).toEqual({ field: 'representativePersonalId', kind: 'citizen' });
+    expect(b.subject).toEqual({ field: 'representativePersonalId', kind: 'citizen', unique: false });
     expect([...b.personalFields].sort()).toEqual(['representativeName', 'representativePersonalId']);
     const p = datasets.get('land-parcels')!;
     expect(p.key).toBe('parcelId');
-    expect(p.subject).toEqual({ field: 'ownerPersonalId', kind: 'citizen' });
+    expect(p.subject).toEqual({ field: 'ownerPersonalId', kind: 'citizen', unique: false });
     expect([...p.personalFields].sort()).toEqual(['ownerName', 'ownerPersonalId']);
   });
 

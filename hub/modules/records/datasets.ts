@@ -14,8 +14,17 @@ export interface DatasetDefinition {
   description: string;
   /** Field whose value identifies the record. */
   key: string;
-  /** Field identifying the data subject (a person), if the records are about people. */
-  subject?: { field: string; kind: SubjectKind };
+  /**
+   * Field identifying the data subject (a person), if the records are about people. `unique`: a
+   * subject has at most one record (`x-dataset.subject.unique`), so a record may be asked for by its
+   * subject as well as by its key.
+   */
+  subject?: { field: string; kind: SubjectKind; unique: boolean };
+  /**
+   * What one record is called, kebab-case (`x-dataset.singular`, default the dataset's name): the
+   * API names its type and query after it (`land-parcel` → `LandParcelRecord`, `landParcel`).
+   */
+  singular: string;
   /**
    * Fields that tell who (or what) a record is about beyond its key (`x-dataset.identity`, e.g. a
    * person's name and date of birth): two source rows under one key that differ in any of them are
@@ -40,6 +49,8 @@ export function datasetAjv(): Ajv2020 {
   return ajv;
 }
 
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
 /** Loads every dataset definition once. */
 export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition> {
   const ajv = datasetAjv();
@@ -55,14 +66,28 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       throw new SchemaLoadError(full, (e as Error).message);
     }
     const meta = schema['x-dataset'] as
-      | { key?: string; subject?: { field: string; kind: SubjectKind }; identity?: unknown }
+      | {
+          key?: string;
+          subject?: { field: string; kind: SubjectKind; unique?: unknown };
+          identity?: unknown;
+          singular?: unknown;
+        }
       | undefined;
     const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
+    if (!KEBAB.test(name))
+      throw new SchemaLoadError(full, 'the file name must be <kebab-case name>.schema.json');
     if (schema.title !== name) throw new SchemaLoadError(full, `title must be ${name}`);
     if (!meta?.key || !properties[meta.key])
       throw new SchemaLoadError(full, 'x-dataset.key must name a property');
     if (meta.subject && !properties[meta.subject.field]) {
       throw new SchemaLoadError(full, 'x-dataset.subject.field must name a property');
+    }
+    if (meta.subject?.unique !== undefined && typeof meta.subject.unique !== 'boolean') {
+      throw new SchemaLoadError(full, 'x-dataset.subject.unique must be a boolean');
+    }
+    const singular = meta.singular ?? name;
+    if (typeof singular !== 'string' || !KEBAB.test(singular)) {
+      throw new SchemaLoadError(full, 'x-dataset.singular must be kebab-case (e.g. land-parcel)');
     }
     const identity = meta.identity ?? [];
     if (!Array.isArray(identity) || identity.some((f) => typeof f !== 'string' || !properties[f])) {
@@ -79,7 +104,12 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       name,
       description: String(schema.description ?? ''),
       key: meta.key,
-      subject: meta.subject,
+      subject: meta.subject && {
+        field: meta.subject.field,
+        kind: meta.subject.kind,
+        unique: meta.subject.unique === true || meta.subject.field === meta.key,
+      },
+      singular,
       identity: identity as string[],
       fields,
       personalFields: new Set(fields.filter((f) => properties[f]!['x-personal'] === true)),

@@ -56,7 +56,7 @@ describe('shared dataset records', () => {
 
   it('reads the population dataset definition with its personal fields', () => {
     expect(population.key).toBe('personalId');
-    expect(population.subject).toEqual({ field: 'personalId', kind: 'citizen' });
+    expect(population.subject).toEqual({ field: 'personalId', kind: 'citizen', unique: true });
     expect([...population.personalFields]).toContain('fullName');
     expect(population.validate(citizen)).toBe(true);
     expect(population.validate({ ...citizen, personalId: '123' })).toBe(false);
