@@ -43,3 +43,11 @@ export class AccessNotRecordedError extends defineError({
   message: (d) => `the access could not be recorded, so no data was released: ${d.reason}`,
   expose: noDetails,
 }) {}
+
+/** A record asked for by its subject, in a dataset where a person has one, was found more than once. */
+export class RecordAmbiguousError extends defineError({
+  code: 'ACCESS_RECORD_AMBIGUOUS',
+  status: 409,
+  args: (dataset: string, count: number, keyField: string) => ({ dataset, count, keyField }),
+  message: (d) => `the hub holds ${d.count} ${d.dataset} records of this citizen: ask for one by ${d.keyField}`,
+}) {}

@@ -20,12 +20,25 @@ export const accessModule: HubModule = {
 export * from './events.js';
 export { type AccessInputRules, accessInputRules } from './limits.js';
 export { AccessRateLimiter, type RateLimit } from './rate-limit.js';
+export type { ReleaseReceipt } from './receipt.js';
 export { AccessRecorder, type AccessRecorderOptions } from './recorder.js';
 export {
   DEFAULT_REFUSAL_RATE_LIMIT,
   type Release,
+  type ReleaseByKey,
   type ReleaseDeps,
-  type ReleaseRequest,
+  type ReleaseOfSubject,
+  type ReleaseQuery,
   ReleaseService,
 } from './release.js';
+export {
+  type RecordOutcome,
+  type RecordRequest,
+  type RecordsOutcome,
+  type Refusal,
+  type ReleasedRecord,
+  type ReleaseServices,
+  releaseRecord,
+  releaseRecordsOfSubject,
+} from './release-record.js';
 export { StreamAppender } from './stream-appender.js';

@@ -3,25 +3,23 @@ import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   AccessNotRecordedError,
   ApiBadInputError,
-  AuthForbiddenError,
   apiCode,
-  FieldNotInContractError,
+  ConsentRequiredError,
   HubError,
-  NoContractError,
-  PurposeNotAllowedError,
+  RecordAmbiguousError,
   SubjectErasedError,
 } from '../../kernel/errors/index.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { Principal } from '../../kernel/principal.js';
-import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { SubjectKeyStore } from '../../privacy/key-store.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
-import { ReadModelChanges } from '../../projections/changes.js';
-import { type ConsentReadModel, type ConsentService, requireConsent } from '../consent/index.js';
-import type { ContractView, FindContracts } from '../contracts/index.js';
-import { type DatasetDefinition, openRecord, type RecordRow, recordsProjection } from '../records/index.js';
+import type { ConsentReadModel, ConsentService } from '../consent/index.js';
+import type { FindContracts } from '../contracts/index.js';
+import { type DatasetDefinition, openRecord, type RecordRow } from '../records/index.js';
+import { type Decision, Denied, ReleaseDecider } from './decision.js';
 import {
   type AccessCaller,
   type AccessRequestData,
@@ -31,6 +29,7 @@ import {
   type ValueSource,
 } from './events.js';
 import type { AccessInputRules } from './limits.js';
+import { type PersonalDataset, RecordLookup } from './lookup.js';
 import type { AccessRateLimiter, RateLimit } from './rate-limit.js';
 import type { AccessRecorder } from './recorder.js';
 
@@ -54,17 +53,31 @@ export interface ReleaseDeps {
   ids?: IdSource;
 }
 
-export interface ReleaseRequest {
+/** What every request for personal data names: who asks, from which dataset, which fields, why. */
+export interface ReleaseQuery {
   principal: Principal;
   dataset: string;
-  /** The citizen's personal ID number as the caller typed it; only its pseudonym goes further. */
-  personalId: string;
   purpose: string;
   dossier: string | null;
+  /** Top-level fields of the dataset asked for. */
   fields: string[];
   requestId: string;
+  /** Where the caller selected the fields (the API field), named when none is selected. Default `fields`. */
+  selection?: string;
 }
 
+/** A record asked for by the dataset's key, as the caller typed it. */
+export interface ReleaseByKey extends ReleaseQuery {
+  key: string;
+}
+
+/** Records asked for by the citizen they are about. */
+export interface ReleaseOfSubject extends ReleaseQuery {
+  /** The citizen's personal ID number as the caller typed it; only its pseudonym goes further. */
+  personalId: string;
+}
+
+/** One record released: the values asked for and how the release was recorded. */
 export interface Release {
   accessId: string;
   subject: string;
@@ -75,80 +88,145 @@ export interface Release {
   sources: ValueSource[];
 }
 
-/** Raised inside a release decision: the caller's error plus what the denial record should name. */
-class Denied extends Error {
-  constructor(
-    readonly error: HubError,
-    readonly contract: ContractView | null,
-    readonly consentId: string | null,
-  ) {
-    super(error.message);
-  }
-}
-
 /** Default limit on refused requests of an agency that no contract applies to. */
 export const DEFAULT_REFUSAL_RATE_LIMIT: RateLimit = { requests: 60, perSeconds: 60 };
 
-const PERSONAL_ID = /^[0-9]{12}$/;
-
 /**
- * Decides and records releases of personal data: the fields asked for must be in a contract in
- * force for the caller's agency and purpose, and, where the contract says so, in an active consent
- * of the citizen. Every release appends DataAccessed, and every refusal DataAccessDenied, to the
- * citizen's access stream before the caller sees anything.
+ * Decides and records releases of personal data from any dataset about people, a record asked for
+ * by its key or the records of a citizen. The fields asked for must be in a contract in force for
+ * the caller's agency and purpose and, where the contract says so, in an active consent of the
+ * citizen the record is about (for a record asked for by key, the subject the record names: a
+ * business's legal representative, a parcel's land user). Every record released appends
+ * DataAccessed, and every refusal DataAccessDenied, to that citizen's access stream before the
+ * caller sees anything.
  */
 export class ReleaseService {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly ids: IdSource;
-  private readonly selectRecord: SqlStatement;
-  /** Record rows as stored (personal fields still sealed), memoized until the records model changes. */
-  private readonly recordRow: (key: { dataset: string; subject: string }) => RecordRow | undefined;
+  private readonly lookup: RecordLookup;
+  private readonly decider: ReleaseDecider;
 
   constructor(private readonly deps: ReleaseDeps) {
     this.log = moduleLogger(deps.logger, 'release');
     this.clock = deps.clock ?? systemClock;
     this.ids = deps.ids ?? randomId;
-    recordsProjection.open(deps.readModels);
-    this.selectRecord = deps.readModels.prepare(
-      'SELECT * FROM records WHERE dataset = ? AND record_key = ? AND deleted = 0',
-    );
-    this.recordRow = ReadModelChanges.of(deps.readModels).memo(
-      recordsProjection.name,
-      (k) => `${k.dataset}\u0000${k.subject}`,
-      (k) => this.selectRow(k.dataset, k.subject),
-    );
+    this.lookup = new RecordLookup(deps.readModels, deps.datasets, deps.pseudonymize);
+    this.decider = new ReleaseDecider(deps);
   }
 
-  async release(req: ReleaseRequest): Promise<Release | null> {
-    const def = this.deps.datasets.get(req.dataset);
-    if (!def?.subject) throw new ApiBadInputError(`unknown personal dataset ${req.dataset}`);
-    if (!PERSONAL_ID.test(req.personalId)) {
-      throw new ApiBadInputError('personalId must be 12 digits', { field: 'personalId' });
+  /**
+   * The record under a key (`enterpriseCode` of a business, `personalId` of a citizen's record),
+   * or null when the hub holds none. When no record names a citizen, the request is still decided
+   * against the contracts, so it learns nothing a refusal would not tell, and nothing is recorded:
+   * there is no citizen's stream to record it on.
+   */
+  async releaseRecord(req: ReleaseByKey): Promise<Release | null> {
+    const def = this.lookup.personal(req.dataset);
+    this.lookup.checkKey(def, req.key);
+    if (def.key === def.subject.field) {
+      const subject = this.lookup.subjectOf(def, req.key);
+      return this.releaseOne(req, def, subject, () => this.lookup.ofSubject(def, subject));
     }
-    const subject = this.deps.pseudonymize(def.subject.kind, req.personalId);
-    const caller: AccessCaller = {
-      agency: req.principal.agency,
-      official: req.principal.official,
-      role: req.principal.role,
-      tokenId: req.principal.tokenId,
-    };
+    const row = this.lookup.byKey(def, req.key);
+    if (!row?.subject) return this.decideWithoutRecord(req);
+    const subject = row.subject;
+    return this.releaseOne(req, def, subject, () => [row]);
+  }
+
+  /** Every record about the citizen (none: an empty list, recorded as NOT_FOUND). */
+  async releaseRecordsOfSubject(req: ReleaseOfSubject): Promise<Release[]> {
+    const def = this.lookup.personal(req.dataset);
+    this.lookup.checkPersonalId(req.personalId);
+    const subject = this.lookup.subjectOf(def, req.personalId);
+    return this.releaseFor(req, def, subject, () => this.lookup.ofSubject(def, subject));
+  }
+
+  /**
+   * The one record about the citizen in a dataset where a person has at most one
+   * (`x-dataset.subject.unique`); several are refused as ACCESS_RECORD_AMBIGUOUS.
+   */
+  async releaseRecordOfSubject(req: ReleaseOfSubject): Promise<Release | null> {
+    const def = this.lookup.personal(req.dataset);
+    this.lookup.checkPersonalId(req.personalId);
+    const subject = this.lookup.subjectOf(def, req.personalId);
+    return this.releaseOne(req, def, subject, () => this.lookup.ofSubject(def, subject));
+  }
+
+  private async releaseOne(
+    req: ReleaseQuery,
+    def: PersonalDataset,
+    subject: string,
+    rows: () => RecordRow[],
+  ): Promise<Release | null> {
+    const [release] = await this.releaseFor(req, def, subject, rows, 1);
+    return release ?? null;
+  }
+
+  /** Decides, opens the records and records each release (or the refusal) on the subject's stream. */
+  private async releaseFor(
+    req: ReleaseQuery,
+    def: PersonalDataset,
+    subject: string,
+    rows: () => RecordRow[],
+    atMost = Number.POSITIVE_INFINITY,
+  ): Promise<Release[]> {
+    const caller = callerOf(req.principal);
     const now = this.clock();
-    let contract: ContractView;
-    let consentId: string | null;
+    let decision: Decision;
     try {
-      ({ contract, consentId } = await this.decide(req, subject, now));
+      decision = await this.decider.decide(req, subject, now);
     } catch (error) {
       if (!(error instanceof Denied)) throw error;
       await this.recordDenial(req, caller, subject, error, now);
       throw error.error;
     }
-    const row = this.recordRow({ dataset: def.name, subject });
-    const opened = row && this.open(def, row);
-    if (!row || !opened) {
-      await this.recordDenial(req, caller, subject, new Denied(notFound, contract, consentId), now);
-      return null;
+    const opened: { row: RecordRow; values: Record<string, unknown> }[] = [];
+    for (const row of rows()) {
+      const values = this.open(def, row);
+      if (values) opened.push({ row, values });
     }
+    const refuse = (error: HubError) =>
+      this.recordDenial(req, caller, subject, new Denied(error, decision.contract, decision.consentId), now);
+    if (opened.length === 0) {
+      await refuse(notFound);
+      return [];
+    }
+    if (opened.length > atMost) {
+      const error = new RecordAmbiguousError(def.name, opened.length, def.key);
+      await refuse(error);
+      throw error;
+    }
+    if (opened.length === 1)
+      return [await this.recordRelease(req, caller, subject, opened[0]!, decision, now)];
+    return Promise.all(opened.map((o) => this.recordRelease(req, caller, subject, o, decision, now)));
+  }
+
+  /**
+   * A request by key that names no citizen's record: decided against the contracts (a caller without
+   * one is refused as any other), then refused as CONSENT_REQUIRED where the contract needs consent,
+   * since no citizen consented, or answered null. Nothing is recorded.
+   */
+  private decideWithoutRecord(req: ReleaseByKey): null {
+    try {
+      const contract = this.decider.contractDecision(req, this.clock());
+      if (contract.consentRequired) {
+        throw new ConsentRequiredError(`no consent of the citizen covers purpose ${req.purpose}`);
+      }
+    } catch (error) {
+      throw error instanceof Denied ? error.error : error;
+    }
+    return null;
+  }
+
+  private async recordRelease(
+    req: ReleaseQuery,
+    caller: AccessCaller,
+    subject: string,
+    { row, values: opened }: { row: RecordRow; values: Record<string, unknown> },
+    decision: Decision,
+    now: Date,
+  ): Promise<Release> {
     const sources = req.fields.map((field) => ({
       field,
       eventId: row.eventId,
@@ -163,8 +241,8 @@ export class ReleaseService {
       // properties gives every object a hidden class of its own, and each release is validated,
       // stored and serialized field by field.
       data: Object.assign(requestData(req, caller, subject), {
-        contract: { id: contract.contractId, version: contract.version },
-        consentId,
+        contract: { id: decision.contract.contractId, version: decision.contract.version },
+        consentId: decision.consentId,
         sources,
       }),
       metadata: this.metadata(req, caller, now),
@@ -178,112 +256,8 @@ export class ReleaseService {
       values,
       fields: req.fields,
       contract: event.data.contract,
-      consentId,
+      consentId: decision.consentId,
       sources,
-    };
-  }
-
-  /**
-   * Every request counts against a rate limit, refused ones too: those refused before a contract
-   * applied against the agency's refusal limit, the others against their contract's. A caller over
-   * the limit is refused with RATE_LIMITED instead.
-   */
-  private async decide(req: ReleaseRequest, subject: string, now: Date) {
-    let contract: ContractView;
-    try {
-      contract = this.contractFor(req, now);
-    } catch (error) {
-      if (!(error instanceof Denied)) throw error;
-      const bucket = error.contract
-        ? contractBucket(error.contract)
-        : `refusals\u0000${req.principal.agency}`;
-      const limit = error.contract?.rateLimit ?? this.deps.refusalRateLimit;
-      this.take(bucket, limit, error.contract);
-      throw error;
-    }
-    this.take(contractBucket(contract), contract.rateLimit, contract);
-    if (!contract.consentRequired) return { contract, consentId: null };
-    try {
-      const consent = await requireConsent(this.deps.consents, this.deps.consentService, {
-        subject,
-        consumer: req.principal.agency,
-        dataset: req.dataset,
-        purpose: req.purpose,
-        dossier: req.dossier,
-        fields: req.fields,
-        now: now.toISOString(),
-      });
-      return { contract, consentId: consent.consentId };
-    } catch (error) {
-      if (!(error instanceof HubError)) throw error;
-      const considered = (error as { consentId?: unknown }).consentId;
-      throw new Denied(error, contract, typeof considered === 'string' ? considered : null);
-    }
-  }
-
-  private take(bucket: string, limit: RateLimit, contract: ContractView | null): void {
-    try {
-      this.deps.rateLimiter.take(bucket, limit, contract?.contractId ?? null);
-    } catch (error) {
-      throw new Denied(error as HubError, contract, null);
-    }
-  }
-
-  /** The contract a request is decided under, or the refusal (before any rate limit is counted). */
-  private contractFor(req: ReleaseRequest, now: Date): ContractView {
-    for (const name of ['purpose', 'dossier'] as const) {
-      const issue = req[name] === null ? undefined : this.deps.input[name](req[name]);
-      if (issue) {
-        const error = new ApiBadInputError(`${name}${issue.at} ${issue.message}`, {
-          field: `${name}${issue.at}`,
-          limit: issue.limit,
-        });
-        throw new Denied(error, null, null);
-      }
-    }
-    if (req.principal.role !== 'consumer') {
-      throw new Denied(
-        new AuthForbiddenError('only consumer agencies receive personal data', ['consumer']),
-        null,
-        null,
-      );
-    }
-    if (req.fields.length === 0) {
-      throw new Denied(new ApiBadInputError('select at least one field', { field: 'person' }), null, null);
-    }
-    const inForce = this.deps
-      .findContracts({ consumer: req.principal.agency, dataset: req.dataset, on: now })
-      .filter((c) => c.status === 'active');
-    if (inForce.length === 0)
-      throw new Denied(new NoContractError(req.principal.agency, req.dataset), null, null);
-    const forPurpose = inForce.filter((c) => c.purposes.includes(req.purpose));
-    if (forPurpose.length === 0)
-      throw new Denied(new PurposeNotAllowedError(req.purpose, req.dataset), null, null);
-    const missing = (c: ContractView) => req.fields.filter((f) => !c.fields.includes(f));
-    const contract = [...forPurpose].sort((a, b) => missing(a).length - missing(b).length)[0]!;
-    if (missing(contract).length > 0) {
-      throw new Denied(new FieldNotInContractError(contract.contractId, missing(contract)), contract, null);
-    }
-    return contract;
-  }
-
-  private selectRow(dataset: string, subject: string): RecordRow | undefined {
-    const raw = this.selectRecord.get(dataset, subject) as Record<string, unknown> | undefined;
-    if (!raw) return undefined;
-    return {
-      dataset,
-      recordKey: String(raw.record_key),
-      subject: raw.subject as string | null,
-      version: raw.version as string | null,
-      fields: JSON.parse(String(raw.fields)),
-      sealed: raw.sealed ? JSON.parse(String(raw.sealed)) : null,
-      deleted: false,
-      eventId: String(raw.event_id),
-      stream: String(raw.stream),
-      revision: Number(raw.revision),
-      position: Number(raw.position),
-      source: raw.source ? JSON.parse(String(raw.source)) : null,
-      updatedAt: String(raw.updated_at),
     };
   }
 
@@ -296,7 +270,7 @@ export class ReleaseService {
     }
   }
 
-  private metadata(req: ReleaseRequest, caller: AccessCaller, now: Date) {
+  private metadata(req: ReleaseQuery, caller: AccessCaller, now: Date) {
     return buildMetadata({
       occurredAt: now,
       actor: { kind: 'agency', id: caller.agency, official: caller.official },
@@ -316,7 +290,7 @@ export class ReleaseService {
   }
 
   private async recordDenial(
-    req: ReleaseRequest,
+    req: ReleaseQuery,
     caller: AccessCaller,
     subject: string,
     denied: Denied,
@@ -349,10 +323,17 @@ export class ReleaseService {
   }
 }
 
+/** The refusal recorded when the hub holds no record; the caller gets null (or an empty list). */
 const notFound = new ApiBadInputError('no such record');
-const contractBucket = (c: ContractView) => `contract\u0000${c.contractId}\u0000${c.consumer}`;
 
-const requestData = (req: ReleaseRequest, caller: AccessCaller, subject: string): AccessRequestData => ({
+const callerOf = (principal: Principal): AccessCaller => ({
+  agency: principal.agency,
+  official: principal.official,
+  role: principal.role,
+  tokenId: principal.tokenId,
+});
+
+const requestData = (req: ReleaseQuery, caller: AccessCaller, subject: string): AccessRequestData => ({
   caller,
   subject,
   dataset: req.dataset,

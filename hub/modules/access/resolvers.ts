@@ -5,6 +5,7 @@ import { graphql } from '../../api/graphql/kit/graphql-runtime.js';
 import { ApiBadInputError, StreamNotFoundError } from '../../kernel/errors/index.js';
 import type { DataAccessDeniedData, DataAccessedData } from './events.js';
 import { accessStream } from './events.js';
+import { receiptOf } from './receipt.js';
 import type { ReleaseService } from './release.js';
 
 declare module '../../api/graphql/kit/context.js' {
@@ -51,27 +52,18 @@ export const accessResolvers = {
       info: GraphQLResolveInfo,
     ) {
       const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector', 'operator');
-      const released = await ctx.services.release.release({
+      const released = await ctx.services.release.releaseRecord({
         principal,
         dataset: 'population',
-        personalId: args.personalId,
+        key: args.personalId,
         purpose: args.purpose,
         dossier: args.dossier ?? null,
         fields: selectedFields(info, META),
         requestId: ctx.requestId,
+        selection: 'person',
       });
-      if (!released) return null;
       // not `{ ...released.values, release }`: see the DataAccessed data in release.ts
-      return Object.assign({}, released.values, {
-        release: {
-          accessId: released.accessId,
-          fields: released.fields,
-          contractId: released.contract.id,
-          contractVersion: released.contract.version,
-          consentId: released.consentId,
-          sources: released.sources,
-        },
-      });
+      return released && Object.assign({}, released.values, { release: receiptOf(released) });
     },
 
     async accessLog(_: unknown, args: { personalId: string; first?: number | null }, ctx: ApiContext) {

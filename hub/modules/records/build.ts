@@ -36,14 +36,23 @@ export function recordIdentity(
   record: Record<string, unknown>,
   s: RecordSealing,
 ): RecordIdentity {
-  const keyValue = String(record[def.key]);
   const subject = def.subject ? s.pseudonymize(def.subject.kind, String(record[def.subject.field])) : null;
-  const recordKey = def.personalFields.has(def.key)
-    ? def.subject?.field === def.key
+  const recordKey =
+    def.subject?.field === def.key && def.personalFields.has(def.key)
       ? subject!
-      : s.pseudonymize('citizen', `${def.name}:${keyValue}`)
-    : keyValue;
+      : recordKeyFor(def, String(record[def.key]), s.pseudonymize);
   return { recordKey, subject };
+}
+
+/**
+ * The key a record with this key value is stored under (`record-<dataset>-<recordKey>`): the value
+ * itself, or its pseudonym when the key field is personal (the subject's own pseudonym when the key
+ * is the subject field).
+ */
+export function recordKeyFor(def: DatasetDefinition, keyValue: string, pseudonymize: Pseudonymizer): string {
+  if (!def.personalFields.has(def.key)) return keyValue;
+  if (def.subject?.field === def.key) return pseudonymize(def.subject.kind, keyValue);
+  return pseudonymize('citizen', `${def.name}:${keyValue}`);
 }
 
 /** Keyed content hash: equal for equal records, and useless for guessing the plaintext. */

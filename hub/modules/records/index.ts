@@ -14,6 +14,7 @@ export {
   type RecordIdentity,
   type RecordSealing,
   recordIdentity,
+  recordKeyFor,
   recordVersion,
   sealingFor,
   uuidV5,
@@ -23,7 +24,9 @@ export * from './events.js';
 export {
   eraseSubjectRecords,
   getRecord,
+  type RawRecordRow,
   type RecordRow,
+  recordRowOf,
   recordsOfSubject,
   recordsProjection,
 } from './projection.js';

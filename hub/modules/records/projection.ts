@@ -113,7 +113,8 @@ export interface RecordRow {
   updatedAt: string;
 }
 
-type RawRow = {
+/** A row of table `records` as SQLite returns it. */
+export type RawRecordRow = {
   dataset: string;
   record_key: string;
   subject: string | null;
@@ -129,7 +130,8 @@ type RawRow = {
   updated_at: string;
 };
 
-const toRow = (r: RawRow): RecordRow => ({
+/** A row of table `records` (`SELECT *`) as a `RecordRow`. */
+export const recordRowOf = (r: RawRecordRow): RecordRow => ({
   dataset: r.dataset,
   recordKey: r.record_key,
   subject: r.subject,
@@ -149,15 +151,15 @@ export function getRecord(db: ReadModelDb, dataset: string, recordKey: string): 
   const row = db
     .prepare('SELECT * FROM records WHERE dataset = ? AND record_key = ?')
     .get(dataset, recordKey);
-  return row ? toRow(row as RawRow) : undefined;
+  return row ? recordRowOf(row as RawRecordRow) : undefined;
 }
 
 export function recordsOfSubject(db: ReadModelDb, subject: string): RecordRow[] {
   return (
     db
       .prepare('SELECT * FROM records WHERE subject = ? ORDER BY dataset, record_key')
-      .all(subject) as RawRow[]
-  ).map(toRow);
+      .all(subject) as RawRecordRow[]
+  ).map(recordRowOf);
 }
 
 /** Current versions of a dataset's records, for connectors comparing a source with the hub. */
