@@ -19,7 +19,7 @@ export {
   sealingFor,
   uuidV5,
 } from './build.js';
-export { type DatasetDefinition, datasetAjv, loadDatasets } from './datasets.js';
+export { DATASETS_DIR, type DatasetDefinition, datasetAjv, loadDatasets } from './datasets.js';
 export * from './events.js';
 export {
   eraseSubjectRecords,
