@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRecord, openRecord } from '../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../hub/testing/temp.js';
 import { CONNECTORS_DIR, validateConfig } from './kit/manifest.js';
-import { openTestHub } from './kit/testing.js';
+import { openTestHub, projectRecords } from './kit/testing.js';
 import { type OpenedConnector, openConnector } from './runtime.js';
 
 export interface AcceptanceSource {
@@ -123,4 +124,43 @@ export function connectorAcceptance(options: {
       expect((await hub.raw.readAll({ filter: { streamPrefixes: ['record-'] } })).length).toBe(before);
     });
   });
+}
+
+/**
+ * A connector synced once from a SQLite copy of its fixture into a fresh test hub: the run's
+ * counts and every record of its dataset, opened (plaintext values), for tests of what a mapping
+ * makes of the rows. `close()` removes everything.
+ */
+export async function syncedFixture(name: string, root = CONNECTORS_DIR) {
+  const source = await sqliteFixtureSource(name, root)();
+  const tmp = tempDir();
+  const hub = await openTestHub(tmp.dir);
+  try {
+    const connector = openConnector({ name, root, hub, logger: silentLogger(), set: [`url=${source.url}`] });
+    const result = await connector.sync();
+    const db = await projectRecords(hub.raw);
+    const dataset = connector.loaded.manifest.streams[0]!.dataset;
+    const def = hub.datasets.get(dataset)!;
+    const rows = db
+      .prepare('SELECT record_key FROM records WHERE dataset = ? AND deleted = 0 ORDER BY record_key')
+      .pluck()
+      .all(dataset) as string[];
+    const records = rows.map((key) => openRecord(def, getRecord(db, dataset, key)!, hub.sealing.keys).values);
+    db.close();
+    return {
+      source,
+      counts: result.counts,
+      records,
+      async close() {
+        await hub.close();
+        tmp.remove();
+        await source.cleanup();
+      },
+    };
+  } catch (error) {
+    await hub.close();
+    tmp.remove();
+    await source.cleanup();
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 /**
- * Creates a synthetic ministry database (population, business registry or land parcels) on
- * PostgreSQL, MariaDB or SQLite. Usage:
+ * Creates a synthetic ministry database (population, civil status, social insurance, judicial
+ * records, driving licences, business registry or land parcels) on PostgreSQL, MariaDB or SQLite,
+ * every one drawn from the same citizens for the same seed. Usage:
  *   npm run generate:source -- --kind postgres --dataset population --rows 100000 [--url …] [--seed 1]
  */
 import fs from 'node:fs';
@@ -26,7 +27,13 @@ const program = new Command('generate:source')
   .description('Create and fill a synthetic Vietnamese ministry database (drops the tables it creates first)')
   .addOption(new Option('--kind <kind>', 'database kind').choices(SOURCE_KINDS).makeOptionMandatory())
   .addOption(new Option('--dataset <name>', 'which database').choices(SOURCE_DATASETS).default('population'))
-  .option('--rows <n>', 'rows in the main table (citizens, enterprises, parcels)', positiveInt, 10_000)
+  .option(
+    '--rows <n>',
+    'rows in the main table (citizens, enterprises, parcels); for civil-status, social-insurance, ' +
+      'judicial-records and driving-licences the citizens they are drawn from',
+    positiveInt,
+    10_000,
+  )
   .option(
     '--url <url>',
     'postgres://…/db, mysql://…/db or a SQLite file path ' +

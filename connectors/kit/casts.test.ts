@@ -205,6 +205,18 @@ describe('boolean cast', () => {
   });
 });
 
+describe('json cast', () => {
+  it('reads a JSON text (an aggregated list of rows) into the value it holds', () => {
+    expect(cast('json', '[{"court":"TAND quận Đống Đa","sentenceCompleted":true}]')).toEqual({
+      value: [{ court: 'TAND quận Đống Đa', sentenceCompleted: true }],
+    });
+    expect(cast('json', '[]')).toEqual({ value: [] });
+    expect(cast({ type: 'json' }, [1, 2])).toEqual({ value: [1, 2] });
+    expect(cast('json', '[1, 2')).toEqual({ message: 'is not JSON' });
+    expect(cast('json', 42)).toEqual({ message: 'is not JSON' });
+  });
+});
+
 describe('dead-letter reasons', () => {
   it('name the field path and the expected format, never the value', () => {
     const def = loadDatasets().get('population')!;
@@ -282,7 +294,7 @@ describe('cast options are checked when the connector loads, by mapping field pa
       { path: `${at}/locale`, message: 'must be one of vi, en' },
     ]);
     expect(load('bad-type', 'timestamp')).toEqual([
-      { path: at, message: 'must be one of string, integer, number, boolean, date, datetime' },
+      { path: at, message: 'must be one of string, integer, number, boolean, date, datetime, json' },
     ]);
     expect(load('no-type', { format: 'dd/mm/yyyy' })).toEqual([
       { path: `${at}/type`, message: 'is required' },

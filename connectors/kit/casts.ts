@@ -7,14 +7,14 @@ import {
   realDate,
 } from './date-formats.js';
 
-export type CastType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+export type CastType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'json';
 
 /** Number separators: `vi` 1.234.567,89 (dot thousands, comma decimal), `en` 1,234,567.89. */
 export type NumberLocale = 'vi' | 'en';
 
 /** A cast with its options, as a mapping rule's `cast` object. */
 export type CastOptions =
-  | { type: 'string' | 'datetime' }
+  | { type: 'string' | 'datetime' | 'json' }
   | { type: 'integer' | 'number'; locale?: NumberLocale }
   | { type: 'boolean'; true?: string[]; false?: string[] }
   | { type: 'date'; format?: string | string[] };
@@ -111,6 +111,20 @@ const datetimeStep: CastStep = (v, fail) => {
     : d.toISOString();
 };
 
+/**
+ * A JSON text (what `json_agg`, `JSON_ARRAYAGG` or SQLite's `json_group_array` return) read as the
+ * value it holds, so one source row can fill a list or an object of the dataset; the dataset's
+ * schema then checks what is inside. A driver that already parsed it passes the value through.
+ */
+const jsonStep: CastStep = (v, fail) => {
+  if (typeof v !== 'string') return typeof v === 'object' && v !== null ? v : fail('is not JSON');
+  try {
+    return JSON.parse(v);
+  } catch {
+    return fail('is not JSON');
+  }
+};
+
 const stringStep: CastStep = (v) =>
   typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
 
@@ -129,6 +143,8 @@ export function castStep(cast: CastSpec): CastStep {
       return dateStep(o.format);
     case 'datetime':
       return datetimeStep;
+    case 'json':
+      return jsonStep;
   }
 }
 

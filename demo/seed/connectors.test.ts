@@ -1,25 +1,65 @@
 import { describe, expect, it } from 'vitest';
-import { openTestHub } from '../../connectors/kit/testing.js';
+import { openTestHub, projectRecords } from '../../connectors/kit/testing.js';
+import {
+  getRecord,
+  openRecordValues,
+  type RecordRow,
+  recordKeyFor,
+} from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
-import { syncDemoSources } from './connectors.js';
+import { DEMO_SOURCES } from '../sources/index.js';
+import { demoConnector, syncDemoSources } from './connectors.js';
 
 describe('demo sources', () => {
-  it('syncs the bundled population database into record events with provenance, once', async () => {
+  it('syncs every bundled ministry database through its connector, with provenance, once', async () => {
     const tmp = tempDir();
     const hub = await openTestHub(tmp.dir);
     try {
-      const first = await syncDemoSources({ ...hub, logger: silentLogger() });
-      expect(first.counts.upserted).toBeGreaterThan(2500);
-      const [event] = await hub.raw.readAll({
-        filter: { eventTypes: ['DatasetRecordUpserted'] },
-        maxCount: 1,
-      });
-      expect(event!.metadata.source).toMatchObject({ connector: 'population-sql', table: 'cong_dan' });
-      const second = await syncDemoSources({ ...hub, logger: silentLogger() });
-      expect(second.counts).toMatchObject({ read: 0, upserted: 0 });
+      const first = await syncDemoSources({ ...hub, logger: silentLogger(), citizens: 600 });
+      expect([...first.keys()]).toEqual(DEMO_SOURCES.map((s) => s.dataset));
+      for (const [dataset, result] of first) {
+        expect({ dataset, upserted: result.counts.upserted > 0 }).toEqual({ dataset, upserted: true });
+        const [event] = await hub.raw.readAll({
+          filter: { eventTypes: ['DatasetRecordUpserted'], streamPrefixes: [`record-${dataset}-`] },
+          maxCount: 1,
+        });
+        expect(event!.metadata.source).toMatchObject({ connector: demoConnector(dataset) });
+      }
+      expect(first.get('population')!.counts.upserted).toBeGreaterThan(550);
+      expect(first.get('civil-status')!.counts.upserted).toBeGreaterThan(550);
+      expect(first.get('judicial-records')!.counts.rejected).toBe(0);
+
+      const before = (await hub.raw.info()).lastPosition;
+      const second = await syncDemoSources({ ...hub, logger: silentLogger(), citizens: 600 });
+      for (const result of second.values()) expect(result.counts).toMatchObject({ read: 0, upserted: 0 });
+      const runEvents = await hub.raw.readAll({ fromPosition: before + 1 });
+      expect(new Set(runEvents.map((e) => e.type))).toEqual(
+        new Set(['ConnectorRunStarted', 'ConnectorRunCompleted']),
+      );
+
+      // the datasets tell one story: a young child's parents are citizens of the population
+      const db = await projectRecords(hub.raw);
+      const civil = hub.datasets.get('civil-status')!;
+      const population = hub.datasets.get('population')!;
+      const open = (row: RecordRow, def = civil) => openRecordValues(def, row, hub.sealing.keys);
+      const children = db
+        .prepare("SELECT * FROM records WHERE dataset = 'civil-status'")
+        .all()
+        .map((r) => getRecord(db, 'civil-status', (r as { record_key: string }).record_key)!)
+        .map((row) => open(row))
+        .filter((c) => String(c.dateOfBirth) >= '2020-07-01' && c.fatherPersonalId && c.motherPersonalId);
+      expect(children.length).toBeGreaterThan(10);
+      for (const child of children.slice(0, 5)) {
+        const father = getRecord(
+          db,
+          'population',
+          recordKeyFor(population, String(child.fatherPersonalId), hub.sealing.pseudonymize),
+        );
+        expect(father && open(father, population).fullName).toBe(child.fatherName);
+      }
     } finally {
       await hub.close();
       tmp.remove();
     }
-  }, 60_000);
+  }, 120_000);
 });

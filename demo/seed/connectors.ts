@@ -4,35 +4,51 @@ import { openConnector } from '../../connectors/runtime.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
-import { ensureDemoSource } from '../sources/index.js';
+import { ensureDemoSources, type SourceDataset } from '../sources/index.js';
 
 export interface DemoSourcesOptions {
   /** Pass a validating store (`withValidation`). */
   store: EventStore;
   sealing: RecordSealing;
   datasets: Map<string, DatasetDefinition>;
-  /** The hub's data directory: the demo source goes to `<dataDir>/sources/population.sqlite`. */
+  /** The hub's data directory: the demo sources go to `<dataDir>/sources/<dataset>.sqlite`. */
   dataDir: string;
   logger: Logger;
+  /** Citizens the demo sources are drawn from (default the demo's 3,000); used only when a source is made. */
+  citizens?: number;
 }
 
+/** The connector that feeds each demo source into its dataset: `connectors/<dataset>-sql`. */
+export const demoConnector = (dataset: SourceDataset) => `${dataset}-sql`;
+
 /**
- * Startup step of the embedded demo: creates the bundled SQLite population database when missing
- * and syncs it through the population-sql connector, so the demo holds real record events with
- * provenance. Incremental and checkpointed: on later starts it reads only what changed (nothing).
+ * Startup step of the embedded demo: creates the bundled SQLite ministry databases that are missing
+ * (population, civil status, social insurance, judicial records, driving licences, business
+ * registry, land parcels, all drawn from the same citizens) and syncs each through its connector, so
+ * the demo holds real record events with provenance. Incremental and checkpointed: on later starts
+ * each connector reads only what changed (nothing). Returns each sync by dataset, in order.
  */
-export async function syncDemoSources(options: DemoSourcesOptions): Promise<SyncResult> {
-  const { file } = await ensureDemoSource(options.dataDir);
-  const connector = openConnector({
-    name: 'population-sql',
-    hub: { ...options, close: async () => undefined },
-    logger: options.logger,
-    set: [`url=sqlite:${file}`],
-  });
-  const result = await connector.sync();
-  moduleLogger(options.logger, 'seed').info(
-    { connector: 'population-sql', runId: result.runId, ...result.counts },
-    'demo source synced',
-  );
-  return result;
+export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<SourceDataset, SyncResult>> {
+  const log = moduleLogger(options.logger, 'seed');
+  const sources = await ensureDemoSources(options.dataDir, { citizens: options.citizens });
+  const sync = async (dataset: SourceDataset, file: string) => {
+    const name = demoConnector(dataset);
+    const connector = openConnector({
+      name,
+      hub: { ...options, close: async () => undefined },
+      logger: options.logger,
+      set: [`url=sqlite:${file}`],
+    });
+    const result = await connector.sync();
+    log.info({ connector: name, runId: result.runId, ...result.counts }, 'demo source synced');
+    return [dataset, result] as const;
+  };
+  // the population first (it creates most subject keys), then the others side by side: their
+  // appends share the store's group commits
+  const [population, ...others] = sources;
+  const results = new Map<SourceDataset, SyncResult>([await sync(population!.dataset, population!.file)]);
+  for (const [dataset, result] of await Promise.all(others.map((s) => sync(s.dataset, s.file)))) {
+    results.set(dataset, result);
+  }
+  return results;
 }

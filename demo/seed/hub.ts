@@ -13,9 +13,10 @@ export interface DemoSeedPlan {
   /** Default: every demo dataset but the population (`demoDatasets({ dataDir })`). */
   datasets?: (dataDir: string) => readonly DemoDataset[];
   /**
-   * `connector` (default): the demo population arrives the way real data does, through the
-   * population-sql connector from the bundled SQLite copy of a ministry database, with provenance
-   * on every record. `{ count }`: that many synthetic citizens, sealed and appended directly.
+   * `connector` (default): the demo population and the other shared datasets arrive the way real
+   * data does, each through its connector from a bundled SQLite copy of a ministry database, with
+   * provenance on every record. `{ count }`: that many synthetic citizens, sealed and appended
+   * directly, and no other dataset.
    */
   population?: 'connector' | { count: number };
   onProgress?: (progress: SeedProgress) => void;
@@ -24,6 +25,8 @@ export interface DemoSeedPlan {
 export interface DemoSeedResult extends SeedResult {
   /** Counts of the population-sql sync. */
   population?: SyncResult['counts'];
+  /** Counts of every demo source's sync, by dataset (the population's included). */
+  sources?: Record<string, SyncResult['counts']>;
 }
 
 /**
@@ -45,14 +48,15 @@ export async function seedDemo(app: FastifyInstance, dataDir: string, plan: Demo
     onProgress: plan.onProgress,
   });
   if (population === 'connector') {
-    const sync = await syncDemoSources({
+    const synced = await syncDemoSources({
       store: app.store,
       sealing: privacy.sealing,
       datasets: privacy.datasets,
       dataDir,
       logger: log,
     });
-    result.population = sync.counts;
+    result.population = synced.get('population')?.counts;
+    result.sources = Object.fromEntries([...synced].map(([dataset, r]) => [dataset, r.counts]));
   }
   return result;
 }

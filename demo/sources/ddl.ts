@@ -1,8 +1,23 @@
 export type SourceKind = 'postgres' | 'mariadb' | 'sqlite';
-export type SourceDataset = 'population' | 'business-registry' | 'land-parcels';
+export type SourceDataset =
+  | 'population'
+  | 'civil-status'
+  | 'social-insurance'
+  | 'judicial-records'
+  | 'driving-licences'
+  | 'business-registry'
+  | 'land-parcels';
 
 export const SOURCE_KINDS: readonly SourceKind[] = ['postgres', 'mariadb', 'sqlite'];
-export const SOURCE_DATASETS: readonly SourceDataset[] = ['population', 'business-registry', 'land-parcels'];
+export const SOURCE_DATASETS: readonly SourceDataset[] = [
+  'population',
+  'civil-status',
+  'social-insurance',
+  'judicial-records',
+  'driving-licences',
+  'business-registry',
+  'land-parcels',
+];
 
 type ColumnType =
   | 'id'
@@ -79,6 +94,174 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
       ],
       unique: ['so_dinh_danh'],
       indexed: ['so_ho'],
+    },
+  ],
+  'civil-status': [
+    {
+      name: 'khai_sinh',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_dang_ky', 'varchar(20)', true),
+        c('quyen_so', 'varchar(20)'),
+        c('ngay_dang_ky', 'date'),
+        c('noi_dang_ky', 'varchar(200)'),
+        c('so_dinh_danh', 'char(12)'),
+        c('ho_ten', 'varchar(200)'),
+        c('ngay_sinh', 'date'),
+        c('gioi_tinh', 'smallint'),
+        c('noi_sinh', 'varchar(300)'),
+        c('ho_ten_cha', 'varchar(200)'),
+        c('so_dinh_danh_cha', 'char(12)'),
+        c('ho_ten_me', 'varchar(200)'),
+        c('so_dinh_danh_me', 'char(12)'),
+        ...updated,
+        ...softDelete,
+      ],
+      unique: ['so_dinh_danh'],
+      indexed: [],
+    },
+    {
+      name: 'ket_hon',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_dang_ky', 'varchar(20)', true),
+        c('ngay_dang_ky', 'date'),
+        c('noi_dang_ky', 'varchar(200)'),
+        c('ho_ten_chong', 'varchar(200)'),
+        c('so_dinh_danh_chong', 'char(12)'),
+        c('ho_ten_vo', 'varchar(200)'),
+        c('so_dinh_danh_vo', 'char(12)'),
+        c('ngay_ly_hon', 'date'),
+        ...updated,
+      ],
+      unique: [],
+      indexed: ['so_dinh_danh_chong', 'so_dinh_danh_vo'],
+    },
+    {
+      name: 'khai_tu',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_dang_ky', 'varchar(20)', true),
+        c('ngay_dang_ky', 'date'),
+        c('so_dinh_danh', 'char(12)'),
+        c('ho_ten', 'varchar(200)'),
+        c('ngay_mat', 'date'),
+        c('noi_mat', 'varchar(300)'),
+        ...updated,
+      ],
+      unique: ['so_dinh_danh'],
+      indexed: [],
+    },
+  ],
+  'social-insurance': [
+    {
+      name: 'nguoi_tham_gia',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('ma_so_bhxh', 'char(10)', true),
+        c('so_dinh_danh', 'char(12)'),
+        c('ho_ten', 'varchar(200)'),
+        c('ngay_sinh', 'date'),
+        c('gioi_tinh', 'smallint'),
+        c('ma_tinh', 'char(2)'),
+        c('so_thang_dong', 'int'),
+        ...updated,
+        ...softDelete,
+      ],
+      unique: ['ma_so_bhxh'],
+      indexed: ['so_dinh_danh'],
+    },
+    {
+      name: 'the_bhyt',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_the', 'varchar(15)', true),
+        c('ma_so_bhxh', 'char(10)', true),
+        c('ma_doi_tuong', 'char(2)'),
+        c('muc_huong', 'smallint'),
+        c('gia_tri_tu', 'date'),
+        c('gia_tri_den', 'date'),
+        c('ma_kcb_bd', 'char(5)'),
+        ...updated,
+      ],
+      unique: ['ma_so_bhxh'],
+      indexed: [],
+    },
+    {
+      name: 'dm_noi_kcb',
+      key: 'ma_kcb',
+      columns: [
+        c('ma_kcb', 'char(5)', true),
+        c('ten_kcb', 'varchar(300)'),
+        c('ma_tinh', 'char(2)'),
+        ...updated,
+      ],
+      unique: ['ma_kcb'],
+      indexed: [],
+    },
+  ],
+  'judicial-records': [
+    {
+      name: 'ly_lich',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_dinh_danh', 'char(12)', true),
+        c('ho_ten', 'varchar(200)'),
+        c('ngay_sinh', 'date'),
+        c('gioi_tinh', 'smallint'),
+        c('cam_dam_nhiem_chuc_vu', 'bool', true),
+        ...updated,
+        ...softDelete,
+      ],
+      unique: ['so_dinh_danh'],
+      indexed: [],
+    },
+    {
+      name: 'an_tich',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('ly_lich_id', 'bigint', true),
+        c('so_ban_an', 'varchar(40)'),
+        c('toa_an', 'varchar(200)'),
+        c('ngay_tuyen_an', 'date'),
+        c('toi_danh', 'varchar(300)'),
+        c('hinh_phat', 'varchar(200)'),
+        c('thoi_han_thang', 'smallint'),
+        c('da_chap_hanh_xong', 'bool', true),
+        c('da_xoa_an_tich', 'bool', true),
+        ...updated,
+      ],
+      unique: [],
+      indexed: ['ly_lich_id'],
+    },
+  ],
+  'driving-licences': [
+    {
+      name: 'giay_phep_lai_xe',
+      key: 'id',
+      columns: [
+        c('id', 'id'),
+        c('so_gplx', 'char(12)', true),
+        c('so_dinh_danh', 'char(12)'),
+        c('ho_ten', 'varchar(200)'),
+        c('ngay_sinh', 'date'),
+        c('gioi_tinh', 'smallint'),
+        c('hang', 'varchar(4)'),
+        c('ngay_cap', 'date'),
+        c('ngay_het_han', 'date'),
+        c('noi_cap', 'varchar(200)'),
+        ...updated,
+        ...softDelete,
+      ],
+      unique: ['so_gplx'],
+      indexed: ['so_dinh_danh'],
     },
   ],
   'business-registry': [

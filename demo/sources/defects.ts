@@ -10,6 +10,10 @@ export type SourceDefect =
 
 const PERSON_COLUMNS: Record<SourceDataset, { name: string; id: string; required: string[] }> = {
   population: { name: 'ho_ten', id: 'so_dinh_danh', required: ['ho_ten', 'ngay_sinh', 'gioi_tinh'] },
+  'civil-status': { name: 'ho_ten', id: 'so_dinh_danh', required: ['ho_ten', 'ngay_sinh'] },
+  'social-insurance': { name: 'ho_ten', id: 'so_dinh_danh', required: ['ho_ten', 'ngay_sinh'] },
+  'judicial-records': { name: 'ho_ten', id: 'so_dinh_danh', required: ['ho_ten', 'ngay_sinh'] },
+  'driving-licences': { name: 'ho_ten', id: 'so_dinh_danh', required: ['ho_ten', 'ngay_sinh', 'hang'] },
   'business-registry': {
     name: 'nguoi_dai_dien',
     id: 'so_dinh_danh_nguoi_dai_dien',

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { SourceDataset } from './ddl.js';
+import { type Geography, loadGeography } from './geography.js';
 import { createSourceDatabase } from './load.js';
 
 /** Citizens in the embedded demo's population database. */
@@ -8,21 +10,68 @@ export const DEMO_POPULATION_ROWS = 3000;
 export const DEMO_SEED = 1;
 
 /**
- * Makes `<dataDir>/sources/population.sqlite` for the embedded demo when it is missing. Always the
+ * The embedded demo's ministry databases, in the order the demo syncs them, each drawn from the
+ * same citizens (same seed): how many rows of its main table for a population of `citizens` (the
+ * civil-status, social-insurance, judicial-record and driving-licence databases hold the people of
+ * that population; the business registry a few dozen enterprises of its adults; the land database a
+ * few hundred parcels of its household heads).
+ */
+export const DEMO_SOURCES: readonly { dataset: SourceDataset; rows: (citizens: number) => number }[] = [
+  { dataset: 'population', rows: (n) => n },
+  { dataset: 'civil-status', rows: (n) => n },
+  { dataset: 'social-insurance', rows: (n) => n },
+  { dataset: 'judicial-records', rows: (n) => n },
+  { dataset: 'driving-licences', rows: (n) => n },
+  { dataset: 'business-registry', rows: (n) => Math.max(1, Math.round(n / 60)) },
+  { dataset: 'land-parcels', rows: (n) => Math.max(1, Math.round(n / 10)) },
+];
+
+/** `<dataDir>/sources/<dataset>.sqlite`. */
+export const demoSourceFile = (dataDir: string, dataset: SourceDataset) =>
+  path.join(dataDir, 'sources', `${dataset}.sqlite`);
+
+export interface DemoSourceOptions {
+  /** Citizens of the population the databases are drawn from. Default `DEMO_POPULATION_ROWS`. */
+  citizens?: number;
+  geography?: Geography;
+}
+
+/**
+ * Makes `<dataDir>/sources/<dataset>.sqlite` for the embedded demo when it is missing. Always the
  * same rows (fixed seed), built in well under a second, so nothing binary needs committing.
  */
-export async function ensureDemoSource(dataDir: string): Promise<{ file: string; created: boolean }> {
-  const file = path.join(dataDir, 'sources', 'population.sqlite');
+export async function ensureDemoSource(
+  dataDir: string,
+  dataset: SourceDataset = 'population',
+  options: DemoSourceOptions = {},
+): Promise<{ file: string; created: boolean }> {
+  const file = demoSourceFile(dataDir, dataset);
   if (fs.existsSync(file)) return { file, created: false };
+  const source = DEMO_SOURCES.find((s) => s.dataset === dataset)!;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
-  await createSourceDatabase({ kind: 'sqlite', url: partial }, 'population', {
-    rows: DEMO_POPULATION_ROWS,
+  await createSourceDatabase({ kind: 'sqlite', url: partial }, dataset, {
+    rows: source.rows(options.citizens ?? DEMO_POPULATION_ROWS),
     seed: DEMO_SEED,
+    geography: options.geography,
   });
   fs.renameSync(partial, file);
   return { file, created: true };
+}
+
+/** Every demo source (`DEMO_SOURCES`), each made when missing; the geography is read once, if needed. */
+export async function ensureDemoSources(
+  dataDir: string,
+  options: Omit<DemoSourceOptions, 'geography'> = {},
+): Promise<{ dataset: SourceDataset; file: string; created: boolean }[]> {
+  let geography: Geography | undefined;
+  const out = [];
+  for (const { dataset } of DEMO_SOURCES) {
+    if (!fs.existsSync(demoSourceFile(dataDir, dataset))) geography ??= loadGeography();
+    out.push({ dataset, ...(await ensureDemoSource(dataDir, dataset, { ...options, geography })) });
+  }
+  return out;
 }
 
 /**
@@ -31,7 +80,7 @@ export async function ensureDemoSource(dataDir: string): Promise<{ file: string;
  * while the hub has not made the demo source yet.
  */
 export function demoCitizen(dataDir: string): { personalId: string; fullName: string } | undefined {
-  const file = path.join(dataDir, 'sources', 'population.sqlite');
+  const file = demoSourceFile(dataDir, 'population');
   if (!fs.existsSync(file)) return undefined;
   const db = new Database(file, { readonly: true });
   try {

@@ -11,7 +11,16 @@ export {
   tablesDdl,
 } from './ddl.js';
 export { rowDefects, type SourceDefect } from './defects.js';
-export { DEMO_POPULATION_ROWS, DEMO_SEED, demoCitizen, ensureDemoSource } from './demo.js';
+export {
+  DEMO_POPULATION_ROWS,
+  DEMO_SEED,
+  DEMO_SOURCES,
+  type DemoSourceOptions,
+  demoCitizen,
+  demoSourceFile,
+  ensureDemoSource,
+  ensureDemoSources,
+} from './demo.js';
 export { type Geography, loadGeography, type Place } from './geography.js';
 export {
   corruptPersonalId,
@@ -20,7 +29,12 @@ export {
   isValidEnterpriseCode,
   personalIdNumber,
 } from './identifiers.js';
-export { type CreateSourceOptions, type CreateSourceResult, createSourceDatabase } from './load.js';
+export {
+  type CreateSourceOptions,
+  type CreateSourceResult,
+  createSourceDatabase,
+  DRAWN_FROM_POPULATION,
+} from './load.js';
 export { type ParcelSourceRow, parcelRows } from './parcels.js';
 export {
   DEFECT_RATES,

@@ -3,14 +3,23 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { from as copyFrom } from 'pg-copy-streams';
 import { businessRows } from './business.js';
+import { civilStatusRows } from './civil-status.js';
 import { indexesDdl, SOURCE_TABLES, type SourceDataset, type SourceTable, tablesDdl } from './ddl.js';
+import { drivingLicenceRows } from './driving-licences.js';
 import { type Geography, loadGeography } from './geography.js';
+import { judicialRecordRows } from './judicial-records.js';
+import type { TableRow } from './lives.js';
 import { parcelRows } from './parcels.js';
 import { populationHouseholds } from './population.js';
 import { connectMariadb, connectPostgres, databaseOf, type SourceTarget } from './servers.js';
+import { socialInsuranceRows } from './social-insurance.js';
 
 export interface CreateSourceOptions {
-  /** Rows of the dataset's main table (citizens, enterprises, parcels). */
+  /**
+   * Rows of the dataset's main table for the population, the business registry and land parcels
+   * (citizens, enterprises, parcels); for the civil-status, social-insurance, judicial-record and
+   * driving-licence databases, the citizens of the population they are drawn from.
+   */
   rows: number;
   seed?: number;
   geography?: Geography;
@@ -27,11 +36,6 @@ export interface CreateSourceResult {
 
 type Row = object;
 const field = (row: Row, name: string) => (row as Record<string, unknown>)[name];
-interface TableRow {
-  table: string;
-  row: Row;
-  main: boolean;
-}
 
 const BATCH_ROWS = 20_000;
 /** Generation is synchronous: let socket I/O of the batches in flight progress this often. */
@@ -74,17 +78,39 @@ function* datasetRows(
   dataset: SourceDataset,
   opts: { count: number; seed?: number; geography: Geography },
 ): Generator<TableRow> {
-  if (dataset === 'population') {
-    for (const { household, members } of populationHouseholds(opts)) {
-      yield { table: 'ho_gia_dinh', row: household, main: false };
-      for (const m of members) yield { table: 'cong_dan', row: m, main: true };
-    }
-  } else if (dataset === 'business-registry') {
-    for (const row of businessRows(opts)) yield { table: 'doanh_nghiep', row, main: true };
-  } else {
-    for (const row of parcelRows(opts)) yield { table: 'thua_dat', row, main: true };
+  switch (dataset) {
+    case 'population':
+      for (const { household, members } of populationHouseholds(opts)) {
+        yield { table: 'ho_gia_dinh', row: household, main: false };
+        for (const m of members) yield { table: 'cong_dan', row: m, main: true };
+      }
+      return;
+    case 'civil-status':
+      return yield* civilStatusRows(opts);
+    case 'social-insurance':
+      return yield* socialInsuranceRows(opts);
+    case 'judicial-records':
+      return yield* judicialRecordRows(opts);
+    case 'driving-licences':
+      return yield* drivingLicenceRows(opts);
+    case 'business-registry':
+      for (const row of businessRows(opts)) yield { table: 'doanh_nghiep', row, main: true };
+      return;
+    case 'land-parcels':
+      for (const row of parcelRows(opts)) yield { table: 'thua_dat', row, main: true };
   }
 }
+
+/**
+ * Datasets drawn from a population: their `rows` option counts the citizens of that population, so
+ * their main table holds fewer rows (people without a record there) or about as many.
+ */
+export const DRAWN_FROM_POPULATION: ReadonlySet<SourceDataset> = new Set([
+  'civil-status',
+  'social-insurance',
+  'judicial-records',
+  'driving-licences',
+]);
 
 /** A bulk writer for one kind of database. */
 interface Sink {
@@ -139,7 +165,7 @@ export async function createSourceDatabase(
     await writes.drain();
     await sink.exec(indexesDdl(target.kind, dataset));
     await sink.finish(dataset);
-    opts.onProgress?.(done, opts.rows);
+    opts.onProgress?.(DRAWN_FROM_POPULATION.has(dataset) ? opts.rows : done, opts.rows);
     return { tables: tables.map((t) => t.name), rows: done, rowsByTable: counts };
   } finally {
     await sink.close();
