@@ -21,6 +21,7 @@ export {
   ensureDemoSource,
   ensureDemoSources,
 } from './demo.js';
+export { type DemoExamples, demoExamples } from './examples.js';
 export { type Geography, loadGeography, type Place } from './geography.js';
 export {
   corruptPersonalId,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { mintDemoToken } from '../../demo/keys.js';
 import { agenciesDataset } from '../../demo/seed/agencies.js';
 import { calendarDataset } from '../../demo/seed/calendar.js';
+import { syncDemoSources } from '../../demo/seed/connectors.js';
 import { contractsDataset } from '../../demo/seed/contracts.js';
 import { seedDemo } from '../../demo/seed/hub.js';
 import { syntheticCitizens } from '../../demo/seed/population.js';
@@ -102,6 +104,13 @@ export interface TestHubOptions {
   modules?: readonly HubModule[];
   /** More environment variables for `loadConfig` (e.g. `LIENTHONG_METRICS_TOKEN`). */
   env?: Record<string, string>;
+  /**
+   * Also make the demo's ministry databases for this many citizens under `<dir>/sources/` and sync
+   * each through its connector (civil status, social insurance, judicial records, driving licences,
+   * business registry, land parcels, and a population of their own beside the synthetic one);
+   * `demoExamples(dir)` names citizens to ask about.
+   */
+  sources?: { citizens: number };
 }
 
 /** The store as the app sees it, except that closing it is left to the test hub's `close()`. */
@@ -166,6 +175,16 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       ],
       population: { count },
     });
+    if (options.sources) {
+      await syncDemoSources({
+        store: app.store,
+        sealing: app.privacy.sealing,
+        datasets: app.privacy.datasets,
+        dataDir: dir,
+        logger: app.log as Logger,
+        citizens: options.sources.citizens,
+      });
+    }
     const settle = async () => app.projections.waitForPosition((await app.store.info()).lastPosition);
     await settle();
     const { sealing } = app.privacy;
