@@ -3,12 +3,15 @@
  * citizen's data under its contract, is refused what the contract does not cover and what needs
  * consent, the citizen consents (and gets a signed receipt), withdraws; the ward issues a birth
  * certificate signed with its own key, anyone verifies it against the ward's published keys, the
- * citizen's portal downloads it; and an inspector reads the access log. Uses the demo agencies' local keys and a citizen from the demo source database.
+ * citizen's portal downloads it; an inspector reads the access log; then the commune reads two
+ * other ministries' datasets the same way. Uses the demo agencies' local keys and citizens from the
+ * demo source databases.
  */
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { demoSigningKey, mintDemoToken } from '../demo/keys.js';
 import { demoCitizen } from '../demo/sources/demo.js';
+import { demoExamples } from '../demo/sources/examples.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Role } from '../hub/kernel/principal.js';
 import {
@@ -200,3 +203,25 @@ show(
     { id: pid },
   ),
 );
+
+const examples = demoExamples(opts.dataDir);
+if (examples) {
+  show(
+    "12. Every shared dataset is read the same way: a young child's birth registration and parents, from the civil-status database",
+    await gql(
+      commune,
+      `query($id: String!) { civilStatus(personalId: $id, purpose: "tthc-1.001193") {
+         fullName dateOfBirth fatherName motherName maritalStatus release { accessId contractId } } }`,
+      { id: examples.child.personalId },
+    ),
+  );
+  show(
+    '13. … and the parcels a citizen holds, for a permanent residence registration (one DataAccessed each)',
+    await gql(
+      commune,
+      `query($id: String!) { landParcelsOf(personalId: $id, purpose: "tthc-1.004222") {
+         parcelId landUse address release { accessId } } }`,
+      { id: examples.landUser.personalId },
+    ),
+  );
+}

@@ -59,7 +59,14 @@ describe('agencies and contracts CLI', () => {
     const listed = await hub('-d', d, 'contracts', 'list', '--consumer', '000.04.01.H26', '--json');
     expect(JSON.parse(listed.stdout).map((c: { contractId: string }) => c.contractId)).toEqual([
       'c06-to-ba-dinh-birth-registration',
+      'c06-to-ba-dinh-civil-procedures',
       'c06-to-ba-dinh-permanent-residence',
+      'mae-to-ba-dinh-land-residence',
+      'mof-to-ba-dinh-business-residence',
+      'moj-to-ba-dinh-civil-status-birth-residence',
+      'moj-to-ba-dinh-civil-status-death',
+      'mps-to-ba-dinh-driving-licence-death',
+      'vss-to-ba-dinh-child-health-insurance',
     ]);
 
     const retired = await hub(

@@ -49,5 +49,6 @@ export class RecordAmbiguousError extends defineError({
   code: 'ACCESS_RECORD_AMBIGUOUS',
   status: 409,
   args: (dataset: string, count: number, keyField: string) => ({ dataset, count, keyField }),
-  message: (d) => `the hub holds ${d.count} ${d.dataset} records of this citizen: ask for one by ${d.keyField}`,
+  message: (d) =>
+    `the hub holds ${d.count} ${d.dataset} records of this citizen: ask for one by ${d.keyField}`,
 }) {}

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeGraphql } from '../../api/graphql/compose.js';
 import { graphql } from '../../api/graphql/kit/graphql-runtime.js';
+import { SchemaLoadError } from '../../kernel/errors/index.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 import { tempDir } from '../../testing/temp.js';
 import { applyContracts, readContractFiles } from '../contracts/index.js';
 import { hubModules } from '../index.js';
 import { buildUpsert, DATASETS_DIR, loadDatasets } from '../records/index.js';
-import { accessModuleFor } from './index.js';
+import { accessModuleFor, datasetApi } from './index.js';
 
 const { isEnumType, isObjectType, isListType, isNonNullType } = graphql;
 
@@ -79,6 +80,29 @@ describe('GraphQL types generated from the dataset schemas', () => {
     expect(String(query.judicialRecord!.type)).toBe('JudicialRecord');
     expect(String(query.drivingLicence!.type)).toBe('DrivingLicenceRecord');
     expect(query.person).toBeDefined();
+  });
+});
+
+describe('a dataset schema the API cannot type', () => {
+  it('stops the build of the API naming the file and the field', () => {
+    const tmp = tempDir();
+    try {
+      fs.writeFileSync(
+        path.join(tmp.dir, 'grades.schema.json'),
+        JSON.stringify({
+          title: 'grades',
+          'x-dataset': { key: 'id', subject: { field: 'id', kind: 'citizen' } },
+          type: 'object',
+          properties: { id: { type: 'string' }, grade: { enum: [1, 2, 3] } },
+        }),
+      );
+      expect(() => datasetApi(loadDatasets(tmp.dir))).toThrow(SchemaLoadError);
+      expect(() => datasetApi(loadDatasets(tmp.dir))).toThrow(
+        /grades\.schema\.json.*grades\.grade: only enums of strings/,
+      );
+    } finally {
+      tmp.remove();
+    }
   });
 });
 

@@ -110,6 +110,7 @@ describe('contracts', () => {
     const inForce = findContracts(db, { consumer: '000.04.01.H26', dataset: 'population', on: '2026-03-01' });
     expect(inForce.map((c) => [c.contractId, c.version, c.consentRequired])).toEqual([
       ['c06-to-ba-dinh-birth-registration', 1, false],
+      ['c06-to-ba-dinh-civil-procedures', 1, false],
       ['c06-to-ba-dinh-permanent-residence', 1, true],
     ]);
     expect(findContracts(db, { consumer: '001.00.00.H26', on: '2026-03-01' })).toEqual([]);
@@ -119,9 +120,12 @@ describe('contracts', () => {
       status: 'revoked',
       revocation: { revokedOn: '2026-01-05' },
     });
-    expect(findContracts(db, { purpose: 'tthc-1.001193', on: '2026-03-01' }).map((c) => c.consumer)).toEqual([
-      '000.04.01.H26',
-      '000.08.01.H26',
+    expect(
+      findContracts(db, { purpose: 'tthc-1.001193', on: '2026-03-01' }).map((c) => [c.consumer, c.dataset]),
+    ).toEqual([
+      ['000.04.01.H26', 'population'],
+      ['000.08.01.H26', 'population'],
+      ['000.04.01.H26', 'civil-status'],
     ]);
   });
 
