@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger, tempDir } from '../hub/testing/temp.js';
+import type { RunCounts } from './kit/events.js';
 import { acquireLock, inspectLock, type LockOwner } from './kit/lock.js';
 import { openTestHub } from './kit/testing.js';
 import { openConnector, sumCounts } from './runtime.js';
@@ -128,8 +129,26 @@ describe('liveness settings', () => {
 
 describe('sumCounts', () => {
   it('adds every count of every attempt', () => {
-    const a = { read: 1000, upserted: 990, unchanged: 5, deleted: 1, rejected: 4, quarantined: 2 };
-    const b = { read: 250, upserted: 200, unchanged: 48, deleted: 0, rejected: 2, quarantined: 0 };
+    const a = {
+      read: 1000,
+      upserted: 990,
+      unchanged: 5,
+      deleted: 1,
+      rejected: 4,
+      quarantined: 2,
+      rejectedAgain: 3,
+      reread: 7,
+    };
+    const b = {
+      read: 250,
+      upserted: 200,
+      unchanged: 48,
+      deleted: 0,
+      rejected: 2,
+      quarantined: 0,
+      rejectedAgain: 0,
+      reread: 0,
+    };
     expect(sumCounts([{ counts: a }, { counts: b }])).toEqual({
       read: 1250,
       upserted: 1190,
@@ -137,6 +156,15 @@ describe('sumCounts', () => {
       deleted: 1,
       rejected: 6,
       quarantined: 2,
+      rejectedAgain: 3,
+      reread: 7,
+    });
+    // Counts of runs recorded before quarantined, rejectedAgain and reread existed lack them.
+    const old = { read: 10, upserted: 10, unchanged: 0, deleted: 0, rejected: 0 } as RunCounts;
+    expect(sumCounts([{ counts: old }, { counts: a }])).toMatchObject({
+      quarantined: 2,
+      rejectedAgain: 3,
+      reread: 7,
     });
     expect(sumCounts([])).toEqual({
       read: 0,
@@ -145,6 +173,8 @@ describe('sumCounts', () => {
       deleted: 0,
       rejected: 0,
       quarantined: 0,
+      rejectedAgain: 0,
+      reread: 0,
     });
   });
 });

@@ -22,7 +22,7 @@ import {
 import type { Catalog, CheckResult, SourceConnector } from './kit/protocol.js';
 import { RecordIndex } from './kit/record-index.js';
 import { RunLog, readRunLog } from './kit/run-log.js';
-import { configuredStream } from './kit/stream-source.js';
+import { configuredStream, streamName } from './kit/stream-source.js';
 import { type RunReport, runSync, type SyncOptions, type SyncResult } from './kit/sync.js';
 import { sqlSource } from './sql/source.js';
 
@@ -119,11 +119,28 @@ export function openConnector(options: OpenConnectorOptions) {
     async sync(
       opts: Pick<
         SyncOptions,
-        'dryRun' | 'limit' | 'onProgress' | 'onCheckpoint' | 'onRunEnd' | 'now' | 'planInWorker'
+        | 'dryRun'
+        | 'limit'
+        | 'fullRefresh'
+        | 'onProgress'
+        | 'onCheckpoint'
+        | 'onRunEnd'
+        | 'now'
+        | 'planInWorker'
       > &
         RetryOptions = {},
     ): Promise<SyncSummary> {
       const { retries = 0, retryDelayMs = 1000, onRetry, onRunEnd, ...run } = opts;
+      const streams = loaded.manifest.streams.map(streamName);
+      const unknown = (run.fullRefresh ?? []).filter((s) => !streams.includes(s));
+      if (unknown.length > 0)
+        throw new ConnectorConfigError(
+          'sync --full-refresh',
+          unknown.map((s) => ({
+            path: '--stream',
+            message: `${name} has no stream ${s} (its streams: ${streams.join(', ')})`,
+          })),
+        );
       const attempts: RunReport[] = [];
       const started = Date.now();
       for (let attempt = 1; ; attempt++) {

@@ -10,7 +10,7 @@ import { HubError } from '../../hub/kernel/errors/index.js';
 import { loadDatasets } from '../../hub/modules/records/index.js';
 import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
-import { describeStream } from '../kit/stream-source.js';
+import { describeStream, streamName } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
 import { discoverCommand, fixturesCommand, initCommand } from './init.js';
 import { registerInspectCommands } from './inspect.js';
@@ -152,6 +152,11 @@ program
 hubOptions(program.command('sync <name>').description('read the source and append record events to the hub'))
   .option('--dry-run', 'show mapped records and the state it would save; write nothing')
   .option('--limit <n>', 'read at most n rows per table')
+  .option(
+    '--full-refresh',
+    'read every row of the streams from the start; the records of rows no longer at the source are deleted, then incremental streams go on from the last row read',
+  )
+  .option('--stream <name...>', 'with --full-refresh: only these streams (default: all)')
   .option('--reveal', 'dry run: show personal fields in clear (default: masked)')
   .option('--quiet', 'no progress bar; a dry run shows only the rejected rows')
   .addOption(
@@ -177,8 +182,12 @@ hubOptions(program.command('sync <name>').description('read the source and appen
         quiet?: boolean;
         retries: string;
         retryDelay: string;
+        fullRefresh?: boolean;
+        stream?: string[];
       },
     ) => {
+      if (opts.stream && !opts.fullRefresh)
+        throw new InvalidArgumentError('--stream chooses the streams of --full-refresh: add --full-refresh');
       const bar = opts.quiet || opts.dryRun || logMode() === 'json' ? undefined : syncProgressBar();
       if (bar) writeLine = bar.log;
       try {
@@ -186,6 +195,9 @@ hubOptions(program.command('sync <name>').description('read the source and appen
           c.sync({
             dryRun: opts.dryRun,
             limit: opts.limit ? Number(opts.limit) : undefined,
+            fullRefresh: opts.fullRefresh
+              ? (opts.stream ?? c.loaded.manifest.streams.map(streamName))
+              : undefined,
             onProgress: bar?.update,
             retries: Number(opts.retries),
             retryDelayMs: Number(opts.retryDelay),

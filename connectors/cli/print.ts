@@ -48,7 +48,8 @@ const mask = (v: unknown): unknown =>
       : v;
 
 const counted = (c: RunCounts) =>
-  `read ${c.read}, upserted ${c.upserted}, unchanged ${c.unchanged}, deleted ${c.deleted}, rejected ${c.rejected}${c.quarantined ? `, quarantined ${c.quarantined}` : ''}`;
+  `read ${c.read}${c.reread ? ` (${c.reread} again by the look-back)` : ''}, upserted ${c.upserted}, unchanged ${c.unchanged}, deleted ${c.deleted}, rejected ${c.rejected}` +
+  `${c.rejectedAgain ? `, rejected again ${c.rejectedAgain}` : ''}${c.quarantined ? `, quarantined ${c.quarantined}` : ''}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const perSecond = (read: number, ms: number) =>
   `${(ms > 0 ? Math.round((read / ms) * 1000) : read).toLocaleString('en')} rows/s`;

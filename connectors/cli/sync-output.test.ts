@@ -102,22 +102,63 @@ describe('connector sync: output for people', () => {
     expect(jsonLines(res.stderr)).toEqual([]);
     expect(res.stderr).toMatch(/^info: connector run completed \(.*connector=population-sql.*\)$/m);
   }, 60_000);
+
+  it('--full-refresh: deletes the record of a row gone from the source; --stream names one, and only with it', async () => {
+    const help = await runScript('connectors/cli/index.ts', ['sync', '--help'], env);
+    expect(help.stdout).toMatch(/--full-refresh +read every row of the streams from the start/);
+    expect(help.stdout).toMatch(/--stream <name\.\.\.> +with --full-refresh: only these streams/);
+    expect((await runScript('connectors/cli/index.ts', [...args(), '--quiet'], env)).code).toBe(0);
+    const db = new Database(source);
+    db.exec('DELETE FROM cong_dan WHERE id = 42');
+    db.close();
+
+    const alone = await runScript('connectors/cli/index.ts', [...args(), '--stream', 'cong_dan'], env);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--stream chooses the streams of --full-refresh: add --full-refresh');
+    const unknown = await runScript(
+      'connectors/cli/index.ts',
+      [...args(), '--full-refresh', '--stream', 'nhan_khau'],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(
+      'error CONNECTOR_CONFIG_INVALID (config): sync --full-refresh: --stream population-sql has no stream nhan_khau (its streams: cong_dan)',
+    );
+    const refresh = await runScript(
+      'connectors/cli/index.ts',
+      [...args(), '--full-refresh', '--stream', 'cong_dan', '--quiet'],
+      env,
+    );
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stdout).toMatch(
+      /^run \S+: read 299, upserted 0, unchanged 299, deleted 1, rejected 0 in /,
+    );
+    expect(refresh.stdout).toMatch(
+      /^saved state: \{"stream":"cong_dan","mode":"incremental","cursor":"[^"]+","pk":300\}$/m,
+    );
+  }, 60_000);
 });
 
 describe('summaryLines', () => {
-  const counts = (read: number, upserted: number) => ({
+  const counts = (read: number, upserted: number, again = 0) => ({
     read,
     upserted,
     unchanged: 0,
     deleted: 0,
     rejected: 0,
     quarantined: 0,
+    rejectedAgain: again,
+    reread: 2 * again,
   });
   const base = { dryRun: false, states: [], durationMs: 1000 };
 
   it('one run: its counts and rate', () => {
     expect(summaryLines({ ...base, runId: 'r1', counts: counts(500, 500) })).toEqual([
       'run r1: read 500, upserted 500, unchanged 0, deleted 0, rejected 0 in 1.0 s (500 rows/s)',
+    ]);
+    // Rows the look-back read again, and rows rejected again as their last dead letter says.
+    expect(summaryLines({ ...base, runId: 'r2', counts: counts(500, 490, 10) })).toEqual([
+      'run r2: read 500 (20 again by the look-back), upserted 490, unchanged 0, deleted 0, rejected 0, rejected again 10 in 1.0 s (500 rows/s)',
     ]);
   });
 

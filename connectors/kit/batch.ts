@@ -35,7 +35,10 @@ export interface BatchOutcome {
   upserted: number;
   unchanged: number;
   deleted: number;
+  /** Rows rejected for the first time, or with other content or reasons than their last dead letter. */
   rejected: RejectedRow[];
+  /** Rows rejected again exactly as their last dead letter says (no new dead letter). */
+  rejectedAgain: number;
   /** Rows held out of their record by an identity conflict. */
   quarantined: number;
   lastPosition: number;
@@ -71,8 +74,18 @@ export async function processBatch(
   const plan = planRows(ctx, rows, entries, rows.map(options.positionOf), options.dryRun);
   if (options.dryRun) {
     const { quarantined } = screenBatch(ctx, plan, rows);
-    const { unchanged, rejected, preview } = plan;
-    return { upserted: 0, unchanged, deleted: 0, rejected, quarantined, lastPosition: 0, preview };
+    const { unchanged, preview } = plan;
+    const { fresh: rejected, again: rejectedAgain } = rejectedBefore(ctx, plan.rejected);
+    return {
+      upserted: 0,
+      unchanged,
+      deleted: 0,
+      rejected,
+      rejectedAgain,
+      quarantined,
+      lastPosition: 0,
+      preview,
+    };
   }
   const keys = sealPlan(ctx, plan, fetchedAt);
   return executePlan(ctx, rows, plan, fetchedAt, keys);
@@ -88,11 +101,13 @@ export async function executePlan(
 ): Promise<BatchOutcome> {
   const { def, sealing } = ctx;
   const screened = screenBatch(ctx, plan, rows);
+  const { fresh, again } = rejectedBefore(ctx, plan.rejected);
   const out: BatchOutcome = {
     upserted: 0,
     unchanged: plan.unchanged,
     deleted: 0,
-    rejected: plan.rejected,
+    rejected: fresh,
+    rejectedAgain: again,
     quarantined: screened.quarantined,
     lastPosition: 0,
   };
@@ -225,16 +240,24 @@ function deleteJob(
 }
 
 /**
- * Dead letters: the source key (hashed when personal) and failing paths, never the row's values. A
- * row whose last dead letter has the same print (same content, same reasons) is not appended again.
+ * Splits rejected rows into those to dead-letter and those whose last dead letter has the same
+ * print (same content, same reasons): already dead-lettered and counted, by the run that did it.
  */
-async function appendRejects(ctx: StreamContext, rejected: RejectedRow[], fetchedAt: string): Promise<void> {
-  if (rejected.length === 0) return;
+function rejectedBefore(
+  ctx: StreamContext,
+  rejected: RejectedRow[],
+): { fresh: RejectedRow[]; again: number } {
+  if (rejected.length === 0) return { fresh: rejected, again: 0 };
   const before = ctx.index.rejectPrints(
     ctx.table,
     rejected.map((r) => r.sourceKey),
   );
   const fresh = rejected.filter((r) => before.get(r.sourceKey) !== r.print);
+  return { fresh, again: rejected.length - fresh.length };
+}
+
+/** Dead letters (rows `rejectedBefore` found new): the source key (hashed when personal) and failing paths, never the row's values. */
+async function appendRejects(ctx: StreamContext, fresh: RejectedRow[], fetchedAt: string): Promise<void> {
   if (fresh.length === 0) return;
   const events: ConnectorRowRejected[] = fresh.map((r) => ({
     id: randomUUID(),
@@ -270,12 +293,15 @@ async function appendAtEnd(store: EventStore, stream: string, events: EventData[
   }
 }
 
-/** Deletions found by a completed full refresh: index entries the refresh did not see. */
-export async function deleteUnseen(ctx: StreamContext, unseen: IndexEntry[]): Promise<number> {
-  // A row of a record under conflict stays as it is until the conflict is resolved.
-  const entries = ctx.conflicts.empty
+/** The entries a completed full refresh did not see that it deletes: a row of a record under conflict stays as it is until the conflict is resolved. */
+export const unseenToDelete = (ctx: StreamContext, unseen: IndexEntry[]): IndexEntry[] =>
+  ctx.conflicts.empty
     ? unseen
     : unseen.filter((e) => !ctx.conflicts.holds(e.dataset, e.recordKey, rowRef(ctx, e.sourceKey)));
+
+/** Deletions found by a completed full refresh: index entries the refresh did not see. */
+export async function deleteUnseen(ctx: StreamContext, unseen: IndexEntry[]): Promise<number> {
+  const entries = unseenToDelete(ctx, unseen);
   const fetchedAt = ctx.now().toISOString();
   let deleted = 0;
   const saved: IndexEntry[] = [];

@@ -8,18 +8,36 @@ export interface StreamState {
   /** Last row handled, in read order: cursor value (incremental only) and primary-key value. */
   cursor: string | number | null;
   pk: string | number | null;
-  /** Full refresh only: id of the refresh this position belongs to (its seen-set in the record index). */
+  /**
+   * A full refresh in progress (every run of a `full_refresh` stream, or `sync --full-refresh` of
+   * an incremental one): its id, which keys its seen-set in the record index.
+   */
   generation?: string;
 }
 
 export interface RunCounts {
+  /** Rows read, those the look-back read again included. */
   read: number;
   upserted: number;
   unchanged: number;
   deleted: number;
+  /** Rows rejected and sent to the dead-letter stream: new rows, or new content or reasons. */
   rejected: number;
   /** Rows held out of their record by an identity conflict (absent from events of older runs). */
   quarantined: number;
+  /**
+   * Rows rejected again as their last dead letter says (same content, same reasons): read again by
+   * a look-back, a retried run or after a reset. No second dead letter, and not counted toward
+   * `maxRejectedRows` / `maxRejectedRatio`: the run that dead-lettered them counted them (absent
+   * from events of older runs).
+   */
+  rejectedAgain: number;
+  /**
+   * Rows of `read` the look-back (`cursorLookback`) read again: at or before the checkpoint the run
+   * resumed from. Each is also counted by what became of it, mostly `unchanged` or `rejectedAgain`
+   * (absent from events of older runs).
+   */
+  reread: number;
 }
 
 /** A run that has counted nothing yet. */
@@ -30,9 +48,11 @@ export const zeroCounts = (): RunCounts => ({
   deleted: 0,
   rejected: 0,
   quarantined: 0,
+  rejectedAgain: 0,
+  reread: 0,
 });
 
-/** `a + b`, count by count (`quarantined` is absent from events of older runs). */
+/** `a + b`, count by count (`quarantined`, `rejectedAgain` and `reread` are absent from events of older runs). */
 export const addCounts = (a: RunCounts, b: RunCounts): RunCounts => ({
   read: a.read + b.read,
   upserted: a.upserted + b.upserted,
@@ -40,6 +60,8 @@ export const addCounts = (a: RunCounts, b: RunCounts): RunCounts => ({
   deleted: a.deleted + b.deleted,
   rejected: a.rejected + b.rejected,
   quarantined: (a.quarantined ?? 0) + (b.quarantined ?? 0),
+  rejectedAgain: (a.rejectedAgain ?? 0) + (b.rejectedAgain ?? 0),
+  reread: (a.reread ?? 0) + (b.reread ?? 0),
 });
 
 export interface ConnectorRunStartedData {
@@ -50,6 +72,8 @@ export interface ConnectorRunStartedData {
   streams: string[];
   /** Checkpoints the run resumes from (empty on a first run or after a reset). */
   resumedFrom: StreamState[];
+  /** Incremental streams the run reads as a full refresh (`sync --full-refresh`), when any. */
+  fullRefresh?: string[];
 }
 
 export interface ConnectorRunCheckpointedData {

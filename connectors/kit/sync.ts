@@ -10,7 +10,7 @@ import {
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
-import { type BatchOutcome, deleteUnseen, executePlan, type PreviewRow, processBatch } from './batch.js';
+import { type BatchOutcome, executePlan, type PreviewRow, processBatch } from './batch.js';
 import { ConflictBook } from './conflicts.js';
 import {
   type ConnectorRunCheckpointed,
@@ -26,9 +26,11 @@ import { acquireLock } from './lock.js';
 import type { LoadedConnector } from './manifest.js';
 import { compileMapping } from './mapping.js';
 import { planWorkerInit, workerPlanner } from './planner.js';
+import { atOrBeforeCheckpoint } from './position.js';
 import type { ConfiguredStream, SourceConnector, SourceRow } from './protocol.js';
 import { ReadAhead } from './read-ahead.js';
 import type { RecordIndex } from './record-index.js';
+import { refreshOf, startingState } from './refresh.js';
 import { RunLog, readRunLog } from './run-log.js';
 import type { StreamContext } from './stream-context.js';
 import { configuredStream, streamName } from './stream-source.js';
@@ -58,6 +60,12 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** Read at most this many rows per stream. */
   limit?: number;
+  /**
+   * Streams (by name) this run reads as a full refresh: every row from the start, then records of
+   * rows it did not see are deleted (`missing-from-full-refresh`); an incremental stream then goes
+   * on from the refresh's last row. A refresh left unfinished is continued by the next run.
+   */
+  fullRefresh?: readonly string[];
   onProgress?: (p: SyncProgress) => void;
   /** Called after each checkpoint (tests use it to inject faults). */
   onCheckpoint?: (state: StreamState, counts: RunCounts) => void | Promise<void>;
@@ -158,6 +166,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     throw e;
   });
   const runLog = new RunLog(store, name, view.revision, now);
+  const refreshing = manifest.streams
+    .filter((s) => s.mode === 'incremental' && options.fullRefresh?.includes(streamName(s)))
+    .map(streamName);
   const preview: PreviewRow[] = [];
   const finalStates: StreamState[] = [];
   let stoppedBy: ConnectorErrorToleranceError | undefined;
@@ -174,6 +185,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             system,
             streams: manifest.streams.map(streamName),
             resumedFrom: [...view.states.values()],
+            ...(refreshing.length > 0 ? { fullRefresh: refreshing } : {}),
           },
         },
         runId,
@@ -209,11 +221,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         log,
         now,
       };
-      let state: StreamState | null = view.states.get(table) ?? null;
-      if (state && state.mode !== s.mode) state = null;
-      if (s.mode === 'full_refresh' && !state?.generation) {
-        state = { stream: table, mode: s.mode, cursor: null, pk: null, generation: runId };
-      }
+      let state = startingState(s, table, view.states.get(table), refreshing.includes(table), runId);
+      const refresh = refreshOf(ctx, state, dryRun);
+      /** Where an incremental read resumes: rows at or before it are the look-back's re-reads. */
+      const resumedAt = s.mode === 'incremental' && state?.cursor != null ? state : undefined;
       const estimate = source.estimate?.(config, stream, state);
       const total = options.limit ?? (estimate ? (await within(estimate, idleMs, silent)).rows : 0);
       const positionOf = (row: SourceRow) =>
@@ -263,17 +274,17 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             outcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });
           }
           ahead.executed(batch.rows);
-          if (!dryRun && state?.generation) {
-            index.markSeen(
-              state.generation,
-              batch.rows.map((r) => String(r[s.primaryKey])),
-            );
-          }
+          refresh?.saw(batch.rows.map((r) => String(r[s.primaryKey])));
           counts.read += batch.rows.length;
+          if (resumedAt)
+            counts.reread += batch.rows.filter((r) =>
+              atOrBeforeCheckpoint(r[cursorField!], r[s.primaryKey], resumedAt),
+            ).length;
           counts.upserted += outcome.upserted;
           counts.unchanged += outcome.unchanged;
           counts.deleted += outcome.deleted;
           counts.rejected += outcome.rejected.length;
+          counts.rejectedAgain += outcome.rejectedAgain;
           counts.quarantined += outcome.quarantined;
           for (const r of outcome.rejected)
             for (const issue of r.issues) rejectedPaths[issue.path] = (rejectedPaths[issue.path] ?? 0) + 1;
@@ -323,12 +334,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         await planner?.close();
         await iterator.return();
       }
-      if (s.mode === 'full_refresh' && options.limit === undefined && !stoppedBy && state?.generation) {
-        if (!dryRun) {
-          counts.deleted += await deleteUnseen(ctx, index.unseen(table, state.generation));
-          index.forgetGeneration(state.generation);
-        }
-        state = { stream: table, mode: s.mode, cursor: null, pk: null };
+      // A refresh read to the end: what it did not see is gone from the source.
+      if (refresh && state && options.limit === undefined && !stoppedBy) {
+        const finished = await refresh.finish(state, preview);
+        counts.deleted += finished.deleted;
+        state = finished.state;
       }
       finalStates.push(state ?? { stream: table, mode: s.mode, cursor: null, pk: null });
       if (stoppedBy) break;

@@ -59,10 +59,15 @@ describe('population-sql connector on SQLite', () => {
 
     const before = (await hub.raw.info()).lastPosition;
     const again = await c.sync();
-    expect(again.counts).toMatchObject({ read: 0, upserted: 0 });
-    const run = await hub.raw.readStream('connector-population-sql');
-    expect(run.map((e) => e.type).slice(-2)).toEqual(['ConnectorRunStarted', 'ConnectorRunCompleted']);
-    expect((await hub.raw.info()).lastPosition).toBe(before + 2);
+    // The look-back reads again the rows within 300 s of the checkpoint: only its own row here.
+    expect(again.counts).toMatchObject({ read: 1, reread: 1, unchanged: 1, upserted: 0 });
+    // Only the run's own events: started, the checkpoint of its one batch (the re-read row), completed.
+    const appended = (await hub.raw.readAll()).filter((e) => e.position > before);
+    expect(appended.map((e) => [e.stream, e.type])).toEqual([
+      ['connector-population-sql', 'ConnectorRunStarted'],
+      ['connector-population-sql', 'ConnectorRunCheckpointed'],
+      ['connector-population-sql', 'ConnectorRunCompleted'],
+    ]);
 
     await c.reset();
     const reread = await c.sync();
@@ -84,7 +89,8 @@ describe('population-sql connector on SQLite', () => {
       .run();
     src.close();
     const second = await c.sync();
-    expect(second.counts).toMatchObject({ read: 3, upserted: 2, deleted: 1 });
+    // The three changed rows, and the checkpoint's row read again by the look-back.
+    expect(second.counts).toMatchObject({ read: 4, reread: 1, upserted: 2, deleted: 1, unchanged: 1 });
     const deleted = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordDeleted'] } });
     expect(deleted).toHaveLength(1);
     expect(deleted[0]!.data).toMatchObject({ reason: 'soft-deleted-at-source' });
@@ -102,6 +108,14 @@ describe('population-sql connector on SQLite', () => {
 
   it('sends invalid rows to the dead-letter stream without their values, and stops past the tolerance', async () => {
     createDirty();
+    const strict = open(['maxRejectedRows=1']);
+    await expect(strict.sync()).rejects.toThrow(ConnectorErrorToleranceError);
+    const log = await hub.raw.readStream('connector-population-sql', { direction: 'backwards', maxCount: 1 });
+    expect(log[0]!.type).toBe('ConnectorRunFailed');
+    expect(log[0]!.data).toMatchObject({
+      error: { code: 'CONNECTOR_ERROR_TOLERANCE_EXCEEDED', failure: 'config' },
+    });
+
     const c = open(['maxRejectedRows=100']);
     const result = await c.sync();
     expect(result.counts.rejected).toBeGreaterThan(0);
@@ -112,14 +126,12 @@ describe('population-sql connector on SQLite', () => {
     expect(issues).toContain('/gender');
     expect(JSON.stringify(dead)).not.toContain('12345');
 
+    // Read again after a reset, the same rows failing the same way were counted by the runs that
+    // dead-lettered them: no second dead letter, and the strict tolerance is not exceeded.
     await c.reset();
-    const strict = open(['maxRejectedRows=1']);
-    await expect(strict.sync()).rejects.toThrow(ConnectorErrorToleranceError);
-    const log = await hub.raw.readStream('connector-population-sql', { direction: 'backwards', maxCount: 1 });
-    expect(log[0]!.type).toBe('ConnectorRunFailed');
-    expect(log[0]!.data).toMatchObject({
-      error: { code: 'CONNECTOR_ERROR_TOLERANCE_EXCEEDED', failure: 'config' },
-    });
+    const again = await strict.sync();
+    expect(again.counts).toMatchObject({ read: 400, rejected: 0, rejectedAgain: dead.length });
+    expect(await hub.raw.readStream('deadletter-population-sql')).toHaveLength(dead.length);
   });
 
   function createDirty() {
@@ -152,7 +164,8 @@ describe('population-sql connector on SQLite', () => {
       .run(Number(some!.metadata.source!.primaryKey!.id));
     source.close();
     const again = await open().sync();
-    expect(again.counts).toMatchObject({ read: 1, upserted: 0, rejected: 1 });
+    // The changed row, and the checkpoint's row read again by the look-back.
+    expect(again.counts).toMatchObject({ read: 2, reread: 1, unchanged: 1, upserted: 0, rejected: 1 });
     const [rejected] = (await hub.raw.readAll({ filter: { eventTypes: ['ConnectorRowRejected'] } })).slice(
       -1,
     );

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorConfigError } from '../../hub/kernel/errors/index.js';
 import {
   loadDatasets,
@@ -6,13 +6,14 @@ import {
   type RecordRow,
   recordsOfSubject,
 } from '../../hub/modules/records/index.js';
-import { silentLogger, tempDir } from '../../hub/testing/temp.js';
+import { silentLogger } from '../../hub/testing/temp.js';
 import { loadConnector } from '../kit/manifest.js';
-import { openTestHub, projectRecords } from '../kit/testing.js';
+import { type openTestHub, projectRecords } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';
 import type { Dialect } from './driver.js';
 import { openDriver } from './source.js';
-import { type HouseholdSource, householdSource } from './testing/households.js';
+import { householdHubPerTest } from './testing/household-hub.js';
+import type { HouseholdSource } from './testing/households.js';
 import { serverAvailable } from './testing/servers.js';
 import { tempConnector } from './testing/temp-connector.js';
 
@@ -42,42 +43,32 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
   }
 
   describe(`join and query sources on ${dialect}`, () => {
-    let source: HouseholdSource;
-    let tmp: ReturnType<typeof tempDir>;
-    let hub: Awaited<ReturnType<typeof openTestHub>>;
+    const env = householdHubPerTest(dialect, CITIZENS);
     const open = (name = 'population-household-sql', set: string[] = []) =>
       openConnector({
         name,
-        hub,
+        hub: env.hub,
         logger: silentLogger(),
-        root: name === 'population-household-sql' ? undefined : tmp.dir,
-        set: [`url=${source.url}`, 'batchSize=7', ...set],
+        root: name === 'population-household-sql' ? undefined : env.tmp.dir,
+        set: [`url=${env.source.url}`, 'batchSize=7', ...set],
       });
     const membersOf = (...households: string[]) =>
-      source.citizens.filter((c) => c.so_ho !== null && households.includes(c.so_ho)).map((c) => c.id);
+      env.source.citizens.filter((c) => c.so_ho !== null && households.includes(c.so_ho)).map((c) => c.id);
     /** Source ids of the record events appended after `position`. */
     const appendedSince = async (position: number) =>
       (
-        await hub.raw.readAll({ fromPosition: position, filter: { eventTypes: ['DatasetRecordUpserted'] } })
+        await env.hub.raw.readAll({
+          fromPosition: position,
+          filter: { eventTypes: ['DatasetRecordUpserted'] },
+        })
       ).map((e) => Number(e.metadata.source!.primaryKey!.id));
-    const lastPosition = async () => (await hub.raw.info()).lastPosition;
-
-    beforeEach(async () => {
-      source = await householdSource(dialect, CITIZENS);
-      tmp = tempDir();
-      hub = await openTestHub(tmp.dir);
-    }, 60_000);
-    afterEach(async () => {
-      await hub?.close();
-      tmp?.remove();
-      await source?.drop();
-    });
+    const lastPosition = async () => (await env.hub.raw.info()).lastPosition;
 
     it('a join source syncs every citizen once, the permanent residence taken from the household', async () => {
       const c = open();
       const first = await c.sync();
       expect(first.counts).toMatchObject({ read: CITIZENS, upserted: CITIZENS, rejected: 0 });
-      const [some] = await hub.raw.readAll({
+      const [some] = await env.hub.raw.readAll({
         filter: { eventTypes: ['DatasetRecordUpserted'] },
         maxCount: 1,
       });
@@ -86,54 +77,63 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
         primaryKey: { id: expect.any(String) },
       });
       expect(some!.metadata.source!.position).toMatch(/^_cursor=2025-01-01 08:00:00(\.0+)?;id=\d+$/);
-      expect(await hubResidences(hub)).toEqual(await sourceResidences(source));
+      expect(await hubResidences(env.hub)).toEqual(await sourceResidences(env.source));
       const again = await c.sync();
-      expect(again.counts).toMatchObject({ read: 0, upserted: 0 });
+      // Only citizen 200, the last one read, within the look-back of the checkpoint: unchanged.
+      expect(again.counts).toMatchObject({ read: 1, reread: 1, unchanged: 1, upserted: 0 });
     });
 
     it('updating only a household re-emits exactly its members; one that changes no mapped field appends nothing', async () => {
       const c = open();
       await c.sync();
       let before = await lastPosition();
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE ho_gia_dinh SET dia_chi = 'Số 99, xóm Mới', ngay_cap_nhat = '2025-03-01 00:00:00' WHERE so_ho = 'HO-5'",
       );
       const moved = await c.sync();
       const members = membersOf('HO-5');
       expect(members.length).toBeGreaterThan(1);
-      expect(moved.counts).toMatchObject({ read: members.length, upserted: members.length, unchanged: 0 });
+      // And citizen 200, at the first run's checkpoint, read again (unchanged) by the look-back.
+      expect(moved.counts).toMatchObject({
+        read: members.length + 1,
+        reread: 1,
+        upserted: members.length,
+        unchanged: 1,
+      });
       expect((await appendedSince(before)).sort()).toEqual(members.sort());
-      const residences = await hubResidences(hub);
+      const residences = await hubResidences(env.hub);
       for (const id of members) expect(residences.get(id)).toBe('Số 99, xóm Mới');
-      expect(residences).toEqual(await sourceResidences(source));
+      expect(residences).toEqual(await sourceResidences(env.source));
 
       before = await lastPosition();
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE ho_gia_dinh SET so_thanh_vien = 9, ngay_cap_nhat = '2025-03-02 00:00:00' WHERE so_ho = 'HO-6'",
       );
       const same = await c.sync();
-      expect(same.counts).toMatchObject({ read: membersOf('HO-6').length, upserted: 0 });
-      expect(same.counts.unchanged).toBe(membersOf('HO-6').length);
+      // HO-6's members, and HO-5's (at the checkpoint's cursor) read again by the look-back.
+      const read = membersOf('HO-6').length + members.length;
+      expect(same.counts).toMatchObject({ read, reread: members.length, upserted: 0, unchanged: read });
       expect(await appendedSince(before)).toEqual([]);
-      expect((await c.sync()).counts.read).toBe(0);
+      expect((await c.sync()).counts).toMatchObject({ read: membersOf('HO-6').length, upserted: 0 });
     });
 
     it('resumes exactly after a crash between batches, the cursor coming from the joined table', async () => {
-      const c = open();
+      // Strictly after the checkpoint: the keyset, not a look-back, resumes inside the tie.
+      const c = open('population-household-sql', ['cursorLookback=0']);
       await c.sync();
       const before = await lastPosition();
       // Twenty households move at one instant (a tie the primary key breaks); eleven citizens change
       // earlier (one of them in a moved household: both tables' cursors reach the checkpoint, the
       // row is still read once) and one later: the next read interleaves the tables' cursors.
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE ho_gia_dinh SET dia_chi = 'Khu tái định cư', ngay_cap_nhat = '2025-04-01 00:00:00' WHERE so_ho IN (" +
           Array.from({ length: 20 }, (_, i) => `'HO-${10 + i}'`).join(', ') +
           ')',
       );
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE cong_dan SET ho_ten = 'Nguyễn Văn Mới', ngay_cap_nhat = '2025-03-15 00:00:00' WHERE id BETWEEN 150 AND 159 OR id = 41",
       );
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE cong_dan SET ho_ten = 'Trần Thị Sau', ngay_cap_nhat = '2025-05-01 00:00:00' WHERE id = 160",
       );
       const affected = [
@@ -162,28 +162,28 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       const appended = (await appendedSince(before)).sort((a, b) => a - b);
       expect(appended).toEqual(affected);
       expect((await c.sync()).counts.read).toBe(0);
-      expect(await hubResidences(hub)).toEqual(await sourceResidences(source));
+      expect(await hubResidences(env.hub)).toEqual(await sourceResidences(env.source));
     });
 
     it('a join read as a full refresh reads every citizen once and deletes one gone from the source', async () => {
       tempConnector({
-        root: tmp.dir,
+        root: env.tmp.dir,
         name: 'population-refresh',
         from: 'population-household-sql',
         stream: ({ cursorField: _c, ...s }) => ({ ...s, mode: 'full_refresh' }),
       });
       const c = open('population-refresh');
       expect((await c.sync()).counts).toMatchObject({ read: CITIZENS, upserted: CITIZENS });
-      await source.writer.run('DELETE FROM cong_dan WHERE id = 7');
+      await env.source.writer.run('DELETE FROM cong_dan WHERE id = 7');
       const again = await c.sync();
       expect(again.counts).toMatchObject({ read: CITIZENS - 1, upserted: 0, deleted: 1 });
-      const [deleted] = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordDeleted'] } });
+      const [deleted] = await env.hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordDeleted'] } });
       expect(deleted!.metadata.source?.primaryKey).toEqual({ id: '7' });
     });
 
     it('a query source syncs, read-only, and a household change re-emits its members', async () => {
       tempConnector({
-        root: tmp.dir,
+        root: env.tmp.dir,
         name: 'population-query',
         from: 'population-household-sql',
         stream: ({ table: _t, alias: _a, joins: _j, ...s }) => ({
@@ -207,21 +207,23 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       ]);
       const first = await c.sync();
       expect(first.counts).toMatchObject({ read: CITIZENS, upserted: CITIZENS, rejected: 0 });
-      const residences = await hubResidences(hub);
-      const own = source.citizens.find((x) => x.so_ho === null)!;
+      const residences = await hubResidences(env.hub);
+      const own = env.source.citizens.find((x) => x.so_ho === null)!;
       expect(residences.get(own.id)).toBe(own.dia_chi_thuong_tru);
 
       const before = await lastPosition();
-      await source.writer.run(
+      await env.source.writer.run(
         "UPDATE ho_gia_dinh SET dia_chi = 'Số 1, ngõ Chợ', ngay_cap_nhat = '2025-03-01 00:00:00' WHERE so_ho = 'HO-7'",
       );
       const second = await c.sync();
+      // And citizen 200, at the first run's checkpoint, read again by the look-back.
       expect(second.counts).toMatchObject({
-        read: membersOf('HO-7').length,
+        read: membersOf('HO-7').length + 1,
+        reread: 1,
         upserted: membersOf('HO-7').length,
       });
       expect((await appendedSince(before)).sort()).toEqual(membersOf('HO-7').sort());
-      expect((await c.sync()).counts.read).toBe(0);
+      expect((await c.sync()).counts).toMatchObject({ read: membersOf('HO-7').length, upserted: 0 });
     });
 
     it('check runs the join and verifies its key; a join that repeats rows fails check and the read, naming the field', async () => {
@@ -235,7 +237,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
         'join ho_gia_dinh on a key (so_ho)',
       ]);
       tempConnector({
-        root: tmp.dir,
+        root: env.tmp.dir,
         name: 'population-by-province',
         from: 'population-household-sql',
         stream: (s) => ({ ...s, joins: [{ ...s.joins![0]!, on: { ma_tinh: 'cd.ma_tinh' } }] }),
@@ -247,8 +249,8 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
         /ma_tinh is not the primary key or a unique column of ho_gia_dinh/,
       );
       // Twenty households share each province code: a citizen would come back once per household.
-      await source.writer.run("UPDATE ho_gia_dinh SET ma_tinh = '01'");
-      await source.writer.run("UPDATE cong_dan SET ma_tinh = '01'");
+      await env.source.writer.run("UPDATE ho_gia_dinh SET ma_tinh = '01'");
+      await env.source.writer.run("UPDATE cong_dan SET ma_tinh = '01'");
       const read = open('population-by-province').sync();
       await expect(read).rejects.toBeInstanceOf(ConnectorConfigError);
       await expect(read).rejects.toMatchObject({ issues: [{ path: '/streams/0/joins' }] });
@@ -287,7 +289,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
 
       const { reasons: _r, primaryKey, ...fragment } = suggestion;
       tempConnector({
-        root: tmp.dir,
+        root: env.tmp.dir,
         name: 'population-suggested',
         from: 'population-household-sql',
         stream: ({ table: _t, alias: _a, joins: _j, primaryKey: _p, cursorField: _c, ...s }) => ({
@@ -296,7 +298,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
           primaryKey: primaryKey!,
         }),
       });
-      expect(() => loadConnector('population-suggested', loadDatasets(), tmp.dir)).not.toThrow();
+      expect(() => loadConnector('population-suggested', loadDatasets(), env.tmp.dir)).not.toThrow();
       expect((await open('population-suggested').sync()).counts).toMatchObject({
         read: CITIZENS,
         upserted: CITIZENS,
@@ -305,14 +307,14 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
 
     if (dialect !== 'sqlite') {
       it('a query that writes through a function is refused by the read-only transaction, naming the field', async () => {
-        await source.writer.run('CREATE TABLE nhat_ky (n INTEGER)');
-        await source.writer.run(
+        await env.source.writer.run('CREATE TABLE nhat_ky (n INTEGER)');
+        await env.source.writer.run(
           dialect === 'postgres'
             ? "CREATE FUNCTION ghi() RETURNS integer LANGUAGE sql AS 'INSERT INTO nhat_ky VALUES (1) RETURNING n'"
             : 'CREATE FUNCTION ghi() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO nhat_ky VALUES (1); RETURN 1; END',
         );
         tempConnector({
-          root: tmp.dir,
+          root: env.tmp.dir,
           name: 'population-writes',
           from: 'population-household-sql',
           stream: ({ table: _t, alias: _a, joins: _j, ...s }) => ({
@@ -333,7 +335,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
         await expect(refused).rejects.toMatchObject({
           issues: [{ path: '/streams/0/query', message: expect.stringMatching(/read-only transaction/) }],
         });
-        const driver = await openDriver(source.url, 5000);
+        const driver = await openDriver(env.source.url, 5000);
         const [row] = await driver.query('SELECT count(*) AS n FROM nhat_ky');
         await driver.close();
         expect(Number(row!.n)).toBe(0);

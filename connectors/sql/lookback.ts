@@ -1,11 +1,29 @@
+import { compareValues } from '../kit/position.js';
+
 /**
- * The look-back of an incremental read: a resumed read starts `cursorLookback` before its
- * checkpoint (seconds for a time cursor, units for a numeric one), so that rows a source
- * transaction commits after a read with a cursor value at or below the checkpoint are still read.
+ * The look-back of an incremental read: a resumed read starts some way before its checkpoint
+ * (`cursorLookback` seconds for a time cursor, `numericCursorLookback` units for a numeric one), so
+ * that rows a source transaction commits after a read with a cursor value at or below the
+ * checkpoint are still read.
  */
 
-/** Default of the `cursorLookback` configuration key. */
-export const CURSOR_LOOKBACK = 0;
+/**
+ * Default of `cursorLookback`, in seconds: longer than a source transaction or a batch job usually
+ * takes between stamping a row and committing it.
+ */
+export const CURSOR_LOOKBACK = 300;
+
+/**
+ * Default of `numericCursorLookback`: off. A numeric cursor's unit is the source's (a version
+ * counter, a sequence, epoch seconds or milliseconds), so no one window suits them all.
+ */
+export const NUMERIC_CURSOR_LOOKBACK = 0;
+
+/** How far back a resumed read starts: seconds for a time cursor, units for a numeric one. */
+export interface Lookback {
+  seconds: number;
+  units: number;
+}
 
 /** `YYYY-MM-DD`, then optionally ` HH:MM[:SS[.fff]]` (or `T`) and a zone (`Z`, `+07`, `+07:00`). */
 const TIMESTAMP =
@@ -31,27 +49,23 @@ function timestampBefore(m: RegExpExecArray, seconds: number): string {
 /**
  * The lower bound (inclusive) of a resumed read: the checkpoint's cursor minus the look-back, of
  * the same type and shape as the stored cursor (a number, an integer string, a timestamp string),
- * so every dialect compares it as it compares the checkpoint. Null when there is nothing to look
- * back over: look-back 0, or a cursor of another kind (the read then starts strictly after it).
+ * so every dialect compares it as it compares the checkpoint. A date without a time moves back by
+ * whole days: any look-back starts at the day before. Null when there is nothing to look back
+ * over: a look-back of 0 for the cursor's kind, or a cursor of another kind (the read then starts
+ * strictly after the checkpoint).
  */
-export function lookbackBound(cursor: string | number, lookback: number): string | number | null {
-  if (!(lookback > 0)) return null;
-  if (typeof cursor === 'number') return cursor - lookback;
-  if (/^-?\d+$/.test(cursor)) return String(BigInt(cursor) - BigInt(Math.ceil(lookback)));
+export function lookbackBound(cursor: string | number, lookback: Lookback): string | number | null {
+  const { seconds, units } = lookback;
+  if (typeof cursor === 'number') return units > 0 ? cursor - units : null;
+  if (/^-?\d+$/.test(cursor)) return units > 0 ? String(BigInt(cursor) - BigInt(Math.ceil(units))) : null;
   const m = TIMESTAMP.exec(cursor);
-  return m ? timestampBefore(m, lookback) : null;
+  return m && seconds > 0 ? timestampBefore(m, seconds) : null;
 }
 
 /**
  * Whether a row's cursor value is at or before the checkpoint's: such a row was re-read by the
  * look-back, and the position stays at the checkpoint (a run that fails there does not move the
- * next one's start back). Values of one column share a type; timestamps of one column share a
- * shape, so their text order is their time order.
+ * next one's start back).
  */
-export function atOrBefore(value: string | number, checkpoint: string | number): boolean {
-  if (typeof value === 'number' && typeof checkpoint === 'number') return value <= checkpoint;
-  const a = String(value);
-  const b = String(checkpoint);
-  if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) return BigInt(a) <= BigInt(b);
-  return a <= b;
-}
+export const atOrBefore = (value: string | number, checkpoint: string | number): boolean =>
+  compareValues(value, checkpoint) <= 0;

@@ -2,13 +2,13 @@ import type { StreamState } from '../kit/events.js';
 import type { ConfiguredStream, JoinSource, QuerySource } from '../kit/protocol.js';
 import { EFFECTIVE_CURSOR } from '../kit/stream-source.js';
 import { type Dialect, quoteIdent } from './driver.js';
-import { lookbackBound } from './lookback.js';
+import { type Lookback, lookbackBound } from './lookback.js';
 
 /** Options of one read: a row limit or a bounded count, and the look-back before the checkpoint. */
 export interface ReadOptions {
   limit?: number;
   count?: number;
-  lookback?: number;
+  lookback?: Lookback;
 }
 
 /** Quotes one identifier as a whole, dots included (`"hgd.dia_chi"`, a column of a result). */
@@ -29,7 +29,7 @@ export function greatest(dialect: Dialect, exprs: readonly string[]): string {
 }
 
 /** Placeholders: PostgreSQL numbers each value once (`$1` used twice); the others repeat `?`. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   private readonly numbered = new Map<string, number>();
   constructor(private readonly dialect: Dialect) {}
@@ -116,6 +116,43 @@ function rowsSql(
     .join('\nUNION ALL\n');
 }
 
+/** Where a resumed incremental read starts with its look-back (inclusive), or null: strictly after the checkpoint. */
+export function resumeBound(
+  state: StreamState | null,
+  lookback: Lookback | undefined,
+): string | number | null {
+  const cursor = state?.cursor ?? null;
+  return cursor !== null && lookback ? lookbackBound(cursor, lookback) : null;
+}
+
+/**
+ * WHERE and ORDER BY of an incremental read on cursor `c` and key `pk` from `state`: the first read
+ * takes the rows with a cursor; a resumed one those after the checkpoint, `(c, pk) > (cursor, pk)`,
+ * or from `from` (the look-back bound) on. A full refresh of an incremental stream (its state
+ * carries a generation) reads the rows with a NULL cursor too, first, so that it sees every row.
+ */
+export function keyset(
+  dialect: Dialect,
+  c: string,
+  pk: string,
+  state: StreamState | null,
+  from: string | number | null,
+  params: Params,
+): { where: string; order: string } {
+  const cursor = state?.cursor ?? null;
+  const everyRow = state?.generation !== undefined;
+  let where = '';
+  if (from !== null) where = ` WHERE ${c} >= ${params.add('cursor', from)}`;
+  else if (cursor !== null)
+    where = ` WHERE (${c} > ${params.add('cursor', cursor)} OR (${c} = ${params.add('cursor', cursor)} AND ${pk} > ${params.add('pk', state!.pk)}))`;
+  else if (!everyRow) where = ` WHERE ${c} IS NOT NULL`;
+  else if (state?.pk !== null && state?.pk !== undefined)
+    where = ` WHERE ((${c} IS NULL AND ${pk} > ${params.add('pk', state.pk)}) OR ${c} IS NOT NULL)`;
+  // MariaDB and SQLite sort NULLs first already.
+  const nulls = everyRow && cursor === null && dialect === 'postgres' ? ' NULLS FIRST' : '';
+  return { where, order: `${c}${nulls}, ${pk}` };
+}
+
 /**
  * The SELECT of one read of a join or query stream: its rows as a subquery, the keyset condition
  * `(_cursor, pk) > (c, p)` (with a look-back `_cursor >= c - lookback`, each branch from that bound)
@@ -131,19 +168,14 @@ export function spanningQuery(
   const params = new Params(dialect);
   const incremental = stream.mode === 'incremental' && src.cursorColumns.length > 0;
   const cursor = incremental ? (state?.cursor ?? null) : null;
-  const from = cursor !== null ? lookbackBound(cursor, options.lookback ?? 0) : null;
+  const from = incremental ? resumeBound(state, options.lookback) : null;
   const inner = rowsSql(dialect, stream, src, params, from ?? cursor);
   const c = `q.${quoteName(dialect, EFFECTIVE_CURSOR)}`;
   const pk = `q.${quoteName(dialect, stream.primaryKey)}`;
   let where = '';
-  if (incremental) {
-    where =
-      from !== null
-        ? ` WHERE ${c} >= ${params.add('cursor', from)}`
-        : cursor !== null
-          ? ` WHERE (${c} > ${params.add('cursor', cursor)} OR (${c} = ${params.add('cursor', cursor)} AND ${pk} > ${params.add('pk', state!.pk)}))`
-          : ` WHERE ${c} IS NOT NULL`;
-  } else if (state?.pk !== null && state?.pk !== undefined) {
+  let order = pk;
+  if (incremental) ({ where, order } = keyset(dialect, c, pk, state, from, params));
+  else if (state?.pk !== null && state?.pk !== undefined) {
     where = ` WHERE ${pk} > ${params.add('pk', state.pk)}`;
   }
   const rows = `(\n${inner}\n) q`;
@@ -154,7 +186,6 @@ export function spanningQuery(
       params: params.values,
     };
   }
-  const order = incremental ? `${c}, ${pk}` : pk;
   const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
   return { sql: `SELECT * FROM ${rows}${where} ORDER BY ${order}${limit}`, params: params.values };
 }

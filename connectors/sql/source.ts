@@ -23,10 +23,10 @@ import {
   type TableInfo,
   withTimeout,
 } from './driver.js';
-import { atOrBefore, CURSOR_LOOKBACK, lookbackBound } from './lookback.js';
+import { atOrBefore, CURSOR_LOOKBACK, type Lookback, NUMERIC_CURSOR_LOOKBACK } from './lookback.js';
 import { openMariaDb } from './mariadb.js';
 import { openPostgres } from './postgres.js';
-import { type ReadOptions, spanningQuery } from './select.js';
+import { keyset, Params, type ReadOptions, resumeBound, spanningQuery } from './select.js';
 import { checkSpanning, distinctKeys, readOnly, readOnlyStream } from './spanning.js';
 import { openSqlite } from './sqlite.js';
 
@@ -41,6 +41,7 @@ export interface SqlConfig {
   maxRejectedRatio: number;
   planThreads: number;
   cursorLookback: number;
+  numericCursorLookback: number;
 }
 
 export const sqlConfigSchema = {
@@ -98,10 +99,17 @@ export const sqlConfigSchema = {
     },
     cursorLookback: {
       description:
-        'How far before its checkpoint an incremental read starts again (seconds for a time cursor, units for a numeric one), for rows committed late with an earlier cursor value; 0: strictly after the checkpoint.',
+        'Seconds before its checkpoint a resumed incremental read of a time cursor (timestamp or date) starts again, for rows committed late with an earlier cursor value; 0: strictly after the checkpoint.',
       type: 'number',
       minimum: 0,
       default: CURSOR_LOOKBACK,
+    },
+    numericCursorLookback: {
+      description:
+        'The same for a numeric cursor, in its own units (a version, a sequence, epoch seconds); 0: strictly after the checkpoint.',
+      type: 'number',
+      minimum: 0,
+      default: NUMERIC_CURSOR_LOOKBACK,
     },
     maxRejectedRows: {
       description: 'Rejected rows tolerated per run.',
@@ -119,7 +127,10 @@ export const sqlConfigSchema = {
   },
 } as const;
 
-const lookbackOf = (c: Partial<SqlConfig>) => c.cursorLookback ?? CURSOR_LOOKBACK;
+const lookbackOf = (c: Partial<SqlConfig>): Lookback => ({
+  seconds: c.cursorLookback ?? CURSOR_LOOKBACK,
+  units: c.numericCursorLookback ?? NUMERIC_CURSOR_LOOKBACK,
+});
 
 const livenessOf = (c: Partial<SqlConfig>): Liveness => ({
   connectTimeoutMs: c.connectTimeoutMs ?? DEFAULT_LIVENESS.connectTimeoutMs,
@@ -152,39 +163,27 @@ export function readQuery(
 ): { sql: string; params: unknown[] } {
   if (stream.source) return spanningQuery(dialect, stream, state, options);
   const q = (n: string) => quoteIdent(dialect, n);
-  const p = (i: number) => (dialect === 'postgres' ? `$${i}` : '?');
+  const params = new Params(dialect);
   const pk = q(stream.primaryKey);
-  const params: unknown[] = [];
   let where = '';
   let order = pk;
   if (stream.mode === 'incremental') {
-    const c = q(stream.cursorField!);
-    order = `${c}, ${pk}`;
-    const from = state?.cursor != null ? lookbackBound(state.cursor, options.lookback ?? 0) : null;
-    if (from !== null) {
-      where = ` WHERE ${c} >= ${p(1)}`;
-      params.push(from);
-    } else if (state?.cursor !== null && state?.cursor !== undefined) {
-      if (dialect === 'postgres') {
-        where = ` WHERE (${c} > $1 OR (${c} = $1 AND ${pk} > $2))`;
-        params.push(state.cursor, state.pk);
-      } else {
-        where = ` WHERE (${c} > ${p(1)} OR (${c} = ${p(2)} AND ${pk} > ${p(3)}))`;
-        params.push(state.cursor, state.cursor, state.pk);
-      }
-    } else where = ` WHERE ${c} IS NOT NULL`;
+    const from = resumeBound(state, options.lookback);
+    ({ where, order } = keyset(dialect, q(stream.cursorField!), pk, state, from, params));
   } else if (state?.pk !== null && state?.pk !== undefined) {
-    where = ` WHERE ${pk} > ${p(1)}`;
-    params.push(state.pk);
+    where = ` WHERE ${pk} > ${params.add('pk', state.pk)}`;
   }
   const table = q(stream.name);
   if (options.count !== undefined) {
     const bound = ` LIMIT ${Math.max(1, Math.floor(options.count))}`;
-    return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${table}${where}${bound}) AS bounded`, params };
+    return {
+      sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${table}${where}${bound}) AS bounded`,
+      params: params.values,
+    };
   }
   const cols = stream.columns.map(q).join(', ');
   const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
-  return { sql: `SELECT ${cols} FROM ${table}${where} ORDER BY ${order}${limit}`, params };
+  return { sql: `SELECT ${cols} FROM ${table}${where} ORDER BY ${order}${limit}`, params: params.values };
 }
 
 /** Where a progress estimate stops counting. */
@@ -405,6 +404,7 @@ export function sqlSource(): SourceConnector<SqlConfig> {
           lookback,
         });
         const start = options.state;
+        const lookedBack = resumeBound(start, lookback) !== null;
         let last = start;
         const batches = readOnlyStream(
           driver,
@@ -419,8 +419,8 @@ export function sqlSource(): SourceConnector<SqlConfig> {
           const pkValue = tail[stream.primaryKey] as string | number;
           const cursor = tail[stream.cursorField!] as string | number;
           // Rows the look-back re-read: the position stays at the checkpoint.
-          if (lookback > 0 && start?.cursor != null && cursor != null && atOrBefore(cursor, start.cursor)) {
-            yield { rows, state: start };
+          if (lookedBack && cursor != null && atOrBefore(cursor, start!.cursor!)) {
+            yield { rows, state: start! };
             continue;
           }
           last = {

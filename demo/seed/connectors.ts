@@ -26,7 +26,8 @@ export const demoConnector = (dataset: SourceDataset) => `${dataset}-sql`;
  * (population, civil status, social insurance, judicial records, driving licences, business
  * registry, land parcels, all drawn from the same citizens) and syncs each through its connector, so
  * the demo holds real record events with provenance. Incremental and checkpointed: on later starts
- * each connector reads only what changed (nothing). Returns each sync by dataset, in order.
+ * each connector reads only what changed (nothing), besides the rows the look-back reads
+ * again (`cursorLookback`), which append nothing. Returns each sync by dataset, in order.
  */
 export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<SourceDataset, SyncResult>> {
   const log = moduleLogger(options.logger, 'seed');
