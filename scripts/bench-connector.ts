@@ -98,7 +98,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
     const reread = await c.sync();
     const rereadMs = Date.now() - t;
     console.log(
-      `${kind}: unchanged re-sync ${secs(resyncMs)} s (incremental, ${again.counts.read} rows read, ${again.counts.upserted} appended); ` +
+      `${kind}: unchanged re-sync ${secs(resyncMs)} s (incremental, ${again.counts.read} rows read, ${again.counts.reread} of them by the look-back, ${again.counts.upserted} appended); ` +
         `after reset ${secs(rereadMs)} s (${reread.counts.read} rows read and compared, ${reread.counts.upserted} appended)`,
     );
     if (kind === 'postgres' || result.resync_unchanged_s === undefined) {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { connectorAcceptance } from '../acceptance.js';
-import { inspectLock } from '../kit/lock.js';
 import { openTestHub } from '../kit/testing.js';
 import { openConnector } from '../runtime.js';
 import { hubChecksums, populationSource, sourceChecksums } from './testing/compare.js';
@@ -40,7 +39,9 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       });
 
     beforeAll(async () => {
-      source = await populationSource(kind, 20_000);
+      // PostgreSQL's cursor fetches one batch at a time: a few thousand rows leave the read under
+      // way at the second checkpoint. MariaDB sends the result ahead of the reader: more rows.
+      source = await populationSource(kind, kind === 'mariadb' ? 20_000 : 4_000);
       tmp = tempDir();
       hub = await openTestHub(tmp.dir);
     }, 120_000);
@@ -49,37 +50,6 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       tmp?.remove();
       await source?.drop();
     });
-
-    it(`resumes after the connection is killed mid-sync (${kind === 'postgres' ? 'pg_terminate_backend' : 'KILL <id>'}); the hub then equals the source, no row lost or doubled`, async () => {
-      const c = open();
-      let checkpoints = 0;
-      let killed = 0;
-      const failed = c.sync({
-        onCheckpoint: async () => {
-          if (++checkpoints === 2) killed = await killSessions(kind, source.name);
-        },
-      });
-      await expect(failed).rejects.toMatchObject({
-        code: 'CONNECTOR_SOURCE_CONNECTION_LOST',
-        failure: 'transient',
-      });
-      expect(killed).toBeGreaterThan(0);
-      expect(inspectLock(c.paths.lock)).toEqual({ state: 'free' });
-      const status = await c.status();
-      expect(status.running).toBeNull();
-      expect(status.lastRun?.outcome).toBe('failed');
-      expect(status.states[0]!.pk).not.toBeNull();
-
-      const resumed = await c.sync();
-      expect(resumed.counts.read).toBeLessThan(source.rows);
-      const upserts = await hub.raw.readAll({ filter: { eventTypes: ['DatasetRecordUpserted'] } });
-      expect(new Set(upserts.map((e) => e.stream)).size).toBe(upserts.length);
-
-      const expected = await sourceChecksums(source.url, hub.sealing.versionKey);
-      const actual = await hubChecksums(hub);
-      expect(actual.size).toBe(expected.size);
-      expect([...actual].sort()).toEqual([...expected].sort());
-    }, 120_000);
 
     it('with retries, a run whose connection is killed is followed by one that resumes and completes', async () => {
       const c = open();

@@ -6,6 +6,7 @@ import {
   type RecordRow,
   recordsOfSubject,
 } from '../../../hub/modules/records/index.js';
+import type { StreamState } from '../../kit/events.js';
 import { compileMapping } from '../../kit/mapping.js';
 import { type openTestHub, projectRecords } from '../../kit/testing.js';
 import { openDriver } from '../source.js';
@@ -17,6 +18,32 @@ export async function populationSource(kind: 'postgres' | 'mariadb', rows: numbe
   const target = { kind, url: db.url.replace(/^mariadb:/, 'mysql:') } as const;
   const result = await createSourceDatabase(target, 'population', { rows, seed: 7 });
   return { ...db, rows: result.rowsByTable.cong_dan ?? result.rows, cleanup: db.drop };
+}
+
+/**
+ * Deletes the rows of `cong_dan` that come, in an incremental read's order, more than `keep` rows
+ * after `state`: a resumed run then has `keep` rows to read past its checkpoint. Rows the hub holds
+ * (at or before the checkpoint) stay. Resolves with how many rows the table keeps.
+ */
+export async function keepAfterCheckpoint(url: string, state: StreamState, keep: number): Promise<number> {
+  const driver = await openDriver(url);
+  try {
+    const p = (i: number) => (driver.dialect === 'postgres' ? `$${i}` : '?');
+    const [bound] = await driver.query(
+      `SELECT ngay_cap_nhat, id FROM cong_dan WHERE (ngay_cap_nhat, id) > (${p(1)}, ${p(2)})
+        ORDER BY ngay_cap_nhat, id LIMIT 1 OFFSET ${keep}`,
+      [state.cursor, state.pk],
+    );
+    if (bound)
+      await driver.query(`DELETE FROM cong_dan WHERE (ngay_cap_nhat, id) >= (${p(1)}, ${p(2)})`, [
+        bound.ngay_cap_nhat,
+        bound.id,
+      ]);
+    const [count] = await driver.query('SELECT count(*) AS n FROM cong_dan');
+    return Number(count!.n);
+  } finally {
+    await driver.close();
+  }
 }
 
 const checksum = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');

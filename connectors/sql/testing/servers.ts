@@ -29,16 +29,23 @@ const withUrlDatabase = (admin: string, db: string) => {
   return u.toString();
 };
 
-/** Creates a fresh database and returns its URL and a drop function. */
+/**
+ * Creates a fresh database and returns its URL and a drop function; on PostgreSQL, a copy of the
+ * database `template` when given (nobody may be connected to it meanwhile).
+ */
 export async function createTempDatabase(
   kind: 'postgres' | 'mariadb',
+  template?: string,
 ): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `lt_test_${randomBytes(5).toString('hex')}`;
   if (kind === 'postgres') {
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    try {
+      await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+    } finally {
+      await admin.end();
+    }
     return {
       name,
       url: withUrlDatabase(PG_ADMIN_URL, name),
@@ -62,6 +69,30 @@ export async function createTempDatabase(
       await c.end();
     },
   };
+}
+
+/**
+ * A fresh database holding a copy of `from`'s `tables`, for a test that changes its source or kills
+ * its sessions while others run: PostgreSQL copies `from` as a template (nobody may be connected to
+ * it meanwhile), MariaDB copies each table with its indexes.
+ */
+export async function copyTempDatabase(
+  kind: 'postgres' | 'mariadb',
+  from: string,
+  tables: readonly string[],
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  if (kind === 'postgres') return createTempDatabase(kind, from);
+  const db = await createTempDatabase(kind);
+  const c = await mysql.createConnection({ uri: MARIADB_ADMIN_URL });
+  try {
+    for (const t of tables) {
+      await c.query(`CREATE TABLE ${db.name}.${t} LIKE ${from}.${t}`);
+      await c.query(`INSERT INTO ${db.name}.${t} SELECT * FROM ${from}.${t}`);
+    }
+  } finally {
+    await c.end();
+  }
+  return db;
 }
 
 /**
