@@ -3,7 +3,13 @@ import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { inspectLock } from '../kit/lock.js';
 import { openTestHub } from '../kit/testing.js';
 import { type OpenedConnector, openConnector } from '../runtime.js';
-import { hubChecksums, keepAfterCheckpoint, populationSource, sourceChecksums } from './testing/compare.js';
+import {
+  hubChecksums,
+  keepAfterCheckpoint,
+  populationSource,
+  softDeleteAfter,
+  sourceChecksums,
+} from './testing/compare.js';
 import { stallingProxy } from './testing/proxy.js';
 import { copyTempDatabase, killSessions, serverAvailable } from './testing/servers.js';
 
@@ -21,18 +27,25 @@ const available: Record<Kind, boolean> = {
   postgres: await serverAvailable('postgres'),
   mariadb: await serverAvailable('mariadb'),
 };
-/** Rows left after the failed run's checkpoint for the next run to read (the rest are deleted). */
+/** Live rows at the start of a source (in read order); the rest are soft-deleted, so a sync passes them over. */
+const LIVE = 3_000;
+/** Rows left after the failed run's checkpoint, live, for the next run to read (the rest are deleted). */
 const TAIL = 2_000;
 
 const templates = new Map<Kind, Awaited<ReturnType<typeof populationSource>>>();
 beforeAll(async () => {
   // On MariaDB the SELECT must still be sending at the second checkpoint (for KILL QUERY to find it,
   // for KILL to cut a result short, for the stalled proxy to hold it up): its result (~10 MB of
-  // 60,000 rows) has to outgrow what the socket buffers take in while the run waits (~4.5 MB).
-  // PostgreSQL's cursor fetches one batch at a time.
-  for (const kind of KINDS)
-    if (available[kind])
-      templates.set(kind, await populationSource(kind, kind === 'mariadb' ? 60_000 : 4_000));
+  // 60,000 rows) has to outgrow what the socket buffers take in while the run waits (~4.5 MB), and
+  // the run drains those buffers before it meets the fault. Past the first LIVE rows they are
+  // soft-deleted rows with no record, which it passes over. PostgreSQL's cursor fetches one batch at
+  // a time.
+  for (const kind of KINDS) {
+    if (!available[kind]) continue;
+    const source = await populationSource(kind, kind === 'mariadb' ? 60_000 : 4_000);
+    await softDeleteAfter(source.url, LIVE);
+    templates.set(kind, source);
+  }
 }, 120_000);
 afterAll(async () => {
   for (const t of templates.values()) await t.drop();
@@ -59,9 +72,9 @@ async function fixture(kind: Kind, { onTestFinished }: TestContext) {
 }
 
 /**
- * After a failed run: nothing holds the lock. Only `TAIL` rows are left past its checkpoint (the
- * next run needs no more to show where it starts); the next run reads exactly those, besides what
- * the look-back reads again, and the hub then equals the source.
+ * After a failed run: nothing holds the lock. Only `TAIL` rows are left past its checkpoint, all
+ * live (the next run needs no more to show where it starts); the next run reads exactly those,
+ * besides what the look-back reads again, and the hub then equals the source.
  */
 async function resumesExactly(
   { source, hub }: Awaited<ReturnType<typeof fixture>>,

@@ -20,18 +20,46 @@ export async function populationSource(kind: 'postgres' | 'mariadb', rows: numbe
   return { ...db, rows: result.rowsByTable.cong_dan ?? result.rows, cleanup: db.drop };
 }
 
+/** Placeholders of a dialect, and the cursor-then-key order of `cong_dan`'s incremental read. */
+const position = (dialect: string) => {
+  const p = (i: number) => (dialect === 'postgres' ? `$${i}` : '?');
+  return { p, after: `(ngay_cap_nhat, id) > (${p(1)}, ${p(2)})`, order: 'ORDER BY ngay_cap_nhat, id' };
+};
+
 /**
- * Deletes the rows of `cong_dan` that come, in an incremental read's order, more than `keep` rows
- * after `state`: a resumed run then has `keep` rows to read past its checkpoint. Rows the hub holds
- * (at or before the checkpoint) stay. Resolves with how many rows the table keeps.
+ * Marks soft-deleted every row of `cong_dan` after the first `live` ones (in an incremental read's
+ * order), keeping their cursor: a read still receives them, but a sync passes them over without
+ * writing anything, so a test can make a long result cheap to sync.
  */
-export async function keepAfterCheckpoint(url: string, state: StreamState, keep: number): Promise<number> {
+export async function softDeleteAfter(url: string, live: number): Promise<void> {
   const driver = await openDriver(url);
   try {
-    const p = (i: number) => (driver.dialect === 'postgres' ? `$${i}` : '?');
+    const { p, order } = position(driver.dialect);
     const [bound] = await driver.query(
-      `SELECT ngay_cap_nhat, id FROM cong_dan WHERE (ngay_cap_nhat, id) > (${p(1)}, ${p(2)})
-        ORDER BY ngay_cap_nhat, id LIMIT 1 OFFSET ${keep}`,
+      `SELECT ngay_cap_nhat, id FROM cong_dan ${order} LIMIT 1 OFFSET ${live}`,
+    );
+    if (bound)
+      await driver.query(
+        `UPDATE cong_dan SET da_xoa = TRUE, ngay_cap_nhat = ngay_cap_nhat WHERE (ngay_cap_nhat, id) >= (${p(1)}, ${p(2)})`,
+        [bound.ngay_cap_nhat, bound.id],
+      );
+  } finally {
+    await driver.close();
+  }
+}
+
+/**
+ * Leaves `keep` rows of `cong_dan` after `state` (in an incremental read's order), live: deletes
+ * those after them and undoes soft deletes among them (a row's cursor may move, never back past
+ * `state`). A resumed run then has exactly `keep` rows to sync past its checkpoint; rows at or
+ * before it stay as they are.
+ */
+export async function keepAfterCheckpoint(url: string, state: StreamState, keep: number): Promise<void> {
+  const driver = await openDriver(url);
+  try {
+    const { p, after, order } = position(driver.dialect);
+    const [bound] = await driver.query(
+      `SELECT ngay_cap_nhat, id FROM cong_dan WHERE ${after} ${order} LIMIT 1 OFFSET ${keep}`,
       [state.cursor, state.pk],
     );
     if (bound)
@@ -39,8 +67,10 @@ export async function keepAfterCheckpoint(url: string, state: StreamState, keep:
         bound.ngay_cap_nhat,
         bound.id,
       ]);
-    const [count] = await driver.query('SELECT count(*) AS n FROM cong_dan');
-    return Number(count!.n);
+    await driver.query(`UPDATE cong_dan SET da_xoa = FALSE, ngay_xoa = NULL WHERE ${after} AND da_xoa`, [
+      state.cursor,
+      state.pk,
+    ]);
   } finally {
     await driver.close();
   }
