@@ -1,7 +1,9 @@
 import type { Command } from '../../kernel/decider/index.js';
 import type {
   ComponentResolution,
+  DossierDeclarationCompletedData,
   DossierOutcome,
+  DossierPrefilledData,
   DossierSubmittedData,
   ObligationKind,
   ProcedureRef,
@@ -13,6 +15,12 @@ import type {
 export interface ComponentInput {
   component: string;
   resolution: ComponentResolution;
+}
+
+/** A component the citizen provided: the document uploaded (or digitised at the desk) for it. */
+export interface ComponentUpload {
+  component: string;
+  documentId: string;
 }
 
 /** The applicant submits (online, by post) or the desk records a submission; the id is allocated before. */
@@ -88,6 +96,16 @@ export type RateDossier = Command<
   { dossierId: string; applicant: string; score: number; outOf: number }
 >;
 export type ResolveComponent = Command<'ResolveComponent', { dossierId: string } & ComponentInput>;
+/** Records what a prefill read: the values the state supplied (sealed), the fields and components it fills. */
+export type RecordPrefill = Command<'RecordPrefill', DossierPrefilledData>;
+/**
+ * The citizen completed the declaration after a prefill: the hub counted the fields it typed and
+ * judged every component (reused, uploaded, asked again) against what the prefill held.
+ */
+export type CompleteDeclaration = Command<
+  'CompleteDeclaration',
+  DossierDeclarationCompletedData & { components: ComponentInput[] }
+>;
 /** On the parent's stream: a dossier of a linked procedure was submitted with this one as parent. */
 export type LinkChild = Command<'LinkChild', { dossierId: string; child: string; procedure: ProcedureRef }>;
 /** On the parent's stream: a linked dossier's processing ended. */
@@ -116,5 +134,7 @@ export type DossierCommand =
   | WithdrawDossier
   | RateDossier
   | ResolveComponent
+  | RecordPrefill
+  | CompleteDeclaration
   | LinkChild
   | RecordChildCompleted;

@@ -28,6 +28,7 @@ import {
   histories,
   ID,
   OFFICIAL,
+  sealedDeclaration,
   submittedData,
 } from './spec-fixtures.js';
 import { type DossierStatus, dossierStatuses } from './state.js';
@@ -81,6 +82,22 @@ const commands: Record<
     later,
     50,
   ),
+  RecordPrefill: command(
+    'RecordPrefill',
+    { ...id, sealed: sealedDeclaration(), fields: ['fullName'], held: [], accesses: [] },
+    later,
+    50,
+  ),
+  CompleteDeclaration: command(
+    'CompleteDeclaration',
+    {
+      ...id,
+      declaration: { sealed: sealedDeclaration(), fields: { prefilled: 1, typed: 1 } },
+      components: [],
+    },
+    later,
+    50,
+  ),
   LinkChild: command(
     'LinkChild',
     { ...id, child: CHILD, procedure: { code: '1.000656', version: '1' } },
@@ -114,6 +131,8 @@ const lifecycle: Record<keyof typeof commands, readonly DossierStatus[] | 'any'>
   WithdrawDossier: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
   RateDossier: ['returned'],
   ResolveComponent: ['submitted', 'received', 'processing', 'awaiting-supplement'],
+  RecordPrefill: ['submitted', 'received'],
+  CompleteDeclaration: ['submitted', 'received'],
   LinkChild: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
   RecordChildCompleted: 'any',
 };

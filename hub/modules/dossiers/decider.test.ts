@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../events/validator.js';
 import { DeciderSpecification, fold } from '../../kernel/decider/index.js';
+import { DossierInvalidInputError } from '../../kernel/errors/index.js';
 import { deterministicId } from '../../kernel/ids.js';
 import type * as C from './commands.js';
 import { DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
@@ -17,10 +18,11 @@ import {
   ID,
   OFFICIAL,
   OTHER_AGENCY,
+  sealedDeclaration,
   submittedData,
   uuid,
 } from './spec-fixtures.js';
-import type { DossierState } from './state.js';
+import { type DossierState, judgeComponents } from './state.js';
 
 const validator = createEventValidator();
 const { given } = DeciderSpecification.for(dossierDecider, { validate: (e) => validator.validate(e) });
@@ -373,5 +375,99 @@ describe('dossier decider: components and linked procedures', () => {
       .when(complete)
       .thenNothing();
     expect(state([...h.submitted, linked, completed]).children).toEqual({ [CHILD]: 'result-issued' });
+  });
+});
+
+describe('dossier decider: prefill and the completed declaration', () => {
+  const birthCert = { kind: 'document', documentId: 'kq-khai-sinh', eventId: uuid(80) } as const;
+  const motherRecord = { kind: 'record-event', eventId: uuid(81) } as const;
+  const prefillData: E.DossierPrefilledData = {
+    ...id,
+    sealed: sealedDeclaration(),
+    fields: ['mother.fullName', 'mother.dateOfBirth'],
+    held: [
+      { component: 'TP1', source: motherRecord },
+      { component: 'TP2', source: birthCert },
+    ],
+    accesses: [uuid(82)],
+  };
+  const prefilled = event<E.DossierPrefilled>('DossierPrefilled', prefillData, at(0, 3), 2);
+
+  it('records what a prefill held, the latest prefill counting', () => {
+    given(h.submitted)
+      .when(command<C.RecordPrefill>('RecordPrefill', prefillData, at(0, 3), 2))
+      .then([prefilled]);
+    expect(state([...h.submitted, prefilled]).held).toEqual({ TP1: motherRecord, TP2: birthCert });
+    const again = event<E.DossierPrefilled>('DossierPrefilled', { ...prefillData, held: [] }, at(0, 4), 3);
+    expect(state([...h.submitted, prefilled, again]).held).toEqual({});
+    const twice = { ...prefillData, held: [prefillData.held[0]!, prefillData.held[0]!] };
+    given(h.submitted)
+      .when(command<C.RecordPrefill>('RecordPrefill', twice, at(0, 3), 2))
+      .thenThrows(DossierInvalidInputError, (e) => e.field === 'held[1]');
+  });
+
+  it('judges what the citizen provided against what the state held', () => {
+    const held = state([...h.submitted, prefilled]).held;
+    expect(
+      judgeComponents(
+        held,
+        [
+          { component: 'TP2', documentId: 'scan-1' },
+          { component: 'TP3', documentId: 'd' },
+        ],
+        true,
+      ),
+    ).toEqual([
+      { component: 'TP2', resolution: { kind: 'asked-again', documentId: 'scan-1', heldAs: birthCert } },
+      { component: 'TP3', resolution: { kind: 'uploaded', documentId: 'd' } },
+      { component: 'TP1', resolution: { kind: 'reused', source: motherRecord } },
+    ]);
+    expect(judgeComponents(held, [{ component: 'TP3', documentId: 'd' }])).toEqual([
+      { component: 'TP3', resolution: { kind: 'uploaded', documentId: 'd' } },
+    ]);
+  });
+
+  it('records the completed declaration with its counts and components, the counts replacing the submission’s', () => {
+    const declaration = { sealed: sealedDeclaration(), fields: { prefilled: 5, typed: 1 } };
+    const components = [{ component: 'TP1', resolution: { kind: 'reused', source: motherRecord } } as const];
+    const [completed, resolved] = given([...h.submitted, prefilled])
+      .when(
+        command<C.CompleteDeclaration>(
+          'CompleteDeclaration',
+          { ...id, declaration, components },
+          at(0, 5),
+          3,
+        ),
+      )
+      .then([
+        event<E.DossierDeclarationCompleted>(
+          'DossierDeclarationCompleted',
+          { ...id, declaration },
+          at(0, 5),
+          3,
+        ),
+        {
+          ...event<E.DossierComponentResolved>(
+            'DossierComponentResolved',
+            { ...id, component: 'TP1', resolution: components[0]!.resolution },
+            at(0, 5),
+            3,
+          ),
+          id: deterministicId(DOSSIER_NAMESPACE, uuid(3), 'component', 'TP1'),
+        },
+      ]);
+    const s = state([...h.submitted, prefilled, completed!, resolved!]);
+    expect(s.fields).toEqual({ prefilled: 5, typed: 1 });
+    expect(s.components).toEqual({ TP1: 'reused' });
+    given([...h.submitted, prefilled])
+      .when(
+        command<C.CompleteDeclaration>(
+          'CompleteDeclaration',
+          { ...id, declaration: { ...declaration, fields: { prefilled: 1.5, typed: 0 } }, components },
+          at(0, 5),
+          3,
+        ),
+      )
+      .thenThrows(DossierInvalidInputError, (e) => e.field === 'input.declaration.fields.prefilled');
   });
 });

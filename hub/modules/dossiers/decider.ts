@@ -14,6 +14,7 @@ import {
 } from '../../kernel/errors/index.js';
 import { deterministicId } from '../../kernel/ids.js';
 import type {
+  CompleteDeclaration,
   ComponentInput,
   DossierCommand,
   IssueApology,
@@ -61,6 +62,8 @@ export const allowedFrom: Readonly<Record<Exclude<Type, 'SubmitDossier'>, readon
     WithdrawDossier: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment'],
     RateDossier: ['returned'],
     ResolveComponent: ['submitted', 'received', 'processing', 'awaiting-supplement'],
+    RecordPrefill: ['submitted', 'received'],
+    CompleteDeclaration: ['submitted', 'received'],
     LinkChild: ['submitted', 'received', 'processing', 'awaiting-supplement', 'awaiting-payment', 'approved'],
     RecordChildCompleted: 'any',
   };
@@ -114,11 +117,9 @@ function componentEvents(
   });
 }
 
-function submit({ data, meta }: SubmitDossier, state: Dossier): DossierEvent[] {
-  if (state.status !== 'none') throw new DossierAlreadyExistsError(data.dossierId);
-  const { components, ...submitted } = data;
+function checkFieldCounts(fields: { prefilled: number; typed: number }) {
   for (const key of ['prefilled', 'typed'] as const) {
-    const n = submitted.declaration.fields[key];
+    const n = fields[key];
     if (!Number.isInteger(n) || n < 0) {
       throw new DossierInvalidInputError(
         'must be a whole number, 0 or more',
@@ -126,12 +127,27 @@ function submit({ data, meta }: SubmitDossier, state: Dossier): DossierEvent[] {
       );
     }
   }
+}
+
+function submit({ data, meta }: SubmitDossier, state: Dossier): DossierEvent[] {
+  if (state.status !== 'none') throw new DossierAlreadyExistsError(data.dossierId);
+  const { components, ...submitted } = data;
+  checkFieldCounts(submitted.declaration.fields);
   if (submitted.parent === submitted.dossierId) {
     throw new DossierInvalidInputError('a dossier cannot be its own parent', 'input.parent');
   }
   return [
     eventOf(meta, 'DossierSubmitted', submitted),
     ...componentEvents(meta, submitted.dossierId, components),
+  ];
+}
+
+function completeDeclaration({ data, meta }: CompleteDeclaration, s: DossierState): DossierEvent[] {
+  const { components, declaration } = data;
+  checkFieldCounts(declaration.fields);
+  return [
+    eventOf(meta, 'DossierDeclarationCompleted', { dossierId: s.dossierId, declaration }),
+    ...componentEvents(meta, s.dossierId, components),
   ];
 }
 
@@ -358,6 +374,20 @@ export function decide(command: DossierCommand, state: Dossier): DossierEvent[] 
         id: meta.eventId,
       }));
     }
+    case 'RecordPrefill': {
+      const s = existing(command, state);
+      const { dossierId: _, ...prefill } = command.data;
+      const seen = new Set<string>();
+      prefill.held.forEach((h, i) => {
+        if (seen.has(h.component)) {
+          throw new DossierInvalidInputError(`component ${h.component} is held twice`, `held[${i}]`);
+        }
+        seen.add(h.component);
+      });
+      return [eventOf(meta, 'DossierPrefilled', { dossierId: s.dossierId, ...prefill })];
+    }
+    case 'CompleteDeclaration':
+      return completeDeclaration(command, existing(command, state));
     case 'LinkChild': {
       const s = existing(command, state);
       if (command.data.child in s.children) return [];

@@ -18,8 +18,13 @@ export interface WorkingTime {
   unit: 'day' | 'hour';
 }
 
-/** Where a component the state already held came from: a shared record's event or an issued document. */
-export type HeldSource = { kind: 'record-event'; eventId: string } | { kind: 'document'; documentId: string };
+/**
+ * Where a component the state already held came from: a shared record's event, or a document (an
+ * earlier result, a digitised paper) with, when known, the event that recorded it.
+ */
+export type HeldSource =
+  | { kind: 'record-event'; eventId: string }
+  | { kind: 'document'; documentId: string; eventId?: string };
 
 /**
  * How one component (thành phần hồ sơ) of the dossier was satisfied: reused from what the state
@@ -41,7 +46,10 @@ export interface DossierSubmittedData {
   declaration: {
     /** The declaration form's values, sealed under the applicant's key (context `dossier/<dossierId>`). */
     sealed: Sealed;
-    /** How many fields came prefilled from data the state holds, how many the citizen typed. */
+    /**
+     * How many of its fields (leaf values, dotted paths) came from data the state holds, how many
+     * the citizen typed; counted by the hub.
+     */
     fields: { prefilled: number; typed: number };
   };
   /** The dossier this one is a linked procedure of, if any. */
@@ -167,6 +175,25 @@ export interface DossierComponentResolvedData {
   resolution: ComponentResolution;
 }
 
+/** What the state could fill in a dossier's declaration and which components it holds (once-only prefill). */
+export interface DossierPrefilledData {
+  dossierId: string;
+  /** The values the state supplied (a part of the declaration), sealed under the applicant's key, context `dossier/<dossierId>/prefill`. */
+  sealed: Sealed;
+  /** The eForm fields the state filled, as dotted paths. */
+  fields: string[];
+  /** The components the state holds, each with what holds it. */
+  held: { component: string; source: HeldSource }[];
+  /** The `DataAccessed` events of the reads, in order. */
+  accesses: string[];
+}
+
+/** The declaration as the citizen completed it after a prefill, with the hub's counts. */
+export interface DossierDeclarationCompletedData {
+  dossierId: string;
+  declaration: DossierSubmittedData['declaration'];
+}
+
 export interface DossierChildLinkedData {
   /** The parent dossier (the stream this event is in). */
   dossierId: string;
@@ -211,6 +238,11 @@ export type DossierResultReturned = EventData<'DossierResultReturned', DossierRe
 export type DossierWithdrawn = EventData<'DossierWithdrawn', DossierWithdrawnData>;
 export type DossierRated = EventData<'DossierRated', DossierRatedData>;
 export type DossierComponentResolved = EventData<'DossierComponentResolved', DossierComponentResolvedData>;
+export type DossierPrefilled = EventData<'DossierPrefilled', DossierPrefilledData>;
+export type DossierDeclarationCompleted = EventData<
+  'DossierDeclarationCompleted',
+  DossierDeclarationCompletedData
+>;
 export type DossierChildLinked = EventData<'DossierChildLinked', DossierChildLinkedData>;
 export type DossierChildCompleted = EventData<'DossierChildCompleted', DossierChildCompletedData>;
 
@@ -234,6 +266,8 @@ export type DossierEvent =
   | DossierWithdrawn
   | DossierRated
   | DossierComponentResolved
+  | DossierPrefilled
+  | DossierDeclarationCompleted
   | DossierChildLinked
   | DossierChildCompleted;
 
@@ -258,6 +292,8 @@ export const eventTypes = [
   'DossierWithdrawn',
   'DossierRated',
   'DossierComponentResolved',
+  'DossierPrefilled',
+  'DossierDeclarationCompleted',
   'DossierChildLinked',
   'DossierChildCompleted',
 ] as const satisfies readonly DossierEvent['type'][];
@@ -288,3 +324,6 @@ export function parseDossierId(id: string): { agency: string; yymmdd: string; se
 
 /** The sealing context of a dossier's declaration (bound into the ciphertext with the applicant). */
 export const declarationContext = (dossierId: string) => `dossier/${dossierId}`;
+
+/** The sealing context of what a prefill supplied. */
+export const prefillContext = (dossierId: string) => `dossier/${dossierId}/prefill`;

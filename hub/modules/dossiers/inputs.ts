@@ -1,25 +1,15 @@
 import { DossierInvalidInputError } from '../../kernel/errors/index.js';
-import type { ComponentInput } from './commands.js';
-import type { HeldSource } from './events.js';
+import type { ComponentUpload } from './commands.js';
 
 /** A document id as the events hold it (the documents capability's ids). */
 const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 const invalid = (reason: string, field: string) => new DossierInvalidInputError(reason, field);
 
-export interface HeldSourceArg {
-  recordEventId?: string | null;
-  documentId?: string | null;
-}
-
 export interface ComponentArg {
   component: string;
-  /** REUSED, UPLOADED or ASKED_AGAIN (GraphQL has checked the enum). */
-  resolution: 'REUSED' | 'UPLOADED' | 'ASKED_AGAIN';
-  documentId?: string | null;
-  held?: HeldSourceArg | null;
+  documentId: string;
 }
 
 function documentId(value: string, field: string): string {
@@ -29,53 +19,27 @@ function documentId(value: string, field: string): string {
   return value;
 }
 
-function held(arg: HeldSourceArg | null | undefined, field: string): HeldSource {
-  const event = arg?.recordEventId ?? null;
-  const document = arg?.documentId ?? null;
-  if ((event === null) === (document === null)) {
-    throw invalid('name either the record event or the document the state holds', field);
-  }
-  if (event !== null) {
-    if (!UUID.test(event)) throw invalid('must be an event id (UUID)', `${field}.recordEventId`);
-    return { kind: 'record-event', eventId: event.toLowerCase() };
-  }
-  return { kind: 'document', documentId: documentId(document!, `${field}.documentId`) };
-}
-
-/** The components of a submission or a supplement, each resolution complete; errors name `field[i]…`. */
-export function componentsOf(
+/**
+ * The components a citizen provided with a submission, a supplement or a completed declaration: a
+ * document for each. How each is resolved (uploaded, asked again, reused) is the hub's judgement,
+ * not the caller's; errors name `field[i]…`.
+ */
+export function uploadsOf(
   args: readonly ComponentArg[] | null | undefined,
   field: string,
-): ComponentInput[] {
-  return (args ?? []).map((c, i) => {
-    const at = `${field}[${i}]`;
-    const uploaded = () => {
-      if (!c.documentId) throw invalid(`${c.resolution} needs the uploaded document`, `${at}.documentId`);
-      return documentId(c.documentId, `${at}.documentId`);
-    };
-    switch (c.resolution) {
-      case 'REUSED':
-        if (c.documentId) throw invalid('a reused component has no upload', `${at}.documentId`);
-        return { component: c.component, resolution: { kind: 'reused', source: held(c.held, `${at}.held`) } };
-      case 'UPLOADED':
-        if (c.held) throw invalid('an uploaded component names nothing the state held', `${at}.held`);
-        return { component: c.component, resolution: { kind: 'uploaded', documentId: uploaded() } };
-      default:
-        return {
-          component: c.component,
-          resolution: { kind: 'asked-again', documentId: uploaded(), heldAs: held(c.held, `${at}.held`) },
-        };
-    }
-  });
+): ComponentUpload[] {
+  return (args ?? []).map((c, i) => ({
+    component: c.component,
+    documentId: documentId(c.documentId, `${field}[${i}].documentId`),
+  }));
 }
 
-/** The declaration's values (a JSON object: the form's fields) and the names of its prefilled fields. */
-export function declarationOf(arg: { values: unknown; prefilled?: readonly string[] | null }) {
-  const { values } = arg;
+/** The declaration's values: a JSON object of the form's fields. */
+export function valuesOf(values: unknown, field = 'input.declaration.values'): Record<string, unknown> {
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw invalid("must be a JSON object of the form's fields", 'input.declaration.values');
+    throw invalid("must be a JSON object of the form's fields", field);
   }
-  return { values: values as Record<string, unknown>, prefilled: arg.prefilled ?? [] };
+  return values as Record<string, unknown>;
 }
 
 /** A signed electronic result: its document id and the SHA-256 of its content. */

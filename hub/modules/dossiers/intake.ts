@@ -1,11 +1,12 @@
 import { DossierComponentUnknownError, DossierInvalidInputError } from '../../kernel/errors/index.js';
-import type { ComponentInput } from './commands.js';
+import type { ComponentInput, ComponentUpload } from './commands.js';
+import { countFields, valueAt } from './declaration.js';
 import type { ProcedureInfo } from './ports.js';
 
 /** Every component must be one the procedure asks for; the error names the input field. */
 export function checkComponents(
   procedure: ProcedureInfo,
-  components: readonly ComponentInput[],
+  components: readonly (ComponentInput | ComponentUpload)[],
   field: string,
 ) {
   const known = new Set(procedure.components.map((c) => c.code));
@@ -17,23 +18,23 @@ export function checkComponents(
   });
 }
 
-/** Counts of prefilled and typed fields; every prefilled name must be a field of the form. */
+/**
+ * Counts of prefilled and typed fields (leaf values); every prefilled name must be a field of the
+ * form (a dotted path to a value the declaration holds).
+ */
 export function declarationFields(declaration: {
   values: Record<string, unknown>;
   prefilled: readonly string[];
 }) {
-  const names = new Set(Object.keys(declaration.values));
-  const prefilled = new Set<string>();
   declaration.prefilled.forEach((name, i) => {
-    if (!names.has(name)) {
+    if (valueAt(declaration.values, name) === undefined) {
       throw new DossierInvalidInputError(
         `${name} is not a field of the declaration`,
         `input.declaration.prefilled[${i}]`,
       );
     }
-    prefilled.add(name);
   });
-  return { prefilled: prefilled.size, typed: names.size - prefilled.size };
+  return countFields(declaration.values, { paths: declaration.prefilled });
 }
 
 /** An ISO-8601 date-time as a canonical UTC instant. */

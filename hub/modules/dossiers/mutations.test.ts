@@ -73,15 +73,11 @@ const dossierOf = (res: GqlResponse, field: string): Dossier => {
 const errorOf = (res: GqlResponse) => res.errors![0]!.extensions;
 const eventsOf = async (id: string) => (await hub.store.readStream(dossierStream(id))).map((e) => e.type);
 
-const declaration = { values: { hoTen: 'x', noiCuTru: 'y', lyDo: 'z' }, prefilled: ['hoTen', 'noiCuTru'] };
+const declaration = { values: { hoTen: 'x', noiCuTru: 'y', lyDo: 'z' } };
 /** Procedures of the demo catalogue: 1.003197 (xóa đăng ký thường trú) in 5 working days, 1.001612 in 3. */
 const FIVE_DAYS = '1.003197';
 const THREE_DAYS = '1.001612';
-const uploaded = (component: string, documentId: string) => ({
-  component,
-  resolution: 'UPLOADED',
-  documentId,
-});
+const uploaded = (component: string, documentId: string) => ({ component, documentId });
 
 describe('dossier mutations: a full lifecycle at the one-stop desk', () => {
   it('submits by the ID card QR, counts the deadline over the holidays, stops and resumes the clock, and ends rated', async () => {
@@ -92,9 +88,7 @@ describe('dossier mutations: a full lifecycle at the one-stop desk', () => {
           procedure: FIVE_DAYS,
           applicantQr: qrOf(0),
           declaration,
-          components: [
-            { component: 'chung-minh-truong-hop', resolution: 'REUSED', held: { documentId: 'kq-1' } },
-          ],
+          components: [uploaded('chung-minh-truong-hop', 'giay-bao-tu-1')],
         },
       }),
       'submitDossier',
@@ -364,10 +358,10 @@ describe('dossier mutations: who may act', () => {
             procedure: THREE_DAYS,
             applicantPersonalId: pid(0),
             declaration,
-            components: [{ component: 'giay-de-nghi', resolution: 'REUSED' }],
+            components: [{ component: 'giay-de-nghi', documentId: 'bad id' }],
           },
         }),
-        { hubCode: 'DOSSIER_INVALID', field: 'input.components[0].held' },
+        { hubCode: 'DOSSIER_INVALID', field: 'input.components[0].documentId' },
       ],
       [
         await act(

@@ -5,9 +5,10 @@ import { agencyInForce, vietnamDate } from '../agencies/index.js';
 import { type AgencyAction, agencyGuard, applicantGuard } from './authorization.js';
 import type { ObligationKind, ReturnChannel, SubmissionChannel } from './events.js';
 import { parseCitizenIdQr, vietnamToday } from './identity-qr.js';
-import { amountOf, type ComponentArg, componentsOf, declarationOf, electronicOf } from './inputs.js';
+import { amountOf, type ComponentArg, electronicOf, uploadsOf, valuesOf } from './inputs.js';
 import { getDossier } from './queries.js';
 import type { DossierActor } from './service.js';
+import { judgeComponents } from './state.js';
 import { fromEnum, toDossier } from './views.js';
 
 type Id = { id: string };
@@ -21,7 +22,7 @@ interface SubmitArgs {
     channel?: string | null;
     applicantQr?: string | null;
     applicantPersonalId?: string | null;
-    declaration: { values: unknown; prefilled?: string[] | null };
+    declaration: { values: unknown };
     components?: ComponentArg[] | null;
     parent?: string | null;
   };
@@ -128,8 +129,9 @@ async function submitDossier(_: unknown, { input }: SubmitArgs, ctx: ApiContext)
       procedure: { code: input.procedure, version: input.procedureVersion ?? undefined },
       agency,
       applicant,
-      declaration: declarationOf(input.declaration),
-      components: componentsOf(input.components, 'input.components'),
+      // nothing is prefilled before the dossier exists: every field given was typed, every document uploaded
+      declaration: { values: valuesOf(input.declaration.values), prefilled: [] },
+      components: judgeComponents({}, uploadsOf(input.components, 'input.components')),
       parent: input.parent ?? null,
     },
   );
@@ -192,7 +194,7 @@ export const dossierMutations = {
     ctx: ApiContext,
   ) => {
     const by = official(ctx, 'intake');
-    const components = componentsOf(a.input?.components, 'input.components');
+    const components = uploadsOf(a.input?.components, 'input.components');
     return then(ctx, a.id, ctx.services.dossiers.supplySupplement(by, a.id, components));
   },
 
@@ -264,7 +266,7 @@ export const dossierMutations = {
     ctx: ApiContext,
   ) => {
     const by = portal(ctx);
-    const components = componentsOf(a.input?.components, 'input.components');
+    const components = uploadsOf(a.input?.components, 'input.components');
     return then(ctx, a.id, ctx.services.dossiers.supplySupplement(by, a.id, components));
   },
 

@@ -44,7 +44,9 @@ export interface ProcedureLookup {
   find(code: string, version?: string): Awaitable<ProcedureInfo | undefined>;
 }
 
-/** Seals a value under a data subject's key (hub/privacy's SubjectVault satisfies it). */
+/** Seals and opens values under a data subject's key (hub/privacy's SubjectVault satisfies it). */
 export interface DeclarationSealer {
   seal(subject: string, context: string, value: unknown): Sealed;
+  /** Throws `PRIVACY_SUBJECT_ERASED` once the subject is erased. */
+  open(subject: string, context: string, sealed: Sealed): unknown;
 }

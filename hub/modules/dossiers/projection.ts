@@ -74,11 +74,17 @@ CREATE TABLE IF NOT EXISTS dossier_history (
   PRIMARY KEY (dossier_id, revision)
 ) WITHOUT ROWID;`;
 
-/** The event's data as the timeline shows it: without the dossier id it repeats and without the sealed declaration. */
+/** The event's data as the timeline shows it: without the dossier id it repeats and without anything sealed. */
 function details(event: DossierEvent): Record<string, unknown> {
   if (event.type === 'DossierSubmitted') {
     const { dossierId: _, applicant: _a, declaration, ...shown } = event.data;
     return { ...shown, declaration: { fields: declaration.fields } };
+  }
+  if (event.type === 'DossierDeclarationCompleted')
+    return { declaration: { fields: event.data.declaration.fields } };
+  if (event.type === 'DossierPrefilled') {
+    const { dossierId: _, sealed: _s, ...shown } = event.data;
+    return shown;
   }
   const { dossierId: _, ...rest } = event.data;
   return rest;
@@ -122,7 +128,8 @@ export class DossierReadModel {
       portal_status = excluded.portal_status, received_at = excluded.received_at, due_at = excluded.due_at,
       appointment_at = excluded.appointment_at, paused_at = excluded.paused_at,
       completed_at = excluded.completed_at, ended_at = excluded.ended_at, outcome = excluded.outcome,
-      late = excluded.late, open = excluded.open, components_reused = excluded.components_reused,
+      late = excluded.late, open = excluded.open, fields_prefilled = excluded.fields_prefilled,
+      fields_typed = excluded.fields_typed, components_reused = excluded.components_reused,
       components_uploaded = excluded.components_uploaded, components_asked_again = excluded.components_asked_again,
       children = excluded.children, children_pending = excluded.children_pending, apologies = excluded.apologies,
       rating = excluded.rating, rating_out_of = excluded.rating_out_of, state = excluded.state,
@@ -243,7 +250,7 @@ export class DossierReadModel {
 /** Projection `dossiers`, for the runner. */
 export const dossiersProjection: ProjectionDefinition = {
   name: 'dossiers',
-  version: 2,
+  version: 3,
   description:
     'Dossiers of administrative procedures: status, portal status code, deadlines, once-only counts, timeline',
   filter: {

@@ -4,7 +4,7 @@ import type { CommandIssuer } from '../../kernel/decider/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { IdSource } from '../../kernel/ids.js';
 import type { ComponentInput } from './commands.js';
-import type { SubmissionChannel } from './events.js';
+import type { HeldSource, SubmissionChannel } from './events.js';
 import type { DeadlineCalculator, DeclarationSealer, ProcedureLookup } from './ports.js';
 import type { DossierReadModel } from './projection.js';
 import type { DossierState } from './state.js';
@@ -36,8 +36,27 @@ export interface SubmitDossierInput {
     /** Names of the fields that were prefilled from data the state holds; the others were typed. */
     prefilled: readonly string[];
   };
+  /** Components provided with the submission (hub callers may resolve them otherwise: a linked dossier reusing its parent's). */
   components?: readonly ComponentInput[];
   parent?: string | null;
+}
+
+/** What a prefill read for a dossier, as the service records it. */
+export interface PrefillRecord {
+  /** The values the state supplied: a part of the declaration (sealed before anything is written). */
+  values: Record<string, unknown>;
+  /** The fields filled, as dotted paths. */
+  fields: readonly string[];
+  held: readonly { component: string; source: HeldSource }[];
+  /** Ids of the `DataAccessed` events of the reads. */
+  accesses: readonly string[];
+}
+
+/** A dossier with its declaration opened, and what its latest prefill supplied. */
+export interface DossierDeclaration {
+  state: DossierState;
+  values: Record<string, unknown>;
+  prefill: { values: Record<string, unknown>; fields: readonly string[] } | null;
 }
 
 /** Who acts: an agency's official (desk, processing) or a portal acting for the citizen. */

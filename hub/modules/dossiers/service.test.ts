@@ -175,7 +175,7 @@ describe('DossierService: deadlines through the calendar port', () => {
     });
     // a deadline in days moves by whole working days: stopped Fri 13 → Wed 18 (Mon 16 off): Tue, Wed
     const resumed = await service.supplySupplement(desk, dossierId, [
-      { component: 'TP2', resolution: { kind: 'uploaded', documentId: 'doc-2' } },
+      { component: 'TP2', documentId: 'doc-2' },
     ]);
     expect(resumed.status).toBe('processing');
     // Fri 20, 10:00 + 2 working days of the spec calendar (16 h): Fri 6 h, Mon 23 8 h → Tue 24, 10:00
@@ -311,5 +311,97 @@ describe('DossierService: linked procedures', () => {
       ['refused', AGENCY],
     ]);
     rebuilt.close();
+  });
+});
+
+describe('DossierService: prefill and the completed declaration', () => {
+  const motherRecord = { kind: 'record-event', eventId: '11111111-1111-4111-8111-111111111111' } as const;
+  const earlierResult = { kind: 'document', documentId: 'kq-1' } as const;
+
+  it('counts the fields that still hold what the state supplied, and judges every component', async () => {
+    const { dossierId } = await service.submit(
+      desk,
+      input({
+        declaration: { values: { mother: { personalId: '001190000001' } }, prefilled: [] },
+        components: [],
+      }),
+    );
+    expect(getDossier(db, dossierId, now)!.onceOnly).toMatchObject({ fieldsPrefilled: 0, fieldsTyped: 1 });
+    await service.recordPrefill(desk, dossierId, {
+      values: {
+        mother: { fullName: 'Trần Thị Mai', dateOfBirth: '1990-01-01', residence: { commune: '00004' } },
+      },
+      fields: ['mother.fullName', 'mother.dateOfBirth', 'mother.residence'],
+      held: [
+        { component: 'TP1', source: motherRecord },
+        { component: 'TP2', source: earlierResult },
+      ],
+      accesses: ['22222222-2222-4222-8222-222222222222'],
+    });
+    const opened = await service.declaration(dossierId, desk);
+    expect(opened.values).toEqual({ mother: { personalId: '001190000001' } });
+    expect(opened.prefill?.fields).toEqual(['mother.fullName', 'mother.dateOfBirth', 'mother.residence']);
+
+    const completed = await service.completeDeclaration(desk, dossierId, {
+      values: {
+        // the name as supplied, the date changed by the citizen, the residence kept, the rest typed
+        mother: {
+          personalId: '001190000001',
+          fullName: 'Trần Thị Mai',
+          dateOfBirth: '1990-01-02',
+          residence: { commune: '00004' },
+        },
+        child: { fullName: 'Lê Minh An' },
+      },
+      uploads: [{ component: 'TP2', documentId: 'scan-7' }],
+    });
+    expect(completed.fields).toEqual({ prefilled: 2, typed: 3 });
+    expect(completed.components).toEqual({ TP2: 'asked-again', TP1: 'reused' });
+    const events = await store.readStream(dossierStream(dossierId));
+    expect(events.map((e) => e.type)).toEqual([
+      'DossierSubmitted',
+      'DossierPrefilled',
+      'DossierDeclarationCompleted',
+      'DossierComponentResolved',
+      'DossierComponentResolved',
+    ]);
+    expect(JSON.stringify(events)).not.toContain('Trần');
+    expect(events.at(-1)!.data).toMatchObject({
+      component: 'TP1',
+      resolution: { kind: 'reused', source: motherRecord },
+    });
+    expect(getDossier(db, dossierId, now)!.onceOnly).toMatchObject({
+      fieldsPrefilled: 2,
+      fieldsTyped: 3,
+      componentsReused: 1,
+      componentsAskedAgain: 1,
+    });
+    expect((await service.declaration(dossierId)).values).toMatchObject({
+      child: { fullName: 'Lê Minh An' },
+    });
+
+    // a later supplement of a held component is asked again too
+    await service.receive(desk, dossierId);
+    await service.requestSupplement(desk, dossierId, ['giấy tờ'], 'mờ');
+    const supplied = await service.supplySupplement(desk, dossierId, [
+      { component: 'TP1', documentId: 'scan-8' },
+    ]);
+    expect(supplied.components).toEqual({ TP2: 'asked-again', TP1: 'asked-again' });
+  });
+
+  it('counts every field as typed without a prefill, and refuses a component the procedure lacks', async () => {
+    const { dossierId } = await service.submit(desk, input({ components: [] }));
+    const done = await service.completeDeclaration(desk, dossierId, {
+      values: { a: 1, b: { c: 'x', d: '' } },
+    });
+    expect(done.fields).toEqual({ prefilled: 0, typed: 2 });
+    await expect(
+      service.completeDeclaration(desk, dossierId, {
+        values: {},
+        uploads: [{ component: 'TP9', documentId: 'd' }],
+      }),
+    ).rejects.toSatisfy(
+      (e) => e instanceof DossierComponentUnknownError && e.field === 'input.components[0].component',
+    );
   });
 });

@@ -13,22 +13,32 @@ import {
 } from '../../kernel/errors/index.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
+import type { Sealed } from '../../kernel/vocabulary.js';
 import { vietnamDate } from '../agencies/index.js';
-import type { ComponentInput, DossierCommand } from './commands.js';
+import type { ComponentInput, ComponentUpload, DossierCommand } from './commands.js';
 import { appointmentFor, resumedDeadlines, type Timeliness, timeliness } from './deadlines.js';
 import { allowedFrom, dossierDecider } from './decider.js';
+import { countFields } from './declaration.js';
 import {
   type DossierEvent,
+  type DossierPrefilledData,
   declarationContext,
   dossierStream,
   formatDossierId,
   type ProcedureRef,
+  prefillContext,
   yymmdd,
 } from './events.js';
 import { checkComponents, declarationFields, instant } from './intake.js';
 import type { ProcedureInfo } from './ports.js';
-import type { DossierActor, DossierServiceDeps, SubmitDossierInput } from './service-types.js';
-import type { Dossier, DossierState } from './state.js';
+import type {
+  DossierActor,
+  DossierDeclaration,
+  DossierServiceDeps,
+  PrefillRecord,
+  SubmitDossierInput,
+} from './service-types.js';
+import { type Dossier, type DossierState, judgeComponents } from './state.js';
 
 export type * from './service-types.js';
 
@@ -178,21 +188,25 @@ export class DossierService {
     return this.decide(by, dossierId, { type: 'RequestSupplement', data: { dossierId, items, reason } });
   }
 
-  /** The citizen supplied: the deadline and the appointment move by the working time the clock stood still. */
+  /**
+   * The citizen supplied: the deadline and the appointment move by the working time the clock stood
+   * still. Each document is judged against what the latest prefill found the state holds (asked
+   * again, or uploaded).
+   */
   async supplySupplement(
     by: DossierActor,
     dossierId: string,
-    components: readonly ComponentInput[] = [],
+    uploads: readonly ComponentUpload[] = [],
   ): Promise<DossierState> {
     const s = await this.existing(dossierId, by);
     if (s.status !== 'awaiting-supplement') {
       throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
     }
     const procedure = await this.procedure(s.procedure.code, s.procedure.version);
-    checkComponents(procedure, components, 'input.components');
+    checkComponents(procedure, uploads, 'input.components');
     const now = this.clock();
     const moved = await resumedDeadlines(this.deps.calendar, s, now, procedure.processingTime.unit);
-    const data = { dossierId, ...moved, components: [...components] };
+    const data = { dossierId, ...moved, components: judgeComponents(s.held, uploads) };
     return this.decide(by, dossierId, { type: 'SupplySupplement', data }, now);
   }
 
@@ -264,6 +278,74 @@ export class DossierService {
     const s = await this.existing(dossierId, by);
     checkComponents(await this.procedure(s.procedure.code, s.procedure.version), [component], 'input');
     return this.decide(by, dossierId, { type: 'ResolveComponent', data: { dossierId, ...component } });
+  }
+
+  /**
+   * The dossier and its declaration as last recorded (submitted or completed), opened under the
+   * applicant's key, with the latest prefill; past the actor's guard. `PRIVACY_SUBJECT_ERASED` once
+   * the applicant is erased.
+   */
+  async declaration(dossierId: string, by?: DossierActor): Promise<DossierDeclaration> {
+    const { state, events } = await aggregateStream(
+      this.deps.store,
+      dossierStream(dossierId),
+      dossierDecider,
+    );
+    if (state.status === 'none') throw new DossierNotFoundError(dossierId);
+    by?.guard?.(state);
+    let sealed: Sealed | undefined;
+    let prefill: DossierPrefilledData | null = null;
+    for (const e of events as unknown as DossierEvent[]) {
+      if (e.type === 'DossierSubmitted' || e.type === 'DossierDeclarationCompleted')
+        sealed = e.data.declaration.sealed;
+      else if (e.type === 'DossierPrefilled') prefill = e.data;
+    }
+    const open = this.deps.sealer;
+    return {
+      state,
+      values: open.open(state.applicant, declarationContext(dossierId), sealed!) as Record<string, unknown>,
+      prefill: prefill && {
+        values: open.open(state.applicant, prefillContext(dossierId), prefill.sealed) as Record<
+          string,
+          unknown
+        >,
+        fields: prefill.fields,
+      },
+    };
+  }
+
+  /** Records what a prefill read for the dossier: the values (sealed), fields and held components. */
+  async recordPrefill(by: DossierActor, dossierId: string, prefill: PrefillRecord): Promise<DossierState> {
+    const s = await this.existing(dossierId, by);
+    const data = {
+      dossierId,
+      sealed: this.deps.sealer.seal(s.applicant, prefillContext(dossierId), prefill.values),
+      fields: [...prefill.fields],
+      held: [...prefill.held],
+      accesses: [...prefill.accesses],
+    };
+    return this.decide(by, dossierId, { type: 'RecordPrefill', data });
+  }
+
+  /**
+   * Records the declaration as the citizen completed it: the hub counts the fields that still hold
+   * what the latest prefill supplied and those the citizen typed, and judges every component
+   * against what that prefill held (reused, uploaded, asked again). The caller checked the values
+   * against the eForm.
+   */
+  async completeDeclaration(
+    by: DossierActor,
+    dossierId: string,
+    input: { values: Record<string, unknown>; uploads?: readonly ComponentUpload[] },
+  ): Promise<DossierState> {
+    const { state: s, prefill } = await this.declaration(dossierId, by);
+    const uploads = input.uploads ?? [];
+    checkComponents(await this.procedure(s.procedure.code, s.procedure.version), uploads, 'input.components');
+    const fields = countFields(input.values, { paths: prefill?.fields ?? [], values: prefill?.values });
+    const sealed = this.deps.sealer.seal(s.applicant, declarationContext(dossierId), input.values);
+    const components = judgeComponents(s.held, uploads, true);
+    const data = { dossierId, declaration: { sealed, fields }, components };
+    return this.decide(by, dossierId, { type: 'CompleteDeclaration', data });
   }
 
   private linkChild(by: DossierActor, parent: string, child: string, procedure: ProcedureRef) {

@@ -1,7 +1,9 @@
+import type { ComponentInput, ComponentUpload } from './commands.js';
 import type {
   ComponentResolution,
   DossierEvent,
   DossierOutcome,
+  HeldSource,
   ObligationKind,
   ProcedureRef,
   SubmissionChannel,
@@ -127,6 +129,8 @@ export interface DossierState {
   obligations: Record<string, Obligation>;
   /** The latest resolution of each component, by component code. */
   components: Record<string, ComponentResolution['kind']>;
+  /** What the latest prefill found the state holds, by component code (empty before a prefill). */
+  held: Record<string, HeldSource>;
   /** Linked dossiers and their outcome (null while they run). */
   children: Record<string, DossierOutcome | null>;
   apologies: number;
@@ -189,6 +193,7 @@ export function evolve(state: Dossier, event: DossierEvent): Dossier {
       returnedAt: null,
       obligations: {},
       components: {},
+      held: {},
       children: {},
       apologies: 0,
       transfers: 0,
@@ -273,6 +278,10 @@ function evolveExisting(s: DossierState, event: DossierEvent): DossierState {
       return { ...s, rating: { score: event.data.score, outOf: event.data.outOf } };
     case 'DossierComponentResolved':
       return { ...s, components: { ...s.components, [event.data.component]: event.data.resolution.kind } };
+    case 'DossierPrefilled':
+      return { ...s, held: Object.fromEntries(event.data.held.map((h) => [h.component, h.source])) };
+    case 'DossierDeclarationCompleted':
+      return { ...s, fields: event.data.declaration.fields };
     case 'DossierChildLinked':
       return { ...s, children: { ...s.children, [event.data.child]: null } };
     case 'DossierChildCompleted':
@@ -290,3 +299,29 @@ export const pendingChildren = (s: DossierState): string[] =>
 
 /** The open pause, if the clock is stopped. */
 export const openPause = (s: DossierState): Pause | undefined => s.pauses.find((p) => p.to === null);
+
+/**
+ * How the components a citizen provided are resolved, judged against what the dossier's latest
+ * prefill found the state holds: a document for a component the state held was asked for again,
+ * otherwise it was uploaded. With `reuseHeld`, every held component the citizen did not provide is
+ * reused (what completing the declaration records).
+ */
+export function judgeComponents(
+  held: Readonly<Record<string, HeldSource>>,
+  uploads: readonly ComponentUpload[],
+  reuseHeld = false,
+): ComponentInput[] {
+  const judged: ComponentInput[] = uploads.map(({ component, documentId }) => {
+    const heldAs = held[component];
+    return {
+      component,
+      resolution: heldAs ? { kind: 'asked-again', documentId, heldAs } : { kind: 'uploaded', documentId },
+    };
+  });
+  if (!reuseHeld) return judged;
+  const provided = new Set(uploads.map((u) => u.component));
+  for (const [component, source] of Object.entries(held)) {
+    if (!provided.has(component)) judged.push({ component, resolution: { kind: 'reused', source } });
+  }
+  return judged;
+}

@@ -41,7 +41,7 @@ const AGENCY_SUB = `subscription($agency: String!) {
 const MY_SUB =
   'subscription { myDossierStatusChanged { dossierId status previousStatus agency portalStatus } }';
 const SUBMIT = 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { id } }';
-const declaration = { values: { lyDo: 'x' }, prefilled: [] };
+const declaration = { values: { lyDo: 'x' } };
 
 async function submit(token: string, input: Record<string, unknown>): Promise<string> {
   const res = await hub.gql(token, SUBMIT, { input: { procedure: '1.001612', declaration, ...input } });

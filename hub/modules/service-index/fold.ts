@@ -85,6 +85,10 @@ export function foldDossier(
       return finish(s, at, 'stopped');
     case 'DossierWithdrawn':
       return finish(s, at, 'withdrawn');
+    case 'DossierDeclarationCompleted': {
+      const { prefilled, typed } = event.data.declaration.fields;
+      return { ...s, fields: { prefilled, typed } };
+    }
     case 'DossierRated':
       return { ...s, rating: { score: event.data.score, outOf: event.data.outOf } };
     case 'DossierComponentResolved': {
