@@ -8,6 +8,7 @@ import { contractsModule } from './contracts/index.js';
 import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
+import { prefillModule } from './prefill/index.js';
 import { proceduresModule } from './procedures/index.js';
 import { recordsModule } from './records/index.js';
 import { serviceIndexModule } from './service-index/index.js';
@@ -28,6 +29,7 @@ export const hubModules: readonly HubModule[] = [
   accessModule,
   documentsModule,
   dossiersModule,
+  prefillModule,
   serviceIndexModule,
   erasureModule,
 ];

@@ -163,6 +163,7 @@ describe('the module list', () => {
         'myConsents',
         'myContracts',
         'person',
+        'prefill',
         'procedure',
         'procedures',
         'serviceIndex',
@@ -196,6 +197,7 @@ describe('the module list', () => {
         ...['apologiseForDelay', 'approveDossier', 'rejectDossier', 'stopProcessing', 'issueResult'],
         ...['returnResult', 'identifyCitizenByQr', 'supplySupplement', 'payFee', 'withdrawDossier'],
         'rateDossier',
+        'completeDeclaration',
       ].sort(),
     );
     expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual([

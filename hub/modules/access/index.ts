@@ -66,6 +66,7 @@ export {
   type ReleasedRecord,
   type ReleaseServices,
   releaseRecord,
+  releaseRecordOfSubject,
   releaseRecordsOfSubject,
 } from './release-record.js';
 export { StreamAppender } from './stream-appender.js';

@@ -87,6 +87,24 @@ export async function releaseRecordsOfSubject(
   });
 }
 
+/**
+ * Reads the one record of a dataset about a citizen, where a person has at most one (their
+ * population or civil-status record, their social insurance): the same path as `releaseRecord`,
+ * found by the citizen however the dataset is keyed. Several records are refused as
+ * `ACCESS_RECORD_AMBIGUOUS` (`BAD_USER_INPUT`); none is `NOT_FOUND`.
+ */
+export async function releaseRecordOfSubject(
+  services: ReleaseServices,
+  request: RecordRequest & { personalId: string },
+): Promise<RecordOutcome> {
+  return refusing(async () => {
+    const release = await services.release.releaseRecordOfSubject(
+      query(request, { personalId: request.personalId }),
+    );
+    return release ? { released: true as const, ...released(release) } : refused(NOT_FOUND);
+  });
+}
+
 function query<T extends object>(request: RecordRequest, lookup: T) {
   return {
     principal: request.principal,

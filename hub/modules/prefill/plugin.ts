@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
+import { PrefillService } from './service.js';
+
+/**
+ * The `prefill` service of the GraphQL context, over the access module's `release`, the documents
+ * module's `documents` and the dossiers module's `dossiers` (all listed before this one) and the
+ * procedure catalogue's read model.
+ */
+export const prefillPlugin: ModulePlugin = fp(
+  async (_app: FastifyInstance, host: ModuleHost) => {
+    host.services.provide(
+      'prefill',
+      new PrefillService({
+        release: host.services.get('release'),
+        documents: host.services.get('documents'),
+        dossiers: host.services.get('dossiers'),
+        readModels: host.readModels,
+        pseudonymize: host.pseudonymize,
+      }),
+    );
+  },
+  { name: 'prefill', fastify: '5.x' },
+);
