@@ -198,6 +198,7 @@ describe('the module list', () => {
         ...['returnResult', 'identifyCitizenByQr', 'supplySupplement', 'payFee', 'withdrawDossier'],
         'rateDossier',
         'completeDeclaration',
+        'fanOutLinkedDossiers',
       ].sort(),
     );
     expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual([

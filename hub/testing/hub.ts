@@ -37,6 +37,8 @@ export const AGENCIES = {
   hanoi: '000.00.00.H26',
   hoanKiem: '000.70.01.H26',
   quanBaDinh: '001.00.00.H26',
+  baDinhPolice: '000.21.01.H26',
+  hanoiSocialSecurity: '000.22.00.H26',
   portal: '000.10.00.G12',
   inspector: '000.00.00.G17',
 } as const;

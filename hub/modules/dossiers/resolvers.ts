@@ -7,7 +7,7 @@ import { dossierMutations } from './mutations.js';
 import { type DossierFilter, getDossier, listDossiers } from './queries.js';
 import type { DossierStatus } from './state.js';
 import { dossierSubscriptions } from './subscriptions.js';
-import { fromEnum, sees, toDossier } from './views.js';
+import { fromEnum, sees, toDossier, toLinked } from './views.js';
 
 interface FilterArgs {
   agency?: string | null;
@@ -65,6 +65,17 @@ export const dossierResolvers = {
         now: ctx.services.clock(),
       });
       return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDossier(e.node) })) };
+    },
+  },
+  Dossier: {
+    /** Where each linked dossier stands: whoever sees the parent sees that much of its children. */
+    linked(parent: { id: string }, _: unknown, ctx: ApiContext) {
+      const page = listDossiers(
+        ctx.services.readModels,
+        { parent: parent.id },
+        { first: 100, now: ctx.services.clock() },
+      );
+      return page.edges.map((e) => toLinked(e.node)).reverse();
     },
   },
   Mutation: dossierMutations,

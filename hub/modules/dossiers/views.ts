@@ -57,6 +57,20 @@ export const toDossier = (d: DossierSummary | DossierDetail) => ({
   timeline: 'timeline' in d ? d.timeline.map(toEntry) : [],
 });
 
+/** A linked dossier as its parent shows it. */
+export const toLinked = (d: DossierSummary) => ({
+  id: d.dossierId,
+  procedure: d.procedure.code,
+  agency: d.agency,
+  status: toEnum(d.status),
+  portalStatus: d.portalStatus,
+  portalStatusName: portalStatusCodes[d.portalStatus],
+  outcome: d.outcome,
+  dueAt: d.dueAt,
+  endedAt: d.endedAt,
+  overdue: d.overdue,
+});
+
 /** A status change as a subscriber gets it: never the applicant's pseudonym nor the intake agency. */
 export const toStatusChange = (c: DossierChange) => ({
   dossierId: c.dossierId,

@@ -28,5 +28,6 @@ export const prefillModule: HubModule = {
   },
 };
 
+export { type FanOutTarget, type LinkedChild, LinkedDossiers, linkedDeclaration } from './linked.js';
 export { type PrefillCaller, type PrefillDeps, PrefillService } from './service.js';
 export type * from './types.js';

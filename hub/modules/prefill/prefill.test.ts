@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSigningKey } from '../../../demo/keys.js';
-import { type DemoExamples, demoExamples } from '../../../demo/sources/index.js';
+import type { DemoExamples } from '../../../demo/sources/index.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
-import {
-  AGENCIES,
-  API_PROJECTIONS,
-  type GqlResponse,
-  startTestHub,
-  type TestHub,
-} from '../../testing/hub.js';
-import { documentsProjection, resultClaims, signResult } from '../documents/index.js';
-import { dossierStream, dossiersProjection } from '../dossiers/index.js';
+import { signedResult, startDossierHub } from '../../testing/dossier-hub.js';
+import { AGENCIES, type GqlResponse, type TestHub } from '../../testing/hub.js';
+import { dossierStream } from '../dossiers/index.js';
 
 // Once-only prefill of a birth registration (1.001193): the mother applies through the citizen
 // portal; her record and the father's are read from the population dataset under the ward's
@@ -20,12 +13,7 @@ let hub: TestHub;
 let ex: DemoExamples;
 let portal: string;
 beforeAll(async () => {
-  hub = await startTestHub({
-    citizens: 2,
-    sources: { citizens: 400 },
-    projections: [...API_PROJECTIONS, dossiersProjection, documentsProjection],
-  });
-  ex = demoExamples(hub.dir)!;
+  ({ hub, ex } = await startDossierHub());
   portal = await hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: ex.child.motherPersonalId });
 }, 120_000);
 afterAll(async () => hub?.close());
@@ -91,20 +79,14 @@ const accessesFor = async (dossier: string): Promise<RecordedEvent[]> =>
 
 /** The mother's earlier marriage certificate, signed by the Ba Đình ward. */
 async function marriageCertificate(): Promise<{ documentId: string; eventId: string }> {
-  const content = Buffer.from('%PDF-1.7\nGiấy chứng nhận kết hôn\n%%EOF\n');
-  const claims = resultClaims({
-    content,
+  const doc = await signedResult(hub, {
     resultType: 'marriage-certificate',
     dossier: `${AGENCIES.baDinh}-200101-0001`,
     issuer: AGENCIES.baDinh,
-    subject: hub.pseudonymize('citizen', mother()),
-    issuedAt: new Date(Date.now() - 60_000).toISOString(),
+    personalId: mother(),
+    issuedAt: new Date(),
+    text: 'Giấy chứng nhận kết hôn',
   });
-  const signature = await signResult(claims, await demoSigningKey(hub.dir, AGENCIES.baDinh));
-  const doc = await hub.app.documents.issueResult(
-    { agency: AGENCIES.baDinh, official: 'cb-hotich-01' },
-    { signature, content, mediaType: 'application/pdf' },
-  );
   await hub.settle();
   return { documentId: doc.document.documentId, eventId: doc.sourceEventId };
 }

@@ -7,7 +7,13 @@ import {
 } from '../access/index.js';
 import type { HeldSource } from '../dossiers/index.js';
 import { valueAt } from '../dossiers/index.js';
-import type { ComponentPlan, DatasetPlan, FieldPlan, PrefillPlan } from '../procedures/index.js';
+import type {
+  ComponentPlan,
+  DatasetPlan,
+  FieldPlan,
+  LinkedProcedure,
+  PrefillPlan,
+} from '../procedures/index.js';
 import type { ApplicantAttributes, ComponentOutcome, FieldOutcome } from './types.js';
 
 /** What the reads of one prefill need. */
@@ -22,6 +28,8 @@ export interface ReadContext {
   applicant: ApplicantAttributes;
   /** The declaration as recorded: where a person's or a record's key is looked up. */
   current: Record<string, unknown>;
+  /** For a linked dossier: its parent, the parent's declaration and the link's mappings. */
+  linked?: { dossier: string; values: Record<string, unknown>; link: LinkedProcedure };
 }
 
 /** One record read for the prefill: every field the form and the components need of it, asked for at once. */
@@ -44,13 +52,16 @@ const unfilled = (reason: string, message: string) => ({ filled: false as const,
  * form field (the mother's ID number, a parcel's id) finds it in the declaration as recorded or
  * among the values filled before it.
  */
-export async function readAll(plan: PrefillPlan, ctx: ReadContext) {
+export async function readAll(whole: PrefillPlan, ctx: ReadContext) {
   const filled: Record<string, unknown> = {};
   const lookupValue = (field: string) => {
     const v = valueAt(ctx.current, field) ?? valueAt(filled, field);
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
 
+  const linked = ctx.linked ? linkedFields(ctx.linked) : [];
+  for (const f of linked) setAt(filled, f.path, f.value);
+  const plan = withoutLinked(whole, linked);
   const fields = new Map<FieldPlan, FieldOutcome>();
   for (const f of plan.fields) {
     if (f.source.kind !== 'applicant') continue;
@@ -136,7 +147,30 @@ export async function readAll(plan: PrefillPlan, ctx: ReadContext) {
   const accesses = [...reads.values()].flatMap((r) =>
     r.outcome?.released ? [r.outcome.release.accessId] : [],
   );
-  return { filled, fields: plan.fields.map((f) => fields.get(f)!), components, accesses };
+  const outcomes = [...linked, ...plan.fields.map((f) => fields.get(f)!)];
+  return { filled, fields: outcomes, typed: plan.typed, components, accesses };
+}
+
+/** The fields a linked dossier's parent fills: each mapping of the link with a value in the parent's declaration. */
+function linkedFields({ dossier, values, link }: NonNullable<ReadContext['linked']>): FieldOutcome[] {
+  return link.mappings.flatMap((m) => {
+    const value = m.from === undefined ? m.value : valueAt(values, m.from);
+    if (value === undefined || value === null || value === '') return [];
+    const source = { kind: 'linked' as const, dossier, field: m.from ?? null };
+    return [{ path: m.to, source, filled: true, value: structuredClone(value) }];
+  });
+}
+
+/** The plan without the fields the parent fills (its declaration, not a read, is their source). */
+function withoutLinked(plan: PrefillPlan, linked: readonly FieldOutcome[]): PrefillPlan {
+  if (linked.length === 0) return plan;
+  const paths = linked.map((f) => f.path);
+  const covered = (path: string) => paths.some((p) => path === p || path.startsWith(`${p}.`));
+  return {
+    ...plan,
+    fields: plan.fields.filter((f) => !covered(f.path)),
+    typed: plan.typed.filter((t) => !covered(t)),
+  };
 }
 
 function release(read: Read, ctx: ReadContext): Promise<RecordOutcome> {

@@ -10,6 +10,7 @@ import {
   valuesOf,
   vietnamToday,
 } from '../dossiers/index.js';
+import type { LinkedDossiers } from './linked.js';
 import type { PrefillCaller, PrefillService } from './service.js';
 import type { ApplicantAttributes, PrefillResult } from './types.js';
 
@@ -17,6 +18,8 @@ declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
     /** Once-only prefill of dossiers' declarations, and their completion. */
     prefill: PrefillService;
+    /** Linked procedures: a dossier fanned out into dossiers at other agencies. */
+    linkedDossiers: LinkedDossiers;
   }
 }
 
@@ -26,13 +29,18 @@ type ApplicantArg = { personalId: string } & Partial<
 
 const LIMITS = { fullName: 200, phone: 20, email: 254, dateOfBirth: 10, gender: 5 } as const;
 
-/** Who asks: a desk (consumer) for the dossiers it took in or is competent for, or a portal for its citizen's own. */
-function callerOf(ctx: ApiContext): PrefillCaller {
-  const principal = requireRole(ctx, 'consumer', 'citizen-portal');
+/**
+ * Who asks: a desk (consumer) for the dossiers it took in or is competent for, or a portal for its
+ * citizen's own; `processing` only the agency competent for the dossier.
+ */
+function callerOf(ctx: ApiContext, processing = false): PrefillCaller {
+  const principal = processing
+    ? requireRole(ctx, 'consumer')
+    : requireRole(ctx, 'consumer', 'citizen-portal');
   const guard =
     principal.role === 'citizen-portal'
       ? applicantGuard(citizenOf(principal))
-      : agencyGuard(principal.agency, 'intake');
+      : agencyGuard(principal.agency, processing ? 'processing' : 'intake');
   const issuer = { kind: 'agency' as const, id: principal.agency, official: principal.official };
   return { by: { actor: issuer, correlationId: ctx.requestId, guard }, principal, requestId: ctx.requestId };
 }
@@ -53,33 +61,36 @@ function attributesOf(arg: ApplicantArg): ApplicantAttributes {
   return out;
 }
 
-/** The applicant as vouched for: the portal's `applicant`, or at the desk the ID card's QR and/or `applicant`. */
+/**
+ * The applicant as vouched for: the portal's `applicant`, or at the desk the ID card's QR and/or
+ * `applicant`; none when nobody vouches (the service then looks in the declaration).
+ */
 function applicantOf(
   ctx: ApiContext,
   caller: PrefillCaller,
   args: { applicant?: ApplicantArg | null; applicantQr?: string | null },
-): { attributes: ApplicantAttributes; field: string } {
+): { applicant: ApplicantAttributes; field: string } | undefined {
   const given = args.applicant ? attributesOf(args.applicant) : undefined;
-  if (caller.principal.role === 'citizen-portal') {
-    if (args.applicantQr)
-      throw new DossierInvalidInputError('a portal vouches with applicant', 'applicantQr');
-    if (!given) throw new DossierInvalidInputError('the portal vouches for its citizen here', 'applicant');
-    return { attributes: given, field: 'applicant.personalId' };
+  if (caller.principal.role === 'citizen-portal' && args.applicantQr) {
+    throw new DossierInvalidInputError('a portal vouches with applicant', 'applicantQr');
   }
-  if (!args.applicantQr) {
-    if (!given)
-      throw new DossierInvalidInputError('name the applicant by applicantQr or applicant', 'applicantQr');
-    return { attributes: given, field: 'applicant.personalId' };
-  }
+  if (!args.applicantQr) return given && { applicant: given, field: 'applicant.personalId' };
   const card = parseCitizenIdQr(args.applicantQr, vietnamToday(ctx.services.clock()), 'applicantQr');
   if (given && given.personalId !== card.personalId) {
     throw new DossierInvalidInputError('is not the personal ID on the card', 'applicant.personalId');
   }
   const { personalId, fullName, dateOfBirth, gender } = card;
-  return { attributes: { ...given, personalId, fullName, dateOfBirth, gender }, field: 'applicantQr' };
+  return { applicant: { ...given, personalId, fullName, dateOfBirth, gender }, field: 'applicantQr' };
 }
 
-const KINDS = { dataset: 'DATASET', result: 'RESULT', applicant: 'APPLICANT' } as const;
+/** The dossier as the read model (which the services update at once) shows it. */
+function dossierView(ctx: ApiContext, id: string) {
+  const d = getDossier(ctx.services.readModels, id, ctx.services.clock());
+  if (!d) throw new DossierNotFoundError(id);
+  return toDossier(d);
+}
+
+const KINDS = { dataset: 'DATASET', result: 'RESULT', applicant: 'APPLICANT', linked: 'LINKED' } as const;
 
 /** The prefill as the API shows it. */
 function view(p: PrefillResult) {
@@ -97,6 +108,7 @@ function view(p: PrefillResult) {
       source: KINDS[f.source.kind],
       dataset: f.source.kind === 'dataset' ? f.source.dataset : null,
       from: f.source.kind === 'applicant' ? f.source.attribute : f.source.field,
+      linkedFrom: f.source.kind === 'linked' ? f.source.dossier : null,
       recordEventId: f.recordEventId ?? null,
       accessId: f.accessId ?? null,
       reason: f.reason ?? null,
@@ -127,8 +139,7 @@ export const prefillResolvers = {
       ctx: ApiContext,
     ) {
       const caller = callerOf(ctx);
-      const { attributes, field } = applicantOf(ctx, caller, args);
-      return view(await ctx.services.prefill.prefill(caller, args.dossier, attributes, field));
+      return view(await ctx.services.prefill.prefill(caller, args.dossier, applicantOf(ctx, caller, args)));
     },
   },
   Mutation: {
@@ -144,9 +155,17 @@ export const prefillResolvers = {
       const values = valuesOf(args.input.values, 'input.values');
       const uploads = uploadsOf(args.input.components, 'input.components');
       await ctx.services.prefill.complete(caller, args.id, values, uploads);
-      const d = getDossier(ctx.services.readModels, args.id, ctx.services.clock());
-      if (!d) throw new DossierNotFoundError(args.id);
-      return toDossier(d);
+      return dossierView(ctx, args.id);
+    },
+
+    async fanOutLinkedDossiers(
+      _: unknown,
+      args: { id: string; input: { links: { procedure: string; agency?: string | null }[] } },
+      ctx: ApiContext,
+    ) {
+      const links = args.input.links.map((l) => ({ procedure: l.procedure, agency: l.agency ?? undefined }));
+      await ctx.services.linkedDossiers.fanOut(callerOf(ctx, true), args.id, links);
+      return dossierView(ctx, args.id);
     },
   },
 };

@@ -16,6 +16,7 @@ import {
   type DossierService,
   type DossierState,
   type ProcedureRef,
+  valueAt,
 } from '../dossiers/index.js';
 import {
   assertDeclaration,
@@ -63,18 +64,19 @@ export class PrefillService {
   async prefill(
     caller: PrefillCaller,
     dossierId: string,
-    applicant: ApplicantAttributes,
-    applicantField: string,
+    vouched: { applicant: ApplicantAttributes; field: string } | undefined,
   ): Promise<PrefillResult> {
     const { state, values: current } = await this.deps.dossiers.declaration(dossierId, caller.by);
     const allowed = allowedFrom.RecordPrefill;
     if (allowed !== 'any' && !allowed.includes(state.status)) {
       throw new DossierInvalidTransitionError(dossierId, state.status, 'RecordPrefill');
     }
-    if (this.deps.pseudonymize('citizen', applicant.personalId) !== state.applicant) {
-      throw new DossierInvalidInputError('is not the applicant of the dossier', applicantField);
-    }
     const { record, plan } = this.procedure(state.procedure);
+    const linked =
+      state.parent === null ? undefined : await this.linkFrom(state.parent, state.procedure.code);
+    const applicant = vouched
+      ? this.checked(state, vouched.applicant, vouched.field)
+      : this.applicantInDeclaration(state, plan, [current, linked?.values ?? {}]);
     const { documents } = this.deps;
     const read = await readAll(plan, {
       release: this.deps.release,
@@ -84,6 +86,7 @@ export class PrefillService {
       requestId: caller.requestId,
       applicant,
       current,
+      linked: linked && { dossier: state.parent!, values: linked.values, link: linked.link },
     });
     const filled = read.fields.filter((f) => f.filled);
     await this.deps.dossiers.recordPrefill(caller.by, dossierId, {
@@ -100,7 +103,7 @@ export class PrefillService {
       eForm: record.eForm,
       values,
       fields: read.fields,
-      typed: [...plan.typed, ...read.fields.filter((f) => !f.filled).map((f) => f.path)],
+      typed: [...read.typed, ...read.fields.filter((f) => !f.filled).map((f) => f.path)],
       components: read.components,
       accesses: read.accesses,
     };
@@ -136,7 +139,47 @@ export class PrefillService {
     return this.deps.dossiers.completeDeclaration(caller.by, dossierId, { values, uploads });
   }
 
-  private procedure(ref: ProcedureRef) {
+  /** The applicant as vouched for, who must be the dossier's. */
+  private checked(state: DossierState, applicant: ApplicantAttributes, field: string): ApplicantAttributes {
+    if (this.deps.pseudonymize('citizen', applicant.personalId) !== state.applicant) {
+      throw new DossierInvalidInputError('is not the applicant of the dossier', field);
+    }
+    return applicant;
+  }
+
+  /**
+   * Without anyone vouching: the applicant's personal ID as the declaration holds it, in a field the
+   * eForm fills from the applicant's (a linked dossier's declarant, mapped from its parent's),
+   * accepted only when it is the dossier's applicant's.
+   */
+  private applicantInDeclaration(
+    state: DossierState,
+    plan: PrefillPlan,
+    declarations: readonly Record<string, unknown>[],
+  ): ApplicantAttributes {
+    for (const f of plan.fields) {
+      if (f.source.kind !== 'applicant' || f.source.attribute !== 'personalId') continue;
+      for (const values of declarations) {
+        const personalId = valueAt(values, f.path);
+        if (
+          typeof personalId === 'string' &&
+          this.deps.pseudonymize('citizen', personalId) === state.applicant
+        ) {
+          return { personalId };
+        }
+      }
+    }
+    throw new DossierInvalidInputError('name the applicant: the declaration does not', 'applicant');
+  }
+
+  /** The parent's declaration and the link of the parent's procedure to `code`. */
+  async linkFrom(parent: string, code: string) {
+    const { state, values } = await this.deps.dossiers.declaration(parent);
+    const link = this.procedure(state.procedure).record.linked.find((l) => l.code === code);
+    return link && { state, values, link };
+  }
+
+  procedure(ref: ProcedureRef) {
     const key = `${ref.code}@${ref.version}`;
     let found = this.procedures.get(key);
     if (!found) {

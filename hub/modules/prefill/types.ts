@@ -8,11 +8,18 @@ import type { ApplicantAttribute, ComponentSource, FieldSource } from '../proced
  */
 export type ApplicantAttributes = { personalId: string } & Partial<Record<ApplicantAttribute, string>>;
 
+/** A linked dossier's field filled from its parent's declaration (a mapping of the link; `field` null for a fixed value). */
+export interface LinkedSource {
+  kind: 'linked';
+  dossier: string;
+  field: string | null;
+}
+
 /** One eForm field the state can fill: filled (with where the value came from) or left to type, and why. */
 export interface FieldOutcome {
   /** Dotted path in the eForm. */
   path: string;
-  source: FieldSource;
+  source: FieldSource | LinkedSource;
   filled: boolean;
   value?: unknown;
   /** The record event the value came from (dataset sources). */
