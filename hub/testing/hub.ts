@@ -23,6 +23,7 @@ import { agenciesProjection } from '../modules/agencies/index.js';
 import { workingCalendarProjection } from '../modules/calendar/index.js';
 import { consentsProjection, type HubSigningKey, hubSigningKey } from '../modules/consent/index.js';
 import { contractsProjection } from '../modules/contracts/index.js';
+import { type ErasureResult, eraseSubject } from '../modules/erasure/index.js';
 import { proceduresProjection } from '../modules/procedures/index.js';
 import { type RecordSealing, recordsProjection } from '../modules/records/index.js';
 import type { SubjectKeyStore } from '../privacy/key-store.js';
@@ -84,6 +85,8 @@ export interface TestHub {
   accessEvents(personalId: string): Promise<RecordedEvent[]>;
   /** Waits until every projection has applied everything in the store. */
   settle(): Promise<void>;
+  /** Erases a citizen as an operator of the hub CLI would (`hub erase subject`). */
+  erase(personalId: string): Promise<ErasureResult>;
   close(): Promise<void>;
 }
 
@@ -232,6 +235,18 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
         }
       },
       settle,
+      erase: (personalId) =>
+        eraseSubject(
+          {
+            store: app.store,
+            readModels: app.readModels,
+            keys: sealing.keys,
+            pseudonymize: sealing.pseudonymize,
+            actor: { kind: 'operator', id: 'hub-cli', official: 'op-1' },
+            logger: app.log as Logger,
+          },
+          personalId,
+        ),
       async close() {
         await app.close();
         await raw?.close();

@@ -6,10 +6,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubjectErasedError } from '../../kernel/errors/index.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
-import { silentLogger, tempDir } from '../../testing/temp.js';
+import { tempDir } from '../../testing/temp.js';
 import { ConsentReadModel } from '../consent/index.js';
 import { getRecord, loadDatasets, openRecord, recordsProjection } from '../records/index.js';
-import { eraseSubject } from './erase.js';
 
 const population = loadDatasets().get('population')!;
 const temp = tempDir();
@@ -45,18 +44,7 @@ function scan(dir: string, needles: (string | Buffer)[]): Record<string, number[
 }
 
 /** Erases a citizen as an operator of the hub CLI would. */
-const erase = (personalId: string) =>
-  eraseSubject(
-    {
-      store: hub.store,
-      readModels: hub.db,
-      keys: hub.keys,
-      pseudonymize: hub.pseudonymize,
-      actor: { kind: 'operator', id: 'hub-cli', official: 'op-1' },
-      logger: silentLogger(),
-    },
-    personalId,
-  );
+const erase = (personalId: string) => hub.erase(personalId);
 
 const PERSON = (pid: string) =>
   `{ person(personalId: "${pid}", purpose: "tthc-1.001193") { personalId fullName dateOfBirth permanentResidence { address } } }`;
