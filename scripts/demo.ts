@@ -5,12 +5,13 @@
  * certificate signed with its own key, anyone verifies it against the ward's published keys, the
  * citizen's portal downloads it; an inspector reads the access log; then the commune reads two
  * other ministries' datasets the same way. Uses the demo agencies' local keys and citizens from the
- * demo source databases.
+ * demo source databases. Act two (`demo-dossier.ts`): a birth registration filed online, prefilled
+ * with the mother's consent, fanned out to residence and health insurance, its result returned.
  */
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { demoSigningKey, mintDemoToken } from '../demo/keys.js';
-import { demoCitizen } from '../demo/sources/demo.js';
+import { demoCitizen, demoCitizenNamed } from '../demo/sources/demo.js';
 import { demoExamples } from '../demo/sources/examples.js';
 import { DEFAULT_AUDIENCE } from '../hub/auth/authenticator.js';
 import type { Role } from '../hub/kernel/principal.js';
@@ -21,6 +22,7 @@ import {
   signResult,
   verifyResultSignature,
 } from '../hub/modules/documents/index.js';
+import { actTwo } from './demo-dossier.js';
 
 const opts = new Command('demo')
   .description('Walk through consented data sharing against a running hub')
@@ -225,3 +227,6 @@ if (examples) {
     ),
   );
 }
+
+const mother = examples && demoCitizenNamed(opts.dataDir, examples.child.motherPersonalId);
+if (mother) await actTwo({ dataDir: opts.dataDir, token, gql, call, show, showJson }, mother);

@@ -80,15 +80,31 @@ export async function ensureDemoSources(
  * while the hub has not made the demo source yet.
  */
 export function demoCitizen(dataDir: string): { personalId: string; fullName: string } | undefined {
+  return populationRow(
+    dataDir,
+    "SELECT so_dinh_danh, ho_ten FROM cong_dan WHERE da_xoa = 0 AND ho_ten IS NOT NULL AND ngay_sinh IS NOT NULL AND so_dinh_danh GLOB '0[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY id LIMIT 1",
+  );
+}
+
+/** A citizen of the demo population source by ID number, with the name the source holds; undefined when absent. */
+export function demoCitizenNamed(
+  dataDir: string,
+  personalId: string,
+): { personalId: string; fullName: string } | undefined {
+  return populationRow(
+    dataDir,
+    'SELECT so_dinh_danh, ho_ten FROM cong_dan WHERE da_xoa = 0 AND so_dinh_danh = ?',
+    personalId,
+  );
+}
+
+/** One citizen of the demo population source (columns so_dinh_danh, ho_ten); undefined without the source or a row. */
+function populationRow(dataDir: string, sql: string, ...params: string[]) {
   const file = demoSourceFile(dataDir, 'population');
   if (!fs.existsSync(file)) return undefined;
   const db = new Database(file, { readonly: true });
   try {
-    const row = db
-      .prepare(
-        "SELECT so_dinh_danh, ho_ten FROM cong_dan WHERE da_xoa = 0 AND ho_ten IS NOT NULL AND ngay_sinh IS NOT NULL AND so_dinh_danh GLOB '0[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' ORDER BY id LIMIT 1",
-      )
-      .get() as { so_dinh_danh: string; ho_ten: string } | undefined;
+    const row = db.prepare(sql).get(...params) as { so_dinh_danh: string; ho_ten: string } | undefined;
     return row && { personalId: row.so_dinh_danh, fullName: row.ho_ten };
   } finally {
     db.close();
