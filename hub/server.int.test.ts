@@ -37,11 +37,21 @@ function dataDir(): string {
   return dir.dir;
 }
 
+/** A hub keeps its secrets: every start on one data directory gets the same ones, as in production. */
+const secretsByDir = new Map<string, ReturnType<typeof productionSecrets>>();
+function secretsFor(env: Record<string, string>): ReturnType<typeof productionSecrets> {
+  const dir = env.LIENTHONG_DATA_DIR;
+  if (!dir) return productionSecrets();
+  const secrets = secretsByDir.get(dir) ?? productionSecrets();
+  secretsByDir.set(dir, secrets);
+  return secrets;
+}
+
 /** Starts `hub/server.ts` in the production profile, on free ports unless `env` names them. */
 async function startServer(env: Record<string, string>): Promise<Running> {
   const [port, metricsPort] = await freePorts(2);
   const ports = { PORT: String(port), LIENTHONG_METRICS_PORT: String(metricsPort), ...env };
-  const child = spawnServer({ NODE_ENV: 'production', LOG_LEVEL: 'info', ...productionSecrets(), ...ports }, [
+  const child = spawnServer({ NODE_ENV: 'production', LOG_LEVEL: 'info', ...secretsFor(env), ...ports }, [
     'ignore',
     'pipe',
     'pipe',

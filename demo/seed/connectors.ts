@@ -26,8 +26,8 @@ export const demoConnector = (dataset: SourceDataset) => `${dataset}-sql`;
  * (population, civil status, social insurance, judicial records, driving licences, business
  * registry, land parcels, all drawn from the same citizens) and syncs each through its connector, so
  * the demo holds real record events with provenance. Incremental and checkpointed: on later starts
- * each connector reads only what changed (nothing; the look-back is off for these static
- * sources). Returns each sync by dataset, in order.
+ * each connector reads only what changed (nothing), besides the rows the look-back reads
+ * again (`cursorLookback`), which append nothing. Returns each sync by dataset, in order.
  */
 export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<SourceDataset, SyncResult>> {
   const log = moduleLogger(options.logger, 'seed');
@@ -38,8 +38,7 @@ export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<
       name,
       hub: { ...options, close: async () => undefined },
       logger: options.logger,
-      // the bundled sources are written once and never change under a run: no look-back needed
-      set: [`url=sqlite:${file}`, 'cursorLookback=0'],
+      set: [`url=sqlite:${file}`],
     });
     const result = await connector.sync();
     log.info({ connector: name, runId: result.runId, ...result.counts }, 'demo source synced');
