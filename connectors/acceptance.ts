@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRecord, openRecord } from '../hub/modules/records/index.js';
+import { openRecord, type RawRecordRow, recordRowOf } from '../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../hub/testing/temp.js';
 import { CONNECTORS_DIR, validateConfig } from './kit/manifest.js';
 import { openTestHub, projectRecords } from './kit/testing.js';
@@ -140,6 +140,11 @@ export async function syncedFixture(name: string, root = CONNECTORS_DIR) {
   const source = await sqliteFixtureSource(name, root)();
   const tmp = tempDir();
   const hub = await openTestHub(tmp.dir);
+  const close = async () => {
+    await hub.close();
+    tmp.remove();
+    await source.cleanup();
+  };
   try {
     const connector = openConnector({ name, root, hub, logger: silentLogger(), set: [`url=${source.url}`] });
     const result = await connector.sync();
@@ -147,25 +152,13 @@ export async function syncedFixture(name: string, root = CONNECTORS_DIR) {
     const dataset = connector.loaded.manifest.streams[0]!.dataset;
     const def = hub.datasets.get(dataset)!;
     const rows = db
-      .prepare('SELECT record_key FROM records WHERE dataset = ? AND deleted = 0 ORDER BY record_key')
-      .pluck()
-      .all(dataset) as string[];
-    const records = rows.map((key) => openRecord(def, getRecord(db, dataset, key)!, hub.sealing.keys).values);
+      .prepare('SELECT * FROM records WHERE dataset = ? AND deleted = 0 ORDER BY record_key')
+      .all(dataset) as RawRecordRow[];
+    const records = rows.map((row) => openRecord(def, recordRowOf(row), hub.sealing.keys).values);
     db.close();
-    return {
-      source,
-      counts: result.counts,
-      records,
-      async close() {
-        await hub.close();
-        tmp.remove();
-        await source.cleanup();
-      },
-    };
+    return { source, counts: result.counts, records, close };
   } catch (error) {
-    await hub.close();
-    tmp.remove();
-    await source.cleanup();
+    await close();
     throw error;
   }
 }

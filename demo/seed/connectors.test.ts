@@ -3,8 +3,10 @@ import { openTestHub, projectRecords } from '../../connectors/kit/testing.js';
 import {
   getRecord,
   openRecordValues,
+  type RawRecordRow,
   type RecordRow,
   recordKeyFor,
+  recordRowOf,
 } from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { DEMO_SOURCES } from '../sources/index.js';
@@ -55,8 +57,7 @@ describe('demo sources', () => {
       const children = db
         .prepare("SELECT * FROM records WHERE dataset = 'civil-status'")
         .all()
-        .map((r) => getRecord(db, 'civil-status', (r as { record_key: string }).record_key)!)
-        .map((row) => open(row))
+        .map((r) => open(recordRowOf(r as RawRecordRow)))
         .filter((c) => String(c.dateOfBirth) >= '2020-07-01' && c.fatherPersonalId && c.motherPersonalId);
       expect(children.length).toBeGreaterThan(10);
       for (const child of children.slice(0, 5)) {
