@@ -8,6 +8,7 @@ import {
   type Family,
   families,
   type Person,
+  personColumns,
   type TableRow,
 } from './lives.js';
 import { type Gender, personName, randomSurname, surnameOf } from './names.js';
@@ -182,10 +183,7 @@ export function* civilStatusRows(opts: GeneratorOptions): Generator<TableRow> {
         ngay_dang_ky: registered,
         noi_dang_ky:
           p.birthProvince === f.place.before.province.code ? office(f) : `Ủy ban nhân dân ${birthProvince}`,
-        so_dinh_danh: p.personalId!,
-        ho_ten: p.fullName!,
-        ngay_sinh: born,
-        gioi_tinh: p.gender,
+        ...personColumns(p),
         noi_sinh:
           p.birthYear >= 1995 && rng.chance(0.85)
             ? `Bệnh viện đa khoa ${birthProvince}`

@@ -49,6 +49,8 @@ export interface SourceTable {
 const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
 const updated = [c('ngay_cap_nhat', 'timestamp', true)];
 const softDelete = [c('da_xoa', 'bool', true), c('ngay_xoa', 'timestamp')];
+/** A person's name, date of birth and gender, as every ministry's register of people holds them. */
+const person = [c('ho_ten', 'varchar(200)'), c('ngay_sinh', 'date'), c('gioi_tinh', 'smallint')];
 
 /**
  * Tables as a ministry would have them: Vietnamese column names, few NOT NULL constraints (the data
@@ -79,9 +81,7 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
       columns: [
         c('id', 'id'),
         c('so_dinh_danh', 'char(12)', true),
-        c('ho_ten', 'varchar(200)'),
-        c('ngay_sinh', 'date'),
-        c('gioi_tinh', 'smallint'),
+        ...person,
         c('dan_toc', 'varchar(60)'),
         c('dia_chi_thuong_tru', 'varchar(300)'),
         c('ma_xa', 'char(5)'),
@@ -107,9 +107,7 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
         c('ngay_dang_ky', 'date'),
         c('noi_dang_ky', 'varchar(200)'),
         c('so_dinh_danh', 'char(12)'),
-        c('ho_ten', 'varchar(200)'),
-        c('ngay_sinh', 'date'),
-        c('gioi_tinh', 'smallint'),
+        ...person,
         c('noi_sinh', 'varchar(300)'),
         c('ho_ten_cha', 'varchar(200)'),
         c('so_dinh_danh_cha', 'char(12)'),
@@ -164,9 +162,7 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
         c('id', 'id'),
         c('ma_so_bhxh', 'char(10)', true),
         c('so_dinh_danh', 'char(12)'),
-        c('ho_ten', 'varchar(200)'),
-        c('ngay_sinh', 'date'),
-        c('gioi_tinh', 'smallint'),
+        ...person,
         c('ma_tinh', 'char(2)'),
         c('so_thang_dong', 'int'),
         ...updated,
@@ -212,9 +208,7 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
       columns: [
         c('id', 'id'),
         c('so_dinh_danh', 'char(12)', true),
-        c('ho_ten', 'varchar(200)'),
-        c('ngay_sinh', 'date'),
-        c('gioi_tinh', 'smallint'),
+        ...person,
         c('cam_dam_nhiem_chuc_vu', 'bool', true),
         ...updated,
         ...softDelete,
@@ -250,9 +244,7 @@ export const SOURCE_TABLES: Record<SourceDataset, SourceTable[]> = {
         c('id', 'id'),
         c('so_gplx', 'char(12)', true),
         c('so_dinh_danh', 'char(12)'),
-        c('ho_ten', 'varchar(200)'),
-        c('ngay_sinh', 'date'),
-        c('gioi_tinh', 'smallint'),
+        ...person,
         c('hang', 'varchar(4)'),
         c('ngay_cap', 'date'),
         c('ngay_het_han', 'date'),

@@ -1,5 +1,5 @@
 import { loadGeography } from './geography.js';
-import { addDays, ageOn, DEMO_TODAY, dateBetween, families, type TableRow } from './lives.js';
+import { addDays, ageOn, DEMO_TODAY, dateBetween, families, personColumns, type TableRow } from './lives.js';
 import type { Gender } from './names.js';
 import type { GeneratorOptions } from './population.js';
 import { scramble, Weighted } from './random.js';
@@ -63,10 +63,7 @@ export function* drivingLicenceRows(opts: GeneratorOptions): Generator<TableRow>
       const row: LicenceRow = {
         id,
         so_gplx: `${f.place.before.province.code}${String(scramble(id - 1, 1_000_000_000, 577_215)).padStart(9, '0')}${rng.int(0, 9)}`,
-        so_dinh_danh: p.personalId!,
-        ho_ten: p.fullName!,
-        ngay_sinh: p.dateOfBirth!,
-        gioi_tinh: p.gender,
+        ...personColumns(p),
         hang: licenceClass,
         ngay_cap: issued,
         ngay_het_han: expires,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import type { SourceDataset } from './ddl.js';
 import { demoSourceFile } from './demo.js';
 import { DEMO_TODAY } from './lives.js';
 
@@ -23,8 +24,8 @@ export interface DemoExamples {
 const SIX_YEARS_BEFORE = `${Number(DEMO_TODAY.slice(0, 4)) - 6}${DEMO_TODAY.slice(4)}`;
 const PERSONAL_ID = "GLOB '0[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'";
 
-function read<T>(dataDir: string, dataset: string, sql: string): T | undefined {
-  const file = demoSourceFile(dataDir, dataset as never);
+function read<T>(dataDir: string, dataset: SourceDataset, sql: string): T | undefined {
+  const file = demoSourceFile(dataDir, dataset);
   if (!fs.existsSync(file)) return undefined;
   const db = new Database(file, { readonly: true });
   try {

@@ -1,5 +1,5 @@
 import { loadGeography } from './geography.js';
-import { addDays, ageOn, DEMO_TODAY, dateBetween, families, type TableRow } from './lives.js';
+import { addDays, ageOn, DEMO_TODAY, dateBetween, families, personColumns, type TableRow } from './lives.js';
 import type { Gender } from './names.js';
 import type { GeneratorOptions } from './population.js';
 import { Weighted } from './random.js';
@@ -143,10 +143,7 @@ export function* judicialRecordRows(opts: GeneratorOptions): Generator<TableRow>
       const updated = clock(rng);
       const row: JudicialRow = {
         id,
-        so_dinh_danh: p.personalId!,
-        ho_ten: p.fullName!,
-        ngay_sinh: p.dateOfBirth!,
-        gioi_tinh: p.gender,
+        ...personColumns(p),
         cam_dam_nhiem_chuc_vu: onRecord && rng.chance(0.25),
         ngay_cap_nhat: updated,
         da_xoa: false,

@@ -46,6 +46,18 @@ export interface Person {
   rng: (salt: string) => Rng;
 }
 
+/**
+ * The columns naming a person the population holds cleanly in another ministry's register (birth
+ * registrations, insured people, judicial records, driving licences): the same ID number, name,
+ * date of birth and gender.
+ */
+export const personColumns = (p: Person) => ({
+  so_dinh_danh: p.personalId!,
+  ho_ten: p.fullName!,
+  ngay_sinh: p.dateOfBirth!,
+  gioi_tinh: p.gender,
+});
+
 /** A household of the population source with its members as `Person`s. */
 export interface Family {
   household: HouseholdSourceRow;

@@ -1,5 +1,5 @@
 import { loadGeography, type Place } from './geography.js';
-import { addDays, ageOn, DEMO_TODAY, families, type Person, type TableRow } from './lives.js';
+import { addDays, ageOn, DEMO_TODAY, families, type Person, personColumns, type TableRow } from './lives.js';
 import type { Gender } from './names.js';
 import type { GeneratorOptions } from './population.js';
 import { type Rng, scramble, Weighted } from './random.js';
@@ -144,10 +144,7 @@ export function* socialInsuranceRows(opts: GeneratorOptions): Generator<TableRow
       const row: InsuredRow = {
         id,
         ma_so_bhxh: number,
-        so_dinh_danh: p.personalId!,
-        ho_ten: p.fullName!,
-        ngay_sinh: p.dateOfBirth!,
-        gioi_tinh: p.gender,
+        ...personColumns(p),
         ma_tinh: province,
         so_thang_dong: c.months,
         ngay_cap_nhat: updated,
