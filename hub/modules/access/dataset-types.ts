@@ -27,7 +27,7 @@ export interface DatasetTypes {
 }
 
 /** `land-parcel` → `LandParcel`. */
-export const pascal = (kebab: string) =>
+const pascal = (kebab: string) =>
   kebab
     .split(/[-_\s]+/)
     .filter(Boolean)
@@ -41,7 +41,7 @@ export const camel = (kebab: string) => {
 };
 
 /** The record type of a dataset: `<Singular>Record` (`JudicialRecord` for `judicial-record`). */
-export const recordTypeName = (def: DatasetDefinition) => {
+const recordTypeName = (def: DatasetDefinition) => {
   const base = pascal(def.singular);
   return base.endsWith('Record') ? base : `${base}Record`;
 };
@@ -56,7 +56,7 @@ const identity: Convert = (v) => v;
 const FORMATS: Record<string, string> = { date: 'YYYY-MM-DD', 'date-time': 'ISO 8601 date and time' };
 
 /** The GraphQL name of an enum value (`single-member-llc` → `single_member_llc`). */
-export function enumName(value: string): string {
+function enumName(value: string): string {
   let name = value.replace(/[^_0-9A-Za-z]/g, '_');
   if (!NAME.test(name) || RESERVED.has(name)) name = `_${name}`;
   return name;

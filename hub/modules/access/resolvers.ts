@@ -2,11 +2,13 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { ApiContext } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../api/graphql/kit/context.js';
 import { graphql } from '../../api/graphql/kit/graphql-runtime.js';
-import { ApiBadInputError, StreamNotFoundError } from '../../kernel/errors/index.js';
+import { StreamNotFoundError } from '../../kernel/errors/index.js';
+import type { FieldResolver } from '../../kernel/module.js';
 import type { DataAccessDeniedData, DataAccessedData } from './events.js';
 import { accessStream } from './events.js';
+import { checkPersonalId } from './lookup.js';
 import { receiptOf } from './receipt.js';
-import type { ReleaseService } from './release.js';
+import type { Release, ReleaseQuery, ReleaseService } from './release.js';
 
 declare module '../../api/graphql/kit/context.js' {
   interface ApiServices {
@@ -35,6 +37,44 @@ export function selectedFields(info: GraphQLResolveInfo, exclude: ReadonlySet<st
 
 const META = new Set(['release']);
 
+/** The arguments of a root query that releases records: its lookup arguments, `purpose`, `dossier`. */
+export type ReleaseArgs = Record<string, string | null | undefined> & {
+  purpose: string;
+  dossier?: string | null;
+};
+
+/**
+ * A root query that releases records of `dataset` (role checked by the release, which records the
+ * refusal): the caller and the fields selected on the record type make the request `run` completes.
+ */
+export function releaseResolver(
+  dataset: string,
+  field: string,
+  run: (service: ReleaseService, base: ReleaseQuery, args: ReleaseArgs) => Promise<unknown>,
+): FieldResolver {
+  const resolve = async (_: unknown, args: ReleaseArgs, ctx: ApiContext, info: GraphQLResolveInfo) => {
+    const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector', 'operator');
+    const base: ReleaseQuery = {
+      principal,
+      dataset,
+      purpose: args.purpose,
+      dossier: args.dossier ?? null,
+      fields: selectedFields(info, META),
+      requestId: ctx.requestId,
+      selection: field,
+    };
+    return run(ctx.services.release, base, args);
+  };
+  return resolve as FieldResolver;
+}
+
+/**
+ * What a record type answers: the values released (converted to the API's type) and `release`.
+ * Not `{ ...values, release }`: see the DataAccessed data in release.ts.
+ */
+export const releasedRecord = (r: Release, convert: (values: unknown) => unknown = (v) => v) =>
+  Object.assign(convert(r.values) as object, { release: receiptOf(r) });
+
 /** `AccessEntry.outcome` of each event of a citizen's access stream. */
 const OUTCOMES: Record<string, string> = {
   DataAccessed: 'RELEASED',
@@ -45,31 +85,14 @@ const OUTCOMES: Record<string, string> = {
 
 export const accessResolvers = {
   Query: {
-    async person(
-      _: unknown,
-      args: { personalId: string; purpose: string; dossier?: string | null },
-      ctx: ApiContext,
-      info: GraphQLResolveInfo,
-    ) {
-      const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector', 'operator');
-      const released = await ctx.services.release.releaseRecord({
-        principal,
-        dataset: 'population',
-        key: args.personalId,
-        purpose: args.purpose,
-        dossier: args.dossier ?? null,
-        fields: selectedFields(info, META),
-        requestId: ctx.requestId,
-        selection: 'person',
-      });
-      // not `{ ...released.values, release }`: see the DataAccessed data in release.ts
-      return released && Object.assign({}, released.values, { release: receiptOf(released) });
-    },
+    person: releaseResolver('population', 'person', async (service, base, args) => {
+      const released = await service.releaseRecord({ ...base, key: args.personalId! });
+      return released && releasedRecord(released);
+    }),
 
     async accessLog(_: unknown, args: { personalId: string; first?: number | null }, ctx: ApiContext) {
       requireRole(ctx, 'inspector');
-      if (!/^[0-9]{12}$/.test(args.personalId))
-        throw new ApiBadInputError('personalId must be 12 digits', { field: 'personalId' });
+      checkPersonalId(args.personalId);
       const first = Math.min(Math.max(args.first ?? 100, 1), 1000);
       const subject = ctx.services.pseudonymize('citizen', args.personalId);
       try {
