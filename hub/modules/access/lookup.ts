@@ -18,6 +18,13 @@ export type PersonalDataset = DatasetDefinition & { subject: NonNullable<Dataset
 
 const PERSONAL_ID = /^[0-9]{12}$/;
 
+/** Refuses anything but a 12-digit personal ID number, naming the field it was given in. */
+export function checkPersonalId(personalId: string, field = 'personalId'): void {
+  if (!PERSONAL_ID.test(personalId)) {
+    throw new ApiBadInputError(`${field} must be 12 digits`, { field });
+  }
+}
+
 /**
  * How a release finds records in the `records` read model: by the dataset's key as the caller
  * typed it, or by the citizen the records are about. Input is checked against the dataset's own
@@ -26,6 +33,7 @@ const PERSONAL_ID = /^[0-9]{12}$/;
  */
 export class RecordLookup {
   private readonly keyChecks = new Map<string, ValidateFunction>();
+  private ajv: ReturnType<typeof datasetAjv> | undefined;
   private readonly rowByKey: (q: { dataset: string; recordKey: string }) => RecordRow | undefined;
   private readonly rowsOfSubject: (q: { dataset: string; subject: string }) => RecordRow[];
 
@@ -65,24 +73,19 @@ export class RecordLookup {
   /** Refuses a key value the dataset's schema would not hold, naming the key field. */
   checkKey(def: PersonalDataset, key: string): void {
     if (def.key === def.subject.field && def.subject.kind === 'citizen') {
-      this.checkPersonalId(key, def.key);
+      checkPersonalId(key, def.key);
       return;
     }
     let check = this.keyChecks.get(def.name);
     if (!check) {
       const property = (def.schema.properties as Record<string, object>)[def.key]!;
-      check = datasetAjv().compile(property);
+      this.ajv ??= datasetAjv();
+      check = this.ajv.compile(property);
       this.keyChecks.set(def.name, check);
     }
     if (typeof key !== 'string' || !check(key)) {
       const issue = check.errors?.[0]?.message ?? 'must be a string';
       throw new ApiBadInputError(`${def.key} ${issue}`, { field: def.key });
-    }
-  }
-
-  checkPersonalId(personalId: string, field = 'personalId'): void {
-    if (!PERSONAL_ID.test(personalId)) {
-      throw new ApiBadInputError(`${field} must be 12 digits`, { field });
     }
   }
 

@@ -52,6 +52,10 @@ const NOT_FOUND: Refusal = { code: 'NOT_FOUND', message: 'the hub holds no such 
 
 const released = (r: Release): ReleasedRecord => ({ values: r.values, release: receiptOf(r) });
 
+/** The one record released, or NOT_FOUND. */
+const outcomeOf = (release: Release | null): RecordOutcome =>
+  release ? { released: true, ...released(release) } : refused(NOT_FOUND);
+
 /**
  * Reads one record of any dataset by its key (`personalId`, `enterpriseCode`, `parcelId`, …) through
  * the same contract, consent and `DataAccessed` path as the API: the release is recorded before
@@ -62,10 +66,9 @@ export async function releaseRecord(
   services: ReleaseServices,
   request: RecordRequest & { key: string },
 ): Promise<RecordOutcome> {
-  return refusing(async () => {
-    const release = await services.release.releaseRecord(query(request, { key: request.key }));
-    return release ? { released: true as const, ...released(release) } : refused(NOT_FOUND);
-  });
+  return refusing(async () =>
+    outcomeOf(await services.release.releaseRecord(query(request, { key: request.key }))),
+  );
 }
 
 /**
@@ -97,12 +100,11 @@ export async function releaseRecordOfSubject(
   services: ReleaseServices,
   request: RecordRequest & { personalId: string },
 ): Promise<RecordOutcome> {
-  return refusing(async () => {
-    const release = await services.release.releaseRecordOfSubject(
-      query(request, { personalId: request.personalId }),
-    );
-    return release ? { released: true as const, ...released(release) } : refused(NOT_FOUND);
-  });
+  return refusing(async () =>
+    outcomeOf(
+      await services.release.releaseRecordOfSubject(query(request, { personalId: request.personalId })),
+    ),
+  );
 }
 
 function query<T extends object>(request: RecordRequest, lookup: T) {

@@ -29,7 +29,7 @@ import {
   type ValueSource,
 } from './events.js';
 import type { AccessInputRules } from './limits.js';
-import { type PersonalDataset, RecordLookup } from './lookup.js';
+import { checkPersonalId, type PersonalDataset, RecordLookup } from './lookup.js';
 import type { AccessRateLimiter, RateLimit } from './rate-limit.js';
 import type { AccessRecorder } from './recorder.js';
 
@@ -137,7 +137,7 @@ export class ReleaseService {
   /** Every record about the citizen (none: an empty list, recorded as NOT_FOUND). */
   async releaseRecordsOfSubject(req: ReleaseOfSubject): Promise<Release[]> {
     const def = this.lookup.personal(req.dataset);
-    this.lookup.checkPersonalId(req.personalId);
+    checkPersonalId(req.personalId);
     const subject = this.lookup.subjectOf(def, req.personalId);
     return this.releaseFor(req, def, subject, () => this.lookup.ofSubject(def, subject));
   }
@@ -148,7 +148,7 @@ export class ReleaseService {
    */
   async releaseRecordOfSubject(req: ReleaseOfSubject): Promise<Release | null> {
     const def = this.lookup.personal(req.dataset);
-    this.lookup.checkPersonalId(req.personalId);
+    checkPersonalId(req.personalId);
     const subject = this.lookup.subjectOf(def, req.personalId);
     return this.releaseOne(req, def, subject, () => this.lookup.ofSubject(def, subject));
   }
@@ -197,8 +197,6 @@ export class ReleaseService {
       await refuse(error);
       throw error;
     }
-    if (opened.length === 1)
-      return [await this.recordRelease(req, caller, subject, opened[0]!, decision, now)];
     return Promise.all(opened.map((o) => this.recordRelease(req, caller, subject, o, decision, now)));
   }
 
