@@ -76,6 +76,7 @@ export function guardSubscriptions(app: FastifyInstance, setup: SubscriptionSetu
     const first = response.errors[0]!;
     throw new graphql.GraphQLError(first.message, { extensions: first.extensions });
   };
+  const rules = [...graphql.specifiedRules, ...setup.rules];
   app.graphql.addHook('preSubscriptionParsing', (_schema, source) => {
     if (Buffer.byteLength(source) > setup.maxQueryBytes) {
       refuse([new ApiBadInputError(`query is longer than ${setup.maxQueryBytes} bytes`, { field: 'query' })]);
@@ -83,7 +84,7 @@ export function guardSubscriptions(app: FastifyInstance, setup: SubscriptionSetu
   });
   app.graphql.addHook('preSubscriptionExecution', (schema, document, context) => {
     if (!context.principal) refuse([new AuthUnauthenticatedError('a bearer token is required')]);
-    const errors = graphql.validate(schema, document, [...graphql.specifiedRules, ...setup.rules]);
+    const errors = graphql.validate(schema, document, rules);
     if (errors.length > 0) refuse(errors);
   });
 }
