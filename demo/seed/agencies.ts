@@ -13,7 +13,7 @@ import {
   readAgencyFile,
   resolveAgencyEntry,
 } from '../../hub/modules/agencies/index.js';
-import type { DemoDataset, SeedStream } from './dataset.js';
+import { builtDataset, type DemoDataset, type SeedStream } from './dataset.js';
 
 export const DEMO_AGENCIES_FILE = fileURLToPath(new URL('../agencies.yaml', import.meta.url));
 /** Namespace of demo agency and contract event ids: UUIDv5('https://lienthong.gov.vn/seed/registry', URL). */
@@ -44,21 +44,7 @@ const startOfDay = (date: string) => `${date}T00:00:00+07:00`;
  */
 export function agenciesDataset(options: { dataDir: string; file?: string }): DemoDataset {
   const file = options.file ?? DEMO_AGENCIES_FILE;
-  let built: Promise<SeedStream[]> | undefined;
-  const build = () => {
-    built ??= buildStreams(file, options.dataDir);
-    return built;
-  };
-  return {
-    name: 'agencies',
-    async fingerprint() {
-      const streams = await build();
-      return createHash('sha256')
-        .update(`agencies v${BUILDER_VERSION}\n${stringify(streams)}`)
-        .digest('hex');
-    },
-    build,
-  };
+  return builtDataset('agencies', BUILDER_VERSION, () => buildStreams(file, options.dataDir));
 }
 
 async function buildStreams(file: string, dataDir: string): Promise<SeedStream[]> {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import { decideAll } from '../../hub/kernel/decider/index.js';
 import {
   BUNDLED_CALENDAR_FILE,
@@ -9,7 +7,7 @@ import {
   calendarYearsIn,
 } from '../../hub/modules/calendar/index.js';
 import { seedMeta } from './agencies.js';
-import type { DemoDataset, SeedStream } from './dataset.js';
+import { builtDataset, type DemoDataset } from './dataset.js';
 
 const BUILDER_VERSION = 1;
 
@@ -18,7 +16,7 @@ const BUILDER_VERSION = 1;
  * `WorkingCalendarYearDeclared` per year, its id derived from the year's content.
  */
 export function calendarDataset(options: { file?: string } = {}): DemoDataset {
-  const build = async (): Promise<SeedStream[]> =>
+  return builtDataset('calendar', BUILDER_VERSION, () =>
     calendarYearsIn(options.file ?? BUNDLED_CALENDAR_FILE).map((year) => {
       const stream = calendarStream(year.year);
       const command: CalendarCommand = {
@@ -27,14 +25,6 @@ export function calendarDataset(options: { file?: string } = {}): DemoDataset {
         meta: seedMeta(stream, 'WorkingCalendarYearDeclared', year, `${year.year - 1}-12-01T00:00:00+07:00`),
       };
       return { stream, events: decideAll(calendarDecider, [command]) };
-    });
-  return {
-    name: 'calendar',
-    async fingerprint() {
-      return createHash('sha256')
-        .update(`calendar v${BUILDER_VERSION}\n${stringify(await build())}`)
-        .digest('hex');
-    },
-    build,
-  };
+    }),
+  );
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import { decideAll } from '../../hub/kernel/decider/index.js';
 import { InvalidDocumentError } from '../../hub/kernel/errors/index.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
@@ -12,7 +10,7 @@ import {
   readContractFiles,
 } from '../../hub/modules/contracts/index.js';
 import { seedMeta } from './agencies.js';
-import type { DemoDataset, SeedStream } from './dataset.js';
+import { builtDataset, type DemoDataset } from './dataset.js';
 
 const BUILDER_VERSION = 1;
 
@@ -23,7 +21,7 @@ export function contractsDataset(options: { dir?: string } = {}): DemoDataset {
     if (issues.length > 0) throw new InvalidDocumentError(issues);
     return contracts;
   };
-  const build = async (): Promise<SeedStream[]> =>
+  return builtDataset('contracts', BUILDER_VERSION, () =>
     load().map(({ terms, revoked }) => {
       const stream = contractStream(terms.contractId);
       const commands: ContractCommand[] = [
@@ -40,14 +38,6 @@ export function contractsDataset(options: { dir?: string } = {}): DemoDataset {
       }
       const events: EventData[] = decideAll(contractDecider, commands);
       return { stream, events };
-    });
-  return {
-    name: 'contracts',
-    async fingerprint() {
-      return createHash('sha256')
-        .update(`contracts v${BUILDER_VERSION}\n${stringify(await build())}`)
-        .digest('hex');
-    },
-    build,
-  };
+    }),
+  );
 }

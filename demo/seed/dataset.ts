@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
 import type { EventData } from '../../hub/kernel/event-store.js';
 
 export interface SeedStream {
@@ -19,4 +21,30 @@ export interface DemoDataset {
   fingerprint(): Promise<string>;
   /** Builds every stream of the dataset, in the order they should be appended. */
   build(): Promise<SeedStream[]>;
+}
+
+/**
+ * A dataset whose fingerprint is the digest of the streams it builds and its builder version
+ * (`<name> v<version>`). The streams are built once, whether the seed only compares the fingerprint
+ * or appends them too.
+ */
+export function builtDataset(
+  name: string,
+  version: number,
+  buildStreams: () => SeedStream[] | Promise<SeedStream[]>,
+): DemoDataset {
+  let built: Promise<SeedStream[]> | undefined;
+  const build = () => {
+    built ??= Promise.resolve().then(buildStreams);
+    return built;
+  };
+  return {
+    name,
+    async fingerprint() {
+      return createHash('sha256')
+        .update(`${name} v${version}\n${stringify(await build())}`)
+        .digest('hex');
+    },
+    build,
+  };
 }

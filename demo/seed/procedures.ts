@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import { decideAll } from '../../hub/kernel/decider/index.js';
 import { InvalidDocumentError } from '../../hub/kernel/errors/index.js';
 import type { EventData } from '../../hub/kernel/event-store.js';
@@ -12,7 +10,7 @@ import {
   readProcedureFiles,
 } from '../../hub/modules/procedures/index.js';
 import { seedMeta } from './agencies.js';
-import type { DemoDataset, SeedStream } from './dataset.js';
+import { builtDataset, type DemoDataset } from './dataset.js';
 
 const BUILDER_VERSION = 1;
 /** The demo catalogue is published as of the reorganisation of 1 July 2025. */
@@ -25,7 +23,7 @@ export function proceduresDataset(options: { dir?: string } = {}): DemoDataset {
     if (issues.length > 0) throw new InvalidDocumentError(issues);
     return procedures;
   };
-  const build = async (): Promise<SeedStream[]> =>
+  return builtDataset('procedures', BUILDER_VERSION, () =>
     load().map(({ definition, withdrawn }) => {
       const stream = procedureStream(definition.code);
       const commands: ProcedureCommand[] = [
@@ -42,14 +40,6 @@ export function proceduresDataset(options: { dir?: string } = {}): DemoDataset {
       }
       const events: EventData[] = decideAll(procedureDecider, commands);
       return { stream, events };
-    });
-  return {
-    name: 'procedures',
-    async fingerprint() {
-      return createHash('sha256')
-        .update(`procedures v${BUILDER_VERSION}\n${stringify(await build())}`)
-        .digest('hex');
-    },
-    build,
-  };
+    }),
+  );
 }
