@@ -16,6 +16,8 @@ import type { HubError } from '../kernel/errors/index.js';
 declare module 'fastify' {
   interface FastifyInstance {
     store: EventStore;
+    /** The event schemas (schemas/) every append is validated against, compiled once per app. */
+    eventSchemas: EventValidator;
   }
 }
 
@@ -31,8 +33,7 @@ export interface StoreOptions {
 }
 
 /** The schema validator, reporting refused appends to the observer like the store's own failures. */
-function countingFailures(observer: StoreObserver): EventValidator {
-  const validator = createEventValidator();
+function countingFailures(validator: EventValidator, observer: StoreObserver): EventValidator {
   return {
     ...validator,
     validate(event) {
@@ -48,7 +49,7 @@ function countingFailures(observer: StoreObserver): EventValidator {
 
 /**
  * Opens the event store at boot and decorates `app.store`: every append is first validated against
- * the event's JSON Schema (schemas/). On close, the store finishes the appends already accepted
+ * the event's JSON Schema (schemas/), compiled once and shared as `app.eventSchemas`. On close, the store finishes the appends already accepted
  * before releasing its files or connections.
  */
 export const storePlugin = fp<StoreOptions>(
@@ -58,8 +59,13 @@ export const storePlugin = fp<StoreOptions>(
     if (config.backend === 'sqlite') fs.mkdirSync(path.dirname(config.file), { recursive: true });
 
     const observer = app.metrics.storeObserver;
-    const store = withValidation(await open(config, { logger, observer }), countingFailures(observer));
+    const eventSchemas = createEventValidator();
+    const store = withValidation(
+      await open(config, { logger, observer }),
+      countingFailures(eventSchemas, observer),
+    );
     app.decorate('store', store);
+    app.decorate('eventSchemas', eventSchemas);
 
     app.readiness.add('store', async () => {
       const info = await store.info();

@@ -4,7 +4,7 @@ import { createAuthenticator, DEFAULT_AUDIENCE } from '../../auth/authenticator.
 import { claimLimitsFrom } from '../../auth/claim-limits.js';
 import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
-import { createEventValidator, type EventValidator } from '../../events/validator.js';
+import type { EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
 import type { HubModule } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
@@ -19,7 +19,7 @@ import { graphqlApiPlugin } from './plugin.js';
 export function hubAuthenticator(
   readModels: ReadModelDb,
   pseudonymize: Pseudonymizer,
-  eventSchemas: EventValidator = createEventValidator(),
+  eventSchemas: EventValidator,
 ) {
   return createAuthenticator({
     agencies: ReadModelChanges.of(readModels).memo(
@@ -54,7 +54,8 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
-    const eventSchemas = createEventValidator();
+    // the store's: compiled once per app
+    const eventSchemas = app.eventSchemas;
     const authenticate = hubAuthenticator(readModels, pseudonymize, eventSchemas);
     await app.register(authPlugin, { authenticate });
     await app.register(graphqlApiPlugin, {
