@@ -90,3 +90,19 @@ export async function handleCommand<Command, State, Event extends EventData>(
     }
   }
 }
+
+/**
+ * The events `handleCommand` appended as the store recorded them (consecutive revisions, the
+ * append's position, `recordedAt`), for a read model the service applies at once; none when
+ * nothing was appended.
+ */
+export function appendedEvents<Event extends EventData>(
+  stream: string,
+  result: HandleCommandResult<unknown, Event>,
+  recordedAt: string,
+): (RecordedEvent & Event)[] {
+  if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return [];
+  const first = result.nextExpectedRevision - result.events.length + 1;
+  const position = result.position ?? 0;
+  return result.events.map((event, i) => ({ ...event, stream, revision: first + i, position, recordedAt }));
+}

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   type AggregateState,
   aggregateStream,
+  appendedEvents,
   type CommandIssuer,
   handleCommand,
   newCommandMeta,
@@ -186,14 +187,10 @@ export class ConsentService {
   private async run(consentId: string, command: ConsentCommand): Promise<number> {
     const stream = consentStream(consentId);
     const result = await handleCommand(this.deps.store, stream, consentDecider, command);
-    if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return 0;
-    const first = result.nextExpectedRevision - result.events.length + 1;
-    const position = result.position ?? 0;
-    const recordedAt = this.clock().toISOString();
-    result.events.forEach((event, i) => {
-      this.deps.model.apply({ ...event, stream, revision: first + i, position, recordedAt });
-    });
-    return result.events.length;
+    if (result.events.length === 0) return 0;
+    const recorded = appendedEvents(stream, result, this.clock().toISOString());
+    for (const event of recorded) this.deps.model.apply(event);
+    return recorded.length;
   }
 }
 
