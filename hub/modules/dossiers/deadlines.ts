@@ -82,7 +82,7 @@ export async function resumedDeadlines(
   resumedAt: Date,
   unit: WorkingTime['unit'],
 ): Promise<{ pausedWorkingTime: WorkingTime; dueAt: string; appointmentAt: string }> {
-  const pause = s.pauses.find((p) => p.to === null);
+  const pause = openPause(s);
   if (!pause || s.dueAt === null || s.appointmentAt === null) {
     throw new RangeError('the clock of this dossier is not stopped');
   }

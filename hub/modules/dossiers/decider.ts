@@ -33,6 +33,7 @@ import {
   type DossierStatus,
   evolve,
   initialState,
+  openPause,
   pendingChildren,
 } from './state.js';
 
@@ -68,15 +69,20 @@ export const allowedFrom: Readonly<Record<Exclude<Type, 'SubmitDossier'>, readon
     RecordChildCompleted: 'any',
   };
 
+/** DOSSIER_INVALID_TRANSITION unless a command of `type` may be decided in the dossier's status. */
+export function assertAllowed(s: DossierState, type: keyof typeof allowedFrom): void {
+  const allowed = allowedFrom[type];
+  if (allowed !== 'any' && !allowed.includes(s.status)) {
+    throw new DossierInvalidTransitionError(s.dossierId, s.status, type);
+  }
+}
+
 /** The dossier the command names, in a status the command may be decided in. */
 function existing(command: Exclude<DossierCommand, SubmitDossier>, state: Dossier): DossierState {
   if (state.status === 'none' || state.dossierId !== command.data.dossierId) {
     throw new DossierNotFoundError(command.data.dossierId);
   }
-  const allowed = allowedFrom[command.type];
-  if (allowed !== 'any' && !allowed.includes(state.status)) {
-    throw new DossierInvalidTransitionError(state.dossierId, state.status, command.type);
-  }
+  assertAllowed(state, command.type);
   return state;
 }
 
@@ -166,7 +172,7 @@ function receive({ data, meta }: ReceiveDossier, s: DossierState): DossierEvent[
 }
 
 function supply({ data, meta }: SupplySupplement, s: DossierState): DossierEvent[] {
-  const pause = s.pauses.find((p) => p.to === null)!;
+  const pause = openPause(s)!;
   if (!(data.pausedWorkingTime.amount >= 0)) {
     throw new DossierInvalidInputError('must be 0 or more', 'input.pausedWorkingTime.amount');
   }

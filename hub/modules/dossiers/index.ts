@@ -76,7 +76,7 @@ export { type AgencyAction, agencyGuard, agencyMayAct, applicantGuard } from './
 export { calendarDeadlines } from './calendar-deadlines.js';
 export * from './commands.js';
 export * from './deadlines.js';
-export { allowedFrom, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
+export { allowedFrom, assertAllowed, DOSSIER_NAMESPACE, dossierDecider } from './decider.js';
 export { countFields, leafPaths, sameJson, valueAt } from './declaration.js';
 export * from './events.js';
 export { ChangeStream, type DossierChange, DossierFeed } from './feed.js';

@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../kernel/clock.js';
-import { aggregateStream, handleCommand, newCommandMeta } from '../../kernel/decider/index.js';
+import {
+  aggregateStream,
+  appendedEvents,
+  handleCommand,
+  newCommandMeta,
+} from '../../kernel/decider/index.js';
 import {
   DossierAlreadyExistsError,
   DossierInvalidInputError,
-  DossierInvalidTransitionError,
   DossierNotFoundError,
   DossierNumberUnavailableError,
   DossierProcedureUnknownError,
@@ -17,7 +21,7 @@ import type { Sealed } from '../../kernel/vocabulary.js';
 import { vietnamDate } from '../agencies/index.js';
 import type { ComponentInput, ComponentUpload, DossierCommand } from './commands.js';
 import { appointmentFor, resumedDeadlines, type Timeliness, timeliness } from './deadlines.js';
-import { allowedFrom, dossierDecider } from './decider.js';
+import { assertAllowed, dossierDecider } from './decider.js';
 import { countFields } from './declaration.js';
 import {
   type DossierEvent,
@@ -44,15 +48,6 @@ export type * from './service-types.js';
 
 /** A command before its metadata, one per command type. */
 type Unstamped<C> = C extends DossierCommand ? Omit<C, 'meta'> : never;
-
-/** Events after which a dossier's processing has ended (what a parent waits for). */
-const ENDING = new Set<DossierEvent['type']>([
-  'DossierRefused',
-  'DossierRejected',
-  'DossierProcessingStopped',
-  'DossierResultIssued',
-  'DossierWithdrawn',
-]);
 
 /** How many dossier numbers a submission tries before giving up (each taken one is one read). */
 const NUMBER_ATTEMPTS = 50;
@@ -83,6 +78,14 @@ export class DossierService {
   /** The dossier as its stream says. */
   async load(dossierId: string): Promise<Dossier> {
     return (await aggregateStream(this.deps.store, dossierStream(dossierId), dossierDecider)).state;
+  }
+
+  /** The dossier as its stream says, past the actor's guard; `DOSSIER_NOT_FOUND` when there is none. */
+  async existing(dossierId: string, by?: DossierActor): Promise<DossierState> {
+    const s = await this.load(dossierId);
+    if (s.status === 'none') throw new DossierNotFoundError(dossierId);
+    by?.guard?.(s);
+    return s;
   }
 
   /** Where the dossier stands against its deadline now (or at `now`), in the unit of its processing time. */
@@ -199,9 +202,7 @@ export class DossierService {
     uploads: readonly ComponentUpload[] = [],
   ): Promise<DossierState> {
     const s = await this.existing(dossierId, by);
-    if (s.status !== 'awaiting-supplement') {
-      throw new DossierInvalidTransitionError(dossierId, s.status, 'SupplySupplement');
-    }
+    assertAllowed(s, 'SupplySupplement');
     const procedure = await this.procedure(s.procedure.code, s.procedure.version);
     checkComponents(procedure, uploads, 'input.components');
     const now = this.clock();
@@ -364,7 +365,8 @@ export class DossierService {
 
   /**
    * Decides (after the guard, on the state decided on) and appends, applies the new events to the
-   * read model, and tells the parent when the dossier's processing just ended.
+   * read model, and tells the parent when the dossier's processing just ended (it had no outcome
+   * before the command and has one now).
    */
   private async run(
     dossierId: string,
@@ -373,25 +375,22 @@ export class DossierService {
   ): Promise<DossierState> {
     const stream = dossierStream(dossierId);
     const { guard, maxAttempts } = options;
-    const guarded = guard
-      ? (state: Dossier) => {
-          if (state.status !== 'none') guard(state);
-          return command;
-        }
-      : command;
-    const result = await handleCommand(this.deps.store, stream, dossierDecider, guarded, { maxAttempts });
+    let decidedOn: Dossier = dossierDecider.initialState();
+    const decided = (state: Dossier) => {
+      decidedOn = state;
+      if (guard && state.status !== 'none') guard(state);
+      return command;
+    };
+    const result = await handleCommand(this.deps.store, stream, dossierDecider, decided, { maxAttempts });
     const state = result.state;
     if (state.status === 'none') throw new DossierNotFoundError(dossierId);
-    if (result.events.length === 0 || typeof result.nextExpectedRevision !== 'number') return state;
+    if (result.events.length === 0) return state;
     const model = this.deps.model;
     if (model) {
-      const first = result.nextExpectedRevision - result.events.length + 1;
-      const recordedAt = this.clock().toISOString();
-      result.events.forEach((event, i) => {
-        model.apply({ ...event, stream, revision: first + i, position: result.position ?? 0, recordedAt });
-      });
+      for (const event of appendedEvents(stream, result, this.clock().toISOString())) model.apply(event);
     }
-    if (state.parent !== null && state.outcome !== null && result.events.some((e) => ENDING.has(e.type))) {
+    const hadNoOutcome = decidedOn.status === 'none' || decidedOn.outcome === null;
+    if (state.parent !== null && state.outcome !== null && hadNoOutcome) {
       const data = { dossierId: state.parent, child: dossierId, outcome: state.outcome };
       await this.run(state.parent, {
         type: 'RecordChildCompleted',
@@ -402,22 +401,11 @@ export class DossierService {
     return state;
   }
 
-  /** The dossier as its stream says, past the actor's guard. */
-  private async existing(dossierId: string, by?: DossierActor): Promise<DossierState> {
-    const s = await this.load(dossierId);
-    if (s.status === 'none') throw new DossierNotFoundError(dossierId);
-    by?.guard?.(s);
-    return s;
-  }
-
   private async checkParent(by: DossierActor, parent: string): Promise<void> {
     const p = await this.load(parent);
     if (p.status === 'none') throw new DossierInvalidInputError(`no dossier ${parent}`, 'input.parent');
     by.guard?.(p);
-    const allowed = allowedFrom.LinkChild;
-    if (allowed !== 'any' && !allowed.includes(p.status)) {
-      throw new DossierInvalidTransitionError(parent, p.status, 'LinkChild');
-    }
+    assertAllowed(p, 'LinkChild');
   }
 
   private async procedure(code: string, version?: string): Promise<ProcedureInfo> {

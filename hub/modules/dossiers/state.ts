@@ -298,7 +298,8 @@ export const pendingChildren = (s: DossierState): string[] =>
     .map(([child]) => child);
 
 /** The open pause, if the clock is stopped. */
-export const openPause = (s: DossierState): Pause | undefined => s.pauses.find((p) => p.to === null);
+export const openPause = (s: Pick<DossierState, 'pauses'>): Pause | undefined =>
+  s.pauses.find((p) => p.to === null);
 
 /**
  * How the components a citizen provided are resolved, judged against what the dossier's latest

@@ -1,16 +1,11 @@
-import {
-  DossierInvalidInputError,
-  DossierInvalidTransitionError,
-  DossierNotFoundError,
-  DossierProcedureUnknownError,
-} from '../../kernel/errors/index.js';
+import { DossierInvalidInputError, DossierProcedureUnknownError } from '../../kernel/errors/index.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import type { ReleaseService } from '../access/index.js';
 import type { DocumentService } from '../documents/index.js';
 import {
-  allowedFrom,
+  assertAllowed,
   type ComponentUpload,
   type DossierActor,
   type DossierService,
@@ -67,10 +62,7 @@ export class PrefillService {
     vouched: { applicant: ApplicantAttributes; field: string } | undefined,
   ): Promise<PrefillResult> {
     const { state, values: current } = await this.deps.dossiers.declaration(dossierId, caller.by);
-    const allowed = allowedFrom.RecordPrefill;
-    if (allowed !== 'any' && !allowed.includes(state.status)) {
-      throw new DossierInvalidTransitionError(dossierId, state.status, 'RecordPrefill');
-    }
+    assertAllowed(state, 'RecordPrefill');
     const { record, plan } = this.procedure(state.procedure);
     const linked =
       state.parent === null ? undefined : await this.linkFrom(state.parent, state.procedure.code);
@@ -121,9 +113,7 @@ export class PrefillService {
     values: Record<string, unknown>,
     uploads: readonly ComponentUpload[],
   ): Promise<DossierState> {
-    const state = await this.deps.dossiers.load(dossierId);
-    if (state.status === 'none') throw new DossierNotFoundError(dossierId);
-    caller.by.guard?.(state);
+    const state = await this.deps.dossiers.existing(dossierId, caller.by);
     assertDeclaration(this.procedure(state.procedure).record, values);
     const provided = new Set(uploads.map((u) => u.component));
     const by = { agency: state.agency, official: caller.principal.official, correlationId: caller.requestId };
@@ -173,10 +163,10 @@ export class PrefillService {
   }
 
   /** The parent's declaration and the link of the parent's procedure to `code`. */
-  async linkFrom(parent: string, code: string) {
+  private async linkFrom(parent: string, code: string) {
     const { state, values } = await this.deps.dossiers.declaration(parent);
     const link = this.procedure(state.procedure).record.linked.find((l) => l.code === code);
-    return link && { state, values, link };
+    return link && { values, link };
   }
 
   procedure(ref: ProcedureRef) {
