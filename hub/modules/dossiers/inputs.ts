@@ -1,4 +1,6 @@
 import { DossierInvalidInputError } from '../../kernel/errors/index.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import { agencyInForce, vietnamDate } from '../agencies/index.js';
 import type { ComponentUpload } from './commands.js';
 
 /** A document id as the events hold it (the documents capability's ids). */
@@ -56,4 +58,13 @@ export function amountOf(value: number, field = 'input.amountVnd'): number {
   if (!Number.isSafeInteger(value) || value <= 0)
     throw invalid('must be a whole number of VND above 0', field);
   return value;
+}
+
+/** An agency registered with the hub and in force on the day of `at` (Vietnam), or DOSSIER_INVALID naming `field`. */
+export function agencyInForceAt(db: ReadModelDb, organCode: string, at: Date, field: string): string {
+  const day = vietnamDate(at);
+  if (!agencyInForce(db, organCode, day)) {
+    throw invalid(`${organCode} is not an agency registered and in force on ${day}`, field);
+  }
+  return organCode;
 }

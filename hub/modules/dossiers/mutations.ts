@@ -1,11 +1,10 @@
 import { type ApiContext, citizenOf, requireRole } from '../../api/graphql/kit/context.js';
 import { DossierInvalidInputError, DossierNotFoundError } from '../../kernel/errors/index.js';
 import type { Principal } from '../../kernel/principal.js';
-import { agencyInForce, vietnamDate } from '../agencies/index.js';
 import { type AgencyAction, agencyGuard, applicantGuard } from './authorization.js';
 import type { ObligationKind, ReturnChannel, SubmissionChannel } from './events.js';
 import { parseCitizenIdQr, vietnamToday } from './identity-qr.js';
-import { amountOf, type ComponentArg, electronicOf, uploadsOf, valuesOf } from './inputs.js';
+import { agencyInForceAt, amountOf, type ComponentArg, electronicOf, uploadsOf, valuesOf } from './inputs.js';
 import { getDossier } from './queries.js';
 import type { DossierActor } from './service.js';
 import { judgeComponents } from './state.js';
@@ -34,46 +33,42 @@ interface PaymentArgs {
   paymentReference: string;
 }
 
-const issuer = (ctx: ApiContext, p: Principal) => ({
-  actor: { kind: 'agency' as const, id: p.agency, official: p.official },
-  correlationId: ctx.requestId,
-});
+/**
+ * The caller as a dossier actor: a citizen portal on its citizen's own dossiers only; an agency's
+ * official doing `action`, allowed on the dossiers it is competent for and, for the desk's part,
+ * on those its desk took in (`authorization.ts`).
+ */
+export function dossierActorOf(ctx: ApiContext, p: Principal, action: AgencyAction): DossierActor {
+  return {
+    actor: { kind: 'agency', id: p.agency, official: p.official },
+    correlationId: ctx.requestId,
+    guard: p.role === 'citizen-portal' ? applicantGuard(citizenOf(p)) : agencyGuard(p.agency, action),
+  };
+}
 
 /**
  * An official of an agency at its one-stop desk or in its departments (role consumer, the role an
- * agency holds to handle procedures), doing `action`: allowed on the dossiers it is competent for
- * and, for the desk's part, on those its desk took in (`authorization.ts`).
+ * agency holds to handle procedures), doing `action`.
  */
-function official(ctx: ApiContext, action: AgencyAction): DossierActor {
-  const p = requireRole(ctx, 'consumer');
-  return { ...issuer(ctx, p), guard: agencyGuard(p.agency, action) };
-}
+const official = (ctx: ApiContext, action: AgencyAction) =>
+  dossierActorOf(ctx, requireRole(ctx, 'consumer'), action);
 
 /** A citizen portal acting for its citizen, on that citizen's own dossiers only. */
 function portal(ctx: ApiContext): DossierActor & { applicant: string } {
   const p = requireRole(ctx, 'citizen-portal');
-  const applicant = citizenOf(p);
-  return { ...issuer(ctx, p), guard: applicantGuard(applicant), applicant };
+  return { ...dossierActorOf(ctx, p, 'intake'), applicant: citizenOf(p) };
 }
 
-/** The dossier after a command, as the read model (which the service updates at once) shows it. */
-function view(ctx: ApiContext, dossierId: string) {
+/** The dossier after a command, as the read model (which the services update at once) shows it. */
+export function dossierView(ctx: ApiContext, dossierId: string) {
   const d = getDossier(ctx.services.readModels, dossierId, ctx.services.clock());
   if (!d) throw new DossierNotFoundError(dossierId);
   return toDossier(d);
 }
 
 /** An agency registered with the hub and in force today, or DOSSIER_INVALID naming `field`. */
-function agencyNow(ctx: ApiContext, organCode: string, field: string): string {
-  const today = vietnamDate(ctx.services.clock());
-  if (!agencyInForce(ctx.services.readModels, organCode, today)) {
-    throw new DossierInvalidInputError(
-      `${organCode} is not an agency registered and in force on ${today}`,
-      field,
-    );
-  }
-  return organCode;
-}
+const agencyNow = (ctx: ApiContext, organCode: string, field: string) =>
+  agencyInForceAt(ctx.services.readModels, organCode, ctx.services.clock(), field);
 
 /** Who applies, and through which channel: the portal's citizen online, or the citizen at a desk. */
 function applicantOf(ctx: ApiContext, principal: Principal, input: SubmitArgs['input']) {
@@ -120,28 +115,23 @@ async function submitDossier(_: unknown, { input }: SubmitArgs, ctx: ApiContext)
   const principal = requireRole(ctx, 'consumer', 'citizen-portal');
   const { channel, applicant } = applicantOf(ctx, principal, input);
   const agency = agencyNow(ctx, input.agency ?? principal.agency, 'input.agency');
-  const guard =
-    principal.role === 'citizen-portal' ? applicantGuard(applicant) : agencyGuard(principal.agency, 'intake');
-  const state = await ctx.services.dossiers.submit(
-    { ...issuer(ctx, principal), guard },
-    {
-      channel,
-      procedure: { code: input.procedure, version: input.procedureVersion ?? undefined },
-      agency,
-      applicant,
-      // nothing is prefilled before the dossier exists: every field given was typed, every document uploaded
-      declaration: { values: valuesOf(input.declaration.values), prefilled: [] },
-      components: judgeComponents({}, uploadsOf(input.components, 'input.components')),
-      parent: input.parent ?? null,
-    },
-  );
-  return view(ctx, state.dossierId);
+  const state = await ctx.services.dossiers.submit(dossierActorOf(ctx, principal, 'intake'), {
+    channel,
+    procedure: { code: input.procedure, version: input.procedureVersion ?? undefined },
+    agency,
+    applicant,
+    // nothing is prefilled before the dossier exists: every field given was typed, every document uploaded
+    declaration: { values: valuesOf(input.declaration.values), prefilled: [] },
+    components: judgeComponents({}, uploadsOf(input.components, 'input.components')),
+    parent: input.parent ?? null,
+  });
+  return dossierView(ctx, state.dossierId);
 }
 
 /** Runs a service command for the dossier `id`, then shows the dossier. */
 const then = async (ctx: ApiContext, id: string, command: Promise<unknown>) => {
   await command;
-  return view(ctx, id);
+  return dossierView(ctx, id);
 };
 
 export const dossierMutations = {

@@ -1,10 +1,9 @@
 import type { Clock } from '../../kernel/clock.js';
 import { DossierInvalidInputError } from '../../kernel/errors/index.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import { agencyInForce, vietnamDate } from '../agencies/index.js';
-import { type DossierService, listDossiers, valueAt } from '../dossiers/index.js';
+import { agencyInForceAt, type DossierService, listDossiers } from '../dossiers/index.js';
 import { getProcedure, type LinkedProcedure, validateDeclaration } from '../procedures/index.js';
-import { setAt } from './reads.js';
+import { mappedValues, setAt } from './reads.js';
 import type { PrefillCaller, PrefillService } from './service.js';
 
 /** A linked procedure to fan out to, and the agency competent for it (default: the one organ its procedure names). */
@@ -33,15 +32,10 @@ export interface LinkedDeps {
 
 /** The declaration a linked dossier starts with: each mapping of the link with a value in the parent's. */
 export function linkedDeclaration(parent: Record<string, unknown>, link: LinkedProcedure) {
+  const mapped = mappedValues(parent, link);
   const values: Record<string, unknown> = {};
-  const paths: string[] = [];
-  for (const m of link.mappings) {
-    const value = m.from === undefined ? m.value : valueAt(parent, m.from);
-    if (value === undefined || value === null || value === '') continue;
-    setAt(values, m.to, structuredClone(value));
-    paths.push(m.to);
-  }
-  return { values, paths };
+  for (const m of mapped) setAt(values, m.to, m.value);
+  return { values, paths: mapped.map((m) => m.to) };
 }
 
 /**
@@ -139,13 +133,6 @@ export class LinkedDossiers {
     const agency = target.agency ?? (organs.length === 1 ? organs[0] : undefined);
     if (!agency)
       throw new DossierInvalidInputError(`name the agency competent for ${target.procedure}`, field);
-    const today = vietnamDate(now);
-    if (!agencyInForce(this.deps.readModels, agency, today)) {
-      throw new DossierInvalidInputError(
-        `${agency} is not an agency registered and in force on ${today}`,
-        field,
-      );
-    }
-    return agency;
+    return agencyInForceAt(this.deps.readModels, agency, now, field);
   }
 }

@@ -151,14 +151,23 @@ export async function readAll(whole: PrefillPlan, ctx: ReadContext) {
   return { filled, fields: outcomes, typed: plan.typed, components, accesses };
 }
 
+/** Each mapping of the link with a value (fixed, or in the parent's declaration at `from`), the value copied. */
+export function mappedValues(parent: Record<string, unknown>, link: LinkedProcedure) {
+  return link.mappings.flatMap((m) => {
+    const value = m.from === undefined ? m.value : valueAt(parent, m.from);
+    if (value === undefined || value === null || value === '') return [];
+    return [{ to: m.to, from: m.from ?? null, value: structuredClone(value) }];
+  });
+}
+
 /** The fields a linked dossier's parent fills: each mapping of the link with a value in the parent's declaration. */
 function linkedFields({ dossier, values, link }: NonNullable<ReadContext['linked']>): FieldOutcome[] {
-  return link.mappings.flatMap((m) => {
-    const value = m.from === undefined ? m.value : valueAt(values, m.from);
-    if (value === undefined || value === null || value === '') return [];
-    const source = { kind: 'linked' as const, dossier, field: m.from ?? null };
-    return [{ path: m.to, source, filled: true, value: structuredClone(value) }];
-  });
+  return mappedValues(values, link).map((m) => ({
+    path: m.to,
+    source: { kind: 'linked', dossier, field: m.from },
+    filled: true,
+    value: m.value,
+  }));
 }
 
 /** The plan without the fields the parent fills (its declaration, not a read, is their source). */

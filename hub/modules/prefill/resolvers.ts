@@ -1,11 +1,9 @@
-import { type ApiContext, citizenOf, requireRole } from '../../api/graphql/kit/context.js';
-import { DossierInvalidInputError, DossierNotFoundError } from '../../kernel/errors/index.js';
+import { type ApiContext, requireRole } from '../../api/graphql/kit/context.js';
+import { DossierInvalidInputError } from '../../kernel/errors/index.js';
 import {
-  agencyGuard,
-  applicantGuard,
-  getDossier,
+  dossierActorOf,
+  dossierView,
   parseCitizenIdQr,
-  toDossier,
   uploadsOf,
   valuesOf,
   vietnamToday,
@@ -37,12 +35,8 @@ function callerOf(ctx: ApiContext, processing = false): PrefillCaller {
   const principal = processing
     ? requireRole(ctx, 'consumer')
     : requireRole(ctx, 'consumer', 'citizen-portal');
-  const guard =
-    principal.role === 'citizen-portal'
-      ? applicantGuard(citizenOf(principal))
-      : agencyGuard(principal.agency, processing ? 'processing' : 'intake');
-  const issuer = { kind: 'agency' as const, id: principal.agency, official: principal.official };
-  return { by: { actor: issuer, correlationId: ctx.requestId, guard }, principal, requestId: ctx.requestId };
+  const by = dossierActorOf(ctx, principal, processing ? 'processing' : 'intake');
+  return { by, principal, requestId: ctx.requestId };
 }
 
 function attributesOf(arg: ApplicantArg): ApplicantAttributes {
@@ -81,13 +75,6 @@ function applicantOf(
   }
   const { personalId, fullName, dateOfBirth, gender } = card;
   return { applicant: { ...given, personalId, fullName, dateOfBirth, gender }, field: 'applicantQr' };
-}
-
-/** The dossier as the read model (which the services update at once) shows it. */
-function dossierView(ctx: ApiContext, id: string) {
-  const d = getDossier(ctx.services.readModels, id, ctx.services.clock());
-  if (!d) throw new DossierNotFoundError(id);
-  return toDossier(d);
 }
 
 const KINDS = { dataset: 'DATASET', result: 'RESULT', applicant: 'APPLICANT', linked: 'LINKED' } as const;
