@@ -14,7 +14,10 @@ export interface WsMessage {
 export class GraphqlWsClient {
   readonly messages: WsMessage[] = [];
   closedWith: number | undefined;
-  private waiters: { test: (m: WsMessage | 'closed') => boolean; resolve: () => void }[] = [];
+  private waiters: {
+    test: (m: WsMessage | 'closed') => boolean;
+    resolve: (m: WsMessage | 'closed') => void;
+  }[] = [];
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => this.receive(JSON.parse(data.toString()) as WsMessage));
@@ -56,13 +59,7 @@ export class GraphqlWsClient {
       this.messages.find((m) => test(m)) ??
       (this.closedWith !== undefined && test('closed') ? 'closed' : undefined);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => {
-      const waiter = {
-        test,
-        resolve: () => resolve(this.messages.find((m) => test(m)) ?? 'closed'),
-      };
-      this.waiters.push(waiter);
-    });
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
   }
 
   close(): void {
@@ -77,6 +74,6 @@ export class GraphqlWsClient {
   private settle(message: WsMessage | 'closed'): void {
     const ready = this.waiters.filter((w) => w.test(message));
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
-    for (const w of ready) w.resolve();
+    for (const w of ready) w.resolve(message);
   }
 }

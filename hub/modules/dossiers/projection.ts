@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS dossier_history (
   PRIMARY KEY (dossier_id, revision)
 ) WITHOUT ROWID;`;
 
+const DOSSIER_EVENTS: ReadonlySet<string> = new Set(eventTypes);
+
 /** The event's data as the timeline shows it: without the dossier id it repeats and without anything sealed. */
 function details(event: DossierEvent): Record<string, unknown> {
   if (event.type === 'DossierSubmitted') {
@@ -147,7 +149,7 @@ export class DossierReadModel {
       this.erase.run((event.data as { subject: string }).subject);
       return;
     }
-    if (!(eventTypes as readonly string[]).includes(event.type)) return;
+    if (!DOSSIER_EVENTS.has(event.type)) return;
     const e = event as RecordedEvent & DossierEvent;
     const dossierId = e.data.dossierId;
     const current = this.row.get(dossierId);

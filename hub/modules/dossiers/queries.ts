@@ -1,6 +1,7 @@
 import { DossierCursorInvalidError, DossierInvalidInputError } from '../../kernel/errors/index.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { DossierOutcome, ObligationKind, ProcedureRef, SubmissionChannel } from './events.js';
+import { instant } from './intake.js';
 import { type DossierState, type DossierStatus, dossierStatuses, type PortalStatusCode } from './state.js';
 
 /** Which dossiers a page lists; every criterion given must hold. */
@@ -187,12 +188,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw new DossierCursorInvalidError('not a cursor of this list', 'after');
 }
 
-const instantParam = (value: string, field: string) => {
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new DossierInvalidInputError('must be an ISO-8601 date-time', field);
-  return new Date(t).toISOString();
-};
-
 function where(filter: DossierFilter, params: Record<string, unknown>): string[] {
   const clauses: string[] = [];
   const equal = {
@@ -221,11 +216,11 @@ function where(filter: DossierFilter, params: Record<string, unknown>): string[]
   }
   if (filter.submittedFrom !== undefined) {
     clauses.push('submitted_at >= @submittedFrom');
-    params.submittedFrom = instantParam(filter.submittedFrom, 'filter.submittedFrom');
+    params.submittedFrom = instant(filter.submittedFrom, 'filter.submittedFrom');
   }
   if (filter.submittedBefore !== undefined) {
     clauses.push('submitted_at < @submittedBefore');
-    params.submittedBefore = instantParam(filter.submittedBefore, 'filter.submittedBefore');
+    params.submittedBefore = instant(filter.submittedBefore, 'filter.submittedBefore');
   }
   if (filter.overdue !== undefined) clauses.push(filter.overdue ? OVERDUE : `NOT ${OVERDUE}`);
   return clauses;

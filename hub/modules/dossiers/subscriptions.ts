@@ -22,11 +22,10 @@ class Authorised implements AsyncIterableIterator<Delivery> {
 
   constructor(
     private readonly ctx: ApiContext,
-    db: ApiContext['services']['readModels'],
     prefilter: (change: DossierChange) => boolean,
     private readonly allowed: Rule,
   ) {
-    this.changes = DossierFeed.of(db).subscribe(prefilter);
+    this.changes = DossierFeed.of(ctx.services.readModels).subscribe(prefilter);
   }
 
   async next(): Promise<IteratorResult<Delivery>> {
@@ -87,7 +86,6 @@ export const dossierSubscriptions = {
       }
       return new Authorised(
         ctx,
-        ctx.services.readModels,
         (c) => concerns(agency, c),
         (p, c) => mayFollow(p, agency) && concerns(agency, c),
       );
@@ -105,7 +103,6 @@ export const dossierSubscriptions = {
       }
       return new Authorised(
         ctx,
-        ctx.services.readModels,
         (c) => c.applicant === citizen,
         (p, c) => p.role === 'citizen-portal' && p.citizen === citizen && c.applicant === citizen,
       );
