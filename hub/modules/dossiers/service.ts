@@ -341,12 +341,22 @@ export class DossierService {
   ): Promise<DossierState> {
     const { state: s, prefill } = await this.declaration(dossierId, by);
     const uploads = input.uploads ?? [];
-    checkComponents(await this.procedure(s.procedure.code, s.procedure.version), uploads, 'input.components');
+    await this.checkCompletion(s, uploads);
     const fields = countFields(input.values, { paths: prefill?.fields ?? [], values: prefill?.values });
     const sealed = this.deps.sealer.seal(s.applicant, declarationContext(dossierId), input.values);
     const components = judgeComponents(s.held, uploads, true);
     const data = { dossierId, declaration: { sealed, fields }, components };
     return this.decide(by, dossierId, { type: 'CompleteDeclaration', data });
+  }
+
+  /**
+   * Throws what `completeDeclaration` would refuse on `s` before anything is decided: the status, and
+   * the uploaded components' codes against the procedure. Callers that write elsewhere first (the
+   * reuse of held documents) check with it so that a refused completion writes nothing.
+   */
+  async checkCompletion(s: DossierState, uploads: readonly ComponentUpload[]): Promise<void> {
+    assertAllowed(s, 'CompleteDeclaration');
+    checkComponents(await this.procedure(s.procedure.code, s.procedure.version), uploads, 'input.components');
   }
 
   private linkChild(by: DossierActor, parent: string, child: string, procedure: ProcedureRef) {

@@ -146,6 +146,19 @@ describe('prefill through the citizen portal', () => {
         placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
       },
     };
+    // a completion refused for an unknown component writes nothing: not even the reuse of the
+    // held certificate, which a completion writes before the dossier's own events
+    const certificateEvents = (await hub.store.readStream(`document-${certificate.documentId}`)).length;
+    const dossierEvents = (await hub.store.readStream(dossierStream(id))).length;
+    const refused = await hub.gql(
+      portal,
+      'mutation($id: ID!, $input: CompleteDeclarationInput!) { completeDeclaration(id: $id, input: $input) { id } }',
+      { id, input: { values, components: [{ component: 'no-such-component', documentId: 'x-1' }] } },
+    );
+    expect(errorOf(refused)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await hub.store.readStream(`document-${certificate.documentId}`)).toHaveLength(certificateEvents);
+    expect(await hub.store.readStream(dossierStream(id))).toHaveLength(dossierEvents);
+
     const filledLeaves = p.fields.filter((f) => f.filled).length;
     const res = await hub.gql(
       portal,

@@ -115,6 +115,8 @@ export class PrefillService {
   ): Promise<DossierState> {
     const state = await this.deps.dossiers.existing(dossierId, caller.by);
     assertDeclaration(this.procedure(state.procedure).record, values);
+    // everything the completion could refuse, before the reuses below are written
+    await this.deps.dossiers.checkCompletion(state, uploads);
     const provided = new Set(uploads.map((u) => u.component));
     const by = { agency: state.agency, official: caller.principal.official, correlationId: caller.requestId };
     for (const [component, source] of Object.entries(state.held)) {
