@@ -1,6 +1,6 @@
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../errors/index.js';
 import type { EventData, EventStore, RecordedEvent } from '../event-store.js';
-import type { Decider } from './decider.js';
+import { type BatchOptions, batchMeta, type CommandMeta, type Decider } from './decider.js';
 
 /** `'no_stream'` for an empty stream, otherwise the revision of its last event. */
 export type StreamRevision = 'no_stream' | number;
@@ -105,4 +105,35 @@ export function appendedEvents<Event extends EventData>(
   const first = result.nextExpectedRevision - result.events.length + 1;
   const position = result.position ?? 0;
   return result.events.map((event, i) => ({ ...event, stream, revision: first + i, position, recordedAt }));
+}
+
+/** What one item of a batch asks of the store: commands to run, in order, on one stream. */
+export interface StreamCommands<Command> {
+  stream: string;
+  commands: readonly Command[];
+}
+
+/**
+ * Runs a batch (a file load: each file's declaration, then its withdrawal if it states one): item
+ * after item, the commands `plan` gives for it, each through `handleCommand`, with metadata of one
+ * batch (`batchMeta`: one actor and correlation id). A command that changes nothing appends nothing,
+ * so the same batch run again appends nothing. Returns each item with the results of its commands,
+ * in order (`decideAll` is the same on fresh streams, without a store).
+ */
+export async function handleBatch<Item, Command, State, Event extends EventData>(
+  store: EventStore,
+  decider: Decider<Command, State, Event>,
+  items: readonly Item[],
+  options: BatchOptions,
+  plan: (item: Item, meta: () => CommandMeta) => StreamCommands<Command>,
+): Promise<{ item: Item; results: HandleCommandResult<State, Event>[] }[]> {
+  const meta = batchMeta(options);
+  const done: { item: Item; results: HandleCommandResult<State, Event>[] }[] = [];
+  for (const item of items) {
+    const { stream, commands } = plan(item, meta);
+    const results: HandleCommandResult<State, Event>[] = [];
+    for (const command of commands) results.push(await handleCommand(store, stream, decider, command));
+    done.push({ item, results });
+  }
+  return done;
 }

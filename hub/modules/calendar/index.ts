@@ -42,7 +42,6 @@ export {
   workingCalendarOf,
 } from './queries.js';
 export {
-  type DeclareOptions,
   type DeclareOutcome,
   declareCalendarYears,
   loadCalendarYear,

@@ -1,7 +1,5 @@
-import { type Clock, systemClock } from '../../kernel/clock.js';
-import { aggregateStream, handleCommand, newCommandMeta } from '../../kernel/decider/index.js';
-import type { Actor, EventStore } from '../../kernel/event-store.js';
-import { type IdSource, randomId } from '../../kernel/ids.js';
+import { aggregateStream, type BatchOptions, handleBatch } from '../../kernel/decider/index.js';
+import type { EventStore } from '../../kernel/event-store.js';
 import { type CalendarYearState, calendarDecider } from './decider.js';
 import { calendarStream, type WorkingCalendarYear } from './events.js';
 
@@ -18,13 +16,6 @@ export interface DeclareOutcome {
   changed: boolean;
 }
 
-export interface DeclareOptions {
-  actor: Actor;
-  clock?: Clock;
-  /** Event and correlation ids; default random UUIDs. */
-  ids?: IdSource;
-}
-
 /**
  * Declares each year on its stream `calendar-<year>`: a new version when its content differs from
  * the version in force, nothing otherwise (idempotent). Years are declared in the order given.
@@ -32,20 +23,18 @@ export interface DeclareOptions {
 export async function declareCalendarYears(
   store: EventStore,
   years: readonly WorkingCalendarYear[],
-  options: DeclareOptions,
+  options: BatchOptions,
 ): Promise<DeclareOutcome[]> {
-  const ids = options.ids ?? randomId;
-  const issuer = { actor: options.actor, correlationId: ids() };
-  const outcomes: DeclareOutcome[] = [];
-  for (const data of years) {
-    const meta = newCommandMeta(issuer, options.clock ?? systemClock, ids);
-    const { events, state } = await handleCommand(store, calendarStream(data.year), calendarDecider, {
-      type: 'DeclareWorkingCalendarYear',
-      data,
-      meta,
-    });
-    const version = state.status === 'declared' ? state.current.version : 0;
-    outcomes.push({ year: data.year, version, changed: events.length > 0 });
-  }
-  return outcomes;
+  const done = await handleBatch(store, calendarDecider, years, options, (data, meta) => ({
+    stream: calendarStream(data.year),
+    commands: [{ type: 'DeclareWorkingCalendarYear', data, meta: meta() }],
+  }));
+  return done.map(({ item, results: [declared] }) => {
+    const { events, state } = declared!;
+    return {
+      year: item.year,
+      version: state.status === 'declared' ? state.current.version : 0,
+      changed: events.length > 0,
+    };
+  });
 }

@@ -35,7 +35,6 @@ export {
 export { contractsProjection } from './projection.js';
 export { contractVersions, type FindContractsQuery, findContracts, getContract } from './queries.js';
 export {
-  type ApplyOptions,
   type ApplyOutcome,
   applyContracts,
   checkParties,

@@ -1,9 +1,9 @@
 import {
   aggregateStream,
   type BatchOptions,
-  batchMeta,
   type CommandMeta,
   type HandleCommandResult,
+  handleBatch,
   handleCommand,
 } from '../../kernel/decider/index.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
@@ -74,34 +74,30 @@ export interface ApplyOutcome {
   changes: string[];
 }
 
-export type ApplyOptions = BatchOptions;
-
 /** Appends what each contract file changes (registration, amendment, revocation); idempotent. */
 export async function applyContracts(
   store: EventStore,
   contracts: readonly LoadedContract[],
-  options: ApplyOptions,
+  options: BatchOptions,
 ): Promise<ApplyOutcome[]> {
-  const meta = batchMeta(options);
-  const outcomes: ApplyOutcome[] = [];
-  for (const contract of contracts) {
+  const done = await handleBatch(store, contractDecider, contracts, options, (contract, meta) => {
     const { contractId } = contract.terms;
-    const outcome: ApplyOutcome = { contractId, file: contract.file, changes: [] };
-    const applied = await handleContractCommand(store, {
-      type: 'ApplyContract',
-      data: contract.terms,
-      meta: meta(),
-    });
-    for (const e of applied.events) {
-      const version = (e.data as { version: number }).version;
-      outcome.changes.push(`${e.type === 'ContractRegistered' ? 'registered' : 'amended'} v${version}`);
-    }
+    const commands: ContractCommand[] = [{ type: 'ApplyContract', data: contract.terms, meta: meta() }];
     if (contract.revoked) {
-      const revocation = { contractId, reason: contract.revoked.reason, revokedOn: contract.revoked.on };
-      const revoked = await revokeContract(store, revocation, meta());
-      if (revoked.events.length > 0) outcome.changes.push(`revoked on ${contract.revoked.on}`);
+      const data = { contractId, reason: contract.revoked.reason, revokedOn: contract.revoked.on };
+      commands.push({ type: 'RevokeContract', data, meta: meta() });
     }
-    outcomes.push(outcome);
-  }
-  return outcomes;
+    return { stream: contractStream(contractId), commands };
+  });
+  return done.map(({ item: contract, results: [applied, revoked] }) => ({
+    contractId: contract.terms.contractId,
+    file: contract.file,
+    changes: [
+      ...applied!.events.map((e) => {
+        const version = (e.data as { version: number }).version;
+        return `${e.type === 'ContractRegistered' ? 'registered' : 'amended'} v${version}`;
+      }),
+      ...(revoked?.events.length ? [`revoked on ${contract.revoked!.on}`] : []),
+    ],
+  }));
 }

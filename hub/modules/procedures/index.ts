@@ -57,9 +57,7 @@ export {
 } from './queries.js';
 export {
   checkLinks,
-  handleProcedureCommand,
   loadProcedure,
-  type PublishOptions,
   type PublishOutcome,
   publishProcedures,
   withdrawProcedure,

@@ -1,9 +1,9 @@
 import {
   aggregateStream,
   type BatchOptions,
-  batchMeta,
   type CommandMeta,
   type HandleCommandResult,
+  handleBatch,
   handleCommand,
 } from '../../kernel/decider/index.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
@@ -19,21 +19,14 @@ export async function loadProcedure(store: EventStore, code: string): Promise<Pr
   return (await aggregateStream(store, procedureStream(code), procedureDecider)).state;
 }
 
-/** Runs a catalogue command against the procedure's stream (no events when nothing changes). */
-export function handleProcedureCommand(
-  store: EventStore,
-  command: ProcedureCommand,
-): Promise<HandleCommandResult<ProcedureState, ProcedureEvent>> {
-  return handleCommand(store, procedureStream(command.data.code), procedureDecider, command);
-}
-
 /** Withdraws the version in force. */
 export function withdrawProcedure(
   store: EventStore,
   withdrawal: WithdrawProcedure['data'],
   meta: CommandMeta,
 ): Promise<HandleCommandResult<ProcedureState, ProcedureEvent>> {
-  return handleProcedureCommand(store, { type: 'WithdrawProcedure', data: withdrawal, meta });
+  const command: WithdrawProcedure = { type: 'WithdrawProcedure', data: withdrawal, meta };
+  return handleCommand(store, procedureStream(withdrawal.code), procedureDecider, command);
 }
 
 /**
@@ -73,31 +66,27 @@ export interface PublishOutcome {
   changes: string[];
 }
 
-export type PublishOptions = BatchOptions;
-
 /** Appends what each procedure file changes (a new version, a withdrawal); unchanged files append nothing. */
 export async function publishProcedures(
   store: EventStore,
   procedures: readonly LoadedProcedure[],
-  options: PublishOptions,
+  options: BatchOptions,
 ): Promise<PublishOutcome[]> {
-  const meta = batchMeta(options);
-  const outcomes: PublishOutcome[] = [];
-  for (const p of procedures) {
+  const done = await handleBatch(store, procedureDecider, procedures, options, (p, meta) => {
     const { code } = p.definition;
-    const outcome: PublishOutcome = { code, file: p.file, changes: [] };
-    const published = await handleProcedureCommand(store, {
-      type: 'PublishProcedure',
-      data: p.definition,
-      meta: meta(),
-    });
-    for (const e of published.events) outcome.changes.push(`published v${e.data.version}`);
+    const commands: ProcedureCommand[] = [{ type: 'PublishProcedure', data: p.definition, meta: meta() }];
     if (p.withdrawn) {
-      const withdrawal = { code, reason: p.withdrawn.reason, withdrawnOn: p.withdrawn.on };
-      const withdrawn = await withdrawProcedure(store, withdrawal, meta());
-      if (withdrawn.events.length > 0) outcome.changes.push(`withdrawn on ${p.withdrawn.on}`);
+      const data = { code, reason: p.withdrawn.reason, withdrawnOn: p.withdrawn.on };
+      commands.push({ type: 'WithdrawProcedure', data, meta: meta() });
     }
-    outcomes.push(outcome);
-  }
-  return outcomes;
+    return { stream: procedureStream(code), commands };
+  });
+  return done.map(({ item: p, results: [published, withdrawn] }) => ({
+    code: p.definition.code,
+    file: p.file,
+    changes: [
+      ...published!.events.map((e) => `published v${e.data.version}`),
+      ...(withdrawn?.events.length ? [`withdrawn on ${p.withdrawn!.on}`] : []),
+    ],
+  }));
 }
