@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../kernel/clock.js';
-import { aggregateStream, handleCommand, newCommandMeta } from '../../kernel/decider/index.js';
+import {
+  aggregateStream,
+  appendedEvents,
+  handleCommand,
+  newCommandMeta,
+} from '../../kernel/decider/index.js';
 import { DocumentNotFoundError, SubjectErasedError } from '../../kernel/errors/index.js';
 import { deterministicId, type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
@@ -295,10 +300,7 @@ export class DocumentService {
     const stream = documentStream(documentId);
     const result = await handleCommand(this.deps.store, stream, documentDecider, command(meta));
     if (result.events.length > 0) {
-      const written = await this.deps.store.readStream(stream, {
-        fromRevision: (result.nextExpectedRevision as number) - result.events.length + 1,
-      });
-      for (const event of written) this.model.apply(event);
+      for (const event of appendedEvents(stream, result, now.toISOString())) this.model.apply(event);
       this.log.info({ documentId, events: result.events.map((e) => e.type) }, 'document recorded');
     }
     return result.state as ExistingDocument;
