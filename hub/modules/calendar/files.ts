@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileSchema, parseYamlDocument } from '../../kernel/documents.js';
+import { compileSchema, type Parsed, parseYamlDocument, readYamlDocument } from '../../kernel/documents.js';
 import { type FileIssue, InvalidDocumentError } from '../../kernel/errors/index.js';
 import type { LocalDate, Weekday } from '../../kernel/local-date.js';
 import { WorkingCalendar } from './calendar.js';
@@ -74,13 +73,14 @@ function toYear(doc: CalendarFile, entry: YearEntry): WorkingCalendarYear {
   };
 }
 
+const SCHEMA_FILE = 'working-calendar.schema.json';
+
 /**
- * Reads and checks a calendar file: schema, YAML syntax (with lines), then the rules of each year
- * (dates inside it, swaps and make-up days on the right days, no overlaps) and years given once.
- * Every issue names the file, a JSON pointer and, where known, the line.
+ * A calendar file once parsed (schema and YAML syntax, with lines), checked against the rules of
+ * each year (dates inside it, swaps and make-up days on the right days, no overlaps) and years
+ * given once. Every issue names the file, a JSON pointer and, where known, the line.
  */
-export function parseCalendarFile(file: string, text: string): CalendarFileResult {
-  const parsed = parseYamlDocument<CalendarFile>(file, text, compileSchema('working-calendar.schema.json'));
+function checkCalendarFile(file: string, parsed: Parsed<CalendarFile>): CalendarFileResult {
   if (!parsed.ok) return { years: [], issues: parsed.issues };
   const doc = parsed.value;
   const issues: FileIssue[] = [];
@@ -113,19 +113,13 @@ export function parseCalendarFile(file: string, text: string): CalendarFileResul
   return { years, issues };
 }
 
-/** Reads a calendar file; unreadable, it is one issue naming the file. */
-export function readCalendarFile(file: string): CalendarFileResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    return {
-      years: [],
-      issues: [{ file, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code}` }],
-    };
-  }
-  return parseCalendarFile(file, text);
-}
+/** Checks a calendar file's text. */
+export const parseCalendarFile = (file: string, text: string): CalendarFileResult =>
+  checkCalendarFile(file, parseYamlDocument<CalendarFile>(file, text, compileSchema(SCHEMA_FILE)));
+
+/** Reads and checks a calendar file; unreadable, it is one issue naming the file. */
+export const readCalendarFile = (file: string): CalendarFileResult =>
+  checkCalendarFile(file, readYamlDocument<CalendarFile>(file, compileSchema(SCHEMA_FILE)));
 
 /** The years of a calendar file; `InvalidDocumentError` listing every issue when it has any. */
 export function calendarYearsIn(file: string = BUNDLED_CALENDAR_FILE): WorkingCalendarYear[] {
