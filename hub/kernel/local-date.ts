@@ -49,9 +49,21 @@ function requireEpochDay(date: LocalDate): number {
 export const isLocalDate = (value: unknown): value is LocalDate =>
   typeof value === 'string' && epochDay(value) !== undefined;
 
-/** The day in Vietnam at an instant. */
-export const localDateOf = (at: Date | number): LocalDate =>
-  fromEpochDay(Math.floor((Number(at) + VIETNAM_OFFSET_MS) / DAY_MS));
+let lastDay = Number.NaN;
+let lastDate = '';
+
+/**
+ * The day in Vietnam at an instant. Every authenticated request asks for it, so the last day's text
+ * is kept (a pure cache: same answer). An invalid date throws `RangeError`, as `toISOString` does.
+ */
+export function localDateOf(at: Date | number): LocalDate {
+  const day = Math.floor((Number(at) + VIETNAM_OFFSET_MS) / DAY_MS);
+  if (day !== lastDay) {
+    lastDate = fromEpochDay(day);
+    lastDay = day;
+  }
+  return lastDate;
+}
 
 /** The instant (epoch ms) a day begins in Vietnam (00:00 UTC+7). */
 export const startOfLocalDate = (date: LocalDate): number =>

@@ -1,4 +1,5 @@
 import { AgencyNotFoundError, InvalidDateError } from '../../kernel/errors/index.js';
+import { localDateOf } from '../../kernel/local-date.js';
 import type { Role } from '../../kernel/principal.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { AgencyDescriptor, AgencyKeys, AgencyLevel } from './events.js';
@@ -60,24 +61,8 @@ function checkDate(onDate: string): void {
   if (!DATE.test(onDate) || Number.isNaN(Date.parse(onDate))) throw new InvalidDateError(onDate);
 }
 
-const DAY_MS = 86_400_000;
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-let lastDay = Number.NaN;
-let lastDate = '';
-
-/**
- * The calendar day in Vietnam (UTC+7, no daylight saving) at an instant, `YYYY-MM-DD`. Every
- * authenticated request asks for it, so the last day's text is kept (a pure cache: same answer).
- */
-export function vietnamDate(at: Date): string {
-  const local = at.getTime() + VIETNAM_OFFSET_MS;
-  const day = Math.floor(local / DAY_MS);
-  if (day !== lastDay) {
-    lastDate = new Date(local).toISOString().slice(0, 10);
-    lastDay = day;
-  }
-  return lastDate;
-}
+/** The calendar day in Vietnam (UTC+7, no daylight saving) at an instant, `YYYY-MM-DD` (`localDateOf`). */
+export const vietnamDate = (at: Date): string => localDateOf(at);
 
 export function getAgency(db: ReadModelDb, organCode: string): Agency | undefined {
   const row = db.prepare<[string], AgencyRow>('SELECT * FROM agencies WHERE organ_code = ?').get(organCode);

@@ -1,5 +1,5 @@
 import { ServiceIndexInputError } from '../../kernel/errors/index.js';
-import { VIETNAM_OFFSET_MS } from '../../kernel/local-date.js';
+import { localDateOf, VIETNAM_OFFSET_MS } from '../../kernel/local-date.js';
 
 /**
  * Reporting periods: months, quarters and years of the calendar in Vietnam (UTC+7). Each has an
@@ -25,7 +25,6 @@ export interface Period {
 const KIND_CODE: Record<PeriodKind, number> = { month: 1, quarter: 2, year: 3 };
 
 const utcStartOf = (year: number, monthIndex: number) => Date.UTC(year, monthIndex, 1) - VIETNAM_OFFSET_MS;
-const day = (ms: number) => new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 
 function make(kind: PeriodKind, year: number, n: number): Period {
   const [firstMonth, months] =
@@ -44,8 +43,8 @@ function make(kind: PeriodKind, year: number, n: number): Period {
     label,
     start,
     end,
-    firstDay: day(start),
-    lastDay: day(end - 1),
+    firstDay: localDateOf(start),
+    lastDay: localDateOf(end - 1),
   };
 }
 
