@@ -8,21 +8,35 @@ import { type FileIssue, SchemaLoadError } from './errors/index.js';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
 
-/**
- * Compiles a schema under schemas/ (draft 2020-12, strict, with formats), or one of its parts named by
- * a JSON pointer (`/$defs/prefill`).
- */
-export function compileSchema(file: string, pointer?: string): ValidateFunction {
-  const full = path.join(SCHEMAS_DIR, file);
+/** The ajv documents are checked with: draft 2020-12, strict, every error, with formats. */
+export function schemaAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   ajvFormats.default(ajv);
+  return ajv;
+}
+
+/** Compiles a schema under schemas/ (`schemaAjv`). */
+export const compileSchema = (file: string): ValidateFunction => compileSchemaParts(file, [])[0];
+
+/**
+ * Compiles a schema under schemas/, then the parts of it named by JSON pointers (`/$defs/prefill`),
+ * in one ajv: the file is read and compiled once. Returns the whole schema's validator, then each
+ * part's.
+ */
+export function compileSchemaParts(
+  file: string,
+  pointers: readonly string[],
+): [ValidateFunction, ...ValidateFunction[]] {
+  const full = path.join(SCHEMAS_DIR, file);
+  const ajv = schemaAjv();
   try {
-    const schema = JSON.parse(fs.readFileSync(full, 'utf8')) as SchemaObject;
-    if (pointer === undefined) return ajv.compile(schema);
-    ajv.addSchema(schema, full);
-    const part = ajv.getSchema(`${full}#${pointer}`);
-    if (!part) throw new Error(`no ${pointer}`);
-    return part;
+    ajv.addSchema(JSON.parse(fs.readFileSync(full, 'utf8')) as SchemaObject, full);
+    const compiled = (ref: string) => {
+      const validate = ajv.getSchema(ref);
+      if (!validate) throw new Error(`no ${ref.slice(full.length + 1)}`);
+      return validate;
+    };
+    return [compiled(full), ...pointers.map((pointer) => compiled(`${full}#${pointer}`))];
   } catch (err) {
     throw new SchemaLoadError(full, (err as Error).message);
   }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { LRUCache } from 'lru-cache';
 import stringify from 'safe-stable-stringify';
+import { schemaAjv } from '../../kernel/documents.js';
 import { DeclarationInvalidError, type DeclarationIssue } from '../../kernel/errors/index.js';
 import type { EForm } from './events.js';
 
@@ -14,8 +14,7 @@ export const isNode = (value: unknown): value is SchemaNode =>
 
 /** The ajv eForms are compiled with: draft 2020-12, strict, with formats; `x-prefill` is a known keyword. */
 export function eFormAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-  ajvFormats.default(ajv);
+  const ajv = schemaAjv();
   ajv.addKeyword({ keyword: 'x-prefill', schemaType: 'object' });
   return ajv;
 }
@@ -33,7 +32,8 @@ export interface FormField {
   leaf: boolean;
 }
 
-const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+/** A JSON pointer segment: `~` and `/` escaped. */
+export const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Every field of an eForm, depth first in the order of `properties`. */
 export function formFields(eForm: SchemaNode): FormField[] {

@@ -1,4 +1,4 @@
-import { compileSchema, readYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
+import { compileSchemaParts, readYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
 import type { FileIssue } from '../../kernel/errors/index.js';
 import { type DatasetDefinition, loadDatasets } from '../records/index.js';
 import {
@@ -50,12 +50,8 @@ export function readProcedureFiles(
   files: readonly string[],
   datasets: ReadonlyMap<string, DatasetDefinition> = loadDatasets(),
 ): ProcedureFileResult {
-  const validate = compileSchema(SCHEMA_FILE);
-  const ctx: CheckContext = {
-    datasets,
-    validatePrefill: compileSchema(SCHEMA_FILE, '/$defs/prefill'),
-    ajv: eFormAjv(),
-  };
+  const [validate, validatePrefill] = compileSchemaParts(SCHEMA_FILE, ['/$defs/prefill']);
+  const ctx: CheckContext = { datasets, validatePrefill: validatePrefill!, ajv: eFormAjv() };
   const issues: FileIssue[] = [];
   const checked: { loaded: LoadedProcedure; issues: number }[] = [];
   const seen = new Map<string, string>();
