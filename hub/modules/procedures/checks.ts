@@ -1,6 +1,14 @@
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type { DatasetDefinition } from '../records/index.js';
-import { declarationIssues, eFormAjv, formField, formFields, isNode, type SchemaNode } from './eform.js';
+import {
+  declarationIssues,
+  eFormAjv,
+  escapePointer,
+  formField,
+  formFields,
+  isNode,
+  type SchemaNode,
+} from './eform.js';
 import {
   type Fee,
   LEGACY_SERVICE_LEVELS,
@@ -81,7 +89,7 @@ function prefillsAnywhere(node: unknown, pointer: string, out: string[] = []): s
   } else if (isNode(node)) {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'x-prefill') out.push(pointer);
-      else prefillsAnywhere(value, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, out);
+      else prefillsAnywhere(value, `${pointer}/${escapePointer(key)}`, out);
     }
   }
   return out;
