@@ -5,6 +5,7 @@ import { CORE, CORE_FIGURES, type CoreFigure } from './contributions.js';
 import { type Indicator, type Method, type MethodSet, methodAt } from './method.js';
 import type { Period } from './periods.js';
 import { agencyKeysOf, type Scope } from './scope.js';
+import { horizonOf } from './tables.js';
 
 export interface IndicatorFigure {
   code: string;
@@ -160,14 +161,12 @@ export function indexFigures(
       indicators,
     };
   });
-  const horizon =
-    db.prepare<[], number>("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get() ?? 0;
   return {
     method,
     period,
     scope,
     hierarchyOn,
-    judgedAt: Math.min(period.end, horizon),
+    judgedAt: Math.min(period.end, horizonOf(db)),
     totalPoints: method.totalPoints,
     score: round(groups.reduce((s, g) => s + g.score, 0)),
     measuredPoints: groups.reduce((s, g) => s + g.measuredPoints, 0),

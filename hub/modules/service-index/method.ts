@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileSchema, readYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
+import { compileSchema, parseYamlDocument, yamlFilesIn } from '../../kernel/documents.js';
 import { type FileIssue, ServiceIndexMethodInvalidError } from '../../kernel/errors/index.js';
 import { startOfLocalDate } from '../../kernel/local-date.js';
 import { type Expr, ExpressionError, type Predicate, parseExpression, toPredicate } from './expression.js';
@@ -9,13 +9,6 @@ import { FACTS } from './facts.js';
 
 /** The dossiers of a period a measure ranges over. */
 export type Population = 'new' | 'carried-over' | 'received' | 'finished' | 'in-progress';
-export const POPULATIONS: readonly Population[] = [
-  'new',
-  'carried-over',
-  'received',
-  'finished',
-  'in-progress',
-];
 
 interface MeasureFile {
   of: Population;
@@ -216,8 +209,9 @@ export function loadMethods(target: string = METHODS_DIR): MethodSet {
   const parsed: { file: string; value: MethodFile; lineOf: (p: string) => number | undefined }[] = [];
   const hash = crypto.createHash('sha256');
   for (const file of yamlFilesIn(target)) {
-    hash.update(fs.readFileSync(file));
-    const result = readYamlDocument<MethodFile>(file, validate);
+    const bytes = fs.readFileSync(file);
+    hash.update(bytes);
+    const result = parseYamlDocument<MethodFile>(file, bytes.toString('utf8'), validate);
     if (!result.ok) issues.push(...result.issues);
     else parsed.push({ file, value: result.value, lineOf: result.lineOf });
   }

@@ -3,13 +3,13 @@ import type { ProjectionDefinition } from '../../kernel/projection.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import { ReadModelChanges } from '../../projections/changes.js';
 import { OtherWriters } from '../../projections/data-version.js';
-import type { DocumentDigitisedData } from '../documents/index.js';
+import { DOCUMENT_STREAM_CATEGORY, type DocumentDigitisedData } from '../documents/index.js';
 import {
   DOSSIER_STREAM_CATEGORY,
   type DossierEvent,
   eventTypes as dossierEventTypes,
 } from '../dossiers/index.js';
-import type { ProcedurePublishedData } from '../procedures/index.js';
+import { PROCEDURE_STREAM_CATEGORY, type ProcedurePublishedData } from '../procedures/index.js';
 import { contributions, difference } from './contributions.js';
 import { REPORT_STREAM_CATEGORY, type ServiceIndexReportImportedData } from './events.js';
 import { type DossierRecord, type ProcedureFacts, UNKNOWN_PROCEDURE } from './facts.js';
@@ -258,8 +258,8 @@ export function serviceIndexProjection(methods: MethodSet): ProjectionDefinition
     filter: {
       streamPrefixes: [
         `${DOSSIER_STREAM_CATEGORY}-`,
-        'document-',
-        'procedure-',
+        `${DOCUMENT_STREAM_CATEGORY}-`,
+        `${PROCEDURE_STREAM_CATEGORY}-`,
         `${REPORT_STREAM_CATEGORY}-`,
       ],
       eventTypes: [

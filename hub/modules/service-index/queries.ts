@@ -15,6 +15,7 @@ import type { MethodSet } from './method.js';
 import { parsePeriod } from './periods.js';
 import { type Reconciliation, reconcile } from './reconciliation.js';
 import { agencyKeysOf, type Scope } from './scope.js';
+import { horizonOf } from './tables.js';
 
 /** What a drill-down names: an indicator's part, or a reconciliation figure. */
 export type FigureRef = { indicator: string; part: 'numerator' | 'denominator' } | { figure: CoreFigure };
@@ -32,7 +33,7 @@ export class ServiceIndexQueries {
   ) {}
 
   horizon(): number {
-    return this.db.prepare<[], number>("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get() ?? 0;
+    return horizonOf(this.db);
   }
 
   index(period: string, scope: Scope): IndexFigures {

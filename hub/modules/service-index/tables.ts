@@ -147,5 +147,9 @@ export function statements(db: ReadModelDb) {
 
 export type Statements = ReturnType<typeof statements>;
 
+/** The latest instant the counters are judged at (epoch ms; 0 before any dossier). */
+export const horizonOf = (db: ReadModelDb): number =>
+  db.prepare<[], number>("SELECT value FROM si_meta WHERE name = 'horizon'").pluck().get() ?? 0;
+
 export const parseProcedureFacts = (json: string | undefined): ProcedureFacts | undefined =>
   json === undefined ? undefined : (JSON.parse(json) as ProcedureFacts);
