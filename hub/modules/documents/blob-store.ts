@@ -14,8 +14,11 @@ export const isSha256Hex = (value: string): boolean => HASH.test(value);
  * hash of what they read (a backend may have been altered underneath).
  */
 export interface BlobStore {
-  /** Stores the bytes under their hash (durably, before resolving) and returns the hash. Idempotent. */
-  put(bytes: Uint8Array): Promise<string>;
+  /**
+   * Stores the bytes under their hash (durably, before resolving) and returns the hash. Idempotent.
+   * `hash`: the bytes' SHA-256 when the caller has just computed it (every read is verified anyway).
+   */
+  put(bytes: Uint8Array, hash?: string): Promise<string>;
   /** The bytes stored under `hash`, unverified, or undefined when there are none. */
   get(hash: string): Promise<Buffer | undefined>;
   /** Every address stored, in no particular order. */
@@ -40,12 +43,11 @@ export class DirectoryBlobStore implements BlobStore {
     return path.join(this.root, hash.slice(0, 2), hash.slice(2, 4), hash);
   }
 
-  async put(bytes: Uint8Array): Promise<string> {
-    const hash = sha256Hex(bytes);
+  async put(bytes: Uint8Array, hash = sha256Hex(bytes)): Promise<string> {
     const target = this.pathOf(hash);
     // an intact copy is already there; a damaged one is replaced by the new write
     const existing = await this.get(hash);
-    if (existing && sha256Hex(existing) === hash) return hash;
+    if (existing?.equals(bytes)) return hash;
     await fs.mkdir(this.tmp, { recursive: true, mode: 0o700 });
     await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const temp = path.join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);

@@ -19,13 +19,14 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** The JWS given on the command line, or read from a file (`-`: standard input). */
 function readJws(argument: string): string {
   if (COMPACT_JWS.test(argument)) return argument;
-  const text = argument === '-' ? fs.readFileSync(0, 'utf8') : readFile(argument, '<file|jws>');
+  const text = argument === '-' ? fs.readFileSync(0, 'utf8') : readFile(argument, '<file|jws>').toString();
   return text.trim();
 }
 
-function readFile(file: string, option: string): string {
+/** A file named by an argument or option; one that cannot be read is refused naming it. */
+function readFile(file: string, option: string): Buffer {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file);
   } catch (error) {
     throw new DocumentInputError(option, `cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
   }
@@ -40,7 +41,7 @@ async function readJwks(source: string): Promise<JSONWebKeySet> {
     });
     if (!response.ok) throw new DocumentInputError('--jwks', `${source} answered ${response.status}`);
     text = await response.text();
-  } else text = readFile(source, '--jwks');
+  } else text = readFile(source, '--jwks').toString();
   let jwks: unknown;
   try {
     jwks = JSON.parse(text);
@@ -106,13 +107,7 @@ export function registerDocumentCommands(
           });
         }
         if (options.content) {
-          let actual: string;
-          try {
-            actual = sha256Hex(fs.readFileSync(options.content));
-          } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code;
-            throw new DocumentInputError('--content', `cannot read ${options.content} (${code})`);
-          }
+          const actual = sha256Hex(readFile(options.content, '--content'));
           if (actual !== verified.claims.contentHash) {
             throw new ResultContentMismatchError(verified.claims.contentHash, actual);
           }

@@ -30,7 +30,7 @@ export class DocumentContent {
    */
   async put(subject: string, content: Uint8Array): Promise<{ contentHash: string; blobHash: string }> {
     const { blob, contentHash, blobHash } = sealContent(this.deps.keys.keyFor(subject), subject, content);
-    await this.deps.blobs.put(blob);
+    await this.deps.blobs.put(blob, blobHash);
     return { contentHash, blobHash };
   }
 

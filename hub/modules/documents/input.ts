@@ -35,3 +35,11 @@ export function requireFits<T>(check: FieldCheck, field: string, value: T): T {
   if (issue) throw new DocumentInputError(`${field}${issue.at}`, issue.message);
   return value;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A document id as callers name it (a path or an argument `id`): DOCUMENT_INPUT_INVALID unless a UUID. */
+export function requireDocumentId(id: string): string {
+  if (!UUID.test(id)) throw new DocumentInputError('id', 'must be a document id (UUID)');
+  return id;
+}

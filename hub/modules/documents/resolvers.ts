@@ -1,11 +1,8 @@
 import type { ApiContext } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../api/graphql/kit/context.js';
-import {
-  DocumentInputError,
-  ResultKeysUnavailableError,
-  ResultSignatureInvalidError,
-} from '../../kernel/errors/index.js';
+import { ResultKeysUnavailableError, ResultSignatureInvalidError } from '../../kernel/errors/index.js';
 import type { ExistingDocument } from './access.js';
+import { requireDocumentId } from './input.js';
 import type { DocumentService } from './service.js';
 import { documentJson } from './views.js';
 
@@ -15,8 +12,6 @@ declare module '../../api/graphql/kit/context.js' {
     documents: DocumentService;
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type DocumentJson = ReturnType<typeof documentJson>;
 
@@ -36,11 +31,6 @@ async function signature(parent: DocumentJson, _: unknown, ctx: ApiContext) {
   }
 }
 
-const documentId = (id: string) => {
-  if (!UUID.test(id)) throw new DocumentInputError('id', 'must be a document id (UUID)');
-  return id;
-};
-
 /** The metadata with the enums as GraphQL spells them. */
 function toDocument(state: ExistingDocument) {
   const json = documentJson(state);
@@ -51,7 +41,7 @@ export const documentResolvers = {
   Query: {
     async document(_: unknown, args: { id: string }, ctx: ApiContext) {
       const principal = requireRole(ctx, 'consumer', 'provider', 'citizen-portal', 'inspector');
-      return toDocument(await ctx.services.documents.describe(principal, documentId(args.id)));
+      return toDocument(await ctx.services.documents.describe(principal, requireDocumentId(args.id)));
     },
   },
   Mutation: {
@@ -59,7 +49,10 @@ export const documentResolvers = {
       const principal = requireRole(ctx, 'consumer', 'provider');
       const by = { agency: principal.agency, official: principal.official, correlationId: ctx.requestId };
       return toDocument(
-        await ctx.services.documents.revoke(by, { documentId: documentId(args.id), reason: args.reason }),
+        await ctx.services.documents.revoke(by, {
+          documentId: requireDocumentId(args.id),
+          reason: args.reason,
+        }),
       );
     },
   },

@@ -10,6 +10,7 @@ import {
 import type { Principal } from '../../kernel/principal.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { MEDIA_TYPES } from './events.js';
+import { requireDocumentId } from './input.js';
 import { claimsIssue, RESULT_ALGORITHMS, RESULT_JWS_TYPE } from './result-signature.js';
 import type { DocumentService } from './service.js';
 import type { DocumentActor } from './types.js';
@@ -22,8 +23,6 @@ const AUTHENTICATED = { agencyAuth: true } as const;
 export const SUBJECT_HEADER = 'x-subject-personal-id';
 /** The header carrying the compact JWS of an electronic result. */
 export const SIGNATURE_HEADER = 'x-result-signature';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface DocumentRoutesOptions {
   service: DocumentService;
@@ -128,8 +127,7 @@ export async function documentRoutes(app: FastifyInstance, { service, pseudonymi
     '/documents/:id/content',
     { config: AUTHENTICATED, preHandler: requireRole() },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
-      if (!UUID.test(id)) throw new DocumentInputError('id', 'must be a document id (UUID)');
+      const id = requireDocumentId((request.params as { id: string }).id);
       const query = request.query as Query;
       const { document, content, accessId } = await service.download(request.principal!, id, {
         purpose: query.purpose,
