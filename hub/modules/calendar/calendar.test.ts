@@ -27,8 +27,8 @@ function exceptions(year: number) {
 }
 
 describe('the bundled calendar (holidays/vn.yaml)', () => {
-  it('declares 2024, 2025 and 2026 with office hours of 8 hours a day', () => {
-    expect(calendar.years).toEqual([2024, 2025, 2026]);
+  it('declares 2024 to 2027 with office hours of 8 hours a day', () => {
+    expect(calendar.years).toEqual([2024, 2025, 2026, 2027]);
     expect(calendar.day('2026-03-02').hours).toEqual([
       { from: '07:30', to: '11:30' },
       { from: '13:00', to: '17:00' },
@@ -130,6 +130,15 @@ describe('working days: the day of receipt is not counted; the deadline is when 
     expect(local(calendar.addWorkingDays(at('2026-02-13 15:00'), 5))).toBe('2026-02-27 17:00');
     expect(local(calendar.addWorkingDays(at('2026-02-14 09:00'), 5))).toBe('2026-02-27 17:00');
     expect(local(calendar.addWorkingDays(at('2026-02-11 08:00'), 3))).toBe('2026-02-23 17:00');
+  });
+
+  it('counts into 2027 across New Year and the provisional Tết 2027 (5–11/2)', () => {
+    // receipt Tuesday 29/12 not counted; 30/12, 31/12, (1/1 off), 4/1, 5/1, 6/1
+    expect(local(calendar.addWorkingDays(at('2026-12-29 10:00'), 5))).toBe('2027-01-06 17:00');
+    // Thursday 4/2: Tết 5–11/2 off, Friday 12/2 and Monday 15/2 count
+    expect(local(calendar.addWorkingDays(at('2027-02-04 10:00'), 2))).toBe('2027-02-15 17:00');
+    // 1/5 on Saturday is made up on Monday 3/5 (art. 111(3)); 30/4 a Friday
+    expect(local(calendar.addWorkingDays(at('2027-04-29 10:00'), 1))).toBe('2027-05-04 17:00');
   });
 
   it('counts a make-up Saturday and skips a swapped weekday', () => {
@@ -243,12 +252,12 @@ describe('working time between two instants', () => {
 
 describe('what the calendar refuses', () => {
   it('a day of a year not declared is CALENDAR_YEAR_NOT_DECLARED, not a guess', () => {
-    expect(() => calendar.isWorkingDay('2027-01-04')).toThrow(CalendarYearNotDeclaredError);
-    expect(() => calendar.addWorkingDays(at('2026-12-29 10:00'), 5)).toThrowError(
+    expect(() => calendar.isWorkingDay('2028-01-04')).toThrow(CalendarYearNotDeclaredError);
+    expect(() => calendar.addWorkingDays(at('2027-12-29 10:00'), 5)).toThrowError(
       expect.objectContaining({
         code: 'CALENDAR_YEAR_NOT_DECLARED',
-        year: 2027,
-        declared: [2024, 2025, 2026],
+        year: 2028,
+        declared: [2024, 2025, 2026, 2027],
       }),
     );
     expect(() => calendar.addWorkingDays(at('2023-12-29 10:00'), 1)).toThrow(/no declaration for 2023/);
@@ -258,8 +267,8 @@ describe('what the calendar refuses', () => {
     expect(() => gap.workingTimeBetween(at('2024-12-30 10:00'), at('2026-01-05 10:00'))).toThrowError(
       expect.objectContaining({ year: 2025 }),
     );
-    expect(calendar.covers('2026-12-31')).toBe(true);
-    expect(calendar.covers('2027-01-01')).toBe(false);
+    expect(calendar.covers('2027-12-31')).toBe(true);
+    expect(calendar.covers('2028-01-01')).toBe(false);
   });
 
   it('arguments that are not instants, dates or counts', () => {

@@ -35,23 +35,28 @@ describe('calendar CLI', () => {
       ),
     );
     const ok = await hub('calendar', 'validate');
-    expect(ok.stdout).toContain('3 year(s) valid: 2024, 2025, 2026');
+    expect(ok.stdout).toContain('4 year(s) valid: 2024, 2025, 2026, 2027');
   }, 60_000);
 
   it('loads idempotently, declares a changed year as a new version, shows a year', async () => {
     const first = await hub('-d', d, 'calendar', 'load');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe('2024: declared v1\n2025: declared v1\n2026: declared v1\n');
+    expect(first.stdout).toBe('2024: declared v1\n2025: declared v1\n2026: declared v1\n2027: declared v1\n');
     expect((await hub('-d', d, 'calendar', 'load', BUNDLED_CALENDAR_FILE)).stdout).toBe(
-      '2024: unchanged (v1)\n2025: unchanged (v1)\n2026: unchanged (v1)\n',
+      '2024: unchanged (v1)\n2025: unchanged (v1)\n2026: unchanged (v1)\n2027: unchanged (v1)\n',
     );
 
     const amended = file(
       'amended.yaml',
-      `${fs.readFileSync(BUNDLED_CALENDAR_FILE, 'utf8')}      - dayOff: "2026-11-23"\n        workedOn: "2026-11-28"\n        basis: "Công văn (thử nghiệm)"\n`,
+      fs
+        .readFileSync(BUNDLED_CALENDAR_FILE, 'utf8')
+        .replace(
+          /( {8}workedOn: "2026-08-22"\n.*\n)/,
+          '$1      - dayOff: "2026-11-23"\n        workedOn: "2026-11-28"\n        basis: "Công văn (thử nghiệm)"\n',
+        ),
     );
     expect((await hub('-d', d, 'calendar', 'load', amended)).stdout).toBe(
-      '2024: unchanged (v1)\n2025: unchanged (v1)\n2026: declared v2\n',
+      '2024: unchanged (v1)\n2025: unchanged (v1)\n2026: declared v2\n2027: unchanged (v1)\n',
     );
 
     const shown = await hub('-d', d, 'calendar', 'show', '2026');
@@ -76,7 +81,7 @@ describe('calendar CLI', () => {
     const missing = await hub('-d', d, 'calendar', 'show', '2030');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
-      'error [CALENDAR_YEAR_NOT_DECLARED]: the working calendar has no declaration for 2030 (declared: 2024, 2025, 2026)',
+      'error [CALENDAR_YEAR_NOT_DECLARED]: the working calendar has no declaration for 2030 (declared: 2024, 2025, 2026, 2027)',
     );
     const notYear = await hub('-d', d, 'calendar', 'show', 'next');
     expect(notYear.stderr).toContain('error [CALENDAR_INVALID_ARGUMENT]: year: must be a year such as 2026');

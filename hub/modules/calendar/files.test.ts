@@ -20,7 +20,7 @@ describe('calendar files', () => {
   it('reads the bundled file: every holiday with its legal basis, one-day entries as from = to', () => {
     const { years, issues } = readCalendarFile(BUNDLED_CALENDAR_FILE);
     expect(issues).toEqual([]);
-    expect(years.map((y) => y.year)).toEqual([2024, 2025, 2026]);
+    expect(years.map((y) => y.year)).toEqual([2024, 2025, 2026, 2027]);
     const y2026 = years[2]!;
     expect(y2026.holidays.find((h) => h.name.startsWith('Tết Âm lịch'))).toEqual({
       from: '2026-02-14',

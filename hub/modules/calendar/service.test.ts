@@ -26,6 +26,7 @@ describe('working calendar on the event store', () => {
       [2024, 1],
       [2025, 1],
       [2026, 1],
+      [2027, 1],
     ]);
     const events = await hub.store.readStream('calendar-2025');
     expect(events.map((e) => e.type)).toEqual(['WorkingCalendarYearDeclared']);
@@ -42,6 +43,7 @@ describe('working calendar on the event store', () => {
       { year: 2024, version: 1, changed: false },
       { year: 2025, version: 1, changed: false },
       { year: 2026, version: 1, changed: false },
+      { year: 2027, version: 1, changed: false },
     ]);
     expect((await hub.store.info()).lastPosition).toBe(before);
 
