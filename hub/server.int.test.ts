@@ -138,6 +138,21 @@ describe('hub server', { timeout: 120_000 }, () => {
     expect(running.stderr().trim()).toBe('lienthong: cannot start: LIENTHONG_PSEUDONYM_SECRET: is required');
   });
 
+  it('refuses to start on a data directory written under another pseudonym secret, naming the variable', async () => {
+    const dir = dataDir();
+    const first = await startServer({ LIENTHONG_DATA_DIR: dir, LIENTHONG_SEED_DEMO: 'false' });
+    await first.waitForLog((line) => line.msg === 'hub listening');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const other = productionSecrets().LIENTHONG_PSEUDONYM_SECRET;
+    const running = await startServer({ LIENTHONG_DATA_DIR: dir, LIENTHONG_PSEUDONYM_SECRET: other });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr().trim()).toBe(
+      `lienthong: cannot start: LIENTHONG_PSEUDONYM_SECRET: is not the pseudonym secret the data in ${fs.realpathSync(dir)} was written with; start with that secret (records would otherwise be re-keyed)`,
+    );
+  });
+
   it.each([
     ['PORT', 'PORT'],
     ['the metrics port', 'LIENTHONG_METRICS_PORT'],

@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
+import { ConfigError, SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
 import { OtherWriters } from '../projections/data-version.js';
 
 export interface SubjectKey {
@@ -21,7 +21,23 @@ CREATE TABLE IF NOT EXISTS subject_keys (
   wrapped    BLOB,
   created_at INTEGER NOT NULL,
   erased_at  INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS secret_fingerprints (
+  name        TEXT    PRIMARY KEY,
+  fingerprint BLOB    NOT NULL,
+  recorded_at INTEGER NOT NULL
 ) STRICT;`;
+
+/** A secret the key store is bound to: its name, the variable that gives it (for errors), its bytes. */
+export interface BoundSecret {
+  name: string;
+  variable: string;
+  value: Buffer;
+}
+
+/** HMAC of a fixed label under the secret: tells two secrets apart without revealing either. */
+const fingerprintOf = (secret: Buffer) =>
+  createHmac('sha256', secret).update('lienthong/secret-fingerprint/v1').digest();
 
 /**
  * Per-subject data keys (AES-256), kept in their own SQLite file outside the event log and wrapped
@@ -203,6 +219,34 @@ export class SubjectKeyStore {
     } catch {
       throw new SealedDataError(`the key of subject ${subject} cannot be unwrapped: wrong master key?`);
     }
+  }
+
+  /**
+   * Binds the file to the secrets the data beside it is written under. The first open records each
+   * secret's fingerprint; an open with another secret is refused with a ConfigError naming the
+   * variable, before anything is written: pseudonyms under another secret would silently re-key
+   * every record, and keys wrapped under another master key could not be opened.
+   */
+  bindSecrets(secrets: readonly BoundSecret[]): void {
+    const select = this.db.prepare('SELECT fingerprint FROM secret_fingerprints WHERE name = ?');
+    const record = this.db.prepare(
+      'INSERT INTO secret_fingerprints (name, fingerprint, recorded_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
+    );
+    this.db
+      .transaction(() => {
+        for (const secret of secrets) {
+          const fingerprint = fingerprintOf(secret.value);
+          record.run(secret.name, fingerprint, Date.now());
+          const stored = (select.get(secret.name) as { fingerprint: Buffer }).fingerprint;
+          if (stored.length !== fingerprint.length || !timingSafeEqual(stored, fingerprint)) {
+            throw new ConfigError(
+              secret.variable,
+              `is not the ${secret.name} the data in ${path.dirname(path.resolve(this.file))} was written with; start with that secret (records would otherwise be re-keyed)`,
+            );
+          }
+        }
+      })
+      .immediate();
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
+import { ConfigError, SealedDataError, SubjectErasedError } from '../kernel/errors/index.js';
 import { tempDir } from '../testing/temp.js';
 import { SubjectKeyStore } from './key-store.js';
 import { createPseudonymizer } from './pseudonym.js';
@@ -95,6 +95,47 @@ describe('subject keys and sealed values', () => {
     expect(() => wrong.find('s1')).toThrow(SealedDataError);
     wrong.close();
     keys = new SubjectKeyStore(keys.file, randomBytes(32));
+  });
+
+  it('is bound to the secrets it was first opened with: another secret is refused by name, before any write', () => {
+    const pseudonymSecret = randomBytes(32);
+    const bound = (store: SubjectKeyStore, secret: Buffer, masterKey = master) =>
+      store.bindSecrets([
+        { name: 'pseudonym secret', variable: 'LIENTHONG_PSEUDONYM_SECRET', value: secret },
+        { name: 'master key', variable: 'LIENTHONG_MASTER_KEY', value: masterKey },
+      ]);
+    bound(keys, pseudonymSecret);
+    keys.keyFor('s1');
+    bound(keys, pseudonymSecret);
+    const other = randomBytes(32);
+    const refused = (() => {
+      try {
+        bound(keys, other);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused).toMatchObject({ code: 'CONFIG_INVALID', variable: 'LIENTHONG_PSEUDONYM_SECRET' });
+    const message = (refused as Error).message;
+    expect(message).toContain('is not the pseudonym secret the data in');
+    for (const secret of [other, pseudonymSecret]) {
+      expect(message).not.toContain(secret.toString('base64'));
+      expect(message).not.toContain(secret.toString('hex'));
+    }
+    expect(() => bound(keys, pseudonymSecret, randomBytes(32))).toThrow(
+      /LIENTHONG_MASTER_KEY: is not the master key/,
+    );
+    const raw = new Database(keys.file, { readonly: true });
+    const stored = raw.prepare('SELECT name, fingerprint FROM secret_fingerprints ORDER BY name').all() as {
+      name: string;
+      fingerprint: Buffer;
+    }[];
+    raw.close();
+    expect(stored.map((r) => r.name)).toEqual(['master key', 'pseudonym secret']);
+    for (const { fingerprint } of stored) {
+      expect(fingerprint.equals(pseudonymSecret) || fingerprint.equals(master)).toBe(false);
+    }
   });
 
   it('erases a subject for good: the key bytes leave the files and nothing opens any more', () => {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import type { EventMetadata } from '../../kernel/event-store.js';
+import { SECRET_VARIABLES } from '../../kernel/secrets.js';
 import { type SubjectKey, SubjectKeyStore } from '../../privacy/key-store.js';
 import { createPseudonymizer, type Pseudonymizer } from '../../privacy/pseudonym.js';
 import { seal } from '../../privacy/sealed.js';
@@ -158,10 +159,24 @@ export function sealingFor(
   secrets: { pseudonymSecret: Buffer; masterKey: Buffer },
   keysFile: string,
 ): RecordSealing {
+  const keys = new SubjectKeyStore(keysFile, secrets.masterKey);
+  try {
+    keys.bindSecrets([
+      {
+        name: 'pseudonym secret',
+        variable: SECRET_VARIABLES.pseudonymSecret,
+        value: secrets.pseudonymSecret,
+      },
+      { name: 'master key', variable: SECRET_VARIABLES.masterKey, value: secrets.masterKey },
+    ]);
+  } catch (error) {
+    keys.close();
+    throw error;
+  }
   return {
     pseudonymize: createPseudonymizer(secrets.pseudonymSecret),
     versionKey: deriveVersionKey(secrets.pseudonymSecret),
-    keys: new SubjectKeyStore(keysFile, secrets.masterKey),
+    keys,
     secrets: { pseudonymSecret: secrets.pseudonymSecret, masterKey: secrets.masterKey },
   };
 }
