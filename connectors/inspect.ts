@@ -2,6 +2,7 @@ import type { Principal } from '../hub/auth/index.js';
 import { ConnectorConflictNotFoundError } from '../hub/kernel/errors/index.js';
 import { type DeadLetterQuery, readDeadLetters } from './dead-letters.js';
 import { type Conflict, ConflictBook, rowId } from './kit/conflicts.js';
+import { streamDefinition } from './kit/event-targets.js';
 import type { ConflictRow } from './kit/events.js';
 import type { ConnectorHub } from './kit/hub.js';
 import { sourceKeyShown } from './kit/identity.js';
@@ -27,7 +28,7 @@ export function inspection(options: {
     const i = loaded.manifest.streams.findIndex((s) => streamName(s) === table);
     const s = loaded.manifest.streams[i];
     if (!s) return (v: string) => v;
-    return sourceKeyShown(s, loaded.mappings[i]!, hub.datasets.get(s.dataset)!, hub.sealing.versionKey);
+    return sourceKeyShown(s, loaded.mappings[i]!, streamDefinition(s, hub.datasets)!, hub.sealing.versionKey);
   };
 
   return {

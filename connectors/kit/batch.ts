@@ -243,7 +243,7 @@ function deleteJob(
  * Splits rejected rows into those to dead-letter and those whose last dead letter has the same
  * print (same content, same reasons): already dead-lettered and counted, by the run that did it.
  */
-function rejectedBefore(
+export function rejectedBefore(
   ctx: StreamContext,
   rejected: RejectedRow[],
 ): { fresh: RejectedRow[]; again: number } {
@@ -257,7 +257,11 @@ function rejectedBefore(
 }
 
 /** Dead letters (rows `rejectedBefore` found new): the source key (hashed when personal) and failing paths, never the row's values. */
-async function appendRejects(ctx: StreamContext, fresh: RejectedRow[], fetchedAt: string): Promise<void> {
+export async function appendRejects(
+  ctx: StreamContext,
+  fresh: RejectedRow[],
+  fetchedAt: string,
+): Promise<void> {
   if (fresh.length === 0) return;
   const events: ConnectorRowRejected[] = fresh.map((r) => ({
     id: randomUUID(),

@@ -9,6 +9,7 @@ import {
   ConnectorNotFoundError,
 } from '../../hub/kernel/errors/index.js';
 import type { DatasetDefinition } from '../../hub/modules/records/index.js';
+import { eventTargets } from './event-targets.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
 import type { ColumnReference } from './protocol.js';
 import { type StreamManifest, streamSourceIssues } from './stream-source.js';
@@ -111,10 +112,12 @@ export function loadConnector(
   const byStream: (MappingSpec | undefined)[] = [];
   manifest.streams.forEach((stream, i) => {
     const at = `/streams/${i}`;
-    if (!manifest.datasets.includes(stream.dataset)) {
+    const target = stream.target ? eventTargets.get(stream.target) : undefined;
+    if (target) stream.dataset = target.name;
+    else if (!manifest.datasets.includes(stream.dataset)) {
       issues.push({ path: `${at}/dataset`, message: `is not listed in /datasets` });
     }
-    const def = datasets.get(stream.dataset);
+    const def = target?.def ?? datasets.get(stream.dataset);
     if (!def)
       issues.push({ path: `${at}/dataset`, message: `no dataset ${stream.dataset} in schemas/datasets/` });
     const mappingFile = path.join(dir, stream.mapping);
@@ -125,7 +128,9 @@ export function loadConnector(
       issues.push(...toIssues(v.mapping.errors, pointer));
       return;
     }
-    if (spec.dataset !== stream.dataset) {
+    if (target && spec.target !== target.name) {
+      issues.push({ path: `${pointer}/target`, message: `must be ${target.name}, the stream's target` });
+    } else if (!target && spec.dataset !== stream.dataset) {
       issues.push({ path: `${pointer}/dataset`, message: `must be ${stream.dataset}, the stream's dataset` });
     }
     if (def) issues.push(...mappingIssues(spec, def, pointer));

@@ -34,7 +34,9 @@ export interface FieldRule {
 }
 
 export interface MappingSpec {
-  dataset: string;
+  /** The dataset the rows feed, or (instead) the stream's event `target`. */
+  dataset?: string;
+  target?: string;
   /** Target field path (dots for nested objects, e.g. `permanentResidence.communeCode`) → rule. */
   fields: Record<string, FieldRule>;
 }
@@ -119,7 +121,8 @@ interface CompiledField {
  */
 export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKey: Buffer): RowMapper {
   const invalid = ruleIssues(spec, '');
-  if (invalid.length > 0) throw new ConnectorConfigError(`mapping of ${spec.dataset}`, invalid);
+  if (invalid.length > 0)
+    throw new ConnectorConfigError(`mapping of ${spec.dataset ?? spec.target}`, invalid);
   const fields: CompiledField[] = Object.entries(spec.fields).map(([target, rule]) => {
     const parts = target.split('.');
     return {

@@ -18,7 +18,10 @@ export interface StreamManifest {
   }[];
   /** A read-only SELECT instead of `table`. */
   query?: string;
+  /** The dataset the rows feed; a stream with a `target` has none in its file (the loader sets it to the target's name). */
   dataset: string;
+  /** An event target instead of a dataset (`event-targets.ts`). */
+  target?: string;
   mode: 'incremental' | 'full_refresh';
   primaryKey: string;
   /** For a query: one result column, or several whose greatest value is the cursor. */

@@ -12,6 +12,8 @@ import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import { type BatchOutcome, executePlan, type PreviewRow, processBatch } from './batch.js';
 import { ConflictBook } from './conflicts.js';
+import { processEventBatch, TargetStreams } from './event-batch.js';
+import { eventTargets, streamDefinition } from './event-targets.js';
 import {
   type ConnectorRunCheckpointed,
   type ConnectorRunCompleted,
@@ -195,7 +197,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const rejectedPaths: Record<string, number> = {};
     for (const [i, s] of manifest.streams.entries()) {
       const mapping = loaded.mappings[i]!;
-      const def = options.datasets.get(s.dataset)!;
+      const def = streamDefinition(s, options.datasets)!;
+      const target = s.target ? eventTargets.get(s.target) : undefined;
+      const targetStreams = new TargetStreams();
       const mapper = compileMapping(mapping, def, options.sealing.versionKey);
       const stream: ConfiguredStream = configuredStream(s, mapping, `/streams/${i}`);
       const { name: table, cursorField } = stream;
@@ -241,7 +245,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         { idleMs, controller: reading, timeout: silent, closed: () => new Error('read closed by the run') },
       );
       const offload =
-        !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
+        !target && !dryRun && options.sealing.secrets && (options.planInWorker ?? total >= WORKER_MIN_ROWS);
       const planner = offload
         ? workerPlanner(ctx, planWorkerInit(ctx, mapping, options.sealing), log, planThreads)
         : undefined;
@@ -268,7 +272,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           const { batch } = item;
           let outcome: BatchOutcome;
           const ready = item.ready && (await item.ready);
-          if (ready && !ahead.stale(item)) {
+          if (target) {
+            outcome = await processEventBatch(ctx, target, targetStreams, batch.rows, { dryRun, positionOf });
+          } else if (ready && !ahead.stale(item)) {
             outcome = await executePlan(ctx, batch.rows, ready.plan, ready.fetchedAt, ready.keys);
           } else {
             outcome = await processBatch(ctx, batch.rows, { dryRun, positionOf });

@@ -19,7 +19,7 @@ export const SOURCE_DATASETS: readonly SourceDataset[] = [
   'land-parcels',
 ];
 
-type ColumnType =
+export type ColumnType =
   | 'id'
   | `char(${number})`
   | `varchar(${number})`
@@ -31,7 +31,7 @@ type ColumnType =
   | `numeric(${number},${number})`
   | 'bool';
 
-interface Column {
+export interface Column {
   name: string;
   type: ColumnType;
   notNull?: boolean;
@@ -364,16 +364,16 @@ END;`;
 
 /** Drops and creates the tables (no secondary indexes: those come after a bulk load). */
 export function tablesDdl(kind: SourceKind, dataset: SourceDataset): string {
+  return SOURCE_TABLES[dataset].map((t) => tableDdl(kind, t)).join('\n\n');
+}
+
+/** Drops and creates one table (a trigger keeps `ngay_cap_nhat` moving where the table has it). */
+export function tableDdl(kind: SourceKind, t: SourceTable): string {
   const tail = kind === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci' : '';
-  return SOURCE_TABLES[dataset]
-    .map((t) => {
-      const cols = t.columns.map((col) => `  ${columnDdl(kind, col, t)}`).join(',\n');
-      const drop = `DROP TABLE IF EXISTS ${t.name}${kind === 'postgres' ? ' CASCADE' : ''};`;
-      return [drop, `CREATE TABLE ${t.name} (\n${cols}\n)${tail};`, touchTrigger(kind, t.name)]
-        .filter(Boolean)
-        .join('\n');
-    })
-    .join('\n\n');
+  const cols = t.columns.map((col) => `  ${columnDdl(kind, col, t)}`).join(',\n');
+  const drop = `DROP TABLE IF EXISTS ${t.name}${kind === 'postgres' ? ' CASCADE' : ''};`;
+  const touch = t.columns.some((col) => col.name === 'ngay_cap_nhat') && touchTrigger(kind, t.name);
+  return [drop, `CREATE TABLE ${t.name} (\n${cols}\n)${tail};`, touch].filter(Boolean).join('\n');
 }
 
 /**

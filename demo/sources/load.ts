@@ -42,7 +42,7 @@ const BATCH_ROWS = 20_000;
 const YIELD_EVERY = 2_000;
 
 /** Keeps up to `limit` batch writes in flight while the next batches are generated. */
-class WritePipeline {
+export class WritePipeline {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
 
@@ -113,7 +113,7 @@ export const DRAWN_FROM_POPULATION: ReadonlySet<SourceDataset> = new Set([
 ]);
 
 /** A bulk writer for one kind of database. */
-interface Sink {
+export interface Sink {
   /** Batches it can write at once (one connection each). */
   writers: number;
   exec(sql: string): Promise<void>;
@@ -189,7 +189,7 @@ function toTsv(table: SourceTable, rows: Row[]): string {
   return out;
 }
 
-async function openSink(target: SourceTarget): Promise<Sink> {
+export async function openSink(target: SourceTarget): Promise<Sink> {
   if (target.kind === 'sqlite') return sqliteSink(target.url);
   databaseOf(target);
   return target.kind === 'postgres' ? postgresSink(target.url) : mariadbSink(target.url);

@@ -81,6 +81,7 @@ export { countFields, leafPaths, sameJson, valueAt } from './declaration.js';
 export * from './events.js';
 export { ChangeStream, type DossierChange, DossierFeed } from './feed.js';
 export { type CitizenIdCard, parseCitizenIdQr, QR_FIELDS, vietnamToday } from './identity-qr.js';
+export { decideImported, type ImportedStatusChange } from './import.js';
 export { agencyInForceAt, type ComponentArg, uploadsOf, valuesOf } from './inputs.js';
 export { dossierActorOf, dossierView } from './mutations.js';
 export type * from './ports.js';

@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import {
+  HubError,
+  StreamNotFoundError,
+  SubjectErasedError,
+  WrongExpectedRevisionError,
+} from '../../hub/kernel/errors/index.js';
+import type { EventData, SourceProvenance } from '../../hub/kernel/event-store.js';
+import { deterministicId } from '../../hub/kernel/ids.js';
+import { buildMetadata } from '../../hub/kernel/metadata.js';
+import type { SubjectKey } from '../../hub/privacy/key-store.js';
+import { appendRejects, type BatchOutcome, rejectedBefore } from './batch.js';
+import type { EventTarget } from './event-targets.js';
+import { type PreviewRow, type RejectedRow, rejectPrint } from './plan.js';
+import type { SourceRow } from './protocol.js';
+import type { StreamContext } from './stream-context.js';
+
+/** Namespace of the ids of imported events: UUIDv5 of connector, stream, source key and step. */
+const IMPORT_NAMESPACE = '0b6f3c52-8d1e-5b8a-9a43-2f7c1d9e6a10';
+
+/** Where a target stream stands, as this run last read or wrote it. */
+interface StreamEntry {
+  state: unknown;
+  revision: number | 'no_stream';
+  /** Ids of the events it holds: a row whose first event is there was imported before. */
+  ids: Set<string>;
+}
+
+/** Target streams a run has read, kept between batches (a dossier's rows span many batches). */
+export class TargetStreams {
+  private readonly entries = new Map<string, StreamEntry>();
+  constructor(private readonly max = 200_000) {}
+  get(stream: string): StreamEntry | undefined {
+    return this.entries.get(stream);
+  }
+  set(stream: string, entry: StreamEntry): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(stream, entry);
+  }
+  forget(stream: string): void {
+    this.entries.delete(stream);
+  }
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * One batch of a stream that feeds an event target: map every row, fold each target stream it
+ * touches (read once per run, then kept), decide each row's events in source order on top of what
+ * the stream holds, append every stream's new events in one `appendMany` (expected revisions), and
+ * dead-letter the rows the mapping or the target's decider refuses, with the decider's code and
+ * message. A row whose first event id is already in its stream was imported before: unchanged.
+ * A stream another writer moved meanwhile is read again and its rows decided again.
+ */
+export async function processEventBatch(
+  ctx: StreamContext,
+  target: EventTarget,
+  streams: TargetStreams,
+  rows: SourceRow[],
+  options: { dryRun: boolean; positionOf: (row: SourceRow) => string },
+): Promise<BatchOutcome> {
+  const fetchedAt = ctx.now().toISOString();
+  const out: BatchOutcome = {
+    upserted: 0,
+    unchanged: 0,
+    deleted: 0,
+    rejected: [],
+    rejectedAgain: 0,
+    quarantined: 0,
+    lastPosition: 0,
+  };
+  const preview: PreviewRow[] = [];
+  const rejected: RejectedRow[] = [];
+  const reject = (row: SourceRow, sourceKey: string, issues: RejectedRow['issues']) => {
+    rejected.push({ sourceKey, issues, print: rejectPrint(ctx.sealing.versionKey, row, issues) });
+    if (options.dryRun) preview.push({ sourceKey, action: 'reject', issues });
+  };
+  const mapped: { row: SourceRow; sourceKey: string; record: Record<string, unknown>; stream: string }[] = [];
+  for (const row of rows) {
+    const sourceKey = String(row[ctx.primaryKey]);
+    const m = ctx.mapper(row);
+    if (!m.record) reject(row, sourceKey, m.issues);
+    else mapped.push({ row, sourceKey, record: m.record, stream: target.streamOf(m.record) });
+  }
+  const keys = subjectKeys(ctx, target, mapped, options.dryRun);
+  let pending = mapped;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    await readStreams(ctx, target, streams, pending);
+    const appends = new Map<string, { entry: StreamEntry; events: EventData[]; rows: typeof pending }>();
+    for (const m of pending) {
+      const entry = streams.get(m.stream)!;
+      const eventId = (step: number) =>
+        deterministicId(IMPORT_NAMESPACE, ctx.connector, ctx.table, m.sourceKey, step);
+      if (entry.ids.has(eventId(0))) {
+        out.unchanged++;
+        if (options.dryRun) preview.push({ sourceKey: m.sourceKey, action: 'unchanged' });
+        continue;
+      }
+      const source: SourceProvenance = {
+        connector: ctx.connector,
+        runId: ctx.runId,
+        system: ctx.system,
+        table: ctx.table,
+        primaryKey: { [ctx.primaryKey]: m.sourceKey },
+        position: options.positionOf(m.row),
+        fetchedAt,
+      };
+      const at = String(m.record.at);
+      try {
+        const decided = target.decide(entry.state, m.record, {
+          sealing: ctx.sealing,
+          key: (subject) => {
+            const key = keys.get(subject);
+            if (!key) throw new SubjectErasedError(subject);
+            return key;
+          },
+          rowKey: `${ctx.table}-${m.sourceKey}`,
+          meta: (step) => ({
+            now: at,
+            eventId: eventId(step),
+            metadata: buildMetadata({
+              occurredAt: at,
+              actor: { kind: 'connector', id: ctx.connector },
+              correlationId: ctx.runId,
+              causationId: ctx.startedEventId,
+              source,
+            }),
+          }),
+        });
+        if (decided.events.length === 0) {
+          out.unchanged++;
+          continue;
+        }
+        const wasNew = entry.revision === 'no_stream' && !appends.has(m.stream);
+        entry.state = decided.state;
+        for (const e of decided.events) entry.ids.add(e.id);
+        const append = appends.get(m.stream) ?? { entry, events: [], rows: [] };
+        append.events.push(...decided.events);
+        append.rows.push(m);
+        appends.set(m.stream, append);
+        if (options.dryRun)
+          preview.push({
+            sourceKey: m.sourceKey,
+            action: wasNew ? 'insert' : 'update',
+            record: { events: decided.events.map((e) => e.type) },
+          });
+      } catch (error) {
+        if (!(error instanceof HubError)) throw error;
+        reject(m.row, m.sourceKey, [{ path: '/status', message: `${error.code}: ${error.message}` }]);
+      }
+    }
+    pending = [];
+    if (options.dryRun) {
+      for (const a of appends.values()) out.upserted += a.rows.length;
+      break;
+    }
+    const batch = [...appends.entries()];
+    const outcomes = await ctx.store.appendMany(
+      batch.map(([stream, a]) => ({ stream, events: a.events, expectedRevision: a.entry.revision })),
+    );
+    batch.forEach(([stream, a], i) => {
+      const o = outcomes[i]!;
+      if (o instanceof HubError) {
+        // another writer moved the stream: read it again and decide its rows again
+        streams.forget(stream);
+        if (!(o instanceof WrongExpectedRevisionError) || attempt >= ATTEMPTS) throw o;
+        pending.push(...a.rows);
+        return;
+      }
+      a.entry.revision = o.nextExpectedRevision;
+      out.upserted += a.rows.length;
+      out.lastPosition = Math.max(out.lastPosition, o.position);
+    });
+  }
+  const { fresh, again } = rejectedBefore(ctx, rejected);
+  out.rejected = fresh;
+  out.rejectedAgain = again;
+  if (options.dryRun) out.preview = preview;
+  else await appendRejects(ctx, fresh, fetchedAt);
+  return out;
+}
+
+/** Reads and folds the target streams of `rows` this run has not read yet. */
+async function readStreams(
+  ctx: StreamContext,
+  target: EventTarget,
+  streams: TargetStreams,
+  rows: readonly { stream: string }[],
+): Promise<void> {
+  const missing = [...new Set(rows.map((r) => r.stream))].filter((s) => !streams.get(s));
+  await Promise.all(
+    missing.map(async (stream) => {
+      const events = await ctx.store.readStream(stream).catch((e) => {
+        if (e instanceof StreamNotFoundError) return [];
+        throw e;
+      });
+      let state = target.decider.initialState();
+      for (const e of events) state = target.decider.evolve(state, e);
+      streams.set(stream, {
+        state,
+        revision: events.at(-1)?.revision ?? 'no_stream',
+        ids: new Set(events.map((e) => e.id)),
+      });
+    }),
+  );
+}
+
+/**
+ * The subject keys the batch's rows seal under, created (one durable transaction) before any event
+ * uses them; a dry run seals under a throwaway key and creates none.
+ */
+function subjectKeys(
+  ctx: StreamContext,
+  target: EventTarget,
+  rows: readonly { record: Record<string, unknown> }[],
+  dryRun: boolean,
+): Map<string, SubjectKey> {
+  const subjects = new Set(rows.flatMap((r) => target.subjects(r.record, ctx.sealing)));
+  if (dryRun) {
+    const key = { kid: 'dry-run', key: randomBytes(32) } as SubjectKey;
+    return new Map([...subjects].map((s) => [s, key]));
+  }
+  return ctx.sealing.keys.resolveKeys(subjects).keys;
+}
