@@ -243,7 +243,7 @@ function deleteJob(
  * Splits rejected rows into those to dead-letter and those whose last dead letter has the same
  * print (same content, same reasons): already dead-lettered and counted, by the run that did it.
  */
-export function rejectedBefore(
+function rejectedBefore(
   ctx: StreamContext,
   rejected: RejectedRow[],
 ): { fresh: RejectedRow[]; again: number } {

@@ -9,7 +9,7 @@ import type { EventData, SourceProvenance } from '../../hub/kernel/event-store.j
 import { deterministicId } from '../../hub/kernel/ids.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
-import { appendRejects, type BatchOutcome, rejectedBefore } from './batch.js';
+import { appendRejects, type BatchOutcome } from './batch.js';
 import type { EventTarget } from './event-targets.js';
 import { type PreviewRow, type RejectedRow, rejectPrint } from './plan.js';
 import type { SourceRow } from './protocol.js';
@@ -71,17 +71,35 @@ export async function processEventBatch(
   };
   const preview: PreviewRow[] = [];
   const rejected: RejectedRow[] = [];
-  const reject = (row: SourceRow, sourceKey: string, issues: RejectedRow['issues']) => {
-    rejected.push({ sourceKey, issues, print: rejectPrint(ctx.sealing.versionKey, row, issues) });
+  const reject = (sourceKey: string, print: string, issues: RejectedRow['issues']) => {
+    rejected.push({ sourceKey, issues, print });
     if (options.dryRun) preview.push({ sourceKey, action: 'reject', issues });
   };
-  const mapped: { row: SourceRow; sourceKey: string; record: Record<string, unknown>; stream: string }[] = [];
-  for (const row of rows) {
+  // A row's print is its content's: a row the decider refused stays refused, whatever its stream
+  // holds since, until the row changes (then it is decided again).
+  const prints = rows.map((row) => rejectPrint(ctx.sealing.versionKey, row, []));
+  const before = ctx.index.rejectPrints(
+    ctx.table,
+    rows.map((r) => String(r[ctx.primaryKey])),
+  );
+  const mapped: {
+    row: SourceRow;
+    sourceKey: string;
+    print: string;
+    record: Record<string, unknown>;
+    stream: string;
+  }[] = [];
+  rows.forEach((row, i) => {
     const sourceKey = String(row[ctx.primaryKey]);
+    const print = prints[i]!;
+    if (before.get(sourceKey) === print) {
+      out.rejectedAgain++;
+      return;
+    }
     const m = ctx.mapper(row);
-    if (!m.record) reject(row, sourceKey, m.issues);
-    else mapped.push({ row, sourceKey, record: m.record, stream: target.streamOf(m.record) });
-  }
+    if (!m.record) reject(sourceKey, print, m.issues);
+    else mapped.push({ row, sourceKey, print, record: m.record, stream: target.streamOf(m.record) });
+  });
   const keys = subjectKeys(ctx, target, mapped, options.dryRun);
   let pending = mapped;
   for (let attempt = 1; pending.length > 0; attempt++) {
@@ -146,7 +164,7 @@ export async function processEventBatch(
           });
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
-        reject(m.row, m.sourceKey, [{ path: '/status', message: `${error.code}: ${error.message}` }]);
+        reject(m.sourceKey, m.print, [{ path: '/status', message: `${error.code}: ${error.message}` }]);
       }
     }
     pending = [];
@@ -172,11 +190,9 @@ export async function processEventBatch(
       out.lastPosition = Math.max(out.lastPosition, o.position);
     });
   }
-  const { fresh, again } = rejectedBefore(ctx, rejected);
-  out.rejected = fresh;
-  out.rejectedAgain = again;
+  out.rejected = rejected;
   if (options.dryRun) out.preview = preview;
-  else await appendRejects(ctx, fresh, fetchedAt);
+  else await appendRejects(ctx, rejected, fetchedAt);
   return out;
 }
 
