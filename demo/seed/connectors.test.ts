@@ -10,7 +10,7 @@ import {
 } from '../../hub/modules/records/index.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { DEMO_SOURCES } from '../sources/index.js';
-import { demoConnector, syncDemoSources } from './connectors.js';
+import { demoConnector, syncDemoDossiers, syncDemoSources } from './connectors.js';
 
 describe('demo sources', () => {
   it('syncs every bundled ministry database through its connector, with provenance, once', async () => {
@@ -73,4 +73,25 @@ describe('demo sources', () => {
       tmp.remove();
     }
   }, 120_000);
+
+  it('feeds the one-stop database into dossier events once', async () => {
+    const tmp = tempDir();
+    const hub = await openTestHub(tmp.dir);
+    try {
+      const first = await syncDemoDossiers({ ...hub, logger: silentLogger(), dossiers: 60 });
+      expect(first.counts.upserted).toBeGreaterThan(200);
+      const streams = new Set(
+        (await hub.raw.readAll({ filter: { streamPrefixes: ['dossier-'] } })).map((e) => e.stream),
+      );
+      expect(streams.size).toBe(60);
+      const before = (await hub.raw.info()).lastPosition;
+      const second = await syncDemoDossiers({ ...hub, logger: silentLogger(), dossiers: 60 });
+      expect(second.counts.upserted).toBe(0);
+      const after = await hub.raw.readAll({ fromPosition: before + 1 });
+      expect(after.filter((e) => !e.stream.startsWith('connector-'))).toEqual([]);
+    } finally {
+      await hub.close();
+      tmp.remove();
+    }
+  }, 60_000);
 });

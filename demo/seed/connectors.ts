@@ -4,7 +4,7 @@ import { openConnector } from '../../connectors/runtime.js';
 import type { EventStore } from '../../hub/kernel/event-store.js';
 import { moduleLogger } from '../../hub/kernel/logger.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
-import { ensureDemoSources, type SourceDataset } from '../sources/index.js';
+import { ensureDemoOneStop, ensureDemoSources, type SourceDataset } from '../sources/index.js';
 
 export interface DemoSourcesOptions {
   /** Pass a validating store (`withValidation`). */
@@ -52,4 +52,26 @@ export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<
     results.set(dataset, result);
   }
   return results;
+}
+
+/**
+ * Startup step of the embedded demo, after the ministry databases: creates the one-stop system's
+ * database when it is missing (`<dataDir>/sources/one-stop.sqlite`, a few hundred dossiers of the
+ * last months) and syncs it through `connectors/one-stop-sql`, so the dossiers and the service index
+ * (766) hold figures of imported dossiers. Incremental like the others.
+ */
+export async function syncDemoDossiers(
+  options: Omit<DemoSourcesOptions, 'citizens'> & { dossiers?: number },
+): Promise<SyncResult> {
+  const log = moduleLogger(options.logger, 'seed');
+  const { file } = await ensureDemoOneStop(options.dataDir, { dossiers: options.dossiers });
+  const connector = openConnector({
+    name: 'one-stop-sql',
+    hub: { ...options, close: async () => undefined },
+    logger: options.logger,
+    set: [`url=sqlite:${file}`],
+  });
+  const result = await connector.sync();
+  log.info({ connector: 'one-stop-sql', runId: result.runId, ...result.counts }, 'demo source synced');
+  return result;
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SyncResult } from '../../connectors/kit/sync.js';
 import type { CheckResult } from '../../hub/http/health.js';
 import { StoreClosedError } from '../../hub/kernel/errors/index.js';
-import { syncDemoSources } from './connectors.js';
+import { syncDemoDossiers, syncDemoSources } from './connectors.js';
 import type { DemoDataset } from './dataset.js';
 import { demoDatasets, type SeedProgress, type SeedResult, seedDemoData } from './demo.js';
 import { populationDataset } from './population.js';
@@ -27,6 +27,8 @@ export interface DemoSeedResult extends SeedResult {
   population?: SyncResult['counts'];
   /** Counts of every demo source's sync, by dataset (the population's included). */
   sources?: Record<string, SyncResult['counts']>;
+  /** Counts of the one-stop system's sync (history rows into dossier events). */
+  dossiers?: SyncResult['counts'];
 }
 
 /**
@@ -57,6 +59,14 @@ export async function seedDemo(app: FastifyInstance, dataDir: string, plan: Demo
     });
     result.population = synced.get('population')?.counts;
     result.sources = Object.fromEntries([...synced].map(([dataset, r]) => [dataset, r.counts]));
+    const dossiers = await syncDemoDossiers({
+      store: app.store,
+      sealing: privacy.sealing,
+      datasets: privacy.datasets,
+      dataDir,
+      logger: log,
+    });
+    result.dossiers = dossiers.counts;
   }
   return result;
 }

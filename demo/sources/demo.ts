@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { SourceDataset } from './ddl.js';
 import { type Geography, loadGeography } from './geography.js';
 import { createSourceDatabase } from './load.js';
+import { generateOneStop } from './one-stop.js';
 
 /** Citizens in the embedded demo's population database. */
 export const DEMO_POPULATION_ROWS = 3000;
@@ -109,4 +110,36 @@ function populationRow(dataDir: string, sql: string, ...params: string[]) {
   } finally {
     db.close();
   }
+}
+
+/** Dossiers in the embedded demo's one-stop database (`<dataDir>/sources/one-stop.sqlite`). */
+export const DEMO_ONE_STOP_DOSSIERS = 400;
+
+/**
+ * Makes `<dataDir>/sources/one-stop.sqlite` when it is missing: an OpenCPS-style one-stop system's
+ * dossiers and their history (demo/sources/one-stop.ts), submitted from the first day of the month
+ * five months before `today` up to `today`, so the service index (766) has figures for the current
+ * months. The same rows for the same day; kept once made.
+ */
+export async function ensureDemoOneStop(
+  dataDir: string,
+  options: { dossiers?: number; today?: Date } = {},
+): Promise<{ file: string; created: boolean }> {
+  const file = path.join(dataDir, 'sources', 'one-stop.sqlite');
+  if (fs.existsSync(file)) return { file, created: false };
+  const today = options.today ?? new Date();
+  const from = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 5, 1));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  fs.rmSync(partial, { force: true });
+  await generateOneStop({
+    driver: 'sqlite',
+    connection: partial,
+    dossiers: options.dossiers ?? DEMO_ONE_STOP_DOSSIERS,
+    seed: DEMO_SEED,
+    from: from.toISOString().slice(0, 10),
+    to: today.toISOString().slice(0, 10),
+  });
+  fs.renameSync(partial, file);
+  return { file, created: true };
 }

@@ -12,12 +12,14 @@ export {
 } from './ddl.js';
 export { rowDefects, type SourceDefect } from './defects.js';
 export {
+  DEMO_ONE_STOP_DOSSIERS,
   DEMO_POPULATION_ROWS,
   DEMO_SEED,
   DEMO_SOURCES,
   type DemoSourceOptions,
   demoCitizen,
   demoSourceFile,
+  ensureDemoOneStop,
   ensureDemoSource,
   ensureDemoSources,
 } from './demo.js';
