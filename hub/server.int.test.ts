@@ -105,8 +105,8 @@ async function startServer(env: Record<string, string>): Promise<Running> {
   };
 }
 
-/** Events of the demo seed's datasets (not its markers, not what the demo connector sync writes). */
-const seededStream = (stream: string) => !/^(seed|connector|deadletter|record)-/.test(stream);
+/** Events of the demo seed's datasets (not its markers, not what the demo connectors' syncs write: records, dossiers). */
+const seededStream = (stream: string) => !/^(seed|connector|deadletter|record|dossier)-/.test(stream);
 
 /** Events in the embedded store of a data directory (the server must have exited). */
 async function storedEvents(dir: string, keep: (stream: string) => boolean = seededStream): Promise<number> {
