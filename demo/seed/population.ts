@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import { buildUpsert, loadDatasets, type RecordSealing } from '../../hub/modules/records/index.js';
 import { ADMIN_UNITS_DATA_DIR, UNIT_LIST_FILE } from '../data/admin-units.js';
+import { seededRandom } from '../random.js';
 import type { DemoDataset, SeedStream } from './dataset.js';
 
 /** Bump when the generated citizens change. */
@@ -106,19 +107,11 @@ const ETHNICITIES = [
 ];
 const RELATIONS = ['head', 'spouse', 'child', 'child', 'parent'] as const;
 
-/** Small deterministic PRNG (mulberry32), so the same seed always yields the same citizens. */
+/** The same seed always yields the same citizens. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]) => items[int(items.length)]!;
-  return { int, pick };
+  const r = seededRandom(seed);
+  const int = (n: number) => Math.floor(r.next() * n);
+  return { int, pick: r.pick };
 }
 
 interface Commune {
