@@ -23,6 +23,7 @@ import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
 import { type CommandMeta, decideAll } from '../hub/kernel/decider/index.js';
 import type { AppendRequest, EventData, EventMetadata, EventStore } from '../hub/kernel/event-store.js';
 import { deterministicId } from '../hub/kernel/ids.js';
+import type { ProjectionDefinition } from '../hub/kernel/projection.js';
 import type { ReadModelDb } from '../hub/kernel/read-model.js';
 import {
   type AgencyDescriptor,
@@ -74,6 +75,7 @@ const program = new Command('bench:indicators')
     'directory for the store and read models (default: a temporary one, removed afterwards)',
   )
   .option('--reuse', 'skip the write: rebuild and query the store a previous run left in --dir')
+  .option('--compare', 'also rebuild page by page (without the in-memory rebuilder) first, for comparison')
   .parse();
 const opts = program.opts<{
   events: number;
@@ -83,6 +85,7 @@ const opts = program.opts<{
   seed: number;
   dir?: string;
   reuse?: boolean;
+  compare?: boolean;
 }>();
 if (opts.reuse && !opts.dir) program.error('--reuse needs --dir (the directory of a previous run)');
 
@@ -719,7 +722,9 @@ function timed(samples: number, label: string, run: (n: number) => void) {
 const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lt-bench-indicators-'));
 fs.mkdirSync(dir, { recursive: true });
 const storeFile = path.join(dir, 'events.db');
-for (const f of opts.reuse ? ['readmodels.db'] : ['events.db', 'readmodels.db'])
+for (const f of opts.reuse
+  ? ['readmodels.db', 'readmodels-batched.db']
+  : ['events.db', 'readmodels.db', 'readmodels-batched.db'])
   for (const s of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + s), { force: true });
 
 const raw = await openSqliteEventStore({ file: storeFile, logger });
@@ -745,18 +750,41 @@ const runner = new ProjectionRunner({
 });
 await runner.rebuild(agenciesProjection.name);
 
-console.log('rebuild: the service index from zero');
-const report = progress('rebuild');
-const cpuBefore = cpuMicros();
-const rebuilt = await runner.rebuild(SERVICE_INDEX_MODEL, {
-  onProgress: (p) => report(p.done, p.total, `(${fmt(p.applied)} events applied)`),
-});
-const rebuildCpu = (cpuMicros() - cpuBefore) / 1e6;
-const rebuildEps = rebuilt.applied / rebuilt.seconds;
-console.log(
-  `rebuild: ${fmt(rebuilt.applied)} events in ${rebuilt.seconds.toFixed(2)} s: ${fmt(rebuildEps)} events/s, ` +
-    `${fmt(rebuilt.applied / rebuildCpu)} events per CPU-second (${rebuildCpu.toFixed(2)} CPU s)`,
-);
+/** Rebuilds the index through `runner` and prints the rate. */
+async function rebuild(label: string, r: ProjectionRunner) {
+  console.log(`rebuild${label}: the service index from zero`);
+  const report = progress(`rebuild${label}`);
+  const cpuBefore = cpuMicros();
+  const result = await r.rebuild(SERVICE_INDEX_MODEL, {
+    onProgress: (p) => report(p.done, p.total, `(${fmt(p.applied)} events applied)`),
+  });
+  const cpuSeconds = (cpuMicros() - cpuBefore) / 1e6;
+  const eps = result.applied / result.seconds;
+  console.log(
+    `rebuild${label}: ${fmt(result.applied)} events in ${result.seconds.toFixed(2)} s: ${fmt(eps)} events/s, ` +
+      `${fmt(result.applied / cpuSeconds)} events per CPU-second (${cpuSeconds.toFixed(2)} CPU s)`,
+  );
+  return { ...result, eps, cpuSeconds };
+}
+
+let batched: Awaited<ReturnType<typeof rebuild>> | null = null;
+if (opts.compare) {
+  // the same projection without its in-memory rebuilder: the runner applies it page by page
+  const pageByPage: ProjectionDefinition = {
+    ...indexProjection,
+    open: (db) => {
+      const { rebuilder: _, ...handler } = indexProjection.open(db);
+      return handler;
+    },
+  };
+  const other = openReadModelDb(path.join(dir, 'readmodels-batched.db'));
+  const r = new ProjectionRunner({ store: raw, db: other, projections: [pageByPage], logger });
+  batched = await rebuild(' (page by page)', r);
+  other.close();
+}
+const rebuilt = await rebuild('', runner);
+const rebuildEps = rebuilt.eps;
+const rebuildCpu = rebuilt.cpuSeconds;
 await runner.stop();
 
 // Queries, as the API and the CLI make them (ServiceIndexQueries), a few days after the year.
@@ -813,6 +841,10 @@ console.log(
     rebuild_events: rebuilt.applied,
     rebuild_seconds: Number(rebuilt.seconds.toFixed(2)),
     rebuild_events_per_cpu_s: Math.round(rebuilt.applied / rebuildCpu),
+    ...(batched && {
+      rebuild_page_by_page_eps: Math.round(batched.eps),
+      rebuild_page_by_page_events_per_cpu_s: Math.round(batched.applied / batched.cpuSeconds),
+    }),
     index_p50_ms: Number(index.p50.toFixed(3)),
     index_p99_ms: Number(index.p99.toFixed(3)),
     index_cpu_p99_ms: Number(index.cpuP99.toFixed(3)),

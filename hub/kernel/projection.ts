@@ -28,4 +28,20 @@ export interface ProjectionHandler {
    * Lets a handler buffer in `apply` and write aggregated rows once per batch (faster rebuilds).
    */
   endBatch?(): void;
+  /**
+   * Optional: a rebuild from zero folded in memory instead of batch by batch. `runner.rebuild` feeds
+   * every event of the log to the rebuilder's `apply`, in position order and outside any
+   * transaction (so `apply` must not touch the database), then calls its `write` once, inside
+   * the one transaction that also empties the model (`reset`) and stores the checkpoint: a crash
+   * before it leaves the model empty at checkpoint zero, never half written. Memory grows with
+   * what the model keeps (for the service index, one record per dossier).
+   */
+  rebuilder?(): ProjectionRebuilder;
+}
+
+export interface ProjectionRebuilder {
+  /** Synchronous, like `ProjectionHandler.apply`; must tolerate event types it does not know. */
+  apply(event: RecordedEvent): void;
+  /** Writes everything folded into the emptied read model (inside the runner's transaction). */
+  write(): void;
 }

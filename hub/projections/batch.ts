@@ -1,6 +1,6 @@
 import { ProjectionFailedError, ProjectionVersionConflictError } from '../kernel/errors/index.js';
 import type { EventFilter, RecordedEvent } from '../kernel/event-store.js';
-import type { ProjectionDefinition, ProjectionHandler } from '../kernel/projection.js';
+import type { ProjectionDefinition, ProjectionHandler, ProjectionRebuilder } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { ReadModelChanges } from './changes.js';
 import type { Checkpoints } from './db.js';
@@ -64,7 +64,39 @@ export function resetReadModel(
   ReadModelChanges.of(db).bump(definition.name);
 }
 
-function applyOne(name: string, handler: ProjectionHandler, event: RecordedEvent): void {
+/**
+ * Ends an in-memory rebuild (`ProjectionHandler.rebuilder`): in one IMMEDIATE transaction, empties
+ * the model (whatever another runner wrote meanwhile), writes what the rebuilder folded and sets the
+ * checkpoint to `checkpoint`.
+ */
+export function writeRebuilt(
+  db: ReadModelDb,
+  checkpoints: Checkpoints,
+  definition: ProjectionDefinition,
+  handler: ProjectionHandler,
+  rebuilder: ProjectionRebuilder,
+  checkpoint: number,
+): void {
+  const { name, version } = definition;
+  db.transaction(() => {
+    const row = checkpoints.get(name);
+    if (row && row.version !== version) throw new ProjectionVersionConflictError(name, row.version, version);
+    handler.reset();
+    try {
+      rebuilder.write();
+    } catch (error) {
+      throw new ProjectionFailedError(name, checkpoint, null, reasonOf(error));
+    }
+    checkpoints.set(name, version, checkpoint);
+  }).immediate();
+  ReadModelChanges.of(db).bump(name);
+}
+
+export function applyOne(
+  name: string,
+  handler: Pick<ProjectionHandler, 'apply'>,
+  event: RecordedEvent,
+): void {
   try {
     handler.apply(event);
   } catch (error) {

@@ -1,8 +1,8 @@
 import { HubError, ProjectionFailedError } from '../kernel/errors/index.js';
-import type { ProjectionDefinition, ProjectionHandler } from '../kernel/projection.js';
+import type { ProjectionDefinition, ProjectionHandler, ProjectionRebuilder } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import type { BatchApplier } from './batch.js';
-import { createBatchApplier, resetReadModel } from './batch.js';
+import { createBatchApplier, resetReadModel, writeRebuilt } from './batch.js';
 import type { Checkpoints } from './db.js';
 
 export type ProjectionState = 'catching-up' | 'live' | 'stopped' | 'failed';
@@ -85,6 +85,12 @@ export class Lane {
   reset(): void {
     resetReadModel(this.db, this.checkpoints, this.definition, this.handler);
     this.checkpoint = this.seen = 0;
+  }
+
+  /** Ends an in-memory rebuild: the model emptied, the rebuilder's rows written, the checkpoint set, at once. */
+  writeRebuilt(rebuilder: ProjectionRebuilder, checkpoint: number): void {
+    writeRebuilt(this.db, this.checkpoints, this.definition, this.handler, rebuilder, checkpoint);
+    this.checkpoint = this.seen = checkpoint;
   }
 
   /** Writes `seen` as the checkpoint when the lane ran past events it did not need. */

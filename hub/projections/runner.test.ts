@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../eventstore/sqlite.js';
 import { UnknownProjectionError } from '../kernel/errors/index.js';
-import type { EventStore } from '../kernel/event-store.js';
+import type { EventStore, RecordedEvent } from '../kernel/event-store.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
@@ -163,6 +163,44 @@ describe('ProjectionRunner', () => {
     await r.whenCaughtUp();
     await r.waitForPosition(await writer.append('agency-1'));
     expect(ledgerPositions(db)).toEqual(range(1, 71));
+  });
+
+  it('rebuilds through a rebuilder in memory: one write with the checkpoint, then live again', async () => {
+    const base = ledgerProjection();
+    const folded: number[] = [];
+    let writes = 0;
+    const inMemory: ProjectionDefinition = {
+      ...base,
+      open(db) {
+        const handler = base.open(db);
+        return {
+          ...handler,
+          rebuilder: () => ({
+            apply: (e) => void folded.push(e.position),
+            write: () => {
+              writes++;
+              expect(db.inTransaction).toBe(true);
+              for (const position of folded) handler.apply({ position, type: 'folded' } as RecordedEvent);
+            },
+          }),
+        };
+      },
+    };
+    const db = readModels();
+    const r = runner([inMemory], db, { pageSize: 16 });
+    await writer.many('dossier', 40);
+    await r.start();
+    await r.whenCaughtUp();
+    const result = await r.rebuild('ledger');
+    expect(result).toMatchObject({ applied: 40, checkpoint: 40 });
+    expect(writes).toBe(1);
+    expect(folded).toEqual(range(1, 40));
+    expect(new Checkpoints(db).get('ledger')?.position).toBe(40);
+    expect(db.prepare("SELECT count(*) FROM ledger WHERE type = 'folded'").pluck().get()).toBe(40);
+
+    await r.whenCaughtUp();
+    await r.waitForPosition(await writer.append('agency-1'));
+    expect(ledgerPositions(db)).toEqual(range(1, 41));
   });
 
   it('rebuilds a read model whose version changed', async () => {

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { UnknownProjectionError } from '../kernel/errors/index.js';
 import type { EventStore } from '../kernel/event-store.js';
 import { moduleLogger } from '../kernel/logger.js';
-import type { ProjectionDefinition } from '../kernel/projection.js';
+import type { ProjectionDefinition, ProjectionRebuilder } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
+import { applyOne } from './batch.js';
 import { Checkpoints } from './db.js';
 import { errorInfo, Lane, type ProjectionStatus, type RebuildProgress, type RebuildResult } from './lane.js';
 import { LiveTail } from './live-tail.js';
@@ -171,10 +172,14 @@ export class ProjectionRunner {
     try {
       lane.reset();
       this.log.info({ projection: name }, 'rebuild started');
-      const end = await this.replay(lane, generation, (done, total, count) => {
+      const onPage = (done: number, total: number, count: number) => {
         applied += count;
         options.onProgress?.({ projection: name, done, total, applied });
-      });
+      };
+      const rebuilder = lane.handler.rebuilder?.();
+      const end = rebuilder
+        ? await this.replayInMemory(lane, generation, rebuilder, onPage)
+        : await this.replay(lane, generation, onPage);
       if (end === 'done') lane.persistSeen();
     } catch (error) {
       this.fail(lane, error);
@@ -254,6 +259,38 @@ export class ProjectionRunner {
       this.notify();
       if (!full) return 'done';
     }
+  }
+
+  /**
+   * A rebuild through the handler's rebuilder: `readAll` pages (the next one read while this one is
+   * folded) fed to it outside any transaction, then one transaction that writes the result with
+   * the checkpoint. The read model's write lock is taken only for that last write.
+   */
+  private async replayInMemory(
+    lane: Lane,
+    generation: number,
+    rebuilder: ProjectionRebuilder,
+    onPage: (done: number, total: number, applied: number) => void,
+  ): Promise<ReplayEnd> {
+    const filter = lane.definition.filter;
+    const fetch = (from: number) =>
+      this.store.readAll({ fromPosition: from, maxCount: this.pageSize, filter });
+    const head = (await this.store.info()).lastPosition;
+    let seen = 0;
+    let next = fetch(0);
+    for (;;) {
+      const events = await next;
+      if (lane.generation !== generation) return 'cancelled';
+      const full = events.length === this.pageSize;
+      if (full) next = fetch(events[events.length - 1]!.position);
+      for (const event of events) applyOne(lane.name, rebuilder, event);
+      if (events.length > 0) seen = events[events.length - 1]!.position;
+      onPage(seen, Math.max(head, seen), events.length);
+      if (!full) break;
+    }
+    lane.writeRebuilt(rebuilder, Math.max(head, seen));
+    this.notify();
+    return 'done';
   }
 
   private openTail(from: number): LiveTail {

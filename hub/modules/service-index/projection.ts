@@ -11,11 +11,12 @@ import {
 } from '../dossiers/index.js';
 import { PROCEDURE_STREAM_CATEGORY, type ProcedurePublishedData } from '../procedures/index.js';
 import { contributions, difference } from './contributions.js';
-import { REPORT_STREAM_CATEGORY, type ServiceIndexReportImportedData } from './events.js';
+import { REPORT_STREAM_CATEGORY } from './events.js';
 import { type DossierRecord, type ProcedureFacts, UNKNOWN_PROCEDURE } from './facts.js';
 import { foldDossier, withDigitised } from './fold.js';
 import { loadMethods, type MethodSet } from './method.js';
-import { parsePeriod, periodKeysAt } from './periods.js';
+import { periodKeysAt } from './periods.js';
+import { DOSSIER_TYPES, IndexRebuild, procedureFacts, reportRow } from './rebuild.js';
 import {
   OPEN,
   parseProcedureFacts,
@@ -37,8 +38,6 @@ interface Entry {
   before: Map<number, number> | null;
   dirty: boolean;
 }
-
-const DOSSIER_TYPES: ReadonlySet<string> = new Set(dossierEventTypes);
 
 /**
  * The service index's read model. Per dossier, a record of the facts the index needs (one row,
@@ -163,28 +162,11 @@ export class ServiceIndexModel {
   }
 
   private applyProcedure(data: ProcedurePublishedData): void {
-    const d = data.definition;
-    const fee = (d.fee.amount ?? 0) > 0 || (d.fee.schedule ?? []).some((s) => s.amount > 0);
-    const facts: ProcedureFacts = {
-      paperResultRequired: d.paperResultRequired,
-      fee,
-      serviceLevel: d.serviceLevel,
-    };
-    this.sql.putProcedure.run(data.code, String(data.version), JSON.stringify(facts));
+    this.sql.putProcedure.run(data.code, String(data.version), JSON.stringify(procedureFacts(data)));
   }
 
   private applyReport(event: RecordedEvent): void {
-    const d = event.data as ServiceIndexReportImportedData;
-    const period = parsePeriod(d.period);
-    this.sql.putReport.run(
-      d.agency,
-      period.key,
-      d.source,
-      event.id,
-      event.metadata.occurredAt,
-      JSON.stringify(d.figures),
-      JSON.stringify(d.points),
-    );
+    this.sql.putReport.run(...reportRow(event));
   }
 
   private catalogue(code: string, version: string): ProcedureFacts {
@@ -240,6 +222,11 @@ export class ServiceIndexModel {
     this.batchHorizon = -1;
     this.changes.bump(SERVICE_INDEX_MODEL);
   }
+
+  /** A rebuild from zero in memory (`ProjectionHandler.rebuilder`): see `IndexRebuild`. */
+  rebuilder(): IndexRebuild {
+    return new IndexRebuild(this.db, this.sql, this.methods);
+  }
 }
 
 /** Bump when the tables or the counting change; the methods' fingerprint is added to it. */
@@ -271,7 +258,12 @@ export function serviceIndexProjection(methods: MethodSet): ProjectionDefinition
     },
     open(db) {
       const model = new ServiceIndexModel(db, methods);
-      return { apply: (e) => model.apply(e), endBatch: () => model.endBatch(), reset: () => model.reset() };
+      return {
+        apply: (e) => model.apply(e),
+        endBatch: () => model.endBatch(),
+        reset: () => model.reset(),
+        rebuilder: () => model.rebuilder(),
+      };
     },
   };
 }

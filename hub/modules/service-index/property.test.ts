@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../demo/random.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import { CORE_FIGURES, contributions } from './contributions.js';
 import { coreMeasure, drilldown } from './drilldown.js';
@@ -15,21 +16,7 @@ import { applyInBatches, History } from './spec-history.js';
  * tick at the end: both read models must be equal, equal to the sum of every dossier's
  * contributions, and every counter must equal what its drill-down lists.
  */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
+const random = seededRandom;
 
 const AGENCIES = ['000.04.01.H26', '000.08.01.H26', '000.70.01.H26'];
 const HOUR = 3_600_000;
@@ -166,6 +153,18 @@ describe('the service index projection over random histories', () => {
       const a = dump(live);
       expect(a.counts.length).toBeGreaterThan(100);
       expect(dump(rebuilt)).toEqual(a);
+
+      // the in-memory rebuild (what `runner.rebuild` uses) writes the same read model
+      const inMemory = openDb();
+      const handler = serviceIndexProjection(methods).open(inMemory);
+      const rebuilder = handler.rebuilder!();
+      for (const e of events) rebuilder.apply(e);
+      inMemory.transaction(() => {
+        handler.reset();
+        rebuilder.write();
+      })();
+      new ServiceIndexModel(inMemory, methods).advance(end);
+      expect(dump(inMemory)).toEqual(a);
 
       // counters = Σ contributions of the final records at the final horizon
       const expected = new Map<string, number>();

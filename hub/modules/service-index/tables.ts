@@ -10,7 +10,7 @@ export const FACT_COLUMNS = Object.entries(FACTS)
   .filter(([, spec]) => spec.column !== undefined)
   .map(([name, spec]) => ({ name, column: spec.column! }));
 
-export const SCHEMA = `
+const TABLES = `
 CREATE TABLE IF NOT EXISTS si_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS si_agencies (agency_key INTEGER PRIMARY KEY, organ_code TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS si_dossiers (
@@ -23,11 +23,6 @@ CREATE TABLE IF NOT EXISTS si_dossiers (
   ${FACT_COLUMNS.map((c) => `${c.column} ${c.name === 'rating' ? 'REAL' : c.name === 'channel' || c.name === 'outcome' || c.name === 'serviceLevel' ? 'TEXT' : 'INTEGER'} NOT NULL`).join(',\n  ')},
   record      TEXT    NOT NULL
 );
-CREATE INDEX IF NOT EXISTS si_dossiers_entered ON si_dossiers (entered_at, dossier_key);
-CREATE INDEX IF NOT EXISTS si_dossiers_finished ON si_dossiers (finished_at, dossier_key);
-CREATE INDEX IF NOT EXISTS si_dossiers_agency_entered ON si_dossiers (agency_key, entered_at, dossier_key);
-CREATE INDEX IF NOT EXISTS si_dossiers_agency_finished ON si_dossiers (agency_key, finished_at, dossier_key);
-CREATE INDEX IF NOT EXISTS si_dossiers_flip ON si_dossiers (flip_at) WHERE flip_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS si_counts (
   period_key  INTEGER NOT NULL,
   agency_key  INTEGER NOT NULL,
@@ -51,6 +46,21 @@ CREATE TABLE IF NOT EXISTS si_reports (
   points     TEXT    NOT NULL,
   PRIMARY KEY (agency, period_key, source)
 ) WITHOUT ROWID;`;
+
+/** The drill-down's and the horizon's indexes over `si_dossiers` (a rebuild writes the rows first, then builds them). */
+const INDEXES: [name: string, on: string][] = [
+  ['si_dossiers_entered', '(entered_at, dossier_key)'],
+  ['si_dossiers_finished', '(finished_at, dossier_key)'],
+  ['si_dossiers_agency_entered', '(agency_key, entered_at, dossier_key)'],
+  ['si_dossiers_agency_finished', '(agency_key, finished_at, dossier_key)'],
+  ['si_dossiers_flip', '(flip_at) WHERE flip_at IS NOT NULL'],
+];
+export const CREATE_INDEXES = INDEXES.map(
+  ([name, on]) => `CREATE INDEX IF NOT EXISTS ${name} ON si_dossiers ${on};`,
+).join('\n');
+export const DROP_INDEXES = INDEXES.map(([name]) => `DROP INDEX IF EXISTS ${name};`).join('\n');
+
+export const SCHEMA = `${TABLES}\n${CREATE_INDEXES}`;
 
 export const RESET = `DELETE FROM si_meta; DELETE FROM si_agencies; DELETE FROM si_dossiers; DELETE FROM si_counts;
 DELETE FROM si_procedures; DELETE FROM si_pending_digitised; DELETE FROM si_reports;`;
@@ -95,6 +105,7 @@ export function statements(db: ReadModelDb) {
       .prepare<[string], number>('SELECT agency_key FROM si_agencies WHERE organ_code = ?')
       .pluck(),
     addAgency: db.prepare<[string]>('INSERT INTO si_agencies (organ_code) VALUES (?)'),
+    putCount: db.prepare<[number, number, number, number]>('INSERT INTO si_counts VALUES (?, ?, ?, ?)'),
     dossier: db.prepare<[string], DossierRow>(
       'SELECT dossier_key, record FROM si_dossiers WHERE dossier_id = ?',
     ),
