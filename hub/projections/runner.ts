@@ -25,7 +25,7 @@ export interface ProjectionRunnerOptions {
   logger: Logger;
   /** Most events per transaction while live. Default 500. */
   batchSize?: number;
-  /** Events per readAll page, and per transaction, while catching up or rebuilding. Default 10,000. */
+  /** Events per readAll page, and per transaction, while catching up or rebuilding. Default 1,000. */
   pageSize?: number;
 }
 
