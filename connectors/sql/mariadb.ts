@@ -98,9 +98,11 @@ export async function openMariaDb(source: SourceUrl, liveness: Liveness): Promis
     system,
     query,
     async *stream(sql, params, batchSize, signal) {
-      // A streamed read lasts as long as the table is long: only the watchdog on batches bounds it.
-      await query('SET SESSION max_statement_time = 0');
-      const rows = conn.query({ sql, values: params }).stream({ highWaterMark: batchSize });
+      // A streamed read lasts as long as the table is long: the kit's watchdog on batches bounds it,
+      // not max_statement_time, lifted for this statement alone (the session's other queries keep it).
+      const rows = conn
+        .query({ sql: `SET STATEMENT max_statement_time = 0 FOR ${sql}`, values: params })
+        .stream({ highWaterMark: batchSize });
       // Ends the row stream (and the loop below) when the connection is lost or the read aborted.
       watch.whenLost.catch((e: Error) => rows.destroy(e));
       const onAbort = () => {

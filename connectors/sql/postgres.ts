@@ -1,5 +1,4 @@
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import { ConnectorSourceError } from '../../hub/kernel/errors/index.js';
 import type { SourceRow } from '../kit/protocol.js';
 import {
@@ -72,7 +71,7 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
     connectionTimeoutMillis: liveness.connectTimeoutMs,
     keepAlive: liveness.keepAliveMs > 0,
     keepAliveInitialDelayMillis: liveness.keepAliveMs,
-    // Bounds each query and each batch fetch of a cursor at the server (a cursor's Execute ends it).
+    // Bounds each query at the server, each FETCH of a streamed read too (see `stream`).
     statement_timeout: liveness.queryTimeoutMs,
     types,
     application_name: 'lienthong-connector',
@@ -92,6 +91,15 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
     socket().destroy();
     throw classify(system, e);
   }
+  /** Whether the session is inside a transaction block, as the server said at its last ReadyForQuery. */
+  let inTransaction = false;
+  (client as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+    'readyForQuery',
+    (msg: { status?: string }) => {
+      inTransaction = msg.status === 'T' || msg.status === 'E';
+    },
+  );
+  let cursors = 0;
   // The server's statement_timeout answers first; the client's deadline covers a server that stopped answering.
   const deadline = liveness.queryTimeoutMs + 1000;
   const query = async (sql: string, params: unknown[] = []) =>
@@ -100,17 +108,38 @@ export async function openPostgres(source: SourceUrl, liveness: Liveness): Promi
     dialect: 'postgres',
     system,
     query,
+    /**
+     * A streamed read is a SQL cursor (`DECLARE … CURSOR` then `FETCH n`), not a protocol-level
+     * portal: each FETCH is a statement of its own, so `statement_timeout` (and the client's
+     * deadline) bound each batch, not the whole read, which lasts as long as the table is long. A
+     * portal's Execute messages all count toward the one statement that ends at Sync, so a long read
+     * failed at `queryTimeoutMs` however fast each batch came. The cursor needs a transaction: the
+     * caller's (a query's read-only one) or one begun here and ended with the read.
+     */
     async *stream(sql, params, batchSize, signal) {
-      const cursor = client.query(new Cursor<SourceRow>(sql, params));
+      const name = `lienthong_read_${++cursors}`;
+      const own = !inTransaction;
+      const send = (text: string, values: unknown[] = [], what = 'reading') =>
+        watch.wait(client.query(text, values), what, deadline, signal);
+      let open = false;
       try {
+        if (own) await send('BEGIN');
+        await send(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+        open = true;
         for (;;) {
-          const rows = await watch.wait(cursor.read(batchSize), 'reading', undefined, signal);
-          if (rows.length === 0) return;
-          yield rows;
+          const { rows } = await send(`FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM ${name}`);
+          if (rows.length === 0) break;
+          yield rows as SourceRow[];
         }
+        open = false;
+        await send(`CLOSE ${name}`, [], 'closing the cursor');
+        if (own) await send('COMMIT', [], 'closing the cursor');
       } finally {
-        if (!watch.lost && !signal?.aborted)
-          await watch.wait(cursor.close(), 'closing the cursor', deadline).catch(() => undefined);
+        // Ended early (an error, the caller stopping): the cursor goes, and the transaction begun here.
+        if ((open || (own && inTransaction)) && !watch.lost && !signal?.aborted) {
+          if (own) await query('ROLLBACK').catch(() => undefined);
+          else if (open) await query(`CLOSE ${name}`).catch(() => undefined);
+        }
       }
     },
     async tables(only) {
