@@ -44,6 +44,15 @@ export class TargetStreams {
 
 const ATTEMPTS = 3;
 
+/** `make`'s value, made at the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 /**
  * One batch of a stream that feeds an event target: map every row, fold each target stream it
  * touches (read once per run, then kept), decide each row's events in source order on top of what
@@ -76,8 +85,8 @@ export async function processEventBatch(
     if (options.dryRun) preview.push({ sourceKey, action: 'reject', issues });
   };
   // A row's print is its content's: a row the decider refused stays refused, whatever its stream
-  // holds since, until the row changes (then it is decided again).
-  const prints = rows.map((row) => rejectPrint(ctx.sealing.versionKey, row, []));
+  // holds since, until the row changes (then it is decided again). A print is made only for a row
+  // that has an earlier one to compare with, or when the row is refused.
   const before = ctx.index.rejectPrints(
     ctx.table,
     rows.map((r) => String(r[ctx.primaryKey])),
@@ -85,31 +94,44 @@ export async function processEventBatch(
   const mapped: {
     row: SourceRow;
     sourceKey: string;
-    print: string;
+    print: () => string;
     record: Record<string, unknown>;
     stream: string;
   }[] = [];
-  rows.forEach((row, i) => {
+  for (const row of rows) {
     const sourceKey = String(row[ctx.primaryKey]);
-    const print = prints[i]!;
-    if (before.get(sourceKey) === print) {
+    const printOf = once(() => rejectPrint(ctx.sealing.versionKey, row, []));
+    const earlier = before.get(sourceKey);
+    if (earlier !== undefined && earlier === printOf()) {
       out.rejectedAgain++;
-      return;
+      continue;
     }
     const m = ctx.mapper(row);
-    if (!m.record) reject(sourceKey, print, m.issues);
-    else mapped.push({ row, sourceKey, print, record: m.record, stream: target.streamOf(m.record) });
-  });
-  const keys = subjectKeys(ctx, target, mapped, options.dryRun);
+    if (!m.record) reject(sourceKey, printOf(), m.issues);
+    else mapped.push({ row, sourceKey, print: printOf, record: m.record, stream: target.streamOf(m.record) });
+  }
+  const keys = new SubjectKeys(ctx, options.dryRun);
   let pending = mapped;
   for (let attempt = 1; pending.length > 0; attempt++) {
     await readStreams(ctx, target, streams, pending);
+    // The keys the first row of each stream seals under, made at once (one durable transaction);
+    // a later row that needs one (its stream's first row refused) gets its own.
+    const firsts = new Map<string, (typeof pending)[number]>();
+    for (const m of pending) if (!firsts.has(m.stream)) firsts.set(m.stream, m);
+    keys.resolve(
+      [...firsts.values()].flatMap((m) =>
+        target.subjects(m.record, ctx.sealing, streams.get(m.stream)!.state),
+      ),
+    );
     const appends = new Map<string, { entry: StreamEntry; events: EventData[]; rows: typeof pending }>();
     for (const m of pending) {
       const entry = streams.get(m.stream)!;
+      const firstId = once(() => deterministicId(IMPORT_NAMESPACE, ctx.connector, ctx.table, m.sourceKey, 0));
       const eventId = (step: number) =>
-        deterministicId(IMPORT_NAMESPACE, ctx.connector, ctx.table, m.sourceKey, step);
-      if (entry.ids.has(eventId(0))) {
+        step === 0
+          ? firstId()
+          : deterministicId(IMPORT_NAMESPACE, ctx.connector, ctx.table, m.sourceKey, step);
+      if (entry.ids.size > 0 && entry.ids.has(eventId(0))) {
         out.unchanged++;
         if (options.dryRun) preview.push({ sourceKey: m.sourceKey, action: 'unchanged' });
         continue;
@@ -127,11 +149,7 @@ export async function processEventBatch(
       try {
         const decided = target.decide(entry.state, m.record, {
           sealing: ctx.sealing,
-          key: (subject) => {
-            const key = keys.get(subject);
-            if (!key) throw new SubjectErasedError(subject);
-            return key;
-          },
+          key: (subject) => keys.get(subject),
           rowKey: `${ctx.table}-${m.sourceKey}`,
           meta: (step) => ({
             now: at,
@@ -164,7 +182,7 @@ export async function processEventBatch(
           });
       } catch (error) {
         if (!(error instanceof HubError)) throw error;
-        reject(m.sourceKey, m.print, [{ path: '/status', message: `${error.code}: ${error.message}` }]);
+        reject(m.sourceKey, m.print(), [{ path: '/status', message: `${error.code}: ${error.message}` }]);
       }
     }
     pending = [];
@@ -222,19 +240,35 @@ async function readStreams(
 }
 
 /**
- * The subject keys the batch's rows seal under, created (one durable transaction) before any event
- * uses them; a dry run seals under a throwaway key and creates none.
+ * The subject keys a batch's events seal under, created (one durable transaction per call of
+ * `resolve`) before any event uses them; a dry run seals under a throwaway key and creates none.
  */
-function subjectKeys(
-  ctx: StreamContext,
-  target: EventTarget,
-  rows: readonly { record: Record<string, unknown> }[],
-  dryRun: boolean,
-): Map<string, SubjectKey> {
-  const subjects = new Set(rows.flatMap((r) => target.subjects(r.record, ctx.sealing)));
-  if (dryRun) {
-    const key = { kid: 'dry-run', key: randomBytes(32) } as SubjectKey;
-    return new Map([...subjects].map((s) => [s, key]));
+class SubjectKeys {
+  private readonly keys = new Map<string, SubjectKey>();
+  private readonly erased = new Set<string>();
+  private readonly dryRunKey?: SubjectKey;
+  constructor(
+    private readonly ctx: StreamContext,
+    dryRun: boolean,
+  ) {
+    if (dryRun) this.dryRunKey = { kid: 'dry-run', key: randomBytes(32) } as SubjectKey;
   }
-  return ctx.sealing.keys.resolveKeys(subjects).keys;
+  resolve(subjects: readonly string[]): void {
+    const missing = subjects.filter((s) => !this.keys.has(s) && !this.erased.has(s));
+    if (missing.length === 0) return;
+    if (this.dryRunKey) {
+      for (const s of missing) this.keys.set(s, this.dryRunKey);
+      return;
+    }
+    const { keys, erased } = this.ctx.sealing.keys.resolveKeys(missing);
+    for (const [s, key] of keys) this.keys.set(s, key);
+    for (const s of erased) this.erased.add(s);
+  }
+  /** The subject's key (made now if no earlier call made it); SubjectErasedError for an erased subject. */
+  get(subject: string): SubjectKey {
+    if (!this.keys.has(subject)) this.resolve([subject]);
+    const key = this.keys.get(subject);
+    if (!key) throw new SubjectErasedError(subject);
+    return key;
+  }
 }

@@ -31,8 +31,11 @@ export interface EventTarget<State = unknown> {
   /** Folds the stream a row's events go to. */
   decider: Pick<Decider<never, State, EventData>, 'evolve' | 'initialState'>;
   streamOf(row: Record<string, unknown>): string;
-  /** Pseudonyms whose subject keys the row's events are sealed under (created before any append). */
-  subjects(row: Record<string, unknown>, sealing: RecordSealing): string[];
+  /**
+   * Pseudonyms whose subject keys the row's events are sealed under when decided on top of `state`
+   * (created before any append).
+   */
+  subjects(row: Record<string, unknown>, sealing: RecordSealing, state: State): string[];
   /**
    * The events the row means on top of `state`, and the state after them; throws the module's
    * error (a HubError) when the row cannot follow what the stream holds.
@@ -131,16 +134,17 @@ export const dossierEvents: EventTarget<Dossier> = {
   def: definitionOf(dossierRowSchema, 'dossierId'),
   decider: dossierDecider as unknown as EventTarget<Dossier>['decider'],
   streamOf: (row) => dossierStream(String(row.dossierId)),
-  subjects: (row, sealing) => {
-    const applicant = applicantOf(row as unknown as DossierRow, sealing);
+  // Only a dossier's submission seals: the applicant's pseudonym and key serve no other row.
+  subjects: (row, sealing, state) => {
+    const applicant = state.status === 'none' && applicantOf(row as unknown as DossierRow, sealing);
     return applicant ? [applicant] : [];
   },
   decide(state, mapped, tools) {
     const row = mapped as unknown as DossierRow & Omit<ImportedStatusChange, 'applicant' | 'declaration'>;
     const { applicant: who, declaration: values, ...rest } = row;
-    const applicant = applicantOf(row, tools.sealing);
     const change: ImportedStatusChange = { ...rest, rowKey: tools.rowKey };
-    if (applicant && state.status === 'none') {
+    const applicant = state.status === 'none' && applicantOf(row, tools.sealing);
+    if (applicant) {
       const declared = values ?? {};
       change.applicant = applicant;
       change.declaration = {

@@ -1,3 +1,4 @@
+import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { fixedClock, systemClock } from './clock.js';
 import { deterministicId, randomId, sequentialIds } from './ids.js';
@@ -31,6 +32,17 @@ describe('ids', () => {
     expect(deterministicId(NS, 'consent-1/expired')).toBe(id);
     expect(deterministicId(NS, 'consent-2', 'expired')).not.toBe(id);
     expect(deterministicId('9b2f6a0e-1c4d-4f8e-8a3b-7d5e6f708192', 'consent-1', 'expired')).not.toBe(id);
+  });
+
+  it("is RFC 9562's UUIDv5, as the uuid package makes it, for any name", () => {
+    for (const parts of [
+      ['a'],
+      ['one-stop-sql', 'opencps_dossieraction', '62851', 0],
+      ['Nguyễn Văn A', '🙂'],
+      [''],
+    ])
+      expect(deterministicId(NS, ...parts)).toBe(uuidv5(parts.join('/'), NS));
+    expect(() => deterministicId('not-a-uuid', 'x')).toThrow();
   });
 
   it('counts predictable ids', () => {

@@ -67,13 +67,13 @@ const laterOf = (a: string, b: string | undefined) => (b && Date.parse(b) > Date
 function nextCommand(
   s: Dossier,
   change: ImportedStatusChange,
-  meta: CommandMeta,
+  meta: () => CommandMeta,
 ): DossierCommand | undefined {
   const dossierId = change.dossierId;
   const official = change.official ?? 'one-stop';
   const reason = change.note ?? NOTE;
   const c = <C extends DossierCommand>(type: C['type'], data: Omit<C['data'], 'dossierId'>) =>
-    ({ type, data: { dossierId, ...data }, meta }) as C;
+    ({ type, data: { dossierId, ...data }, meta: meta() }) as C;
   if (s.status === 'none' || change.status === 'submitted') {
     const { channel, procedure, agency, applicant, declaration } = change;
     if (!channel || !procedure || !agency || !applicant || !declaration) {
@@ -175,7 +175,8 @@ export function decideImported(
   const events: DossierEvent[] = [];
   let s = state;
   for (let step = 0; step < MAX_STEPS; step++) {
-    const command = nextCommand(s, change, meta(step));
+    // The metadata (and the event id in it) is made only for a command there is.
+    const command = nextCommand(s, change, () => meta(step));
     if (!command) break;
     const decided = dossierDecider.decide(command, s);
     for (const e of decided) s = dossierDecider.evolve(s, e);
