@@ -69,7 +69,7 @@ const ready = (booted: Booted) => () =>
 const under = (folder: string) => pathToFileURL(path.join(root, folder)).href + '/';
 const demoCode = (url: string) => url.startsWith(under('demo'));
 const connectorCode = (url: string) => url.startsWith(under('connectors'));
-const sourceDrivers = (url: string) => /\/node_modules\/(pg|pg-cursor|pg-copy-streams|mysql2)\//.test(url);
+const sourceDrivers = (url: string) => /\/node_modules\/(pg|pg-copy-streams|mysql2)\//.test(url);
 
 describe('the production server at boot', () => {
   it('loads no demo code, no connector and no source database driver while demo seeding is off', async () => {
