@@ -27,6 +27,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { Command } from 'commander';
 import { newCommandMeta } from '../hub/kernel/decider/index.js';
 import {
@@ -475,7 +476,8 @@ try {
   for (const e of firstErrors) console.log(`  error: ${e}`);
   console.log(
     `CPU: ${(cpuPerDossier / 1000).toFixed(2)} ms per dossier (this process: server and HTTP client), ` +
-      `${((cpuMicros() - cpuStart) / 1e6 / wallS).toFixed(2)} cores busy on average`,
+      `${((cpuMicros() - cpuStart) / 1e6 / wallS).toFixed(2)} cores busy on average; ` +
+      `machine load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`,
   );
   console.log('latency per request type (ms, as the client sees it):');
   for (const t of TYPES) {
@@ -528,6 +530,7 @@ try {
       errors,
       concurrency,
       wall_s: round(wallS),
+      load_avg: round(os.loadavg()[0]!),
     }),
   );
 } finally {

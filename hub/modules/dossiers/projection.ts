@@ -115,6 +115,7 @@ export class DossierReadModel {
   private readonly maxSequenceStmt: SqlStatement<[number, string, string], { n: number | null }>;
   private readonly changes: ReadModelChanges;
   private readonly feed: DossierFeed;
+  private readonly applyInOne: (events: readonly RecordedEvent[]) => void;
 
   constructor(readonly db: ReadModelDb) {
     db.exec(SCHEMA);
@@ -141,6 +142,14 @@ export class DossierReadModel {
     this.erase = db.prepare('UPDATE dossiers SET applicant = NULL WHERE applicant = ?');
     this.maxSequenceStmt = db.prepare(`SELECT max(CAST(substr(dossier_id, ?) AS INTEGER)) AS n FROM dossiers
       WHERE dossier_id > ? AND dossier_id < ?`);
+    this.applyInOne = db.transaction((events: readonly RecordedEvent[]) => {
+      for (const event of events) this.apply(event);
+    });
+  }
+
+  /** Applies the events one command appended, in one transaction of the read model. */
+  applyAll(events: readonly RecordedEvent[]): void {
+    if (events.length > 0) this.applyInOne(events);
   }
 
   apply(event: RecordedEvent): void {
