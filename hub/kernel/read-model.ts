@@ -43,3 +43,31 @@ export interface ReadModelDb {
   pragma(source: string, options?: { simple?: boolean }): unknown;
   close(): this;
 }
+
+const statements = new WeakMap<ReadModelDb, Map<string, SqlStatement>>();
+/** Distinct statements kept per connection; past it the cache starts again (dynamic SQL stays bounded). */
+const MAX_STATEMENTS = 1000;
+
+/**
+ * `db.prepare(sql)`, prepared once per connection and kept: for queries run on every request, where
+ * compiling the SQL again would cost more than running it. Not for a statement whose mode is
+ * toggled (`pluck`, `raw`) or that is iterated: callers share it.
+ */
+// biome-ignore lint/complexity/noBannedTypes: mirrors the driver's signature ({} = named parameters)
+export function prepared<Params extends unknown[] | {} = unknown[], Row = unknown>(
+  db: ReadModelDb,
+  sql: string,
+): Params extends unknown[] ? SqlStatement<Params, Row> : SqlStatement<[Params], Row> {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= MAX_STATEMENTS) cache.clear();
+    statement = db.prepare(sql) as SqlStatement;
+    cache.set(sql, statement);
+  }
+  return statement as never;
+}

@@ -1,7 +1,7 @@
 import { AgencyNotFoundError, InvalidDateError } from '../../kernel/errors/index.js';
 import { localDateOf } from '../../kernel/local-date.js';
 import type { Role } from '../../kernel/principal.js';
-import type { ReadModelDb } from '../../kernel/read-model.js';
+import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
 import type { AgencyDescriptor, AgencyKeys, AgencyLevel } from './events.js';
 
 /** An agency as the read model holds it. */
@@ -65,12 +65,12 @@ function checkDate(onDate: string): void {
 export const vietnamDate = (at: Date): string => localDateOf(at);
 
 export function getAgency(db: ReadModelDb, organCode: string): Agency | undefined {
-  const row = db.prepare<[string], AgencyRow>('SELECT * FROM agencies WHERE organ_code = ?').get(organCode);
+  const row = prepared<[string], AgencyRow>(db, 'SELECT * FROM agencies WHERE organ_code = ?').get(organCode);
   return row ? toAgency(row) : undefined;
 }
 
 export function findAgencyByIssuer(db: ReadModelDb, issuer: string): Agency | undefined {
-  const row = db.prepare<[string], AgencyRow>('SELECT * FROM agencies WHERE issuer = ?').get(issuer);
+  const row = prepared<[string], AgencyRow>(db, 'SELECT * FROM agencies WHERE issuer = ?').get(issuer);
   return row ? toAgency(row) : undefined;
 }
 
@@ -94,7 +94,7 @@ export interface ListAgenciesQuery {
 
 export function listAgencies(db: ReadModelDb, query: ListAgenciesQuery = {}): Agency[] {
   if (query.onDate !== undefined) checkDate(query.onDate);
-  const rows = db.prepare<[], AgencyRow>('SELECT * FROM agencies ORDER BY organ_code').all();
+  const rows = prepared<[], AgencyRow>(db, 'SELECT * FROM agencies ORDER BY organ_code').all();
   return rows
     .map(toAgency)
     .filter(

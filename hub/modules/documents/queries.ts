@@ -1,4 +1,4 @@
-import type { ReadModelDb } from '../../kernel/read-model.js';
+import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
 import type { MediaType, ResultType } from './events.js';
 
 /** An earlier result of a citizen that can satisfy a component of a new dossier. */
@@ -42,16 +42,15 @@ export function findResults(
   resultType: string,
   now: Date,
 ): EarlierResult[] {
-  const rows = db
-    .prepare<[string, string, string], ResultRow>(
-      `SELECT document_id, source_event_id, kind, result_type, dossier, agency, issued_at, valid_until,
+  const rows = prepared<[string, string, string], ResultRow>(
+    db,
+    `SELECT document_id, source_event_id, kind, result_type, dossier, agency, issued_at, valid_until,
          content_hash, media_type
        FROM documents
        WHERE subject = ? AND result_type = ? AND status = 'active' AND certified = 1
          AND (valid_until IS NULL OR valid_until > ?)
        ORDER BY issued_at DESC, document_id`,
-    )
-    .all(subject, resultType, now.toISOString());
+  ).all(subject, resultType, now.toISOString());
   return rows.map((r) => ({
     documentId: r.document_id,
     sourceEventId: r.source_event_id,
@@ -80,15 +79,14 @@ export interface DossierDocument {
 
 /** Every document serving a dossier, those made for it first. */
 export function documentsOfDossier(db: ReadModelDb, dossier: string): DossierDocument[] {
-  return db
-    .prepare<[string, string], DossierDocument>(
-      `SELECT document_id AS documentId, kind, component_code AS componentCode, 'made' AS how,
+  return prepared<[string, string], DossierDocument>(
+    db,
+    `SELECT document_id AS documentId, kind, component_code AS componentCode, 'made' AS how,
          source_event_id AS eventId, status
        FROM documents WHERE dossier = ?
        UNION ALL
        SELECT u.document_id, d.kind, u.component_code, 'reused', u.event_id, d.status
        FROM document_uses u JOIN documents d ON d.document_id = u.document_id WHERE u.dossier = ?
        ORDER BY how, documentId`,
-    )
-    .all(dossier, dossier);
+  ).all(dossier, dossier);
 }

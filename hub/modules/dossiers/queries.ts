@@ -1,5 +1,5 @@
 import { DossierCursorInvalidError, DossierInvalidInputError } from '../../kernel/errors/index.js';
-import type { ReadModelDb } from '../../kernel/read-model.js';
+import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
 import type { DossierOutcome, ObligationKind, ProcedureRef, SubmissionChannel } from './events.js';
 import { instant } from './intake.js';
 import { type DossierState, type DossierStatus, dossierStatuses, type PortalStatusCode } from './state.js';
@@ -250,7 +250,7 @@ export function listDossiers(
   }
   const sql = `SELECT ${COLUMNS} FROM dossiers ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
     ORDER BY submitted_at DESC, dossier_id DESC LIMIT @limit`;
-  const rows = db.prepare<[Record<string, unknown>], Row>(sql).all(params);
+  const rows = prepared<[Record<string, unknown>], Row>(db, sql).all(params);
   const edges = rows.slice(0, first).map((r) => ({
     cursor: encodeCursor(r.submitted_at, r.dossier_id),
     node: toSummary(r),
@@ -285,16 +285,16 @@ export function getDossier(
   dossierId: string,
   now: Date = new Date(),
 ): DossierDetail | undefined {
-  const row = db
-    .prepare<[Record<string, unknown>], Row & { state: string }>(
-      `SELECT ${COLUMNS}, state FROM dossiers WHERE dossier_id = @id`,
-    )
-    .get({ id: dossierId, now: now.toISOString() });
+  const row = prepared<[Record<string, unknown>], Row & { state: string }>(
+    db,
+    `SELECT ${COLUMNS}, state FROM dossiers WHERE dossier_id = @id`,
+  ).get({ id: dossierId, now: now.toISOString() });
   if (!row) return undefined;
   const state = JSON.parse(row.state) as DossierState;
-  const history = db
-    .prepare<[string], HistoryRow>('SELECT * FROM dossier_history WHERE dossier_id = ? ORDER BY revision')
-    .all(dossierId);
+  const history = prepared<[string], HistoryRow>(
+    db,
+    'SELECT * FROM dossier_history WHERE dossier_id = ? ORDER BY revision',
+  ).all(dossierId);
   return {
     ...toSummary(row),
     intakeAgency: state.intakeAgency ?? null,

@@ -1,6 +1,8 @@
 import { InvalidProcedureQueryError } from '../../kernel/errors/index.js';
-import type { ReadModelDb } from '../../kernel/read-model.js';
+import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
+import { ReadModelChanges } from '../../projections/changes.js';
 import { PROCEDURE_CODE, type ProcedureDefinition } from './events.js';
+import { proceduresProjection } from './projection.js';
 import type { ProcedureFilter, ProcedureRecord } from './types.js';
 
 interface Row {
@@ -47,15 +49,18 @@ export function getProcedure(db: ReadModelDb, code: string, version?: number): P
   }
   const row =
     version === undefined
-      ? db.prepare<[string], Row>(`${SELECT} WHERE v.code = ? AND v.version = p.current_version`).get(code)
-      : db.prepare<[string, number], Row>(`${SELECT} WHERE v.code = ? AND v.version = ?`).get(code, version);
+      ? prepared<[string], Row>(db, `${SELECT} WHERE v.code = ? AND v.version = p.current_version`).get(code)
+      : prepared<[string, number], Row>(db, `${SELECT} WHERE v.code = ? AND v.version = ?`).get(
+          code,
+          version,
+        );
   return row ? toRecord(row) : undefined;
 }
 
 /** Every version of a procedure, oldest first. */
 export function procedureVersions(db: ReadModelDb, code: string): ProcedureRecord[] {
   checkProcedureCode(code);
-  return db.prepare<[string], Row>(`${SELECT} WHERE v.code = ? ORDER BY v.version`).all(code).map(toRecord);
+  return prepared<[string], Row>(db, `${SELECT} WHERE v.code = ? ORDER BY v.version`).all(code).map(toRecord);
 }
 
 /** Current versions matching the filter, by code (published ones unless `status` says otherwise). */
@@ -74,8 +79,7 @@ export function listProcedures(db: ReadModelDb, filter: ProcedureFilter = {}): P
     where.push('p.status = @status');
     params.status = status;
   }
-  return db
-    .prepare<Record<string, string>, Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY p.code`)
+  return prepared<Record<string, string>, Row>(db, `${SELECT} WHERE ${where.join(' AND ')} ORDER BY p.code`)
     .all(params)
     .map(toRecord);
 }
@@ -96,20 +100,31 @@ export interface CatalogueEntry {
  * it any more.
  */
 export function catalogueLookup(db: ReadModelDb, today: () => string) {
-  return {
-    find(code: string, version?: string): CatalogueEntry | undefined {
-      const n = version === undefined ? undefined : Number(version);
-      if (!PROCEDURE_CODE.test(code) || (n !== undefined && !(Number.isInteger(n) && n >= 1)))
-        return undefined;
+  // read and shaped once per version named, until the catalogue read model changes
+  const entryOf = ReadModelChanges.of(db).memo(
+    proceduresProjection.name,
+    (q: { code: string; n: number | undefined }) => `${q.code}@${q.n ?? ''}`,
+    ({ code, n }) => {
       const p = getProcedure(db, code, n);
-      if (!p || (p.withdrawal && p.withdrawal.withdrawnOn <= today())) return undefined;
+      if (!p) return null;
       const unit = p.processingTime.unit === 'working-days' ? 'day' : 'hour';
-      return {
+      const entry: CatalogueEntry = {
         code: p.code,
         version: String(p.version),
         processingTime: { amount: p.processingTime.amount, unit },
         components: p.components.map((c) => ({ code: c.code, required: c.required })),
       };
+      return { entry, withdrawnOn: p.withdrawal?.withdrawnOn };
+    },
+  );
+  return {
+    find(code: string, version?: string): CatalogueEntry | undefined {
+      const n = version === undefined ? undefined : Number(version);
+      if (!PROCEDURE_CODE.test(code) || (n !== undefined && !(Number.isInteger(n) && n >= 1)))
+        return undefined;
+      const found = entryOf({ code, n });
+      if (!found || (found.withdrawnOn && found.withdrawnOn <= today())) return undefined;
+      return found.entry;
     },
   };
 }
