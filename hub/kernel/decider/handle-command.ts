@@ -14,33 +14,78 @@ export interface AggregateState<State> {
 }
 
 /**
+ * Folded states of streams, each with the revision it was folded up to, so that the next read of
+ * the stream reads only the events appended since (the stream stays the source of truth: its tail
+ * is always read). At most `maxEntries` streams, the least recently used dropped first. For
+ * streams that are never deleted: a stream deleted and written again elsewhere would be folded on
+ * the state cached before.
+ */
+export class StreamStateCache<State> {
+  private readonly entries = new Map<string, { state: State; revision: number }>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(stream: string): { state: State; revision: number } | undefined {
+    const entry = this.entries.get(stream);
+    if (entry) {
+      this.entries.delete(stream);
+      this.entries.set(stream, entry);
+    }
+    return entry;
+  }
+
+  /** Keeps the state at `revision`, unless a later one is kept already. */
+  set(stream: string, state: State, revision: StreamRevision): void {
+    if (revision === 'no_stream') return;
+    const kept = this.entries.get(stream);
+    if (kept && kept.revision >= revision) return;
+    this.entries.delete(stream);
+    this.entries.set(stream, { state, revision });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(stream: string): void {
+    this.entries.delete(stream);
+  }
+}
+
+/**
  * Reads a stream and folds it with the decider. The stream is the source of truth, whatever a read
  * model has caught up to. Events in a stream are the decider's own (each append is schema-checked).
+ * With a `cache`, folding starts from the state cached for the stream and only the events after it
+ * are read (and returned in `events`).
  */
 export async function aggregateStream<State, Event>(
   store: EventStore,
   stream: string,
   decider: Decider<never, State, Event>,
+  cache?: StreamStateCache<State>,
 ): Promise<AggregateState<State>> {
+  const cached = cache?.get(stream);
   let events: RecordedEvent[];
   try {
-    events = await store.readStream(stream);
+    events = await store.readStream(stream, cached && { fromRevision: cached.revision + 1 });
   } catch (error) {
-    if (error instanceof StreamNotFoundError) events = [];
-    else throw error;
+    if (!(error instanceof StreamNotFoundError)) throw error;
+    cache?.delete(stream);
+    return { state: decider.initialState(), expectedRevision: 'no_stream', events: [] };
   }
-  let state = decider.initialState();
+  let state = cached ? cached.state : decider.initialState();
   for (const event of events) state = decider.evolve(state, event as unknown as Event);
-  return { state, expectedRevision: events.at(-1)?.revision ?? 'no_stream', events };
+  const expectedRevision = events.at(-1)?.revision ?? cached?.revision ?? 'no_stream';
+  cache?.set(stream, state, expectedRevision);
+  return { state, expectedRevision, events };
 }
 
-export interface HandleCommandOptions {
+export interface HandleCommandOptions<State = unknown> {
   /**
    * Attempts in all when another writer appended to the stream between the read and the append
    * (`WrongExpectedRevisionError`): each attempt re-reads the stream and decides again, so the
    * decision always rests on the state it is appended after. Default 3; 1 never retries.
    */
   maxAttempts?: number;
+  /** Folded states kept between commands: only the events appended since are read. */
+  cache?: StreamStateCache<State>;
 }
 
 export interface HandleCommandResult<State, Event> {
@@ -67,11 +112,11 @@ export async function handleCommand<Command, State, Event extends EventData>(
   stream: string,
   decider: Decider<Command, State, Event>,
   command: Command | ((state: State) => Command),
-  options: HandleCommandOptions = {},
+  options: HandleCommandOptions<State> = {},
 ): Promise<HandleCommandResult<State, Event>> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   for (let attempt = 1; ; attempt++) {
-    const { state, expectedRevision } = await aggregateStream(store, stream, decider);
+    const { state, expectedRevision } = await aggregateStream(store, stream, decider, options.cache);
     const decided = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
     const events = [...decider.decide(decided, state)];
     if (events.length === 0) {
@@ -79,9 +124,11 @@ export async function handleCommand<Command, State, Event extends EventData>(
     }
     try {
       const result = await store.append(stream, events, { expectedRevision });
+      const after = events.reduce(decider.evolve, state);
+      options.cache?.set(stream, after, result.nextExpectedRevision);
       return {
         events,
-        state: events.reduce(decider.evolve, state),
+        state: after,
         nextExpectedRevision: result.nextExpectedRevision,
         position: result.position,
       };

@@ -3,8 +3,10 @@ import { type Clock, systemClock } from '../../kernel/clock.js';
 import {
   aggregateStream,
   appendedEvents,
+  type Decider,
   handleCommand,
   newCommandMeta,
+  StreamStateCache,
 } from '../../kernel/decider/index.js';
 import {
   DossierAlreadyExistsError,
@@ -49,6 +51,32 @@ export type * from './service-types.js';
 /** A command before its metadata, one per command type. */
 type Unstamped<C> = C extends DossierCommand ? Omit<C, 'meta'> : never;
 
+/**
+ * A dossier as its stream folds, with what `declaration()` opens: the declaration as last recorded
+ * (sealed) and the latest prefill.
+ */
+interface Folded {
+  dossier: Dossier;
+  sealed: Sealed | null;
+  prefill: DossierPrefilledData | null;
+}
+
+/** The dossier decider over `Folded`: decisions are the dossier's, on the dossier alone. */
+const folded: Decider<DossierCommand, Folded, DossierEvent> = {
+  initialState: () => ({ dossier: dossierDecider.initialState(), sealed: null, prefill: null }),
+  evolve(f, event) {
+    const dossier = dossierDecider.evolve(f.dossier, event);
+    if (event.type === 'DossierSubmitted' || event.type === 'DossierDeclarationCompleted')
+      return { ...f, dossier, sealed: event.data.declaration.sealed };
+    if (event.type === 'DossierPrefilled') return { ...f, dossier, prefill: event.data };
+    return { ...f, dossier };
+  },
+  decide: (command, f) => dossierDecider.decide(command, f.dossier),
+};
+
+/** Dossiers folded lately, kept so that a command reads only the events appended since. */
+const CACHED_DOSSIERS = 20_000;
+
 /** How many dossier numbers a submission tries before giving up (each taken one is one read). */
 const NUMBER_ATTEMPTS = 50;
 
@@ -68,6 +96,7 @@ export class DossierService {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly ids: IdSource;
+  private readonly cache = new StreamStateCache<Folded>(CACHED_DOSSIERS);
 
   constructor(private readonly deps: DossierServiceDeps) {
     this.log = moduleLogger(deps.logger, 'dossiers');
@@ -77,7 +106,12 @@ export class DossierService {
 
   /** The dossier as its stream says. */
   async load(dossierId: string): Promise<Dossier> {
-    return (await aggregateStream(this.deps.store, dossierStream(dossierId), dossierDecider)).state;
+    return (await this.fold(dossierId)).dossier;
+  }
+
+  /** The dossier's stream folded (from the state cached for it, reading the events since). */
+  private async fold(dossierId: string): Promise<Folded> {
+    return (await aggregateStream(this.deps.store, dossierStream(dossierId), folded, this.cache)).state;
   }
 
   /** The dossier as its stream says, past the actor's guard; `DOSSIER_NOT_FOUND` when there is none. */
@@ -287,20 +321,9 @@ export class DossierService {
    * the applicant is erased.
    */
   async declaration(dossierId: string, by?: DossierActor): Promise<DossierDeclaration> {
-    const { state, events } = await aggregateStream(
-      this.deps.store,
-      dossierStream(dossierId),
-      dossierDecider,
-    );
+    const { dossier: state, sealed, prefill } = await this.fold(dossierId);
     if (state.status === 'none') throw new DossierNotFoundError(dossierId);
     by?.guard?.(state);
-    let sealed: Sealed | undefined;
-    let prefill: DossierPrefilledData | null = null;
-    for (const e of events as unknown as DossierEvent[]) {
-      if (e.type === 'DossierSubmitted' || e.type === 'DossierDeclarationCompleted')
-        sealed = e.data.declaration.sealed;
-      else if (e.type === 'DossierPrefilled') prefill = e.data;
-    }
     const open = this.deps.sealer;
     return {
       state,
@@ -386,13 +409,16 @@ export class DossierService {
     const stream = dossierStream(dossierId);
     const { guard, maxAttempts } = options;
     let decidedOn: Dossier = dossierDecider.initialState();
-    const decided = (state: Dossier) => {
-      decidedOn = state;
-      if (guard && state.status !== 'none') guard(state);
+    const decided = ({ dossier }: Folded) => {
+      decidedOn = dossier;
+      if (guard && dossier.status !== 'none') guard(dossier);
       return command;
     };
-    const result = await handleCommand(this.deps.store, stream, dossierDecider, decided, { maxAttempts });
-    const state = result.state;
+    const result = await handleCommand(this.deps.store, stream, folded, decided, {
+      maxAttempts,
+      cache: this.cache,
+    });
+    const state = result.state.dossier;
     if (state.status === 'none') throw new DossierNotFoundError(dossierId);
     if (result.events.length === 0) return state;
     const model = this.deps.model;
