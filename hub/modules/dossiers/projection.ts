@@ -116,6 +116,9 @@ export class DossierReadModel {
   private readonly changes: ReadModelChanges;
   private readonly feed: DossierFeed;
   private readonly applyInOne: (events: readonly RecordedEvent[]) => void;
+  /** Events handed to `applyAll` and not yet written, in the order handed in. */
+  private pending: RecordedEvent[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(readonly db: ReadModelDb) {
     db.exec(SCHEMA);
@@ -147,9 +150,29 @@ export class DossierReadModel {
     });
   }
 
-  /** Applies the events one command appended, in one transaction of the read model. */
-  applyAll(events: readonly RecordedEvent[]): void {
-    if (events.length > 0) this.applyInOne(events);
+  /**
+   * Applies the events a command appended, together with those of the other commands that hand
+   * theirs in during the same turn of the event loop: one transaction for all (the commands whose
+   * appends one group commit acknowledged arrive together). Resolves once it is committed, or
+   * rejects with what failed it.
+   */
+  applyAll(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    this.pending.push(...events);
+    this.flushing ??= new Promise((resolve, reject) =>
+      setImmediate(() => {
+        const batch = this.pending;
+        this.pending = [];
+        this.flushing = undefined;
+        try {
+          this.applyInOne(batch);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return this.flushing;
   }
 
   apply(event: RecordedEvent): void {

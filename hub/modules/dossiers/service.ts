@@ -422,7 +422,7 @@ export class DossierService {
     if (state.status === 'none') throw new DossierNotFoundError(dossierId);
     if (result.events.length === 0) return state;
     const model = this.deps.model;
-    model?.applyAll(appendedEvents(stream, result, this.clock().toISOString()));
+    await model?.applyAll(appendedEvents(stream, result, this.clock().toISOString()));
     const hadNoOutcome = decidedOn.status === 'none' || decidedOn.outcome === null;
     if (state.parent !== null && state.outcome !== null && hadNoOutcome) {
       const data = { dossierId: state.parent, child: dossierId, outcome: state.outcome };
