@@ -279,7 +279,10 @@ interface HistoryRow {
   details: string;
 }
 
-/** One dossier with its intake agency, obligations and timeline (oldest first), or undefined. */
+/**
+ * One dossier with its intake agency, obligations and timeline (oldest first), or undefined. The
+ * timeline is read, and the state parsed, when first looked at (a mutation's answer rarely asks).
+ */
 export function getDossier(
   db: ReadModelDb,
   dossierId: string,
@@ -290,24 +293,40 @@ export function getDossier(
     `SELECT ${COLUMNS}, state FROM dossiers WHERE dossier_id = @id`,
   ).get({ id: dossierId, now: now.toISOString() });
   if (!row) return undefined;
-  const state = JSON.parse(row.state) as DossierState;
+  let state: DossierState | undefined;
+  const stateOf = () => {
+    state ??= JSON.parse(row.state) as DossierState;
+    return state;
+  };
+  let timeline: TimelineEntry[] | undefined;
+  return {
+    ...toSummary(row),
+    get intakeAgency() {
+      return stateOf().intakeAgency ?? null;
+    },
+    get obligations() {
+      return Object.entries(stateOf().obligations).map(([obligationId, o]) => ({ obligationId, ...o }));
+    },
+    get timeline() {
+      timeline ??= readTimeline(db, dossierId);
+      return timeline;
+    },
+  };
+}
+
+function readTimeline(db: ReadModelDb, dossierId: string): TimelineEntry[] {
   const history = prepared<[string], HistoryRow>(
     db,
     'SELECT * FROM dossier_history WHERE dossier_id = ? ORDER BY revision',
   ).all(dossierId);
-  return {
-    ...toSummary(row),
-    intakeAgency: state.intakeAgency ?? null,
-    obligations: Object.entries(state.obligations).map(([obligationId, o]) => ({ obligationId, ...o })),
-    timeline: history.map((h) => ({
-      revision: h.revision,
-      eventId: h.event_id,
-      type: h.type,
-      at: h.occurred_at,
-      actor: { kind: h.actor_kind, id: h.actor_id, official: h.official },
-      status: h.status,
-      portalStatus: h.portal_status,
-      details: JSON.parse(h.details),
-    })),
-  };
+  return history.map((h) => ({
+    revision: h.revision,
+    eventId: h.event_id,
+    type: h.type,
+    at: h.occurred_at,
+    actor: { kind: h.actor_kind, id: h.actor_id, official: h.official },
+    status: h.status,
+    portalStatus: h.portal_status,
+    details: JSON.parse(h.details),
+  }));
 }

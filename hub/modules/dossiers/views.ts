@@ -44,17 +44,23 @@ export const toDossier = (d: DossierSummary | DossierDetail) => ({
   childrenPending: d.children.pending,
   apologies: d.apologies,
   rating: d.rating,
-  intakeAgency: 'intakeAgency' in d ? d.intakeAgency : null,
-  obligations:
-    'obligations' in d
+  // read when the query selects them (a detail reads them from the read model on first access)
+  get intakeAgency() {
+    return 'intakeAgency' in d ? d.intakeAgency : null;
+  },
+  get obligations() {
+    return 'obligations' in d
       ? d.obligations.map((o) => ({
           id: o.obligationId,
           kind: toEnum(o.kind),
           amountVnd: o.amountVnd,
           paid: o.paid,
         }))
-      : [],
-  timeline: 'timeline' in d ? d.timeline.map(toEntry) : [],
+      : [];
+  },
+  get timeline() {
+    return 'timeline' in d ? d.timeline.map(toEntry) : [];
+  },
 });
 
 /** A linked dossier as its parent shows it. */
