@@ -7,7 +7,7 @@ import { defineError, WrongExpectedRevisionError } from '../errors/index.js';
 import type { EventData } from '../event-store.js';
 import { sequentialIds } from '../ids.js';
 import { type Command, type Decider, eventOf, newCommandMeta } from './decider.js';
-import { aggregateStream, handleCommand } from './handle-command.js';
+import { aggregateStream, handleCommand, StreamStateCache } from './handle-command.js';
 
 // A queue with a capacity: each newcomer gets the next place, so a decision taken on a stale state
 // would give two people the same place.
@@ -180,5 +180,57 @@ describe('aggregateStream', () => {
     await handleCommand(store, STREAM, queue, join('an'));
     const loaded = await aggregateStream(store, STREAM, queue);
     expect([loaded.state, loaded.expectedRevision, loaded.events.length]).toEqual([{ people: ['an'] }, 0, 1]);
+  });
+});
+
+describe('StreamStateCache', () => {
+  it('folds from the cached state, reading only the events appended since', async () => {
+    const cache = new StreamStateCache<Queue>();
+    await handleCommand(store, STREAM, queue, join('an'), { cache });
+    expect(cache.get(STREAM)).toEqual({ state: { people: ['an'] }, revision: 0 });
+    // another writer appends without the cache: the next read folds its event onto the cached state
+    await handleCommand(store, STREAM, queue, join('binh'));
+    const loaded = await aggregateStream(store, STREAM, queue, cache);
+    expect(loaded.events.map((e) => (e.data as Joined['data']).who)).toEqual(['binh']);
+    expect([loaded.state, loaded.expectedRevision]).toEqual([{ people: ['an', 'binh'] }, 1]);
+  });
+
+  it('still decides again on the new state when another writer appended between read and append', async () => {
+    const cache = new StreamStateCache<Queue>();
+    await handleCommand(store, STREAM, queue, join('an'), { cache });
+    let decisions = 0;
+    const result = await handleCommand(
+      store,
+      STREAM,
+      queue,
+      (state: Queue) => {
+        if (decisions++ === 0) {
+          void store.append(STREAM, [eventOf(join('binh').meta, 'Joined', { who: 'binh', place: 2 })], {
+            expectedRevision: state.people.length - 1,
+          });
+        }
+        return join('chi');
+      },
+      { cache },
+    );
+    expect(decisions).toBe(2);
+    expect(result.events.map((e) => e.data)).toEqual([{ who: 'chi', place: 3 }]);
+    expect(cache.get(STREAM)).toEqual({ state: { people: ['an', 'binh', 'chi'] }, revision: 2 });
+    expect((await places()).map(([, who, place]) => [who, place])).toEqual([
+      ['an', 1],
+      ['binh', 2],
+      ['chi', 3],
+    ]);
+  });
+
+  it('keeps the newest state of each stream and drops the least recently used past its size', () => {
+    const cache = new StreamStateCache<Queue>(2);
+    cache.set('a', { people: ['x'] }, 3);
+    cache.set('a', { people: [] }, 1);
+    expect(cache.get('a')?.revision).toBe(3);
+    cache.set('b', { people: [] }, 0);
+    cache.get('a');
+    cache.set('c', { people: [] }, 0);
+    expect([cache.get('a')?.revision, cache.get('b'), cache.get('c')?.revision]).toEqual([3, undefined, 0]);
   });
 });
