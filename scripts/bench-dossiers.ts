@@ -25,7 +25,9 @@
  * then CPU per request type measured one request at a time (`--calibrate` dossiers, concurrency 1,
  * the HTTP client's share included), and ends with one JSON line.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { Command } from 'commander';
@@ -49,8 +51,19 @@ const opts = new Command('bench-dossiers')
   .option('--citizens <n>', 'synthetic citizens (applicants)', '1000')
   .option('--page-every <n>', 'one dossier page query per this many dossiers', '5')
   .option('--calibrate <n>', 'dossiers run one request at a time afterwards, for CPU per request type', '100')
+  .option(
+    '--cpu-prof <file>',
+    'write a CPU profile of the measured run (not the seeding) to this .cpuprofile file',
+  )
   .parse()
-  .opts<{ dossiers: string; concurrency: string; citizens: string; pageEvery: string; calibrate: string }>();
+  .opts<{
+    dossiers: string;
+    concurrency: string;
+    citizens: string;
+    pageEvery: string;
+    calibrate: string;
+    cpuProf?: string;
+  }>();
 const count = Number(opts.dossiers);
 const concurrency = Number(opts.concurrency);
 const citizenCount = Number(opts.citizens);
@@ -454,10 +467,22 @@ try {
       `mix: ${FLOWS.map((f) => f.name).join('; ')}; a page query every ${pageEvery} dossiers`,
   );
 
+  const profiler = opts.cpuProf ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpuStart = cpuMicros();
   const wallStart = performance.now();
   const completed = await run(hub, citizens, desks, 0, count, concurrency, progress(count));
   const wallS = (performance.now() - wallStart) / 1000;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(opts.cpuProf!, JSON.stringify(profile));
+    profiler.disconnect();
+    console.log(`CPU profile of the measured run written to ${opts.cpuProf}`);
+  }
   const cpuPerDossier = (cpuMicros() - cpuStart) / count;
   const dossiersPerS = completed / wallS;
 
