@@ -75,7 +75,11 @@ const program = new Command('bench:indicators')
     'directory for the store and read models (default: a temporary one, removed afterwards)',
   )
   .option('--reuse', 'skip the write: rebuild and query the store a previous run left in --dir')
-  .option('--compare', 'also rebuild page by page (without the in-memory rebuilder) first, for comparison')
+  .option(
+    '--compare [which]',
+    'also rebuild first, for comparison: `page-by-page` (without the in-memory rebuilder), `whole-events` (in memory from whole events in one thread, without its split), or both (the default)',
+  )
+  .option('--threads <n>', 'worker threads of the split rebuild (default: the available parallelism)', whole)
   .parse();
 const opts = program.opts<{
   events: number;
@@ -85,7 +89,8 @@ const opts = program.opts<{
   seed: number;
   dir?: string;
   reuse?: boolean;
-  compare?: boolean;
+  compare?: boolean | string;
+  threads?: number;
 }>();
 if (opts.reuse && !opts.dir) program.error('--reuse needs --dir (the directory of a previous run)');
 
@@ -723,8 +728,8 @@ const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lt-bench-indicato
 fs.mkdirSync(dir, { recursive: true });
 const storeFile = path.join(dir, 'events.db');
 for (const f of opts.reuse
-  ? ['readmodels.db', 'readmodels-batched.db']
-  : ['events.db', 'readmodels.db', 'readmodels-batched.db'])
+  ? ['readmodels.db', 'readmodels-compared.db']
+  : ['events.db', 'readmodels.db', 'readmodels-compared.db'])
   for (const s of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + s), { force: true });
 
 const raw = await openSqliteEventStore({ file: storeFile, logger });
@@ -747,6 +752,7 @@ const runner = new ProjectionRunner({
   db,
   projections: [agenciesProjection, indexProjection],
   logger,
+  rebuildThreads: opts.threads,
 });
 await runner.rebuild(agenciesProjection.name);
 
@@ -768,6 +774,7 @@ async function rebuild(label: string, r: ProjectionRunner) {
 }
 
 let batched: Awaited<ReturnType<typeof rebuild>> | null = null;
+let wholeEvents: Awaited<ReturnType<typeof rebuild>> | null = null;
 if (opts.compare) {
   // the same projection without its in-memory rebuilder: the runner applies it page by page
   const pageByPage: ProjectionDefinition = {
@@ -777,10 +784,31 @@ if (opts.compare) {
       return handler;
     },
   };
-  const other = openReadModelDb(path.join(dir, 'readmodels-batched.db'));
-  const r = new ProjectionRunner({ store: raw, db: other, projections: [pageByPage], logger });
-  batched = await rebuild(' (page by page)', r);
-  other.close();
+  // its in-memory rebuilder without the split: whole events decoded and folded in this thread
+  const inMemory: ProjectionDefinition = {
+    ...indexProjection,
+    open: (db) => {
+      const handler = indexProjection.open(db);
+      return {
+        ...handler,
+        rebuilder: () => {
+          const whole = handler.rebuilder!();
+          return { apply: (e) => whole.apply(e), write: () => whole.write() };
+        },
+      };
+    },
+  };
+  const compared = async (label: string, definition: ProjectionDefinition) => {
+    const other = openReadModelDb(path.join(dir, 'readmodels-compared.db'));
+    const r = new ProjectionRunner({ store: raw, db: other, projections: [definition], logger });
+    const result = await rebuild(label, r);
+    other.close();
+    for (const s of ['', '-wal', '-shm'])
+      fs.rmSync(path.join(dir, `readmodels-compared.db${s}`), { force: true });
+    return result;
+  };
+  if (opts.compare !== 'whole-events') batched = await compared(' (page by page)', pageByPage);
+  if (opts.compare !== 'page-by-page') wholeEvents = await compared(' (whole events, one thread)', inMemory);
 }
 const rebuilt = await rebuild('', runner);
 const rebuildEps = rebuilt.eps;
@@ -844,6 +872,10 @@ console.log(
     ...(batched && {
       rebuild_page_by_page_eps: Math.round(batched.eps),
       rebuild_page_by_page_events_per_cpu_s: Math.round(batched.applied / batched.cpuSeconds),
+    }),
+    ...(wholeEvents && {
+      rebuild_whole_events_eps: Math.round(wholeEvents.eps),
+      rebuild_whole_events_events_per_cpu_s: Math.round(wholeEvents.applied / wholeEvents.cpuSeconds),
     }),
     index_p50_ms: Number(index.p50.toFixed(3)),
     index_p99_ms: Number(index.p99.toFixed(3)),

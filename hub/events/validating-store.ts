@@ -34,6 +34,8 @@ export function withValidation(store: EventStore, validator: EventValidator): Ev
     },
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),
+    ...(store.readFields && { readFields: (query) => store.readFields!(query) }),
+    ...(store.readerSpec && { readerSpec: () => store.readerSpec!() }),
     subscribeToAll: (options) => store.subscribeToAll(options),
     getStreamMetadata: (stream) => store.getStreamMetadata(stream),
     setStreamMetadata: (stream, metadata) => store.setStreamMetadata(stream, metadata),

@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { StoreConfig } from '../kernel/config.js';
-import type { EventStore, StoreObserver } from '../kernel/event-store.js';
-import { openSqliteEventStore } from './sqlite.js';
+import type {
+  EventStore,
+  FieldsPage,
+  FieldsQuery,
+  StoreObserver,
+  StoreReaderSpec,
+} from '../kernel/event-store.js';
+import { openSqliteEventStore, openSqliteReader } from './sqlite.js';
 
 export type { StoreConfig };
 
@@ -16,6 +22,14 @@ export async function openEventStore(
   // Loaded on demand: the embedded default never pays for the gRPC client.
   const { openKurrentDbEventStore } = await import('./kurrentdb.js');
   return openKurrentDbEventStore({ connectionString: config.url, ...options });
+}
+
+/** Opens a read-only view of a store another thread described with `readerSpec()` (fields reads only). */
+export function openStoreReader(spec: StoreReaderSpec): {
+  readFields(query: FieldsQuery): FieldsPage;
+  close(): void;
+} {
+  return openSqliteReader(spec.file);
 }
 
 export * from '../kernel/event-store.js';

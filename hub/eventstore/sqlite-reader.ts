@@ -1,6 +1,16 @@
 import type Database from 'better-sqlite3';
 import { StreamNotFoundError } from '../kernel/errors/index.js';
-import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../kernel/event-store.js';
+import { parseFieldPath, partitionOf } from '../kernel/event-fields.js';
+import type {
+  EventFilter,
+  FieldPath,
+  FieldsPage,
+  FieldsQuery,
+  FieldsRow,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../kernel/event-store.js';
 
 export interface EventRow {
   position: number;
@@ -60,7 +70,11 @@ const READ_FORWARDS = `SELECT ${EVENT_COLUMNS} WHERE e.stream_id = ? AND e.revis
 export class SqliteReader {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    db.function('lienthong_partition', { deterministic: true }, (key: unknown, count: unknown) =>
+      partitionOf(key, Number(count)),
+    );
+  }
 
   private statement(sql: string): Database.Statement {
     let st = this.statements.get(sql);
@@ -140,6 +154,21 @@ export class SqliteReader {
     ).all(streamId, from, to) as EventRow[];
   }
 
+  /**
+   * A fields read (`FieldsQuery`) done in SQL: the JSON fields extracted by SQLite (`->>`), the
+   * types and the partition filtered in the query, rows fetched as arrays; JavaScript never parses
+   * an event.
+   */
+  readFields(query: FieldsQuery): FieldsPage {
+    const from = query.fromPosition ?? 0;
+    const params: unknown[] = [from, query.upTo ?? Number.MAX_SAFE_INTEGER];
+    const rows = this.statement(fieldsSql(query))
+      .raw()
+      .all(...params, query.maxCount ?? -1) as FieldsRow[];
+    const more = query.maxCount !== undefined && rows.length === query.maxCount;
+    return { rows, last: rows.length > 0 ? rows[rows.length - 1]![0] : from, more };
+  }
+
   streamCount(): number {
     return (
       this.statement('SELECT count(*) AS n FROM streams WHERE last_revision >= 0').get() as { n: number }
@@ -156,4 +185,67 @@ function appendFilter(filter: EventFilter | undefined, where: string[], params: 
     where.push(`e.type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
     params.push(...filter.eventTypes);
   }
+}
+
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** The SQL of one field (`e` the event row, `s` its stream). */
+function fieldSql(path: FieldPath): string {
+  const { root, keys } = parseFieldPath(path);
+  if (root === 'stream') return 's.name';
+  if (root === 'id') {
+    const hex = 'lower(hex(e.event_id))';
+    return [1, 9, 13, 17, 21]
+      .map((at, i) => `substr(${hex}, ${at}${i < 4 ? `, ${[8, 4, 4, 4][i]}` : ''})`)
+      .join(" || '-' || ");
+  }
+  return keys.length === 0 ? `e.${root}` : `e.${root} ->> ${literal(`$.${keys.join('.')}`)}`;
+}
+
+/**
+ * One value per event of the types that have it: one expression when they all name the same
+ * field, else one `CASE` arm per distinct field (its types in an `IN` list, the most common first).
+ */
+function perType(fields: [type: string, path: FieldPath][]): string {
+  const byPath = new Map<FieldPath, string[]>();
+  for (const [type, path] of fields) byPath.set(path, [...(byPath.get(path) ?? []), type]);
+  const arms = [...byPath].sort((a, b) => b[1].length - a[1].length);
+  if (arms.length === 1) return fieldSql(arms[0]![0]);
+  return `CASE ${arms
+    .map(([path, types]) => `WHEN e.type IN (${types.map(literal).join(', ')}) THEN ${fieldSql(path)}`)
+    .join(' ')} END`;
+}
+
+/** The query of a `FieldsQuery` (parameters: from, upTo, limit). */
+function fieldsSql(query: FieldsQuery): string {
+  const types = Object.entries(query.types);
+  const width = Math.max(0, ...types.map(([, paths]) => paths.length));
+  const columns = ['e.position', 'e.revision', 'e.type'];
+  for (let k = 0; k < width; k++) {
+    const fields = types.filter(([, paths]) => paths.length > k).map(([t, paths]) => [t, paths[k]!]);
+    columns.push(perType(fields as [string, FieldPath][]));
+  }
+  const where = [
+    'e.position > ?',
+    'e.position <= ?',
+    `e.type IN (${types.map(([t]) => literal(t)).join(', ')})`,
+  ];
+  if (query.streamPrefixes?.length) {
+    where.push(
+      `(${query.streamPrefixes.map((p) => `substr(s.name, 1, ${p.length}) = ${literal(p)}`).join(' OR ')})`,
+    );
+  }
+  const part = query.partition;
+  if (part && part.count > 1) {
+    const keyed = Object.entries(part.keys);
+    const key = perType(keyed);
+    where.push(
+      `(e.type NOT IN (${keyed.map(([t]) => literal(t)).join(', ')}) OR lienthong_partition(${key}, ${part.count}) = ${part.index})`,
+    );
+  }
+  const join =
+    query.streamPrefixes?.length || columns.some((c) => c.includes('s.name'))
+      ? ' JOIN streams s ON s.stream_id = e.stream_id'
+      : '';
+  return `SELECT ${columns.join(', ')} FROM events e${join} WHERE ${where.join(' AND ')} ORDER BY e.position ${LIMIT}`;
 }

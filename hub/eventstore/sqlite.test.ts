@@ -4,6 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageFullError, StoreFileError } from '../kernel/errors/index.js';
+import { readEventFields } from '../kernel/event-fields.js';
+import type { EventStore, FieldsQuery } from '../kernel/event-store.js';
 import { silentLogger, tempDir } from '../testing/temp.js';
 import { testEvent, uniqueStream } from './conformance.js';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite.js';
@@ -130,5 +132,59 @@ describe('sqlite group commit', () => {
     expect(commits.length).toBeLessThan(10);
     await store.close();
     tmp.remove();
+  });
+});
+
+describe('sqlite fields reads', () => {
+  it('give the rows a decoding store gives, per part and page, the fields extracted in SQL', async () => {
+    const tmp = tempDir();
+    const store = await open(path.join(tmp.dir, 'events.db'));
+    try {
+      for (let n = 0; n < 60; n++) {
+        const stream = `order-${n % 7}x${n}`;
+        const data = { key: `k-${n % 13}`, nested: { amount: n, flag: n % 2 === 0, list: [n] }, text: null };
+        await store.append(stream, [{ ...testEvent(n % 3 === 0 ? 'Shipped' : 'Placed'), data }], {
+          expectedRevision: 'no_stream',
+        });
+      }
+      const decoding = { readAll: store.readAll.bind(store) } as unknown as EventStore;
+      for (const partition of [
+        undefined,
+        ...[0, 1, 2].map((index) => ({ count: 3, index, keys: { Placed: 'data.key' } as const })),
+      ]) {
+        const query: FieldsQuery = {
+          types: {
+            Placed: [
+              'data.key',
+              'data.nested.amount',
+              'data.nested.flag',
+              'data.nested.list',
+              'data.text',
+              'data.missing',
+              'metadata.occurredAt',
+            ],
+            Shipped: ['id', 'stream', 'data'],
+          },
+          streamPrefixes: ['order-'],
+          upTo: 55,
+          partition,
+        };
+        const all = async (from: EventStore) => {
+          const rows = [];
+          for (let last = 0, more = true; more; ) {
+            const page = await readEventFields(from, { ...query, fromPosition: last, maxCount: 7 });
+            rows.push(...page.rows.map((r) => r.slice(0, 3 + query.types[r[2]]!.length)));
+            ({ last, more } = page);
+          }
+          return rows;
+        };
+        const sql = await all(store);
+        expect(sql).toEqual(await all(decoding));
+        expect(sql.length).toBeGreaterThan(partition ? 5 : 50);
+      }
+    } finally {
+      await store.close();
+      tmp.remove();
+    }
   });
 });

@@ -17,12 +17,15 @@ import {
   type EventData,
   type EventStore,
   type ExpectedRevision,
+  type FieldsPage,
+  type FieldsQuery,
   isValidStreamName,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type StoreInfo,
   type StoreObserver,
+  type StoreReaderSpec,
   type StreamMetadata,
   type StreamMetadataResult,
   type SubscribeOptions,
@@ -280,6 +283,14 @@ export class SqliteEventStore implements EventStore {
     return this.guard(() => this.reader.readAll(options));
   }
 
+  readFields(query: FieldsQuery): Promise<FieldsPage> {
+    return this.guard(() => this.reader.readFields(query));
+  }
+
+  readerSpec(): StoreReaderSpec {
+    return { backend: 'sqlite', file: this.file };
+  }
+
   /** Raw rows of the log, for fast replays (projection rebuilds) that decode lazily. */
   readAllRows(options: ReadAllOptions & { upTo?: number }): EventRow[] {
     if (this.closing) throw new StoreClosedError();
@@ -419,6 +430,21 @@ function firstWrittenPosition(batch: PendingAppend[], outcomes: Outcome[]): numb
     if (first === undefined || p < first) first = p;
   });
   return first;
+}
+
+/**
+ * A read-only connection to a store file for fields reads from another thread (`readerSpec`): it
+ * sees the log as committed when each read begins, and never writes.
+ */
+export function openSqliteReader(file: string): {
+  readFields(query: FieldsQuery): FieldsPage;
+  close(): void;
+} {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  const reader = new SqliteReader(db);
+  return { readFields: (query) => reader.readFields(query), close: () => db.close() };
 }
 
 export async function openSqliteEventStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {

@@ -149,6 +149,65 @@ export interface StoreInfo {
   lastPosition: number;
 }
 
+/**
+ * A field of an event a reader asks for: `id` (the event id), `stream`, a key path into the
+ * event's `data` or `metadata` (`data.procedure.code`, `metadata.occurredAt`; keys of letters,
+ * digits and `_`), or `data` or `metadata` whole (as JSON text).
+ */
+export type FieldPath = 'id' | 'stream' | 'data' | 'metadata' | `data.${string}` | `metadata.${string}`;
+
+/**
+ * A read of chosen fields instead of whole events (what a projection's rebuild declares it needs):
+ * only events of the named types, each as one row of its type's fields, in position order. Stores
+ * that can extract fields where the events lie (SQLite, with its JSON functions) never decode whole
+ * events; the others decode and pick (`readEventFields` in `event-fields.ts` does it for them).
+ */
+export interface FieldsQuery {
+  /** The event types read, each with the fields its rows carry, in that order. */
+  types: Readonly<Record<string, readonly FieldPath[]>>;
+  /** Keep events whose stream name starts with one of these prefixes. */
+  streamPrefixes?: readonly string[];
+  /** Exclusive: events with position > fromPosition (default: from the beginning). */
+  fromPosition?: number;
+  /** Inclusive: events with position <= upTo (default: to the end). */
+  upTo?: number;
+  /** At most this many rows (a store may examine more events, those a partition leaves out). */
+  maxCount?: number;
+  partition?: FieldsPartition;
+}
+
+/**
+ * One of `count` disjoint parts of a fields read, so that several readers (threads) can share it:
+ * an event of a type named in `keys` belongs to part `partitionOf(its key field, count)`; events of
+ * the other types go to every part.
+ */
+export interface FieldsPartition {
+  count: number;
+  index: number;
+  keys: Readonly<Record<string, FieldPath>>;
+}
+
+/**
+ * One event of a fields read: `[position, revision, type, ...values]`, a value per field of its
+ * type in order (a row may carry more values after them: ignore them). Values are as SQLite's `->>` gives them: strings and numbers as they are, booleans as 1 or
+ * 0, null for null or a missing key, objects and arrays as their JSON text.
+ */
+export type FieldsRow = [position: number, revision: number, type: string, ...values: unknown[]];
+
+export interface FieldsPage {
+  rows: FieldsRow[];
+  /** Position of the last event examined (the next page starts after it); `fromPosition` when none. */
+  last: number;
+  /** False when nothing is left up to `upTo` (or the end of the log); true may still lead to an empty page. */
+  more: boolean;
+}
+
+/** How another thread opens a read-only view of the same store (`openStoreReader` in hub/eventstore). */
+export interface StoreReaderSpec {
+  backend: 'sqlite';
+  file: string;
+}
+
 export interface EventStore {
   append(stream: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
   /**
@@ -162,6 +221,13 @@ export interface EventStore {
   /** Throws StreamNotFoundError when the stream has no readable events and was never written or was deleted. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: a fields read done by the store itself (see `FieldsQuery`). Callers use
+   * `readEventFields`, which falls back to `readAll` and picks the fields when a store has none.
+   */
+  readFields?(query: FieldsQuery): Promise<FieldsPage>;
+  /** Optional: how other threads can read this store themselves (parallel rebuilds); absent when they cannot. */
+  readerSpec?(): StoreReaderSpec;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   getStreamMetadata(stream: string): Promise<StreamMetadataResult>;
   setStreamMetadata(stream: string, metadata: StreamMetadata): Promise<void>;

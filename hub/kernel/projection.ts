@@ -1,4 +1,4 @@
-import type { EventFilter, RecordedEvent } from './event-store.js';
+import type { EventFilter, FieldPath, FieldsRow, RecordedEvent } from './event-store.js';
 import type { ReadModelDb } from './read-model.js';
 
 /**
@@ -44,4 +44,45 @@ export interface ProjectionRebuilder {
   apply(event: RecordedEvent): void;
   /** Writes everything folded into the emptied read model (inside the runner's transaction). */
   write(): void;
+  /**
+   * Optional: the same rebuild from fields reads (`FieldsQuery`) instead of whole events, split
+   * into parts folded apart — in worker threads when the store can be read from them. When it is
+   * present `runner.rebuild` uses it, not `apply` and `write`.
+   */
+  split?: RebuildSplit;
+}
+
+/**
+ * A rebuild in parts. Each part reads the fields it declares of the events of its share of the
+ * partition keys (`RebuildPart.keys`; events of unkeyed types go to every part), in position
+ * order, and folds them; then the parts' `folded()` summaries are combined into what every part
+ * needs to finish (for the service index: the latest instant seen anywhere), each part finishes,
+ * and `write` writes all their results, in the runner's one transaction.
+ */
+export interface RebuildSplit {
+  /**
+   * URL of a module exporting `rebuildPart(args, index, count): RebuildPart`, for worker threads;
+   * null when the parts can only be made here.
+   */
+  module: string | null;
+  /** What `rebuildPart` needs (structured-clonable). */
+  args: unknown;
+  /** A part made in this thread (used when the store cannot be read from other threads). */
+  part(index: number, count: number): RebuildPart;
+  combine(summaries: unknown[]): unknown;
+  /** Writes the parts' results into the emptied read model (inside the runner's transaction). */
+  write(results: unknown[]): void;
+}
+
+export interface RebuildPart {
+  /** The event types read, each with the fields its rows carry (`FieldsQuery.types`). */
+  types: Readonly<Record<string, readonly FieldPath[]>>;
+  /** The partition key of each keyed type (`FieldsPartition.keys`). */
+  keys: Readonly<Record<string, FieldPath>>;
+  /** One row of a declared type, in position order; synchronous. */
+  apply(row: FieldsRow): void;
+  /** What the other parts must know of this one before any finishes (structured-clonable). */
+  folded(): unknown;
+  /** The part's result, given the combined summaries (structured-clonable). */
+  finish(combined: unknown): unknown;
 }

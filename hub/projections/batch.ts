@@ -113,7 +113,7 @@ function endBatch(name: string, handler: ProjectionHandler, events: readonly Rec
 }
 
 /** The error's class and message; handlers must not put event data into messages. */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return 'non-error value thrown';
 }

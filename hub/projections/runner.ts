@@ -1,13 +1,15 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { UnknownProjectionError } from '../kernel/errors/index.js';
 import type { EventStore } from '../kernel/event-store.js';
 import { moduleLogger } from '../kernel/logger.js';
-import type { ProjectionDefinition, ProjectionRebuilder } from '../kernel/projection.js';
+import type { ProjectionDefinition, ProjectionRebuilder, RebuildSplit } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
 import { applyOne } from './batch.js';
 import { Checkpoints } from './db.js';
 import { errorInfo, Lane, type ProjectionStatus, type RebuildProgress, type RebuildResult } from './lane.js';
 import { LiveTail } from './live-tail.js';
+import { runSplit } from './split-rebuild.js';
 
 export type {
   ProjectionErrorInfo,
@@ -27,9 +29,17 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Events per readAll page, and per transaction, while catching up or rebuilding. Default 1,000. */
   pageSize?: number;
+  /**
+   * Worker threads a split rebuild (`ProjectionRebuilder.split`) may use, when the store can be read
+   * from them. Default: the machine's available parallelism, at most 8.
+   */
+  rebuildThreads?: number;
 }
 
 type ReplayEnd = 'done' | 'rewound' | 'cancelled';
+
+/** Rows per fields read of a split rebuild (rows are small arrays). */
+const SPLIT_PAGE = 20_000;
 
 /**
  * Keeps read models up to date. Each projection catches up on its own with `readAll` pages (its
@@ -42,6 +52,7 @@ export class ProjectionRunner {
   private readonly lanes = new Map<string, Lane>();
   private readonly batchSize: number;
   private readonly pageSize: number;
+  private readonly rebuildThreads: number;
   private readonly tasks = new Set<Promise<void>>();
   private readonly waiters = new Set<() => boolean>();
   private tail: LiveTail | null = null;
@@ -52,6 +63,7 @@ export class ProjectionRunner {
     this.log = moduleLogger(options.logger, 'projections');
     this.batchSize = options.batchSize ?? 500;
     this.pageSize = options.pageSize ?? 1_000;
+    this.rebuildThreads = options.rebuildThreads ?? Math.min(8, availableParallelism());
     const checkpoints = new Checkpoints(options.db);
     for (const definition of options.projections) {
       this.lanes.set(definition.name, new Lane(definition, options.db, checkpoints));
@@ -177,9 +189,11 @@ export class ProjectionRunner {
         options.onProgress?.({ projection: name, done, total, applied });
       };
       const rebuilder = lane.handler.rebuilder?.();
-      const end = rebuilder
-        ? await this.replayInMemory(lane, generation, rebuilder, onPage)
-        : await this.replay(lane, generation, onPage);
+      const end = rebuilder?.split
+        ? await this.replaySplit(lane, generation, rebuilder.split, onPage)
+        : rebuilder
+          ? await this.replayInMemory(lane, generation, rebuilder, onPage)
+          : await this.replay(lane, generation, onPage);
       if (end === 'done') lane.persistSeen();
     } catch (error) {
       this.fail(lane, error);
@@ -289,6 +303,32 @@ export class ProjectionRunner {
       if (!full) break;
     }
     lane.writeRebuilt(rebuilder, Math.max(head, seen));
+    this.notify();
+    return 'done';
+  }
+
+  /**
+   * A rebuild through the rebuilder's split: fields reads folded in parts (in worker threads when
+   * the store allows), then one transaction that writes the parts' results with the checkpoint.
+   */
+  private async replaySplit(
+    lane: Lane,
+    generation: number,
+    split: RebuildSplit,
+    onPage: (done: number, total: number, applied: number) => void,
+  ): Promise<ReplayEnd> {
+    const head = (await this.store.info()).lastPosition;
+    const results = await runSplit(this.store, split, {
+      name: lane.name,
+      streamPrefixes: lane.definition.filter?.streamPrefixes,
+      upTo: head,
+      pageSize: Math.max(this.pageSize, SPLIT_PAGE),
+      threads: this.rebuildThreads,
+      onPage: (done, applied) => onPage(done, head, applied),
+      cancelled: () => lane.generation !== generation,
+    });
+    if (!results || lane.generation !== generation) return 'cancelled';
+    lane.writeRebuilt({ apply: () => undefined, write: () => split.write(results) }, head);
     this.notify();
     return 'done';
   }

@@ -99,6 +99,8 @@ export interface MethodSet {
   methods: Method[];
   /** SHA-256 of the files' content: a changed method means rebuilt figures. */
   fingerprint: string;
+  /** The files' content as checked, in `methods` order (what `compiledMethods` compiles again elsewhere). */
+  files?: readonly unknown[];
 }
 
 export const METHODS_DIR = fileURLToPath(new URL('./methods', import.meta.url));
@@ -236,7 +238,16 @@ export function loadMethods(target: string = METHODS_DIR): MethodSet {
   if (parsed.length === 0 && issues.length === 0)
     issues.push({ file: target, path: '', message: 'no method file' });
   if (issues.length > 0) throw new ServiceIndexMethodInvalidError(issues);
-  return { methods, fingerprint: hash.digest('hex') };
+  return { methods, fingerprint: hash.digest('hex'), files: parsed.map((p) => p.value) };
+}
+
+/** The methods of files `loadMethods` checked (`MethodSet.files`), compiled again (in a worker thread). */
+export function compiledMethods(files: readonly unknown[], fingerprint: string): MethodSet {
+  return {
+    methods: files.map((file, index) => compileMethod(file as MethodFile, index).method),
+    fingerprint,
+    files,
+  };
 }
 
 /** The version in force at an instant (a period's start), if any. */

@@ -1,12 +1,24 @@
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../demo/random.js';
+import { openSqliteEventStore } from '../../eventstore/sqlite.js';
+import type { AppendRequest, EventStore } from '../../kernel/event-store.js';
+import type { ProjectionDefinition } from '../../kernel/projection.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
+import { openReadModelDb } from '../../projections/db.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import { silentLogger, tempDir } from '../../testing/temp.js';
 import { CORE_FIGURES, contributions } from './contributions.js';
 import { coreMeasure, drilldown } from './drilldown.js';
 import type { DossierRecord } from './facts.js';
 import { periodOfKey } from './periods.js';
-import { defaultMethods, ServiceIndexModel, serviceIndexProjection } from './projection.js';
+import {
+  defaultMethods,
+  SERVICE_INDEX_MODEL,
+  ServiceIndexModel,
+  serviceIndexProjection,
+} from './projection.js';
 import { checkIdentities, reconcile } from './reconciliation.js';
 import { applyInBatches, History } from './spec-history.js';
 
@@ -213,6 +225,79 @@ describe('the service index projection over random histories', () => {
           expect(rec.findings, `${period.label} agency ${agency_key}`).toEqual([]);
           expect(checkIdentities(rec.hub, 'hub', null, period.label)).toEqual([]);
         }
+      }
+    });
+  }
+});
+
+describe('the service index rebuilt from a real store', () => {
+  /** The store without its own fields reads (as KurrentDB): the rebuild decodes whole events. */
+  const decoding = (store: EventStore): EventStore =>
+    new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'readFields' || key === 'readerSpec') return undefined;
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+  for (const seed of [5, 6]) {
+    it(`is the same from fields read in SQL, in two threads or one, as folded page by page (seed ${seed})`, async () => {
+      const temp = tempDir();
+      const store = await openSqliteEventStore({
+        file: path.join(temp.dir, 'events.db'),
+        logger: silentLogger(),
+      });
+      try {
+        const events = generate(seed, 120).events;
+        const requests: AppendRequest[] = events.map((e) => ({
+          stream: e.stream,
+          events: [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }],
+          expectedRevision: e.revision === 0 ? 'no_stream' : e.revision - 1,
+        }));
+        for (let i = 0; i < requests.length; i += 200)
+          for (const o of await store.appendMany(requests.slice(i, i + 200)))
+            expect(o).not.toBeInstanceOf(Error);
+
+        const projection = serviceIndexProjection(methods);
+        const pageByPage: ProjectionDefinition = {
+          ...projection,
+          open: (db) => {
+            const { rebuilder: _, ...handler } = projection.open(db);
+            return handler;
+          },
+        };
+        const rebuild = async (
+          name: string,
+          definition: ProjectionDefinition,
+          from: EventStore,
+          threads: number,
+        ) => {
+          const db = openReadModelDb(path.join(temp.dir, `${name}.db`));
+          const runner = new ProjectionRunner({
+            store: from,
+            db,
+            projections: [definition],
+            logger: silentLogger(),
+            rebuildThreads: threads,
+            pageSize: 97,
+          });
+          const result = await runner.rebuild(SERVICE_INDEX_MODEL);
+          expect(result.checkpoint).toBe(events.length);
+          return { db, dump: dump(db) };
+        };
+        const expected = await rebuild('page-by-page', pageByPage, store, 1);
+        expect(expected.dump.counts.length).toBeGreaterThan(100);
+        const threads = await rebuild('threads', projection, store, 2);
+        expect(threads.dump).toEqual(expected.dump);
+        const one = await rebuild('one', projection, store, 1);
+        expect(one.dump).toEqual(expected.dump);
+        const decoded = await rebuild('decoded', projection, decoding(store), 2);
+        expect(decoded.dump).toEqual(expected.dump);
+        for (const r of [expected, threads, one, decoded]) r.db.close();
+      } finally {
+        await store.close();
+        temp.remove();
       }
     });
   }
