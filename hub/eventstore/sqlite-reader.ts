@@ -202,28 +202,42 @@ function fieldSql(path: FieldPath): string {
   return keys.length === 0 ? `e.${root}` : `e.${root} ->> ${literal(`$.${keys.join('.')}`)}`;
 }
 
+/** `e.type` is one of these: compared one by one when they are few (an `IN` list probes a table). */
+function typeIs(types: readonly string[]): string {
+  return types.length <= 3
+    ? `(${types.map((t) => `e.type = ${literal(t)}`).join(' OR ')})`
+    : `e.type IN (${types.map(literal).join(', ')})`;
+}
+
 /**
- * One value per event of the types that have it: one expression when they all name the same
- * field, else one `CASE` arm per distinct field (its types in an `IN` list, the most common first).
+ * One value per event of the types that have it (`fields`), among the types the query reads
+ * (`all`): the field shared by the most types is the `ELSE` of a `CASE` over the others, types
+ * without a value get NULL first, and no `CASE` at all when every type has the same field.
  */
-function perType(fields: [type: string, path: FieldPath][]): string {
+function perType(fields: [type: string, path: FieldPath][], all: readonly string[]): string {
   const byPath = new Map<FieldPath, string[]>();
   for (const [type, path] of fields) byPath.set(path, [...(byPath.get(path) ?? []), type]);
   const arms = [...byPath].sort((a, b) => b[1].length - a[1].length);
-  if (arms.length === 1) return fieldSql(arms[0]![0]);
-  return `CASE ${arms
-    .map(([path, types]) => `WHEN e.type IN (${types.map(literal).join(', ')}) THEN ${fieldSql(path)}`)
-    .join(' ')} END`;
+  const without = all.filter((t) => !fields.some(([type]) => type === t));
+  const [common, ...others] = arms;
+  if (without.length === 0 && others.length === 0) return fieldSql(common![0]);
+  const whens = others.map(([path, types]) => `WHEN ${typeIs(types)} THEN ${fieldSql(path)}`);
+  if (without.length < common![1].length) {
+    const none = without.length > 0 ? [`WHEN ${typeIs(without)} THEN NULL`] : [];
+    return `CASE ${[...none, ...whens].join(' ')} ELSE ${fieldSql(common![0])} END`;
+  }
+  return `CASE WHEN ${typeIs(common![1])} THEN ${fieldSql(common![0])} ${whens.join(' ')} END`;
 }
 
 /** The query of a `FieldsQuery` (parameters: from, upTo, limit). */
 function fieldsSql(query: FieldsQuery): string {
   const types = Object.entries(query.types);
+  const names = types.map(([t]) => t);
   const width = Math.max(0, ...types.map(([, paths]) => paths.length));
   const columns = ['e.position', 'e.revision', 'e.type'];
   for (let k = 0; k < width; k++) {
     const fields = types.filter(([, paths]) => paths.length > k).map(([t, paths]) => [t, paths[k]!]);
-    columns.push(perType(fields as [string, FieldPath][]));
+    columns.push(perType(fields as [string, FieldPath][], names));
   }
   const where = [
     'e.position > ?',
@@ -237,11 +251,10 @@ function fieldsSql(query: FieldsQuery): string {
   }
   const part = query.partition;
   if (part && part.count > 1) {
-    const keyed = Object.entries(part.keys);
-    const key = perType(keyed);
-    where.push(
-      `(e.type NOT IN (${keyed.map(([t]) => literal(t)).join(', ')}) OR lienthong_partition(${key}, ${part.count}) = ${part.index})`,
-    );
+    const keyed = Object.entries(part.keys).filter(([t]) => names.includes(t));
+    const unkeyed = names.filter((t) => !(t in part.keys));
+    const inPart = `lienthong_partition(${perType(keyed, names)}, ${part.count}) = ${part.index}`;
+    where.push(unkeyed.length > 0 ? `(${typeIs(unkeyed)} OR ${inPart})` : inPart);
   }
   const join =
     query.streamPrefixes?.length || columns.some((c) => c.includes('s.name'))
