@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { startTypeScriptWorker } from '../../hub/kernel/workers.js';
 import type { DatasetDefinition, RecordSealing } from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { MappingSpec } from './mapping.js';
@@ -93,13 +93,7 @@ export function planWorkerInit(
 
 /** Starts plan-worker.ts through tsx's loader, so the worker runs the same TypeScript sources. */
 function startWorker(init: PlanWorkerInit): Worker {
-  const loader = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./plan-worker.ts', import.meta.url).href;
-  const boot = `const { pathToFileURL } = require('node:url');
-import(pathToFileURL(${JSON.stringify(loader)}).href).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return startTypeScriptWorker(new URL('./plan-worker.ts', import.meta.url), init);
 }
 
 /**

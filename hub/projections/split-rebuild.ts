@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { ProjectionFailedError } from '../kernel/errors/index.js';
 import { readEventFields } from '../kernel/event-fields.js';
 import type { EventStore, FieldsRow, StoreReaderSpec } from '../kernel/event-store.js';
 import type { RebuildPart, RebuildSplit } from '../kernel/projection.js';
+import { startTypeScriptWorker } from '../kernel/workers.js';
 import { reasonOf } from './batch.js';
 
 /** What a worker thread of a split rebuild is told (`rebuild-worker.ts`). */
@@ -78,13 +77,7 @@ function applyRows(name: string, part: RebuildPart, rows: readonly FieldsRow[]):
   }
 }
 
-/** Loads TypeScript in the worker as it is loaded here (the hub runs its sources through tsx). */
-const TSX = new URL(
-  'dist/esm/api/index.mjs',
-  `file://${createRequire(import.meta.url).resolve('tsx/package.json')}`,
-).href;
-const WORKER = new URL('./rebuild-worker.ts', import.meta.url).href;
-const BOOT = `import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`;
+const WORKER = new URL('./rebuild-worker.ts', import.meta.url);
 
 async function inWorkers(
   store: StoreReaderSpec,
@@ -105,7 +98,7 @@ async function inWorkers(
       upTo: options.upTo,
       pageSize: options.pageSize,
     };
-    return new Worker(BOOT, { eval: true, workerData: orders });
+    return startTypeScriptWorker(WORKER, orders);
   });
   /** Resolves with each worker's next message of `kind`, reporting progress on the way. */
   const next = <K extends 'folded' | 'finished'>(kind: K) =>
