@@ -198,6 +198,17 @@ describe('dossiers read model: filtered pages', () => {
         ['received', 'processing', 'awaiting-supplement'].includes(s.status),
     ],
     ['one applicant', { applicant: subject(3) }, (s) => s.applicant === subject(3)],
+    [
+      'an agency’s work list (open statuses only, through the open dossiers’ index)',
+      { agency: AGENCIES[1], status: ['submitted', 'received', 'processing', 'approved'] },
+      (s) =>
+        s.agency === AGENCIES[1] && ['submitted', 'received', 'processing', 'approved'].includes(s.status),
+    ],
+    [
+      'open and closed statuses together',
+      { status: ['processing', 'returned'] },
+      (s) => s.status === 'processing' || s.status === 'returned',
+    ],
   ];
 
   it.each(cases)('lists %s, newest first, across pages of any size', (_, filter, holds) => {

@@ -11,7 +11,7 @@ import {
   type DossierState,
   evolve,
   initialState,
-  inProcess,
+  isOpenStatus,
   openPause,
   pendingChildren,
   portalStatusOf,
@@ -59,6 +59,9 @@ CREATE INDEX IF NOT EXISTS dossiers_by_channel ON dossiers (channel, submitted_a
 CREATE INDEX IF NOT EXISTS dossiers_by_applicant ON dossiers (applicant, submitted_at, dossier_id);
 CREATE INDEX IF NOT EXISTS dossiers_by_parent ON dossiers (parent) WHERE parent IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dossiers_open_by_due ON dossiers (due_at) WHERE open = 1;
+-- a desk's work list: the few open dossiers among the many its period holds
+CREATE INDEX IF NOT EXISTS dossiers_open_by_agency ON dossiers (agency, submitted_at, dossier_id) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS dossiers_open_by_time ON dossiers (submitted_at, dossier_id) WHERE open = 1;
 CREATE TABLE IF NOT EXISTS dossier_history (
   dossier_id    TEXT    NOT NULL,
   revision      INTEGER NOT NULL,
@@ -247,7 +250,7 @@ export class DossierReadModel {
       ended_at: s.endedAt,
       outcome: s.outcome,
       late: late === null ? null : Number(late),
-      open: Number(s.status === 'submitted' || inProcess.has(s.status)),
+      open: Number(isOpenStatus(s.status)),
       fields_prefilled: s.fields.prefilled,
       fields_typed: s.fields.typed,
       components_reused: c.reused,

@@ -70,6 +70,10 @@ export const inProcess: ReadonlySet<DossierStatus> = new Set([
   'approved',
 ]);
 
+/** Open: submitted and not yet received, or in process (the read model's `open` column). */
+export const isOpenStatus = (status: DossierStatus): boolean =>
+  status === 'submitted' || inProcess.has(status);
+
 /** Statuses with no way out except rating (returned) or none at all. */
 export const closedStatuses: ReadonlySet<DossierStatus> = new Set([
   'refused',
