@@ -3,12 +3,12 @@
  * fresh embedded store, the index projection rebuilt from zero, then the province's index and
  * drill-down pages queried. Prints progress, the figures, and one JSON line.
  *
- * Phases: `populate` (the write: today the dossier events are appended directly to the store,
- * validated as the hub validates them; once the one-stop-sql dossier connector exists, this phase
- * syncs the same year through it), `rebuild` (the measured projection rebuild), `query` (index and
- * drill-down latencies).
+ * Phases: `populate` (the write: the province's agencies and catalogue appended, then the year's
+ * dossiers generated into a temporary PostgreSQL one-stop database and synced through the
+ * one-stop-sql connector; `--direct` appends a planned year directly instead), `rebuild` (the
+ * measured projection rebuild), `query` (index and drill-down latencies).
  */
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,12 +16,21 @@ import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import type { JWK } from 'jose';
 import pino from 'pino';
+import { openConnector } from '../connectors/runtime.js';
+import { createTempDatabase, PG_ADMIN_URL, serverAvailable } from '../connectors/sql/testing/servers.js';
 import { seededRandom } from '../demo/random.js';
+import { generateOneStop, type OneStopMix } from '../demo/sources/one-stop.js';
 import { withValidation } from '../hub/events/validating-store.js';
 import { createEventValidator } from '../hub/events/validator.js';
 import { openSqliteEventStore } from '../hub/eventstore/sqlite.js';
 import { type CommandMeta, decideAll } from '../hub/kernel/decider/index.js';
-import type { AppendRequest, EventData, EventMetadata, EventStore } from '../hub/kernel/event-store.js';
+import type {
+  AppendOptions,
+  AppendRequest,
+  EventData,
+  EventMetadata,
+  EventStore,
+} from '../hub/kernel/event-store.js';
 import { deterministicId } from '../hub/kernel/ids.js';
 import type { ProjectionDefinition } from '../hub/kernel/projection.js';
 import type { ReadModelDb } from '../hub/kernel/read-model.js';
@@ -42,6 +51,7 @@ import {
   procedureStream,
   readProcedureFiles,
 } from '../hub/modules/procedures/index.js';
+import { loadDatasets, sealingFor } from '../hub/modules/records/index.js';
 import {
   CORE_FIGURES,
   defaultMethods,
@@ -65,8 +75,17 @@ const program = new Command('bench:indicators')
   .description(
     'Benchmark the Decision 766 service index: write a province-sized year of dossier events, rebuild the index from zero, query it',
   )
-  .option('--events <n>', 'dossier events to write (about; whole dossiers are written)', whole, 1_000_000)
+  .option(
+    '--events <n>',
+    'dossier events to write (about, at least: the dossiers are counted from it; whole dossiers are written)',
+    whole,
+    1_000_000,
+  )
   .option('--dossiers <n>', 'dossiers to write instead of a number of events', whole)
+  .option(
+    '--direct',
+    'append the dossier events directly instead of syncing them from a one-stop database through the connector',
+  )
   .option('--communes <n>', 'communes of the province (each with its People’s Committee)', whole, 120)
   .option('--samples <n>', 'timed queries of each kind', whole, 2000)
   .option('--seed <n>', 'seed of the generator (the same seed writes the same year)', whole, 1)
@@ -84,6 +103,7 @@ const program = new Command('bench:indicators')
 const opts = program.opts<{
   events: number;
   dossiers?: number;
+  direct?: boolean;
   communes: number;
   samples: number;
   seed: number;
@@ -93,6 +113,7 @@ const opts = program.opts<{
   threads?: number;
 }>();
 if (opts.reuse && !opts.dir) program.error('--reuse needs --dir (the directory of a previous run)');
+if (opts.reuse && opts.direct) program.error('--direct chooses how to write; --reuse writes nothing');
 
 const logger = pino({ level: 'silent' });
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -204,7 +225,10 @@ interface Procedure {
   code: string;
   /** Legal processing time, days. */
   days: number;
+  name: string;
   fee: boolean;
+  /** The fee the catalogue publishes, VND (0 without one). */
+  feeVnd: number;
   paper: boolean;
   components: number;
 }
@@ -218,12 +242,11 @@ function catalogue(count: number, r: Random): { procedures: Procedure[]; request
     const code = n < bundled.length ? base.code : `2.${String(100000 + n).padStart(6, '0')}`;
     const fee = r.next() < 0.4;
     const paper = r.next() < 0.5;
+    const feeVnd = fee ? r.pick([20_000, 50_000, 100_000, 500_000]) : 0;
     const definition: ProcedureDefinition = {
       ...base,
       code,
-      fee: fee
-        ? { ...base.fee, amount: r.pick([20_000, 50_000, 100_000, 500_000]) }
-        : { ...base.fee, amount: 0 },
+      fee: { ...base.fee, amount: feeVnd },
       paperResultRequired: paper,
       serviceLevel: r.pick(['full-online', 'full-online', 'partly-online', 'information-only'] as const),
     };
@@ -238,8 +261,10 @@ function catalogue(count: number, r: Random): { procedures: Procedure[]; request
     requests.push({ stream, events, expectedRevision: 'no_stream' });
     procedures.push({
       code,
+      name: base.name,
       days: r.pick([1, 3, 5, 7, 10, 15, 20, 30]),
       fee,
+      feeVnd,
       paper,
       components: r.int(1, 4),
     });
@@ -631,21 +656,49 @@ function dossierData(
   }
 }
 
-/**
- * The write phase: the province, its catalogue and a year of dossiers, appended in time order.
- * CONNECTOR: when the one-stop-sql dossier connector lands, the dossier part of this phase becomes
- * a sync of the same year from a one-stop source database through it (the events are the same).
- */
-async function populate(
-  store: EventStore,
-  o: { events: number; dossiers?: number; communes: number; seed: number },
-) {
+interface PopulateOptions {
+  events: number;
+  dossiers?: number;
+  communes: number;
+  seed: number;
+}
+
+/** What the write phase wrote and how fast. */
+interface Populated {
+  agencies: number;
+  dossiers: number;
+  /** Events on dossier streams (the direct path also counts the papers digitised at the desk). */
+  events: number;
+  /** Seconds and CPU seconds of writing the dossier events (the sync, through the connector). */
+  seconds: number;
+  cpuSeconds: number;
+  /** Through the connector: the one-stop database generated, and the rows the sync read and refused. */
+  source?: { generateSeconds: number; rows: number; rejected: number };
+}
+
+/** The province's agencies and its catalogue, appended as the registry and the catalogue hold them. */
+async function seedProvince(store: EventStore, o: PopulateOptions) {
   const r = random(o.seed);
   const { procedures, requests: procedureRequests } = catalogue(240, r);
   const agencies = province(o.communes, procedures.length, r);
   for (const outcome of await store.appendMany([...agencyRequests(agencies), ...procedureRequests])) {
     if (outcome instanceof Error) throw outcome;
   }
+  return { r, agencies, procedures };
+}
+
+type Province = Awaited<ReturnType<typeof seedProvince>>;
+
+/**
+ * The year appended directly (`--direct`), in time order, with the provenance a connector gives:
+ * a richer mix than the one-stop database holds (components, papers digitised at the desk,
+ * transfers, apologies, electronic results, ratings).
+ */
+async function populateDirect(
+  store: EventStore,
+  o: PopulateOptions,
+  { r, agencies, procedures }: Province,
+): Promise<Populated> {
   const plan = new Plan();
   const weights = agencies.map((a) => a.weight);
   const seq = new Map<string, number>();
@@ -682,12 +735,149 @@ async function populate(
     );
   }
   return {
-    agencies,
+    agencies: agencies.length,
     dossiers: plan.ids.length,
     events: plan.events,
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: (cpuMicros() - cpu) / 1e6,
   };
+}
+
+/**
+ * Dossier events the connector writes per generated dossier with `YEAR_MIX`, a little under the 7.25
+ * measured (seed 1, 3,000 dossiers) so that `--events` is reached: sizes the source for `--events`.
+ */
+const EVENTS_PER_DOSSIER = 7;
+
+/** The one-stop database's mix for the year: the generator's, with more supplements, some asked twice. */
+const YEAR_MIX: Partial<OneStopMix> = { supplement: 0.12, supplementAgain: 0.15 };
+
+/** An EventStore whose successful appends to dossier streams are counted in `counter.events`. */
+function countingDossierEvents(store: EventStore, counter: { events: number }): EventStore {
+  const count = (stream: string, events: number) => {
+    if (stream.startsWith('dossier-')) counter.events += events;
+  };
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'append')
+        return async (stream: string, events: readonly EventData[], options: AppendOptions) => {
+          const result = await target.append(stream, events, options);
+          count(stream, events.length);
+          return result;
+        };
+      if (key === 'appendMany')
+        return async (requests: readonly AppendRequest[]) => {
+          const outcomes = await target.appendMany(requests);
+          outcomes.forEach((o, i) => {
+            if (!(o instanceof Error)) count(requests[i]!.stream, requests[i]!.events.length);
+          });
+          return outcomes;
+        };
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The year as a province's one-stop system holds it, synced through the one-stop-sql connector:
+ * a temporary PostgreSQL database (dropped at the end, on failure and on SIGINT/SIGTERM too) filled
+ * by `generateOneStop` with the province's agencies (as often as their weights) and catalogue, then
+ * one run of the connector in this process, as `npm run connector -- sync one-stop-sql` runs it,
+ * into the benchmark's store (its record index and subject keys in `dir`).
+ */
+async function populateThroughConnector(
+  store: EventStore,
+  dir: string,
+  o: PopulateOptions,
+  { agencies, procedures }: Province,
+): Promise<Populated> {
+  if (!(await serverAvailable('postgres')))
+    throw new Error(
+      `PostgreSQL does not answer at ${PG_ADMIN_URL} (set LIENTHONG_TEST_PG_URL, or use --direct)`,
+    );
+  const dossiers = o.dossiers ?? Math.ceil(o.events / EVENTS_PER_DOSSIER);
+  const source = await createTempDatabase('postgres');
+  let dropping: Promise<void> | undefined;
+  const drop = () => {
+    dropping ??= source.drop();
+    return dropping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: dropping the source database ${source.name}\n`);
+    drop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sealing = sealingFor(
+    { pseudonymSecret: randomBytes(32), masterKey: randomBytes(32) },
+    path.join(dir, 'keys.db'),
+  );
+  try {
+    console.log(
+      `populate: generating ${fmt(dossiers)} dossiers of a one-stop system in PostgreSQL (${source.name})`,
+    );
+    const generating = progress('generate');
+    const generated = await generateOneStop({
+      driver: 'postgres',
+      connection: source.url,
+      dossiers,
+      seed: o.seed,
+      from: '2026-01-01',
+      to: '2026-12-31',
+      impossibleRate: 0,
+      agencies: agencies.flatMap((a) => Array<string>(Math.max(1, Math.round(a.weight * 10))).fill(a.code)),
+      procedures: procedures.map((p) => ({ code: p.code, name: p.name, days: p.days, fee: p.feeVnd })),
+      mix: YEAR_MIX,
+      onProgress: (done, total) => generating(done, total, `(${fmt(done)} dossiers)`),
+    });
+    const generateSeconds = generated.durationMs / 1000;
+    console.log(
+      `populate: generated ${fmt(generated.dossiers)} dossiers, ${fmt(generated.actions)} history rows in ${generateSeconds.toFixed(1)} s`,
+    );
+
+    const counter = { events: 0 };
+    const connector = openConnector({
+      name: 'one-stop-sql',
+      hub: {
+        store: countingDossierEvents(store, counter),
+        sealing,
+        datasets: loadDatasets(),
+        dataDir: dir,
+        close: async () => undefined,
+      },
+      logger,
+      set: [`url=${source.url}`],
+    });
+    console.log('populate: syncing it through the one-stop-sql connector');
+    const syncing = progress('sync');
+    const started = performance.now();
+    const cpu = cpuMicros();
+    const result = await connector.sync({
+      onProgress: (p) =>
+        syncing(
+          p.done,
+          p.total,
+          `(${fmt(p.done)} rows, ${fmt(p.done / ((performance.now() - started) / 1000))} rows/s, ${fmt(counter.events)} dossier events)`,
+        ),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = (cpuMicros() - cpu) / 1e6;
+    if (result.stoppedBy) throw result.stoppedBy;
+    return {
+      agencies: agencies.length,
+      dossiers: generated.dossiers,
+      events: counter.events,
+      seconds,
+      cpuSeconds,
+      source: { generateSeconds, rows: result.counts.read, rejected: result.counts.rejected },
+    };
+  } finally {
+    sealing.keys.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await drop();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -731,16 +921,30 @@ for (const f of opts.reuse
   ? ['readmodels.db', 'readmodels-compared.db']
   : ['events.db', 'readmodels.db', 'readmodels-compared.db'])
   for (const s of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, f + s), { force: true });
+// the connector's record index and the subject keys belong to the store they wrote
+if (!opts.reuse)
+  for (const f of ['connectors', 'keys.db']) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
 
 const raw = await openSqliteEventStore({ file: storeFile, logger });
-let written: { dossiers: number; events: number; agencies: number; seconds: number } | null = null;
+let written: Populated | null = null;
 if (!opts.reuse) {
-  console.log(`populate: a province-sized year into ${storeFile}`);
-  const w = await populate(withValidation(raw, createEventValidator()), opts);
-  written = { ...w, agencies: w.agencies.length };
   console.log(
-    `populate: ${fmt(w.dossiers)} dossiers, ${fmt(w.events)} dossier events, ${w.agencies.length} agencies, ` +
-      `${w.seconds.toFixed(1)} s (${fmt(w.events / w.seconds)} events/s, ${fmt(w.events / w.cpuSeconds)} per CPU-second)`,
+    `populate: a province-sized year into ${storeFile}${opts.direct ? ' (appended directly)' : ' through the one-stop-sql connector'}`,
+  );
+  const store = withValidation(raw, createEventValidator());
+  const seeded = await seedProvince(store, opts);
+  const w: Populated = opts.direct
+    ? await populateDirect(store, opts, seeded)
+    : await populateThroughConnector(store, dir, opts, seeded);
+  written = w;
+  const rate = (n: number) => `${fmt(n / w.seconds)} ${w.source ? 'rows' : 'events'}/s`;
+  console.log(
+    `populate: ${fmt(w.dossiers)} dossiers, ${fmt(w.events)} dossier events, ${w.agencies} agencies, ` +
+      (w.source
+        ? `synced ${fmt(w.source.rows)} history rows (${fmt(w.source.rejected)} refused) in ${w.seconds.toFixed(1)} s: ` +
+          `${rate(w.source.rows)}, ${fmt(w.events / w.seconds)} events/s, ${fmt(w.source.rows / w.cpuSeconds)} rows per CPU-second; ` +
+          `source generated in ${w.source.generateSeconds.toFixed(1)} s`
+        : `${w.seconds.toFixed(1)} s (${rate(w.events)}, ${fmt(w.events / w.cpuSeconds)} per CPU-second)`),
   );
 }
 
@@ -888,6 +1092,13 @@ console.log(
       dossier_events: written.events,
       agencies: written.agencies,
       populate_eps: Math.round(written.events / written.seconds),
+      populate_through: written.source ? 'one-stop-sql' : 'direct',
+    }),
+    ...(written?.source && {
+      populate_generate_s: Number(written.source.generateSeconds.toFixed(1)),
+      populate_source_rows: written.source.rows,
+      populate_sync_s: Number(written.seconds.toFixed(1)),
+      populate_sync_rows_per_s: Math.round(written.source.rows / written.seconds),
     }),
     targets_met: rebuildEps >= 150_000 && index.p99 <= 10 && drill.p99 <= 20,
   }),

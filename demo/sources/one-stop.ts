@@ -29,8 +29,38 @@ export interface OneStopOptions {
   agencies?: readonly string[];
   /** Procedures: code, working days to process, fee in VND (default: the demo catalogue's). */
   procedures?: readonly OneStopProcedure[];
+  /** How often each turn of a dossier's life happens (defaults: `ONE_STOP_MIX`). */
+  mix?: Partial<OneStopMix>;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Shares of dossiers (each 0–1) that take a turn of their life; the generator's defaults are `ONE_STOP_MIX`. */
+export interface OneStopMix {
+  /** Submitted online (the rest at the desk, 5 % of them by post). */
+  online: number;
+  /** Withdrawn by the citizen before reception. */
+  withdrawnAtIntake: number;
+  /** Asked for papers once while processed. */
+  supplement: number;
+  /** Of those asked once, asked a second time (two supplement requests make a dossier overdue). */
+  supplementAgain: number;
+  /** Decided after the appointment. */
+  late: number;
+  /** Withdrawn while processed. */
+  withdrawn: number;
+  /** Denied (of those not withdrawn). */
+  denied: number;
+}
+
+export const ONE_STOP_MIX: Readonly<OneStopMix> = {
+  online: 0.6,
+  withdrawnAtIntake: 0.02,
+  supplement: 0.1,
+  supplementAgain: 0,
+  late: 0.12,
+  withdrawn: 0.03,
+  denied: 0.05,
+};
 
 export interface OneStopProcedure {
   code: string;
@@ -178,8 +208,9 @@ function dossierHistory(
   procedure: OneStopProcedure,
   dossierNo: string,
   impossible: boolean,
+  mix: OneStopMix,
 ): { dossier: Row; actions: [status: string, at: number, note: string | null, due: number | null][] } {
-  const online = rng.chance(0.6);
+  const online = rng.chance(mix.online);
   const steps: [string, number, string | null, number | null][] = [['new', submitted, null, null]];
   let t = submitted;
   const step = (status: string, at: number, note: string | null = null, due: number | null = null) => {
@@ -188,19 +219,24 @@ function dossierHistory(
   };
   if (impossible) step('done', t + rng.int(5, 60) * 60_000);
   let due: number | null = null;
-  if (rng.chance(0.02)) step('cancelled', officeTime(rng, t, rng.int(0, 1)), 'Công dân xin rút hồ sơ');
+  if (rng.chance(mix.withdrawnAtIntake))
+    step('cancelled', officeTime(rng, t, rng.int(0, 1)), 'Công dân xin rút hồ sơ');
   else {
     const received = officeTime(rng, t, rng.chance(0.7) ? 0 : rng.int(1, 2));
     due = workingDaysAfter(received, procedure.days);
     step('receiving', received, null, due);
     step('processing', t + rng.int(10, 120) * 60_000);
-    const late = rng.chance(0.12);
+    const late = rng.chance(mix.late);
     const span = Math.max(HOUR, due - t);
-    if (rng.chance(0.1)) {
-      step('waiting', t + rng.next() * span * 0.5, 'Bổ sung bản sao giấy tờ tùy thân');
-      const pause = rng.int(1, 5) * DAY;
-      due += pause;
-      step('processing', t + pause, null, due);
+    if (rng.chance(mix.supplement)) {
+      // the second request is drawn only when asked for: the default mix gives the same rows as before
+      const rounds = mix.supplementAgain > 0 && rng.chance(mix.supplementAgain) ? 2 : 1;
+      for (let round = 0; round < rounds; round++) {
+        step('waiting', t + rng.next() * span * 0.5, 'Bổ sung bản sao giấy tờ tùy thân');
+        const pause = rng.int(1, 5) * DAY;
+        due += pause;
+        step('processing', t + pause, null, due);
+      }
     }
     if (procedure.fee > 0) {
       step('paying', t + rng.int(10, 180) * 60_000);
@@ -209,8 +245,8 @@ function dossierHistory(
     if (procedure.days > 3 && rng.chance(0.5))
       step('handover', t + rng.next() * Math.max(HOUR, due - t) * 0.5);
     const decided = late ? due + rng.int(1, 5) * DAY : t + rng.next() * Math.max(HOUR, due - t);
-    if (rng.chance(0.03)) step('cancelled', t + rng.int(1, 8) * HOUR, 'Công dân xin rút hồ sơ');
-    else if (rng.chance(0.05)) step('denied', decided, 'Hồ sơ không đủ điều kiện giải quyết');
+    if (rng.chance(mix.withdrawn)) step('cancelled', t + rng.int(1, 8) * HOUR, 'Công dân xin rút hồ sơ');
+    else if (rng.chance(mix.denied)) step('denied', decided, 'Hồ sơ không đủ điều kiện giải quyết');
     else {
       step('releasing', decided);
       step('done', t + rng.int(1, 72) * HOUR);
@@ -269,6 +305,7 @@ export async function generateOneStop(options: OneStopOptions): Promise<OneStopR
   const agencies = options.agencies ?? ONE_STOP_AGENCIES;
   const procedures = options.procedures ?? ONE_STOP_PROCEDURES;
   const impossibleRate = options.impossibleRate ?? 0.005;
+  const mix = { ...ONE_STOP_MIX, ...options.mix };
   const target = { kind: options.driver, url: options.connection };
   const sink = await openSink(target);
   const { dossier: dossierTable, action: actionTable } = ONE_STOP_TABLES;
@@ -300,7 +337,7 @@ export async function generateOneStop(options: OneStopOptions): Promise<OneStopR
       const dossierNo = `${agency}-${vnDay.slice(2, 4)}${vnDay.slice(5, 7)}${vnDay.slice(8, 10)}-${String(seq).padStart(4, '0')}`;
       const odd = rng.chance(impossibleRate);
       if (odd) impossible++;
-      const h = dossierHistory(rng, i + 1, submitted, last, agency, procedure, dossierNo, odd);
+      const h = dossierHistory(rng, i + 1, submitted, last, agency, procedure, dossierNo, odd, mix);
       dossierRows.push(h.dossier);
       let previous: string | null = null;
       for (const [status, at, note, due] of h.actions) {
