@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SOURCE_KINDS, type SourceKind } from '../demo/sources/index.js';
 import { generateOneStop } from '../demo/sources/one-stop.js';
 import { ensureDatabase } from '../demo/sources/servers.js';
+import { redactPassword } from './redact.js';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -94,7 +95,7 @@ try {
   bar.stop();
   const seconds = result.durationMs / 1000;
   console.log(
-    `one-stop → ${opts.driver} ${redact(url)}: ${result.dossiers} dossiers, ${result.actions} history rows ` +
+    `one-stop → ${opts.driver} ${redactPassword(url)}: ${result.dossiers} dossiers, ${result.actions} history rows ` +
       `(${result.impossible} with an impossible row) in ${seconds.toFixed(1)} s ` +
       `(${Math.round(result.actions / Math.max(seconds, 0.001))} rows/s, seed ${opts.seed})`,
   );
@@ -102,11 +103,4 @@ try {
   bar.stop();
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
-}
-
-function redact(target: string): string {
-  if (!target.includes('://')) return target;
-  const u = new URL(target);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

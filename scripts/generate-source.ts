@@ -16,6 +16,7 @@ import {
   type SourceKind,
 } from '../demo/sources/index.js';
 import { ensureDatabase } from '../demo/sources/servers.js';
+import { redactPassword } from './redact.js';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -78,18 +79,11 @@ try {
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   console.log(
-    `${opts.dataset} → ${opts.kind} ${redact(url)}: ${tables} rows in ${seconds.toFixed(1)} s ` +
+    `${opts.dataset} → ${opts.kind} ${redactPassword(url)}: ${tables} rows in ${seconds.toFixed(1)} s ` +
       `(${Math.round(result.rows / seconds)} rows/s, seed ${opts.seed})`,
   );
 } catch (err) {
   bar.stop();
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
-}
-
-function redact(target: string): string {
-  if (!target.includes('://')) return target;
-  const u = new URL(target);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

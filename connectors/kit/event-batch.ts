@@ -5,13 +5,12 @@ import {
   SubjectErasedError,
   WrongExpectedRevisionError,
 } from '../../hub/kernel/errors/index.js';
-import type { EventData, SourceProvenance } from '../../hub/kernel/event-store.js';
+import type { EventData } from '../../hub/kernel/event-store.js';
 import { deterministicId } from '../../hub/kernel/ids.js';
-import { buildMetadata } from '../../hub/kernel/metadata.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import { appendRejects, type BatchOutcome } from './batch.js';
 import type { EventTarget } from './event-targets.js';
-import { type PreviewRow, type RejectedRow, rejectPrint } from './plan.js';
+import { metadataFor, type PreviewRow, type RejectedRow, rejectPrint } from './plan.js';
 import type { SourceRow } from './protocol.js';
 import type { StreamContext } from './stream-context.js';
 
@@ -136,15 +135,7 @@ export async function processEventBatch(
         if (options.dryRun) preview.push({ sourceKey: m.sourceKey, action: 'unchanged' });
         continue;
       }
-      const source: SourceProvenance = {
-        connector: ctx.connector,
-        runId: ctx.runId,
-        system: ctx.system,
-        table: ctx.table,
-        primaryKey: { [ctx.primaryKey]: m.sourceKey },
-        position: options.positionOf(m.row),
-        fetchedAt,
-      };
+      const row = { sourceKey: m.sourceKey, position: options.positionOf(m.row) };
       const at = String(m.record.at);
       try {
         const decided = target.decide(entry.state, m.record, {
@@ -154,13 +145,7 @@ export async function processEventBatch(
           meta: (step) => ({
             now: at,
             eventId: eventId(step),
-            metadata: buildMetadata({
-              occurredAt: at,
-              actor: { kind: 'connector', id: ctx.connector },
-              correlationId: ctx.runId,
-              causationId: ctx.startedEventId,
-              source,
-            }),
+            metadata: metadataFor(ctx, row, fetchedAt, at),
           }),
         });
         if (decided.events.length === 0) {

@@ -73,10 +73,12 @@ export interface Plan {
   preview?: PreviewRow[];
 }
 
+/** A source row's event metadata: the connector as actor, the run as correlation, the row's provenance. */
 export function metadataFor(
-  ctx: PlanContext,
+  ctx: Pick<PlanContext, 'connector' | 'runId' | 'startedEventId' | 'system' | 'table' | 'primaryKey'>,
   p: { sourceKey: string; position: string },
   fetchedAt: string,
+  occurredAt = fetchedAt,
 ): EventMetadata {
   const source: SourceProvenance = {
     connector: ctx.connector,
@@ -88,7 +90,7 @@ export function metadataFor(
     fetchedAt,
   };
   return buildMetadata({
-    occurredAt: fetchedAt,
+    occurredAt,
     actor: { kind: 'connector', id: ctx.connector },
     correlationId: ctx.runId,
     causationId: ctx.startedEventId,
