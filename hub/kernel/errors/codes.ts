@@ -17,6 +17,7 @@ import type * as dossierDocuments from './dossier-documents.js';
 import type * as dossiers from './dossiers.js';
 import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
+import type * as exchangeHubs from './exchange-hubs.js';
 import type * as http from './http.js';
 import type * as identity from './identity.js';
 import type * as modules from './modules.js';
@@ -48,6 +49,7 @@ export type HubErrorCode =
   | CodesOf<typeof calendar>
   | CodesOf<typeof cli>
   | CodesOf<typeof config>
+  | CodesOf<typeof exchangeHubs>
   | CodesOf<typeof connectors>
   | CodesOf<typeof consent>
   | CodesOf<typeof contracts>

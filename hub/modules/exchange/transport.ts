@@ -1,0 +1,196 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Clock } from '../../kernel/clock.js';
+import { ExchangeHubUnauthenticatedError, ExchangeReplayError } from '../../kernel/errors/index.js';
+import type { IdSource } from '../../kernel/ids.js';
+import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
+import { sha256Hex } from '../documents/index.js';
+import type { HubDirectory } from './directory.js';
+
+/** The header carrying a hub's signed request (a compact JWS). */
+export const HUB_SIGNATURE_HEADER = 'lienthong-hub-signature';
+/** How long a signed request is good for. */
+const REQUEST_TTL_SECONDS = 120;
+/** Clock skew tolerated between hubs. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg'] as const;
+const publicOf = (jwk: JWK): JWK => ({
+  ...Object.fromEntries(PUBLIC_MEMBERS.filter((k) => jwk[k] !== undefined).map((k) => [k, jwk[k]])),
+  use: 'sig',
+});
+
+/** This hub's key for signing its requests to other hubs (Ed25519), kept in `<dataDir>/exchange/hub-key.jwk`. */
+export interface HubKey {
+  hubId: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+export const hubKeyFile = (dataDir: string) => path.join(dataDir, 'exchange', 'hub-key.jwk');
+
+/** Loads this hub's request-signing key, generating it (mode 0600) on first start. */
+export async function loadHubKey(file: string, hubId: string): Promise<HubKey> {
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const { privateKey } = await generateKeyPair('EdDSA', { extractable: true, crv: 'Ed25519' });
+    const exported = await exportJWK(privateKey);
+    jwk = {
+      ...exported,
+      alg: 'EdDSA',
+      kid: `${hubId}#${(await calculateJwkThumbprint(exported)).slice(0, 16)}`,
+    };
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      await fs.writeFile(file, `${JSON.stringify(jwk)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
+    }
+  }
+  const privateKey = (await importJWK(jwk, jwk.alg ?? 'EdDSA')) as CryptoKey;
+  return { hubId, privateKey, publicJwk: publicOf(jwk) };
+}
+
+/**
+ * Signs a request to another hub: a JWT (EdDSA) naming this hub (`iss`), the receiving hub (`aud`),
+ * a fresh id (`jti`, for replay protection), its time window and the SHA-256 of the body, so the
+ * body cannot be swapped under it.
+ */
+export function signHubRequest(
+  key: HubKey,
+  input: { to: string; body: Uint8Array },
+  clock: Clock,
+  ids: IdSource,
+): Promise<string> {
+  const now = Math.floor(clock().getTime() / 1000);
+  return new SignJWT({ sha256: sha256Hex(input.body) })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'lienthong-hub+jwt', kid: key.publicJwk.kid! })
+    .setIssuer(key.hubId)
+    .setAudience(input.to)
+    .setIssuedAt(now)
+    .setExpirationTime(now + REQUEST_TTL_SECONDS)
+    .setJti(ids())
+    .sign(key.privateKey);
+}
+
+/**
+ * Request ids seen within their window, in the read-model database (table
+ * `exchange_seen_requests`, not a projection: it survives restarts and rebuilds). A second use of
+ * an id is a replay.
+ */
+export class ReplayGuard {
+  constructor(private readonly db: ReadModelDb) {
+    db.exec(`CREATE TABLE IF NOT EXISTS exchange_seen_requests (
+      request_id TEXT PRIMARY KEY, hub_id TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+  }
+
+  /** Records the id; throws EXCHANGE_REPLAYED when it was seen before. */
+  remember(requestId: string, hubId: string, expiresAt: number): void {
+    const inserted = prepared<[string, string, number], never>(
+      this.db,
+      'INSERT OR IGNORE INTO exchange_seen_requests (request_id, hub_id, expires_at) VALUES (?, ?, ?)',
+    ).run(`${hubId}/${requestId}`, hubId, expiresAt);
+    if (inserted.changes === 0) throw new ExchangeReplayError(requestId, 'this request was already received');
+  }
+
+  /** Forgets ids past their window (a replay of them fails the time check instead). */
+  prune(nowSeconds: number): number {
+    return prepared<[number], never>(this.db, 'DELETE FROM exchange_seen_requests WHERE expires_at < ?').run(
+      nowSeconds - CLOCK_TOLERANCE_SECONDS,
+    ).changes;
+  }
+}
+
+/** Checks requests from other hubs: signed by a hub of the directory, for this hub, in time, once, over this body. */
+export class HubRequestVerifier {
+  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+
+  constructor(
+    private readonly deps: {
+      directory: HubDirectory;
+      self: HubKey;
+      replay: ReplayGuard;
+      clock: Clock;
+    },
+  ) {}
+
+  async verify(header: string | undefined, body: Uint8Array): Promise<{ hubId: string; requestId: string }> {
+    if (!header) throw new ExchangeHubUnauthenticatedError(`the ${HUB_SIGNATURE_HEADER} header is missing`);
+    let issuer: string | undefined;
+    try {
+      if (decodeProtectedHeader(header).alg !== 'EdDSA') throw new Error('alg');
+      issuer = decodeJwt(header).iss;
+    } catch {
+      throw new ExchangeHubUnauthenticatedError('the request signature is not a signed token');
+    }
+    const hub = issuer === undefined ? undefined : this.deps.directory.get(issuer);
+    if (!hub) throw new ExchangeHubUnauthenticatedError('the request is not from a hub of the directory');
+    let payload: { sha256?: unknown; jti?: string; exp?: number };
+    try {
+      ({ payload } = await jwtVerify(header, this.keySetOf(hub.hubId), {
+        issuer: hub.hubId,
+        audience: this.deps.self.hubId,
+        algorithms: ['EdDSA'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: REQUEST_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['jti', 'exp', 'iat'],
+        currentDate: this.deps.clock(),
+      }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (
+        code === 'ERR_JWT_EXPIRED' ||
+        (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && /iat|age/.test(String((error as Error).message)))
+      ) {
+        throw new ExchangeReplayError(String(decodeJwt(header).jti ?? '?'), 'outside its time window');
+      }
+      throw new ExchangeHubUnauthenticatedError(`the request signature does not verify (${code ?? 'error'})`);
+    }
+    if (payload.sha256 !== sha256Hex(body)) {
+      throw new ExchangeHubUnauthenticatedError('the body is not the one the request signature covers');
+    }
+    this.deps.replay.remember(payload.jti!, hub.hubId, payload.exp!);
+    return { hubId: hub.hubId, requestId: payload.jti! };
+  }
+
+  private keySetOf(hubId: string): JWTVerifyGetKey {
+    let keySet = this.keySets.get(hubId);
+    if (!keySet) {
+      const keys = this.deps.directory.get(hubId)!.keys;
+      if (keys === 'self') {
+        if (hubId !== this.deps.self.hubId) {
+          throw new ExchangeHubUnauthenticatedError(`hub ${hubId}'s keys are not in this hub's directory`);
+        }
+        keySet = createLocalJWKSet({ keys: [this.deps.self.publicJwk] });
+      } else if ('jwks' in keys) {
+        keySet = createLocalJWKSet(keys.jwks as { keys: JWK[] });
+      } else {
+        keySet = createRemoteJWKSet(new URL(keys.jwksUrl), {
+          cooldownDuration: 30_000,
+          cacheMaxAge: 600_000,
+        });
+      }
+      this.keySets.set(hubId, keySet);
+    }
+    return keySet;
+  }
+}
