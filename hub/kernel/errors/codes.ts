@@ -17,6 +17,7 @@ import type * as dossierDocuments from './dossier-documents.js';
 import type * as dossiers from './dossiers.js';
 import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
+import type * as exchange from './exchange.js';
 import type * as exchangeHubs from './exchange-hubs.js';
 import type * as http from './http.js';
 import type * as identity from './identity.js';
@@ -60,6 +61,7 @@ export type HubErrorCode =
   | CodesOf<typeof dossiers>
   | CodesOf<typeof events>
   | CodesOf<typeof eventstore>
+  | CodesOf<typeof exchange>
   | CodesOf<typeof http>
   | CodesOf<typeof identity>
   | CodesOf<typeof modules>

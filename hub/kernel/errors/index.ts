@@ -25,6 +25,7 @@ export * from './dossier-documents.js';
 export * from './dossiers.js';
 export * from './event-validation.js';
 export * from './eventstore.js';
+export * from './exchange.js';
 export * from './exchange-hubs.js';
 export * from './http.js';
 export * from './identity.js';
