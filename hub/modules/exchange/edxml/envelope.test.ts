@@ -132,6 +132,16 @@ describe('well-formed but not edXML', () => {
       '/statusCode',
     ],
     [
+      'an organ code longer than the exchange records',
+      edit(
+        NEW,
+        '<edXML:OrganId>000.22.00.H26</edXML:OrganId>',
+        `<edXML:OrganId>${'0'.repeat(41)}</edXML:OrganId>`,
+      ),
+      'schema',
+      '/messageHeader/to/1/organId',
+    ],
+    [
       'a security level past 3',
       edit(NEW, '<edXML:SecurityLevel>0<', '<edXML:SecurityLevel>4<'),
       'schema',
