@@ -70,6 +70,24 @@ describe('loadConfig', () => {
     expect(configError({ LIENTHONG_STORE_MAX_BYTES: '0' }).variable).toBe('LIENTHONG_STORE_MAX_BYTES');
   });
 
+  it('keeps the demo certificate authority in the data directory unless told, and trusts it outside production', () => {
+    expect(loadConfig({ LIENTHONG_DATA_DIR: '/srv/lt' }).exchange).toEqual({
+      caDir: '/srv/lt/demo-ca',
+      trustAnchors: '/srv/lt/demo-ca/ca.pem',
+    });
+    expect(loadConfig({ LIENTHONG_EXCHANGE_CA_DIR: '/srv/shared-ca' }).exchange).toEqual({
+      caDir: '/srv/shared-ca',
+      trustAnchors: '/srv/shared-ca/ca.pem',
+    });
+    expect(loadConfig({ ...PRODUCTION, LIENTHONG_DATA_DIR: '/srv/lt' }).exchange).toEqual({
+      caDir: '/srv/lt/demo-ca',
+    });
+    expect(
+      loadConfig({ ...PRODUCTION, LIENTHONG_EXCHANGE_TRUST_ANCHORS: '/etc/lienthong/ca' }).exchange
+        .trustAnchors,
+    ).toBe('/etc/lienthong/ca');
+  });
+
   it('requires KURRENTDB_URL for the KurrentDB store and never echoes it back', () => {
     expect(configError({ LIENTHONG_STORE: 'kurrentdb' }).message).toBe(
       'KURRENTDB_URL: is required when LIENTHONG_STORE=kurrentdb',

@@ -22,6 +22,7 @@ export interface Config {
   readonly readModelsFile: string;
   readonly seedDemo: boolean;
   readonly metrics: MetricsConfig;
+  readonly exchange: ExchangeConfig;
   /**
    * LIENTHONG_PSEUDONYM_SECRET, LIENTHONG_MASTER_KEY, LIENTHONG_SIGNING_KEY (required in production;
    * otherwise generated into the data directory on first use). Prints as `[secrets]`.
@@ -93,6 +94,32 @@ function metricsConfig(e: MetricsEnv, profile: Profile, apiPort: number): Metric
   return { listen: { host: e.LIENTHONG_METRICS_HOST ?? '127.0.0.1', port }, ...(token ? { token } : {}) };
 }
 
+// ── Exchange: the certificates edXML envelopes are signed and verified with ──────────────────────
+
+export interface ExchangeConfig {
+  /**
+   * Directory of the demo certificate authority (`ca.pem`, `ca.key.pem`), created at first use;
+   * hubs on one machine that share it trust each other's demo certificates.
+   */
+  readonly caDir: string;
+  /**
+   * PEM file or directory of the CA certificates whose certificates signatures are accepted from
+   * (production: the government CA's, set by the operator). Default outside production: the demo
+   * CA's `ca.pem`; in production none, and no signature is trusted until it is set.
+   */
+  readonly trustAnchors?: string;
+}
+
+/** Where the demo certificate authority lives when LIENTHONG_EXCHANGE_CA_DIR is not set. */
+export const defaultExchangeCaDir = (dataDir: string): string => path.join(dataDir, 'demo-ca');
+
+function exchangeConfig(e: Env, profile: Profile, dataDir: string): ExchangeConfig {
+  const caDir = path.resolve(e.LIENTHONG_EXCHANGE_CA_DIR ?? defaultExchangeCaDir(dataDir));
+  const anchors = e.LIENTHONG_EXCHANGE_TRUST_ANCHORS;
+  if (anchors) return { caDir, trustAnchors: path.resolve(anchors) };
+  return profile === 'production' ? { caDir } : { caDir, trustAnchors: path.join(caDir, 'ca.pem') };
+}
+
 // ── Environment ────────────────────────────────────────────────────────────────────────────────
 
 /** The environment variables the hub reads, as the JSON Schema that validates them. */
@@ -125,6 +152,12 @@ const envSchema = {
       'x-expect': 'a size in bytes, optionally with a unit (e.g. 500MB, 2GiB)',
     },
     LIENTHONG_SEED_DEMO: { type: 'boolean', 'x-expect': 'true or false' },
+    LIENTHONG_EXCHANGE_CA_DIR: { type: 'string', minLength: 1, 'x-expect': 'a directory path' },
+    LIENTHONG_EXCHANGE_TRUST_ANCHORS: {
+      type: 'string',
+      minLength: 1,
+      'x-expect': 'the path of a PEM file or of a directory of PEM files',
+    },
     ...metricsVariables,
   },
   if: { properties: { LIENTHONG_STORE: { const: 'kurrentdb' } }, required: ['LIENTHONG_STORE'] },
@@ -144,6 +177,8 @@ interface Env extends MetricsEnv {
   KURRENTDB_URL?: string;
   LIENTHONG_STORE_MAX_BYTES?: string;
   LIENTHONG_SEED_DEMO?: boolean;
+  LIENTHONG_EXCHANGE_CA_DIR?: string;
+  LIENTHONG_EXCHANGE_TRUST_ANCHORS?: string;
 }
 
 const ajv = new Ajv({ coerceTypes: true, strict: true, strictRequired: false });
@@ -186,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readModelsFile: path.join(dataDir, 'readmodels.db'),
     seedDemo: e.LIENTHONG_SEED_DEMO ?? profile !== 'production',
     metrics: metricsConfig(e, profile, http.port),
+    exchange: exchangeConfig(e, profile, dataDir),
     secrets: HubSecrets.from(env, dataDir, profile === 'production'),
   });
 }

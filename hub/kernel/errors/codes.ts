@@ -19,6 +19,7 @@ import type * as events from './event-validation.js';
 import type * as eventstore from './eventstore.js';
 import type * as exchange from './exchange.js';
 import type * as exchangeHubs from './exchange-hubs.js';
+import type * as exchangeSignature from './exchange-signature.js';
 import type * as http from './http.js';
 import type * as identity from './identity.js';
 import type * as modules from './modules.js';
@@ -62,6 +63,7 @@ export type HubErrorCode =
   | CodesOf<typeof events>
   | CodesOf<typeof eventstore>
   | CodesOf<typeof exchange>
+  | CodesOf<typeof exchangeSignature>
   | CodesOf<typeof http>
   | CodesOf<typeof identity>
   | CodesOf<typeof modules>

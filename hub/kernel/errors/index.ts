@@ -27,6 +27,7 @@ export * from './event-validation.js';
 export * from './eventstore.js';
 export * from './exchange.js';
 export * from './exchange-hubs.js';
+export * from './exchange-signature.js';
 export * from './http.js';
 export * from './identity.js';
 export * from './modules.js';
