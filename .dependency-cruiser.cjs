@@ -6,6 +6,13 @@
  * `npm run deps` runs second, on production code (tests and hub/testing/ left out).
  */
 const TESTS = '(^|/)[^/]+\\.test\\.ts$';
+/**
+ * Leaf libraries inside a module that other modules may use through their own entry: they import
+ * only the kernel (rule `module-leaves-import-only-the-kernel`), so no cycle can pass through them.
+ * The exchange's PKI: the agency registry issues demo certificates (`x509: demo`) with it, while
+ * the exchange reads the registry.
+ */
+const MODULE_LEAVES = ['^hub/modules/exchange/pki/'];
 const BACKENDS =
   '^node_modules/(better-sqlite3|@kurrent/kurrentdb-client|pg|pg-cursor|pg-copy-streams|mysql2)/';
 
@@ -59,9 +66,25 @@ module.exports = {
     {
       name: 'modules-through-their-entry',
       severity: 'error',
-      comment: 'Modules reach each other only through their entries.',
+      comment:
+        "Modules reach each other only through their entries (a module's leaf library through the leaf's own entry).",
       from: { path: '^hub/modules/([^/]+)/' },
-      to: { path: '^hub/modules/[^/]+/', pathNot: ['^hub/modules/$1/', '^hub/modules/[^/]+/index\\.ts$'] },
+      to: {
+        path: '^hub/modules/[^/]+/',
+        pathNot: [
+          '^hub/modules/$1/',
+          '^hub/modules/[^/]+/index\\.ts$',
+          ...MODULE_LEAVES.map((leaf) => `${leaf}index\\.ts$`),
+        ],
+      },
+    },
+    {
+      name: 'module-leaves-import-only-the-kernel',
+      severity: 'error',
+      comment:
+        'A leaf library inside a module (MODULE_LEAVES) imports only the kernel, its own files and plain libraries.',
+      from: { path: MODULE_LEAVES, pathNot: TESTS },
+      to: { path: '^(hub/|connectors/|scripts/|demo/)', pathNot: ['^hub/kernel/', ...MODULE_LEAVES] },
     },
     {
       name: 'hub-stands-alone',

@@ -1,0 +1,118 @@
+import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
+import { ExchangeSignatureInvalidError } from '../../../kernel/errors/index.js';
+import { x509 } from './x509.js';
+
+/** OID of the subject attribute that holds an organ's code in its certificate: `serialNumber`. */
+export const ORGAN_CODE_ATTRIBUTE = '2.5.4.5';
+
+/** Issuers between a signer's certificate and a trust anchor, at most. */
+const MAX_INTERMEDIATES = 3;
+
+/**
+ * A certificate read once for every check: Node's reading verifies signatures and gives the key;
+ * @peculiar/x509's gives the subject's attributes and the extensions.
+ */
+export interface Certificate {
+  /** PEM, as read or as re-encoded from DER. */
+  pem: string;
+  /** SHA-256 of the DER, lowercase hex: how registered certificates are compared. */
+  sha256: string;
+  node: NodeCertificate;
+  parsed: x509.X509Certificate;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** CA certificates whose certificates signatures are accepted from. */
+export type TrustAnchors = readonly Certificate[];
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The PEM certificates in a text, in order. */
+export const pemCertificates = (text: string): string[] => text.match(PEM_CERTIFICATE) ?? [];
+
+/** SHA-256 of the DER of a PEM certificate (its first), lowercase hex, without parsing it; undefined for no PEM. */
+export function pemSha256(pem: string): string | undefined {
+  const body = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem)?.[1];
+  return body === undefined
+    ? undefined
+    : createHash('sha256').update(Buffer.from(body, 'base64')).digest('hex');
+}
+
+/** Reads a certificate from PEM or DER; undefined when it is not one. */
+export function readCertificate(input: string | Buffer): Certificate | undefined {
+  try {
+    const node = new NodeCertificate(input);
+    const parsed = new x509.X509Certificate(node.raw);
+    return {
+      pem: parsed.toString('pem'),
+      sha256: createHash('sha256').update(node.raw).digest('hex'),
+      node,
+      parsed,
+      notBefore: parsed.notBefore,
+      notAfter: parsed.notAfter,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The organ code the certificate's subject names (its one `serialNumber`), if any. */
+export function organCodeOf(certificate: Certificate): string | undefined {
+  const values = certificate.parsed.subjectName.getField(ORGAN_CODE_ATTRIBUTE);
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/** Whether the key usage extension, when present, allows `usage`. */
+export function allowsUsage(certificate: Certificate, usage: x509.KeyUsageFlags): boolean {
+  const extension = certificate.parsed.getExtension(x509.KeyUsagesExtension);
+  return extension === null || (extension.usages & usage) !== 0;
+}
+
+/** A certificate authority's certificate: basic constraints CA, and allowed to sign certificates. */
+export const isIssuerCertificate = (certificate: Certificate): boolean =>
+  certificate.node.ca && allowsUsage(certificate, x509.KeyUsageFlags.keyCertSign);
+
+const issuedBy = (child: Certificate, issuer: Certificate): boolean =>
+  child.node.checkIssued(issuer.node) && child.node.verify(issuer.node.publicKey);
+
+/**
+ * Checks that `signer` signs documents, chains to one of `anchors` through at most three of
+ * `intermediates` (each a CA allowed to sign certificates, each signature verified), and that every
+ * certificate of the chain is valid at `at`. Throws ExchangeSignatureInvalidError with reason
+ * `untrusted-certificate`, `certificate-expired` or `certificate-not-yet-valid`.
+ */
+export function checkCertificateChain(
+  signer: Certificate,
+  intermediates: readonly Certificate[],
+  anchors: TrustAnchors,
+  at: Date,
+): void {
+  if (signer.node.ca || !allowsUsage(signer, x509.KeyUsageFlags.digitalSignature)) {
+    throw new ExchangeSignatureInvalidError('untrusted-certificate', 'not a document-signing certificate');
+  }
+  const chain = [signer];
+  for (let current = signer; chain.length <= MAX_INTERMEDIATES + 1; ) {
+    const anchor = anchors.find((a) => issuedBy(current, a));
+    if (anchor) {
+      checkValidity([...chain, anchor], at);
+      return;
+    }
+    const next = intermediates.find(
+      (c) => !chain.includes(c) && isIssuerCertificate(c) && issuedBy(current, c),
+    );
+    if (!next) break;
+    chain.push(next);
+    current = next;
+  }
+  throw new ExchangeSignatureInvalidError('untrusted-certificate', 'no chain to a trust anchor');
+}
+
+function checkValidity(chain: readonly Certificate[], at: Date): void {
+  for (const [position, certificate] of chain.entries()) {
+    const which = position === 0 ? 'signer' : `issuer ${position}`;
+    if (at < certificate.notBefore)
+      throw new ExchangeSignatureInvalidError('certificate-not-yet-valid', which);
+    if (at > certificate.notAfter) throw new ExchangeSignatureInvalidError('certificate-expired', which);
+  }
+}
