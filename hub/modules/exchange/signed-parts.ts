@@ -1,0 +1,156 @@
+import type { SignatureRefusal } from '../../kernel/errors/index.js';
+import {
+  isElement,
+  parseDocument,
+  type XmlAttr,
+  type XmlDocument,
+  type XmlElement,
+  type XmlNode,
+} from './xml-dom.js';
+
+/** Namespace of edXML elements (QCVN 102:2016), matched by URI whatever the prefix. */
+export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
+/** Namespace of XML-DSig elements. */
+export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+/**
+ * The attribute that identifies a signed element for a reference `#id`, by local name. Only this one:
+ * xml-crypto is told the same (it would otherwise also look up `ID` and `id`, three scans of the
+ * document per reference).
+ */
+export const ID_ATTRIBUTE = 'Id';
+
+/**
+ * Where a signature's parts are in an envelope, each found once in the whole document at the one
+ * place a reader looks for it: `edXMLEnvelope` (the document element or its child), `edXMLHeader`
+ * in it, `MessageHeader` or `Status` in the header, `edXMLBody` in the envelope, `AttachmentEncoded`
+ * in the envelope or beside it.
+ */
+export interface EnvelopeParts {
+  envelope: XmlElement;
+  header: XmlElement;
+  /** `MessageHeader`, or `Status` for a status envelope: names the sender (`From/OrganId`). */
+  message: XmlElement;
+  kind: 'message' | 'status';
+  body?: XmlElement;
+  attachments?: XmlElement;
+  /** Every XML-DSig `Signature` element of the document, wherever it is. */
+  signatures: XmlElement[];
+}
+
+/** What is wrong with an envelope's structure. */
+export interface PartsProblem {
+  problem: Extract<SignatureRefusal, 'malformed' | 'wrapping'>;
+  detail: string;
+}
+
+/**
+ * Parses XML strictly: undefined for a document with a DOCTYPE (no entities, so every parser reads
+ * the same text) or anything the parser warns about.
+ */
+export function parseXml(xml: string): XmlDocument | undefined {
+  if (xml.includes('<!DOCTYPE')) return undefined;
+  let failed = false;
+  try {
+    const doc = parseDocument(xml, () => {
+      failed = true;
+    });
+    return failed || !doc?.documentElement || doc.doctype ? undefined : doc;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every element of the document, in document order. */
+export function elementsOf(doc: XmlDocument): XmlElement[] {
+  const found: XmlElement[] = [];
+  const stack: XmlNode[] = doc.documentElement ? [doc.documentElement] : [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!isElement(node)) continue;
+    found.push(node);
+    for (let child = node.lastChild; child; child = child.previousSibling) stack.push(child);
+  }
+  return found;
+}
+
+/** The element children of `parent` in namespace `ns` named `name`. */
+export const childrenNamed = (parent: XmlElement, ns: string, name: string): XmlElement[] =>
+  elementChildren(parent).filter((e) => e.localName === name && e.namespaceURI === ns);
+
+/** Every element child of `parent`. */
+export const elementChildren = (parent: XmlElement): XmlElement[] =>
+  Array.from(parent.childNodes).filter(isElement);
+
+/** The element's identifying attribute (`Id`, in any namespace), if any. */
+export function idAttributeOf(element: XmlElement): XmlAttr | undefined {
+  return Array.from(element.attributes).find((a) => a.localName === ID_ATTRIBUTE);
+}
+
+const PART_NAMES = [
+  'edXMLEnvelope',
+  'edXMLHeader',
+  'MessageHeader',
+  'Status',
+  'edXMLBody',
+  'AttachmentEncoded',
+];
+
+/** Finds the signed parts of an envelope, or says why its structure is not one a signature may cover. */
+export function locateParts(doc: XmlDocument): { parts: EnvelopeParts } | PartsProblem {
+  const found = new Map<string, XmlElement[]>(PART_NAMES.map((n) => [n, []]));
+  const signatures: XmlElement[] = [];
+  for (const element of elementsOf(doc)) {
+    if (element.namespaceURI === EDXML_NS) found.get(element.localName)?.push(element);
+    else if (element.namespaceURI === DSIG_NS && element.localName === 'Signature') signatures.push(element);
+  }
+  const one = (name: string) => found.get(name)!;
+  const envelope = single(one('edXMLEnvelope'), 'edXMLEnvelope');
+  if ('problem' in envelope) return envelope;
+  const root = doc.documentElement!;
+  if (envelope.element !== root && envelope.element.parentNode !== root)
+    return wrapping('edXMLEnvelope is not the document or its child');
+  const header = single(one('edXMLHeader'), 'edXMLHeader', envelope.element);
+  if ('problem' in header) return header;
+  const messages = [...one('MessageHeader'), ...one('Status')];
+  const message = single(messages, 'MessageHeader or Status', header.element);
+  if ('problem' in message) return message;
+  const body = optional(one('edXMLBody'), 'edXMLBody', [envelope.element]);
+  if (body && 'problem' in body) return body;
+  const beside = envelope.element === root ? [envelope.element] : [envelope.element, root];
+  const attachments = optional(one('AttachmentEncoded'), 'AttachmentEncoded', beside);
+  if (attachments && 'problem' in attachments) return attachments;
+  return {
+    parts: {
+      envelope: envelope.element,
+      header: header.element,
+      message: message.element,
+      kind: message.element.localName === 'Status' ? 'status' : 'message',
+      ...(body ? { body: body.element } : {}),
+      ...(attachments ? { attachments: attachments.element } : {}),
+      signatures,
+    },
+  };
+}
+
+const wrapping = (detail: string): PartsProblem => ({ problem: 'wrapping', detail });
+
+function single(
+  elements: XmlElement[],
+  name: string,
+  parent?: XmlElement,
+): { element: XmlElement } | PartsProblem {
+  if (elements.length === 0) return { problem: 'malformed', detail: `no ${name}` };
+  return optional(elements, name, parent ? [parent] : undefined)!;
+}
+
+function optional(
+  elements: XmlElement[],
+  name: string,
+  parents?: readonly XmlElement[],
+): { element: XmlElement } | PartsProblem | undefined {
+  const [element, ...more] = elements;
+  if (!element) return undefined;
+  if (more.length > 0) return wrapping(`${name} occurs ${elements.length} times`);
+  if (parents && !parents.some((p) => element.parentNode === p)) return wrapping(`${name} is out of place`);
+  return { element };
+}
