@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     if (config.seedDemo) {
       // Loaded only when seeding: a production hub never loads demo code or connector drivers.
       const { demoSeeder } = await import('../demo/seed/hub.js');
-      seed = demoSeeder(app, config.dataDir, () => closing);
+      seed = demoSeeder(app, config.dataDir, () => closing, { exchangeCaDir: config.exchange.caDir });
     }
     await app.listen({ host: config.http.host, port: config.http.port });
     metricsUrl = await app.metrics.listen();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import stringify from 'safe-stable-stringify';
@@ -8,6 +8,7 @@ import { deterministicId } from '../../hub/kernel/ids.js';
 import { buildMetadata } from '../../hub/kernel/metadata.js';
 import {
   type AgencyCommand,
+  type AgencyDescriptor,
   agencyDecider,
   agencyStream,
   readAgencyFile,
@@ -38,28 +39,30 @@ export function seedMeta(stream: string, type: string, content: unknown, occurre
 
 const startOfDay = (date: string) => `${date}T00:00:00+07:00`;
 
-/**
- * The demo agencies (demo/agencies.yaml). Their key pairs are generated into
- * `<dataDir>/demo-keys/` on first build; only public keys reach the event log.
- */
-export function agenciesDataset(options: { dataDir: string; file?: string }): DemoDataset {
-  const file = options.file ?? DEMO_AGENCIES_FILE;
-  return builtDataset('agencies', BUILDER_VERSION, () => buildStreams(file, options.dataDir));
+export interface AgenciesDatasetOptions {
+  dataDir: string;
+  file?: string;
+  /** The demo certificate authority's directory (LIENTHONG_EXCHANGE_CA_DIR); default `<dataDir>/demo-ca`. */
+  exchangeCaDir?: string;
 }
 
-async function buildStreams(file: string, dataDir: string): Promise<SeedStream[]> {
+/**
+ * The demo agencies (demo/agencies.yaml). Their key pairs and X.509 credentials are generated into
+ * `<dataDir>/demo-keys/` on first build (the certificates issued by the demo certificate authority);
+ * only public keys and certificates reach the event log.
+ */
+export function agenciesDataset(options: AgenciesDatasetOptions): DemoDataset {
+  const file = options.file ?? DEMO_AGENCIES_FILE;
+  return builtDataset('agencies', BUILDER_VERSION, () => buildStreams(file, options));
+}
+
+async function buildStreams(file: string, options: AgenciesDatasetOptions): Promise<SeedStream[]> {
   const entries = readAgencyFile(file, await fs.readFile(file, 'utf8'));
   const streams: SeedStream[] = [];
   for (const entry of entries) {
-    const { agency, retirement } = await resolveAgencyEntry(entry, dataDir);
+    const { agency, retirement } = await resolveAgencyEntry(entry, options.dataDir, options);
     const stream = agencyStream(agency.organCode);
-    const commands: AgencyCommand[] = [
-      {
-        type: 'RegisterAgency',
-        data: agency,
-        meta: seedMeta(stream, 'AgencyRegistered', agency, startOfDay(agency.validFrom)),
-      },
-    ];
+    const commands: AgencyCommand[] = registration(stream, agency);
     if (retirement) {
       const meta = seedMeta(stream, 'AgencyRetired', retirement, startOfDay(retirement.validUntil));
       commands.push({ type: 'RetireAgency', data: retirement, meta });
@@ -68,4 +71,32 @@ async function buildStreams(file: string, dataDir: string): Promise<SeedStream[]
     streams.push({ stream, events });
   }
   return streams;
+}
+
+/**
+ * The registration as of `validFrom`; certificates come with an update at the certificate's
+ * issue, as they would for an agency registered before the exchange (and so a data directory seeded
+ * before certificates existed only gains the update).
+ */
+function registration(stream: string, agency: AgencyDescriptor): AgencyCommand[] {
+  const { certificates, ...registered } = agency;
+  const commands: AgencyCommand[] = [
+    {
+      type: 'RegisterAgency',
+      data: registered,
+      meta: seedMeta(stream, 'AgencyRegistered', registered, startOfDay(agency.validFrom)),
+    },
+  ];
+  const issued = certificates
+    ?.map((pem) => new Date(new X509Certificate(pem).validFrom).toISOString())
+    .sort()
+    .at(-1);
+  if (issued) {
+    commands.push({
+      type: 'UpdateAgency',
+      data: agency,
+      meta: seedMeta(stream, 'AgencyUpdated', agency, issued),
+    });
+  }
+  return commands;
 }

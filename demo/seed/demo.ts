@@ -51,17 +51,20 @@ const SEED_NAMESPACE = '78b2ce7a-cc8d-5672-81aa-adfba933fb30';
 /**
  * The demo datasets, in seeding order. New datasets are added here. The working calendar is the
  * bundled one (hub/modules/calendar/holidays/vn.yaml). The agency registry and the
- * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`;
- * the procedure catalogue is seeded with them.
+ * contracts need `dataDir`: the demo agencies' private keys are generated into `<dataDir>/demo-keys/`,
+ * their certificates issued by the demo certificate authority of `exchangeCaDir` (default
+ * `<dataDir>/demo-ca`); the procedure catalogue is seeded with them.
  * The population dataset is sealed under subject keys, so it needs the hub's `sealing`.
  */
-export function demoDatasets(options: { dataDir?: string; sealing?: RecordSealing } = {}): DemoDataset[] {
+export function demoDatasets(
+  options: { dataDir?: string; sealing?: RecordSealing; exchangeCaDir?: string } = {},
+): DemoDataset[] {
   const population = options.sealing ? [populationDataset(options.sealing)] : [];
   if (options.dataDir === undefined) return [adminUnitsDataset(), ...population];
   return [
     adminUnitsDataset(),
     calendarDataset(),
-    agenciesDataset({ dataDir: options.dataDir }),
+    agenciesDataset({ dataDir: options.dataDir, exchangeCaDir: options.exchangeCaDir }),
     contractsDataset(),
     proceduresDataset(),
     ...population,

@@ -20,6 +20,8 @@ export interface DemoSeedPlan {
    */
   population?: 'connector' | { count: number };
   onProgress?: (progress: SeedProgress) => void;
+  /** The demo certificate authority issuing the agencies' certificates (the hub's `exchange.caDir`). */
+  exchangeCaDir?: string;
 }
 
 export interface DemoSeedResult extends SeedResult {
@@ -40,7 +42,7 @@ export async function seedDemo(app: FastifyInstance, dataDir: string, plan: Demo
   const { privacy } = app;
   const population = plan.population ?? 'connector';
   const datasets = [
-    ...(plan.datasets?.(dataDir) ?? demoDatasets({ dataDir })),
+    ...(plan.datasets?.(dataDir) ?? demoDatasets({ dataDir, exchangeCaDir: plan.exchangeCaDir })),
     ...(population === 'connector' ? [] : [populationDataset(privacy.sealing, { count: population.count })]),
   ];
   const result: DemoSeedResult = await seedDemoData({
@@ -76,7 +78,12 @@ export async function seedDemo(app: FastifyInstance, dataDir: string, plan: Demo
  * until it is done, progress logged by quarter. A failure is logged and keeps the hub not ready; a
  * shutdown during seeding stops it quietly (the next start completes it).
  */
-export function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () => boolean) {
+export function demoSeeder(
+  app: FastifyInstance,
+  dataDir: string,
+  isClosing: () => boolean,
+  plan: Pick<DemoSeedPlan, 'exchangeCaDir'> = {},
+) {
   let state: CheckResult = { ok: false, reason: 'seeding demo data' };
   app.readiness.add('seed', () => state);
   const log = app.log.child({ module: 'seed' }) as Logger;
@@ -94,7 +101,7 @@ export function demoSeeder(app: FastifyInstance, dataDir: string, isClosing: () 
   };
   return async (): Promise<void> => {
     try {
-      const result = await seedDemo(app, dataDir, { onProgress });
+      const result = await seedDemo(app, dataDir, { ...plan, onProgress });
       state = { ok: true, info: { ...result } };
       log.info({ ...result }, 'demo data ready');
     } catch (error) {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,9 +19,10 @@ import {
 import type { EventStore } from '../../kernel/event-store.js';
 import { rebuild, seededStore } from '../../testing/seeded-store.js';
 import { tempDir } from '../../testing/temp.js';
+import { ensureDemoOrganCredentials } from '../exchange/pki/index.js';
 import { readAgencyFile } from './files.js';
 import { agenciesProjection } from './projection.js';
-import { agencyInForce, getAgency, listAgencies, resolveSuccessor } from './queries.js';
+import { agencyInForce, certificatesOf, getAgency, listAgencies, resolveSuccessor } from './queries.js';
 import { registerOrUpdateAgency, retireAgency } from './service.js';
 
 const temp = tempDir();
@@ -173,5 +175,69 @@ describe('agency registry', () => {
         ]),
       );
     }
+  });
+
+  it('registers demo certificates from the demo CA with an update; keys stay in the data dir, mode 0600', async () => {
+    const [pem, ...more] = certificatesOf(db, '000.06.00.G08');
+    expect(more).toEqual([]);
+    const certificate = new X509Certificate(pem!);
+    expect(certificate.subject).toContain('serialNumber=000.06.00.G08');
+    const ca = new X509Certificate(fs.readFileSync(path.join(temp.dir, 'demo-ca', 'ca.pem')));
+    expect(certificate.checkIssued(ca) && certificate.verify(ca.publicKey)).toBe(true);
+    expect(fs.statSync(path.join(temp.dir, 'demo-keys', '000.06.00.G08.x509.key.pem')).mode & 0o777).toBe(
+      0o600,
+    );
+    expect(JSON.stringify(await store.readAll())).not.toContain('PRIVATE KEY');
+    const events = await store.readStream('agency-000.06.00.G08');
+    expect(events.map((e) => [e.type, 'certificates' in (e.data as object)])).toEqual([
+      ['AgencyRegistered', false],
+      ['AgencyUpdated', true],
+    ]);
+    expect(certificatesOf(db, '001.00.00.H26')).toEqual([]);
+    expect(certificatesOf(db, '999.99.99.H99')).toEqual([]);
+  });
+
+  it('rotates certificates by an update with the new list', async () => {
+    const { issuer: _i, status: _s, revision: _r, ...descriptor } = getAgency(db, '000.08.01.H26')!;
+    const next = await ensureDemoOrganCredentials(path.join(temp.dir, 'next'), {
+      organCode: '000.08.01.H26',
+      name: descriptor.name,
+    });
+    const certificates = [...descriptor.certificates!, next.certificatePem];
+    const events = await registerOrUpdateAgency(store, { ...descriptor, certificates }, meta());
+    expect(events.map((e) => e.type)).toEqual(['AgencyUpdated']);
+    await project();
+    expect(certificatesOf(db, '000.08.01.H26')).toEqual(certificates);
+  });
+
+  it('refuses an agency-file certificate that is not one', () => {
+    const text = `agencies:
+  - organCode: 000.98.01.H26
+    name: X
+    level: commune
+    roles: [consumer]
+    keys: demo
+    certificates:
+      - |
+        -----BEGIN CERTIFICATE-----
+        AAAA
+        -----END CERTIFICATE-----
+    validFrom: "2025-07-01"
+`;
+    expect(() => readAgencyFile('bad.yaml', text)).toThrow(
+      /\/agencies\/0\/certificates\/0.*not an X\.509 certificate/,
+    );
+  });
+
+  it('adds the certificates column to a read model of version 1 (then rebuilt by the runner)', async () => {
+    const old = new Database(':memory:');
+    old.exec(`CREATE TABLE agencies (organ_code TEXT PRIMARY KEY, name TEXT NOT NULL, english_name TEXT,
+      level TEXT NOT NULL, parent_organ_code TEXT, admin_unit_id TEXT, roles TEXT NOT NULL, keys TEXT NOT NULL,
+      issuer TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, status TEXT NOT NULL,
+      successor_organ_code TEXT, retired_reason TEXT, revision INTEGER NOT NULL)`);
+    const handler = agenciesProjection.open(old);
+    for (const event of await store.readStream('agency-000.06.00.G08')) handler.apply(event);
+    expect(certificatesOf(old, '000.06.00.G08')).toEqual(certificatesOf(db, '000.06.00.G08'));
+    old.close();
   });
 });

@@ -42,17 +42,19 @@ export function registerAgencyCommands(program: Command, projections: readonly P
   group
     .command('register')
     .description(
-      'register agencies from a YAML file, or update them (e.g. rotate keys); unchanged ones are skipped',
+      'register agencies from a YAML file, or update them (e.g. rotate keys or certificates); unchanged ones are skipped',
     )
     .requiredOption('--file <path>', 'agency file (schemas/agency-seed.schema.json)')
     .action(async (options: { file: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const entries = readAgencyFile(options.file);
-      await withSession(global, projections, async ({ store, files }) => {
+      await withSession(global, projections, async ({ store, files, config }) => {
         const target = validated(store);
         const meta = cliMeta();
         for (const entry of entries) {
-          const { agency, retirement } = await resolveAgencyEntry(entry, files.dir);
+          const { agency, retirement } = await resolveAgencyEntry(entry, files.dir, {
+            exchangeCaDir: config.exchange.caDir,
+          });
           const events = [...(await registerOrUpdateAgency(target, agency, meta()))];
           if (retirement) events.push(...(await retireAgency(target, retirement, meta())));
           console.log(`${agency.organCode}: ${events.map((e) => e.type).join(', ') || 'unchanged'}`);

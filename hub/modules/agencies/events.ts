@@ -23,6 +23,12 @@ export interface AgencyDescriptor {
   adminUnitId?: string;
   roles: Role[];
   keys: AgencyKeys;
+  /**
+   * X.509 certificates (PEM, public only) the agency signs exchanged edXML envelopes with; the
+   * exchange accepts a signature only by one of them. Rotation: an update with the new list
+   * (keep the old certificate listed while envelopes it signed may still arrive).
+   */
+  certificates?: string[];
   /** Token `iss`; default `urn:lienthong:agency:<organCode>`. */
   issuer?: string;
   /** First day in force, `YYYY-MM-DD`. */

@@ -17,12 +17,13 @@ export const agenciesModule: HubModule = {
 export * from './commands.js';
 export * from './decider.js';
 export * from './events.js';
-export { type AgencyFileEntry, readAgencyFile, resolveAgencyEntry } from './files.js';
+export { type AgencyFileEntry, type ResolveOptions, readAgencyFile, resolveAgencyEntry } from './files.js';
 export { demoKeyFile, ensureDemoKey, publicJwk } from './local-keys.js';
 export { agenciesProjection } from './projection.js';
 export {
   type Agency,
   agencyInForce,
+  certificatesOf,
   findAgencyByIssuer,
   getAgency,
   isInForce,

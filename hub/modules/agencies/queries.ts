@@ -24,6 +24,7 @@ interface AgencyRow {
   admin_unit_id: string | null;
   roles: string;
   keys: string;
+  certificates: string | null;
   issuer: string;
   valid_from: string;
   valid_until: string | null;
@@ -46,6 +47,7 @@ function toAgency(row: AgencyRow): Agency {
     ...optional('adminUnitId', row.admin_unit_id),
     roles: JSON.parse(row.roles) as Role[],
     keys: JSON.parse(row.keys) as AgencyKeys,
+    ...(row.certificates === null ? {} : { certificates: JSON.parse(row.certificates) as string[] }),
     issuer: row.issuer,
     validFrom: row.valid_from,
     ...optional('validUntil', row.valid_until),
@@ -72,6 +74,19 @@ export function getAgency(db: ReadModelDb, organCode: string): Agency | undefine
 export function findAgencyByIssuer(db: ReadModelDb, issuer: string): Agency | undefined {
   const row = prepared<[string], AgencyRow>(db, 'SELECT * FROM agencies WHERE issuer = ?').get(issuer);
   return row ? toAgency(row) : undefined;
+}
+
+/**
+ * The X.509 certificates (PEM) an agency registered for signing exchanged envelopes; none for an
+ * unknown agency or one that registered none. Retired agencies keep theirs: what they signed while
+ * in force still verifies.
+ */
+export function certificatesOf(db: ReadModelDb, organCode: string): string[] {
+  const row = prepared<[string], Pick<AgencyRow, 'certificates'>>(
+    db,
+    'SELECT certificates FROM agencies WHERE organ_code = ?',
+  ).get(organCode);
+  return row?.certificates ? (JSON.parse(row.certificates) as string[]) : [];
 }
 
 /** In force on a day: `validFrom <= day < validUntil` (retirement sets validUntil). */
