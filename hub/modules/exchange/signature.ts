@@ -61,6 +61,10 @@ export interface VerifiedSignature {
   algorithm: SignatureAlgorithmName;
 }
 
+/** The DOM node type xml-crypto's declarations name; xmldom's nodes are such objects (see xml-dom.ts). */
+type DomNode = Parameters<ExclusiveCanonicalization['process']>[0];
+const asDomNode = (element: XmlElement) => element as unknown as DomNode;
+
 const SAFE_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const HEADER_XPATH = `//*[local-name(.)='edXMLHeader' and namespace-uri(.)='${EDXML_NS}']`;
 
@@ -89,6 +93,8 @@ export function signEnvelope(xml: string, credentials: SigningCredentials): stri
       throw new ExchangeEnvelopeUnsignableError(`${element.localName} has an Id that is not a name`);
     const id = existing ?? `${element.localName}-${suffix}`;
     if (existing === undefined) element.setAttribute(ID_ATTRIBUTE, id);
+    else if (elementsOf(doc).filter((e) => idAttributeOf(e)?.value === id).length > 1)
+      throw new ExchangeEnvelopeUnsignableError(`${element.localName}'s Id names other elements too`);
     return `//*[@*[local-name(.)='${ID_ATTRIBUTE}']='${id}']`;
   });
   const signer = newSignedXml();
@@ -158,7 +164,7 @@ export function verifyEnvelope(xml: string, context: VerificationContext): Verif
   const signed = checkCryptography(xml, signature, signer);
   const message = signed[covered.indexOf(parts.message)]!;
   signed.forEach((canonical, i) => {
-    if (canonical !== new ExclusiveCanonicalization().process(covered[i]!, {}))
+    if (canonical !== new ExclusiveCanonicalization().process(asDomNode(covered[i]!), {}))
       refuse('wrapping', 'the signed element is not the one read');
   });
   const organCode = senderOf(message);
@@ -206,7 +212,7 @@ function checkCryptography(xml: string, signature: XmlElement, signer: Certifica
   verifier.publicCert = signer.node.publicKey;
   let valid: boolean;
   try {
-    verifier.loadSignature(signature);
+    verifier.loadSignature(asDomNode(signature));
     valid = verifier.checkSignature(xml);
   } catch {
     return refuse('bad-signature', 'the signature value does not verify');

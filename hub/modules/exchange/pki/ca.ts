@@ -1,10 +1,9 @@
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '../../../kernel/clock.js';
 import { ExchangeDemoCaIncompleteError } from '../../../kernel/errors/index.js';
 import { type Certificate, ORGAN_CODE_ATTRIBUTE, readCertificate } from './certificates.js';
-import { createPairOnce, type KeyPairFiles, readIfPresent } from './files.js';
+import { awaitPair, createPairOnce, type KeyPairFiles, readPair } from './files.js';
 import { x509 } from './x509.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -66,7 +65,8 @@ export const demoCaFiles = (dir: string): KeyPairFiles => ({
 /**
  * The demo certificate authority of `dir`, created at first use: a self-signed ECDSA P-256
  * certificate (basic constraints CA, key usage keyCertSign and cRLSign) and its key. Several hubs
- * may share the directory and start together: one creates it, the others wait for its certificate.
+ * may share the directory and start together: one creates it, the others wait for its certificate
+ * (ExchangeDemoCaIncompleteError when one file is there without the other).
  * Not for production, where organs hold certificates of the government CA.
  */
 export async function ensureDemoCa(
@@ -74,8 +74,11 @@ export async function ensureDemoCa(
   options: { clock?: Clock } = {},
 ): Promise<CertificateAuthority> {
   const files = demoCaFiles(dir);
-  const existing = await loadCa(files, dir);
-  if (existing) return existing;
+  const existing = await readPair(files);
+  if (existing.certificate !== undefined) {
+    if (existing.key === undefined) throw new ExchangeDemoCaIncompleteError(dir, 'ca.key.pem');
+    return loadCa(existing.key, existing.certificate, dir);
+  }
   const now = (options.clock ?? systemClock)();
   const keys = (await subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
   const certificate = await x509.X509CertificateGenerator.createSelfSigned(
@@ -93,21 +96,17 @@ export async function ensureDemoCa(
     },
     provider,
   );
-  await createPairOnce(files, await privateKeyPem(keys.privateKey), certificate.toString('pem'));
-  for (let waited = 0; waited < 5000; waited += 50) {
-    const ca = await loadCa(files, dir);
-    if (ca) return ca;
-    await sleep(50);
-  }
-  throw new ExchangeDemoCaIncompleteError(dir, 'ca.pem');
+  const keyPem = await privateKeyPem(keys.privateKey);
+  if (await createPairOnce(files, keyPem, certificate.toString('pem')))
+    return loadCa(keyPem, certificate.toString('pem'), dir);
+  const pair = await awaitPair(files);
+  if (!pair) throw new ExchangeDemoCaIncompleteError(dir, 'ca.pem');
+  return loadCa(pair.key, pair.certificate, dir);
 }
 
-async function loadCa(files: KeyPairFiles, dir: string): Promise<CertificateAuthority | undefined> {
-  const certificatePem = await readIfPresent(files.certificate);
-  if (certificatePem === undefined) return undefined;
-  const keyPem = await readIfPresent(files.key);
+async function loadCa(keyPem: string, certificatePem: string, dir: string): Promise<CertificateAuthority> {
   const certificate = readCertificate(certificatePem);
-  if (keyPem === undefined || !certificate) throw new ExchangeDemoCaIncompleteError(dir, 'ca.key.pem');
+  if (!certificate) throw new ExchangeDemoCaIncompleteError(dir, 'ca.pem');
   const der = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
   const signingKey = await subtle.importKey('pkcs8', der, ECDSA_P256, false, ['sign']);
   return { certificatePem, certificate, signingKey };

@@ -63,7 +63,7 @@ export function organCodeOf(certificate: Certificate): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-/** Whether the key usage extension, when present, allows `usage`. */
+/** Whether the key usage extension, when present, allows `usage` (one of its bits at least). */
 export function allowsUsage(certificate: Certificate, usage: x509.KeyUsageFlags): boolean {
   const extension = certificate.parsed.getExtension(x509.KeyUsagesExtension);
   return extension === null || (extension.usages & usage) !== 0;
@@ -77,7 +77,8 @@ const issuedBy = (child: Certificate, issuer: Certificate): boolean =>
   child.node.checkIssued(issuer.node) && child.node.verify(issuer.node.publicKey);
 
 /**
- * Checks that `signer` signs documents, chains to one of `anchors` through at most three of
+ * Checks that `signer` signs documents (not a CA; key usage, when stated, digitalSignature or
+ * nonRepudiation, which certificates for signed documents often carry alone), chains to one of `anchors` through at most three of
  * `intermediates` (each a CA allowed to sign certificates, each signature verified), and that every
  * certificate of the chain is valid at `at`. Throws ExchangeSignatureInvalidError with reason
  * `untrusted-certificate`, `certificate-expired` or `certificate-not-yet-valid`.
@@ -88,7 +89,8 @@ export function checkCertificateChain(
   anchors: TrustAnchors,
   at: Date,
 ): void {
-  if (signer.node.ca || !allowsUsage(signer, x509.KeyUsageFlags.digitalSignature)) {
+  const signs = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
+  if (signer.node.ca || !allowsUsage(signer, signs)) {
     throw new ExchangeSignatureInvalidError('untrusted-certificate', 'not a document-signing certificate');
   }
   const chain = [signer];

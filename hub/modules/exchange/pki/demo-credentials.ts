@@ -10,7 +10,7 @@ import {
   type OrganKeyAlgorithm,
 } from './ca.js';
 import { organCodeOf, readCertificate } from './certificates.js';
-import { createPairOnce, type KeyPairFiles, readIfPresent, replacePair } from './files.js';
+import { awaitPair, createPairOnce, type KeyPairFiles, readPair, replacePair } from './files.js';
 
 const DAY_MS = 86_400_000;
 /** Demo organ certificates are valid from a day before their issue for ten years. */
@@ -32,7 +32,8 @@ export interface DemoCredentialOptions {
 /**
  * An organ's demo signing credentials, issued by the demo CA on first use and kept in the data
  * directory (the key mode 0600); reused on later starts while the certificate still names the organ,
- * chains to the CA of `caDir`, matches the key and is valid, reissued otherwise. Only the
+ * chains to the CA of `caDir`, matches the key and is valid, reissued otherwise (as when one of the
+ * two files is missing). Only the
  * certificate is ever registered. Not for production organs, whose certificates the government CA issues.
  */
 export async function ensureDemoOrganCredentials(
@@ -44,7 +45,13 @@ export async function ensureDemoOrganCredentials(
   const ca = await ensureDemoCa(options.caDir ?? defaultExchangeCaDir(dataDir), { clock });
   const files = demoX509Files(dataDir, organ.organCode);
   const stored = await readPair(files);
-  if (stored && usable(stored, ca, organ.organCode, clock())) return stored;
+  // A key without its certificate: another process may be writing them, so wait for it a while.
+  const pair = await awaitPair(
+    files,
+    stored.key !== undefined && stored.certificate === undefined ? 5000 : 0,
+  );
+  const existing = pair && { privateKeyPem: pair.key, certificatePem: pair.certificate };
+  if (existing && usable(existing, ca, organ.organCode, clock())) return existing;
   const now = clock().getTime();
   const issued = await issueOrganCertificate(ca, {
     ...organ,
@@ -52,20 +59,13 @@ export async function ensureDemoOrganCredentials(
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + DEMO_CERTIFICATE_YEARS * 365 * DAY_MS),
   });
-  if (stored) {
-    await replacePair(files, issued.privateKeyPem, issued.certificatePem);
-    return issued;
+  if (stored.key === undefined) {
+    if (await createPairOnce(files, issued.privateKeyPem, issued.certificatePem)) return issued;
+    const written = await awaitPair(files); // created by another process meanwhile
+    if (written) return { privateKeyPem: written.key, certificatePem: written.certificate };
   }
-  if (await createPairOnce(files, issued.privateKeyPem, issued.certificatePem)) return issued;
-  return (await readPair(files)) ?? issued;
-}
-
-async function readPair(files: KeyPairFiles): Promise<OrganCredentials | undefined> {
-  const [privateKeyPem, certificatePem] = await Promise.all([
-    readIfPresent(files.key),
-    readIfPresent(files.certificate),
-  ]);
-  return privateKeyPem && certificatePem ? { privateKeyPem, certificatePem } : undefined;
+  await replacePair(files, issued.privateKeyPem, issued.certificatePem);
+  return issued;
 }
 
 function usable(stored: OrganCredentials, ca: CertificateAuthority, organCode: string, now: Date): boolean {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A private key and the certificate of its public half, both PEM. */
 export interface KeyPairFiles {
@@ -15,6 +16,28 @@ export async function readIfPresent(file: string): Promise<string | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+}
+
+/** The texts of both files, each undefined when missing. */
+export async function readPair(files: KeyPairFiles): Promise<{ key?: string; certificate?: string }> {
+  const [key, certificate] = await Promise.all([readIfPresent(files.key), readIfPresent(files.certificate)]);
+  return { ...(key === undefined ? {} : { key }), ...(certificate === undefined ? {} : { certificate }) };
+}
+
+/**
+ * Both files once both exist: waits up to `timeoutMs` for another process that has written the key
+ * (see `createPairOnce`) to put the certificate in place. Undefined when it never comes.
+ */
+export async function awaitPair(
+  files: KeyPairFiles,
+  timeoutMs = 5000,
+): Promise<{ key: string; certificate: string } | undefined> {
+  for (let waited = 0; ; waited += 50) {
+    const { key, certificate } = await readPair(files);
+    if (key !== undefined && certificate !== undefined) return { key, certificate };
+    if (waited >= timeoutMs) return undefined;
+    await sleep(50);
   }
 }
 

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,36 @@ describe('organ certificates', () => {
     expect(check(foreign.certificatePem)).toBe('untrusted-certificate');
     expect(check(ours.certificatePem)).toBe('untrusted-certificate');
   });
+
+  it('may sign documents with digitalSignature or nonRepudiation, not with another key usage alone', async () => {
+    const ca = await ensureDemoCa(path.join(temp.dir, 'ca'), { clock });
+    const anchors = trustAnchorsFromPem(ca.certificatePem);
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
+    const outcomeFor = async (usages: x509.KeyUsageFlags) => {
+      const certificate = await x509.X509CertificateGenerator.create(
+        {
+          subject: [{ '2.5.4.5': [MPS.organCode] }],
+          issuer: ca.certificate.parsed.subject,
+          publicKey: keys.publicKey,
+          signingKey: ca.signingKey,
+          signingAlgorithm: alg,
+          notBefore: new Date('2026-01-01'),
+          notAfter: new Date('2027-01-01'),
+          extensions: [new x509.KeyUsagesExtension(usages, true)],
+        },
+        webcrypto as never,
+      );
+      const read = readCertificate(certificate.toString('pem'))!;
+      return refusal(() => checkCertificateChain(read, [], anchors, NOW));
+    };
+    expect(await outcomeFor(x509.KeyUsageFlags.nonRepudiation)).toBe('accepted');
+    expect(await outcomeFor(x509.KeyUsageFlags.digitalSignature)).toBe('accepted');
+    expect(await outcomeFor(x509.KeyUsageFlags.keyEncipherment)).toBe('untrusted-certificate');
+  });
 });
 
 describe('demo organ credentials', () => {
@@ -116,6 +147,12 @@ describe('demo organ credentials', () => {
     expect(modeOf(files.key)).toBe(0o600);
     expect(fs.readFileSync(files.certificate, 'utf8')).toBe(first.certificatePem);
     expect(await ensureDemoOrganCredentials(temp.dir, MPS, { caDir, clock })).toEqual(first);
+    const c06 = { organCode: '000.06.00.G08', name: 'C06' };
+    const [one, two] = await Promise.all([
+      ensureDemoOrganCredentials(temp.dir, c06, { caDir, clock }),
+      ensureDemoOrganCredentials(temp.dir, c06, { caDir, clock }),
+    ]);
+    expect(two).toEqual(one);
 
     const later = fixedClock('2037-01-01T00:00:00Z');
     const renewed = await ensureDemoOrganCredentials(temp.dir, MPS, { caDir, clock: later });
