@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { v5 as uuidv5 } from 'uuid';
 import {
+  EventIdConflictError,
   SeedConflictError,
   StreamNotFoundError,
   WrongExpectedRevisionError,
@@ -160,13 +161,17 @@ async function seedDataset(dataset: DemoDataset, options: SeedOptions): Promise<
   return result;
 }
 
-/** Appends a stream's events, or the part of them not yet there; counts what was already present. */
+/**
+ * Appends a stream's events, or the part of them not yet there; counts what was already present. A
+ * stream that holds the first of them already (the store names a reused event id, or the stream
+ * exists) is read and continued after the events it holds.
+ */
 async function appendOnce(store: EventStore, { stream, events }: SeedStream) {
   try {
     const { written } = await store.append(stream, events, { expectedRevision: 'no_stream' });
     return written ? { appended: events.length, present: 0 } : { appended: 0, present: events.length };
   } catch (err) {
-    if (!(err instanceof WrongExpectedRevisionError)) throw err;
+    if (!(err instanceof WrongExpectedRevisionError || err instanceof EventIdConflictError)) throw err;
   }
   const existing = await store.readStream(stream);
   const overlap = Math.min(existing.length, events.length);
