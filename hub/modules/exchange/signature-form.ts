@@ -1,6 +1,7 @@
 import { ExchangeSignatureInvalidError } from '../../kernel/errors/index.js';
+import { DSIG_NS } from './edxml/index.js';
 import { ALGORITHM_NAMES, EXC_C14N, SHA256 } from './signature-algorithms.js';
-import { childrenNamed, DSIG_NS, elementChildren } from './signed-parts.js';
+import { childrenNamed, elementChildren } from './signed-parts.js';
 import type { XmlElement } from './xml-dom.js';
 
 /** What a received signature states, once its form has been checked. */

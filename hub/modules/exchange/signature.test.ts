@@ -9,6 +9,8 @@ import {
   type SignatureRefusal,
 } from '../../kernel/errors/index.js';
 import { tempDir } from '../../testing/temp.js';
+import { parseEdxml } from './edxml/index.js';
+import { sample, sampleNames } from './edxml/test-support.js';
 import {
   type CertificateAuthority,
   ensureDemoCa,
@@ -110,6 +112,10 @@ function dispatch(options: { from?: string; subject?: string; attachments?: bool
         <edXML:OrganId>${from}</edXML:OrganId>
         <edXML:Timestamp>2026/03/01 15:00:00</edXML:Timestamp>
       </edXML:TraceHeader>
+      <edXML:Bussiness>
+        <edXML:BussinessDocType>0</edXML:BussinessDocType>
+        <edXML:Paper>0</edXML:Paper>
+      </edXML:Bussiness>
     </edXML:TraceHeaderList>
   </edXML:edXMLHeader>
   <edXML:edXMLBody>
@@ -162,7 +168,7 @@ const traceAt = (xml: string, inserted: string) =>
   xml.replace('<edXML:TraceHeaderList>', `<edXML:TraceHeaderList>${inserted}`);
 
 describe('signEnvelope and verifyEnvelope', () => {
-  it('sign with ECDSA P-256: the header, body and attachments covered by Id, never the trace', () => {
+  it('sign with ECDSA P-256: the header, business part, body and attachments covered by Id, not the trace', () => {
     const signed = signEnvelope(dispatch(), own(MPS));
     expect(verify(signed)).toEqual({
       organCode: MPS,
@@ -179,6 +185,7 @@ describe('signEnvelope and verifyEnvelope', () => {
     const uris = [...signed.matchAll(/<Reference URI="#([^"]+)"/g)].map((m) => m[1]);
     expect(uris.map((id) => new RegExp(`<edXML:(\\w+) Id="${id}"`).exec(signed)?.[1])).toEqual([
       'MessageHeader',
+      'Bussiness',
       'edXMLBody',
       'AttachmentEncoded',
     ]);
@@ -206,9 +213,11 @@ describe('signEnvelope and verifyEnvelope', () => {
     expect(outcome(serialize(parseXml(relayed)!))).toBe('accepted');
   });
 
-  it('refuses a one-byte change in the subject or in an attachment as tampered', () => {
+  it('refuses a one-byte change in the subject, the business part or an attachment as tampered', () => {
     const signed = signEnvelope(dispatch(), own(MPS));
     expect(outcome(signed.replace('xác minh', 'xác mình'))).toBe('digest-mismatch');
+    const revoke = signed.replace('<edXML:BussinessDocType>0<', '<edXML:BussinessDocType>1<');
+    expect(outcome(revoke)).toBe('digest-mismatch');
     const encoded = /<edXML:ContentTransferEncoded>(.)/.exec(signed)!;
     const flipped = encoded[1] === 'A' ? 'B' : 'A';
     const attachment = signed.replace(encoded[0], `<edXML:ContentTransferEncoded>${flipped}`);
@@ -289,6 +298,8 @@ describe('signEnvelope and verifyEnvelope', () => {
     const signed = signEnvelope(dispatch(), own(MPS));
     const header = signedHeaderOf(signed);
     expect(outcome(traceAt(signed, forgedHeader))).toBe('wrapping');
+    const noNamespace = `<MessageHeader xmlns=""><From><OrganId>${MPS}</OrganId></From></MessageHeader>`;
+    expect(outcome(traceAt(signed, noNamespace))).toBe('wrapping');
     const hidden = traceAt(signed.replace(header, forgedHeader), `<edXML:Hidden>${header}</edXML:Hidden>`);
     expect(outcome(hidden)).toBe('wrapping');
     expect(outcome(traceAt(signed.replace(header, ''), header))).toBe('wrapping');
@@ -336,5 +347,20 @@ describe('signEnvelope and verifyEnvelope', () => {
     expect(() => signEnvelope(dispatch(), mixed)).toThrow(ExchangeCredentialsInvalidError);
     const garbage = { ...own(MPS), privateKeyPem: randomBytes(32).toString('base64') };
     expect(() => signEnvelope(dispatch(), garbage)).toThrow(ExchangeCredentialsInvalidError);
+  });
+
+  it('signs every sample of the codec so that it verifies, and the codec reads it as before, signed', async () => {
+    for (const name of sampleNames()) {
+      const xml = sample(name).toString('utf8');
+      const before = parseEdxml(xml);
+      const from = before.kind === 'document' ? before.document.messageHeader.from : before.status.from;
+      if (!credentials.has(from.organId)) {
+        credentials.set(from.organId, await issue(from.organId));
+        registry.set(from.organId, [own(from.organId).certificatePem]);
+      }
+      const signed = signEnvelope(xml, own(from.organId));
+      expect(verify(signed).organCode, name).toBe(from.organId);
+      expect(parseEdxml(signed), name).toEqual({ ...before, signed: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   ExchangeSignatureInvalidError,
   type SignatureRefusal,
 } from '../../kernel/errors/index.js';
+import { EDXML_NS } from './edxml/index.js';
 import {
   type Certificate,
   checkCertificateChain,
@@ -24,9 +25,8 @@ import {
 } from './signature-algorithms.js';
 import { readSignatureForm, type SignatureForm } from './signature-form.js';
 import {
-  childrenNamed,
-  EDXML_NS,
   type EnvelopeParts,
+  edxmlChildren,
   elementsOf,
   ID_ATTRIBUTE,
   idAttributeOf,
@@ -66,16 +66,19 @@ type DomNode = Parameters<ExclusiveCanonicalization['process']>[0];
 const asDomNode = (element: XmlElement) => element as unknown as DomNode;
 
 const SAFE_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const HEADER_XPATH = `//*[local-name(.)='edXMLHeader' and namespace-uri(.)='${EDXML_NS}']`;
+const HEADER_XPATH = `//*[local-name(.)='edXMLHeader' and (namespace-uri(.)='${EDXML_NS}' or namespace-uri(.)='')]`;
 
 /** The elements a signature must cover, in the order their references are written. */
 const signedElements = (parts: EnvelopeParts): XmlElement[] =>
-  [parts.message, parts.body, parts.attachments].filter((e): e is XmlElement => e !== undefined);
+  [parts.message, parts.business, parts.body, parts.attachments].filter(
+    (e): e is XmlElement => e !== undefined,
+  );
 
 /**
  * Signs an edXML envelope: an XML-DSig signature, the last child of `edXMLHeader`, whose references
- * (by `Id`, added where missing) cover the MessageHeader (or Status), the body and the encoded
- * attachments when present — never the TraceHeaderList, which every hub on the way extends. Exclusive
+ * (by `Id`, added where missing) cover the MessageHeader (or Status), the business part
+ * (`TraceHeaderList/Bussiness`), the body and the encoded attachments when present — never the trace
+ * entries, which every hub on the way appends. Exclusive
  * canonicalization, SHA-256 digests, ECDSA P-256 or RSA with SHA-256 by the key's type, the
  * certificate in KeyInfo. Throws ExchangeCredentialsInvalidError or ExchangeEnvelopeUnsignableError.
  */
@@ -224,8 +227,8 @@ function checkCryptography(xml: string, signature: XmlElement, signer: Certifica
 /** The sender named by the signed MessageHeader (or Status): its one `From/OrganId`. */
 function senderOf(canonicalMessage: string): string {
   const root = parseXml(canonicalMessage)?.documentElement;
-  const [from, ...otherFroms] = root ? childrenNamed(root, EDXML_NS, 'From') : [];
-  const [organId, ...otherIds] = from ? childrenNamed(from, EDXML_NS, 'OrganId') : [];
+  const [from, ...otherFroms] = root ? edxmlChildren(root, 'From') : [];
+  const [organId, ...otherIds] = from ? edxmlChildren(from, 'OrganId') : [];
   const code = organId?.textContent?.trim();
   if (!code || otherFroms.length > 0 || otherIds.length > 0)
     return refuse('malformed', 'the signed header names no single sender');

@@ -1,4 +1,5 @@
 import type { SignatureRefusal } from '../../kernel/errors/index.js';
+import { DSIG_NS, EDXML_NS } from './edxml/index.js';
 import {
   isElement,
   parseDocument,
@@ -8,10 +9,13 @@ import {
   type XmlNode,
 } from './xml-dom.js';
 
-/** Namespace of edXML elements (QCVN 102:2016), matched by URI whatever the prefix. */
-export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
-/** Namespace of XML-DSig elements. */
-export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+/**
+ * Whether an element is the edXML element `name`: in the edXML namespace (matched by URI whatever
+ * the prefix) or in none, as the codec reads it (some vendors write `AttachmentEncoded` so).
+ */
+export const isEdxml = (element: XmlElement, name: string): boolean =>
+  element.localName === name && (element.namespaceURI === EDXML_NS || !element.namespaceURI);
+
 /**
  * The attribute that identifies a signed element for a reference `#id`, by local name. Only this one:
  * xml-crypto is told the same (it would otherwise also look up `ID` and `id`, three scans of the
@@ -22,8 +26,8 @@ export const ID_ATTRIBUTE = 'Id';
 /**
  * Where a signature's parts are in an envelope, each found once in the whole document at the one
  * place a reader looks for it: `edXMLEnvelope` (the document element or its child), `edXMLHeader`
- * in it, `MessageHeader` or `Status` in the header, `edXMLBody` in the envelope, `AttachmentEncoded`
- * in the envelope or beside it.
+ * in it, `MessageHeader` or `Status` in the header, `Bussiness` in the header's `TraceHeaderList`,
+ * `edXMLBody` in the envelope, `AttachmentEncoded` in the envelope or beside it.
  */
 export interface EnvelopeParts {
   envelope: XmlElement;
@@ -31,6 +35,11 @@ export interface EnvelopeParts {
   /** `MessageHeader`, or `Status` for a status envelope: names the sender (`From/OrganId`). */
   message: XmlElement;
   kind: 'message' | 'status';
+  /**
+   * `TraceHeaderList/Bussiness`: what the document does (new, revoke, update, replace) and to
+   * which document and receivers. It sits among the trace entries but is the sender's, not the hops'.
+   */
+  business?: XmlElement;
   body?: XmlElement;
   attachments?: XmlElement;
   /** Every XML-DSig `Signature` element of the document, wherever it is. */
@@ -77,6 +86,10 @@ export function elementsOf(doc: XmlDocument): XmlElement[] {
 export const childrenNamed = (parent: XmlElement, ns: string, name: string): XmlElement[] =>
   elementChildren(parent).filter((e) => e.localName === name && e.namespaceURI === ns);
 
+/** The edXML element children of `parent` named `name` (in the edXML namespace or in none). */
+export const edxmlChildren = (parent: XmlElement, name: string): XmlElement[] =>
+  elementChildren(parent).filter((e) => isEdxml(e, name));
+
 /** Every element child of `parent`. */
 export const elementChildren = (parent: XmlElement): XmlElement[] =>
   Array.from(parent.childNodes).filter(isElement);
@@ -91,6 +104,8 @@ const PART_NAMES = [
   'edXMLHeader',
   'MessageHeader',
   'Status',
+  'TraceHeaderList',
+  'Bussiness',
   'edXMLBody',
   'AttachmentEncoded',
 ];
@@ -100,8 +115,8 @@ export function locateParts(doc: XmlDocument): { parts: EnvelopeParts } | PartsP
   const found = new Map<string, XmlElement[]>(PART_NAMES.map((n) => [n, []]));
   const signatures: XmlElement[] = [];
   for (const element of elementsOf(doc)) {
-    if (element.namespaceURI === EDXML_NS) found.get(element.localName)?.push(element);
-    else if (element.namespaceURI === DSIG_NS && element.localName === 'Signature') signatures.push(element);
+    if (element.namespaceURI === DSIG_NS && element.localName === 'Signature') signatures.push(element);
+    else if (isEdxml(element, element.localName)) found.get(element.localName)?.push(element);
   }
   const one = (name: string) => found.get(name)!;
   const envelope = single(one('edXMLEnvelope'), 'edXMLEnvelope');
@@ -114,6 +129,10 @@ export function locateParts(doc: XmlDocument): { parts: EnvelopeParts } | PartsP
   const messages = [...one('MessageHeader'), ...one('Status')];
   const message = single(messages, 'MessageHeader or Status', header.element);
   if ('problem' in message) return message;
+  const trace = optional(one('TraceHeaderList'), 'TraceHeaderList', [header.element]);
+  if (trace && 'problem' in trace) return trace;
+  const business = optional(one('Bussiness'), 'Bussiness', trace ? [trace.element] : []);
+  if (business && 'problem' in business) return business;
   const body = optional(one('edXMLBody'), 'edXMLBody', [envelope.element]);
   if (body && 'problem' in body) return body;
   const beside = envelope.element === root ? [envelope.element] : [envelope.element, root];
@@ -125,6 +144,7 @@ export function locateParts(doc: XmlDocument): { parts: EnvelopeParts } | PartsP
       header: header.element,
       message: message.element,
       kind: message.element.localName === 'Status' ? 'status' : 'message',
+      ...(business ? { business: business.element } : {}),
       ...(body ? { body: body.element } : {}),
       ...(attachments ? { attachments: attachments.element } : {}),
       signatures,
