@@ -70,16 +70,29 @@ describe('loadConfig', () => {
     expect(configError({ LIENTHONG_STORE_MAX_BYTES: '0' }).variable).toBe('LIENTHONG_STORE_MAX_BYTES');
   });
 
+  it('names this hub and its hub directory for the document exchange', () => {
+    expect(
+      loadConfig({ LIENTHONG_HUB_ID: 'hub.h26', LIENTHONG_EXCHANGE_HUBS_FILE: '/etc/lt/hubs.yaml' }).exchange,
+    ).toMatchObject({
+      hubId: 'hub.h26',
+      hubsFile: '/etc/lt/hubs.yaml',
+    });
+    expect(configError({ LIENTHONG_HUB_ID: 'Hub Central' }).variable).toBe('LIENTHONG_HUB_ID');
+  });
+
   it('keeps the demo certificate authority in the data directory unless told, and trusts it outside production', () => {
     expect(loadConfig({ LIENTHONG_DATA_DIR: '/srv/lt' }).exchange).toEqual({
+      hubId: 'hub.local',
       caDir: '/srv/lt/demo-ca',
       trustAnchors: '/srv/lt/demo-ca/ca.pem',
     });
     expect(loadConfig({ LIENTHONG_EXCHANGE_CA_DIR: '/srv/shared-ca' }).exchange).toEqual({
+      hubId: 'hub.local',
       caDir: '/srv/shared-ca',
       trustAnchors: '/srv/shared-ca/ca.pem',
     });
     expect(loadConfig({ ...PRODUCTION, LIENTHONG_DATA_DIR: '/srv/lt' }).exchange).toEqual({
+      hubId: 'hub.local',
       caDir: '/srv/lt/demo-ca',
     });
     expect(

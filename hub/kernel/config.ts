@@ -94,9 +94,13 @@ function metricsConfig(e: MetricsEnv, profile: Profile, apiPort: number): Metric
   return { listen: { host: e.LIENTHONG_METRICS_HOST ?? '127.0.0.1', port }, ...(token ? { token } : {}) };
 }
 
-// ── Exchange: the certificates edXML envelopes are signed and verified with ──────────────────────
+// ── Document exchange: which hub this is, its directory, and the certificates it trusts ──────────
 
 export interface ExchangeConfig {
+  /** This hub's id in the hub directory (`LIENTHONG_HUB_ID`, default `hub.local`). */
+  readonly hubId: string;
+  /** The hub directory (`LIENTHONG_EXCHANGE_HUBS_FILE`); absent: this hub alone, root of itself, serving every organ. */
+  readonly hubsFile?: string;
   /**
    * Directory of the demo certificate authority (`ca.pem`, `ca.key.pem`), created at first use;
    * hubs on one machine that share it trust each other's demo certificates.
@@ -113,11 +117,46 @@ export interface ExchangeConfig {
 /** Where the demo certificate authority lives when LIENTHONG_EXCHANGE_CA_DIR is not set. */
 export const defaultExchangeCaDir = (dataDir: string): string => path.join(dataDir, 'demo-ca');
 
-function exchangeConfig(e: Env, profile: Profile, dataDir: string): ExchangeConfig {
+const exchangeVariables = {
+  LIENTHONG_HUB_ID: {
+    type: 'string',
+    pattern: '^[a-z0-9][a-z0-9.-]{1,62}$',
+    'x-expect': 'a hub id of lower-case letters, digits, dots and dashes (e.g. hub.h26)',
+  },
+  LIENTHONG_EXCHANGE_HUBS_FILE: {
+    type: 'string',
+    minLength: 1,
+    'x-expect': 'the path of a hub directory file',
+  },
+  LIENTHONG_EXCHANGE_CA_DIR: { type: 'string', minLength: 1, 'x-expect': 'a directory path' },
+  LIENTHONG_EXCHANGE_TRUST_ANCHORS: {
+    type: 'string',
+    minLength: 1,
+    'x-expect': 'the path of a PEM file or of a directory of PEM files',
+  },
+} as const;
+
+interface ExchangeEnv {
+  LIENTHONG_HUB_ID?: string;
+  LIENTHONG_EXCHANGE_HUBS_FILE?: string;
+  LIENTHONG_EXCHANGE_CA_DIR?: string;
+  LIENTHONG_EXCHANGE_TRUST_ANCHORS?: string;
+}
+
+function exchangeConfig(e: ExchangeEnv, profile: Profile, dataDir: string): ExchangeConfig {
   const caDir = path.resolve(e.LIENTHONG_EXCHANGE_CA_DIR ?? defaultExchangeCaDir(dataDir));
   const anchors = e.LIENTHONG_EXCHANGE_TRUST_ANCHORS;
-  if (anchors) return { caDir, trustAnchors: path.resolve(anchors) };
-  return profile === 'production' ? { caDir } : { caDir, trustAnchors: path.join(caDir, 'ca.pem') };
+  const trustAnchors = anchors
+    ? path.resolve(anchors)
+    : profile === 'production'
+      ? undefined
+      : path.join(caDir, 'ca.pem');
+  return {
+    hubId: e.LIENTHONG_HUB_ID ?? 'hub.local',
+    ...(e.LIENTHONG_EXCHANGE_HUBS_FILE ? { hubsFile: path.resolve(e.LIENTHONG_EXCHANGE_HUBS_FILE) } : {}),
+    caDir,
+    ...(trustAnchors ? { trustAnchors } : {}),
+  };
 }
 
 // ── Environment ────────────────────────────────────────────────────────────────────────────────
@@ -152,13 +191,8 @@ const envSchema = {
       'x-expect': 'a size in bytes, optionally with a unit (e.g. 500MB, 2GiB)',
     },
     LIENTHONG_SEED_DEMO: { type: 'boolean', 'x-expect': 'true or false' },
-    LIENTHONG_EXCHANGE_CA_DIR: { type: 'string', minLength: 1, 'x-expect': 'a directory path' },
-    LIENTHONG_EXCHANGE_TRUST_ANCHORS: {
-      type: 'string',
-      minLength: 1,
-      'x-expect': 'the path of a PEM file or of a directory of PEM files',
-    },
     ...metricsVariables,
+    ...exchangeVariables,
   },
   if: { properties: { LIENTHONG_STORE: { const: 'kurrentdb' } }, required: ['LIENTHONG_STORE'] },
   // biome-ignore lint/suspicious/noThenProperty: the JSON Schema if/then keyword
@@ -167,7 +201,7 @@ const envSchema = {
 
 type Variable = keyof typeof envSchema.properties;
 
-interface Env extends MetricsEnv {
+interface Env extends MetricsEnv, ExchangeEnv {
   NODE_ENV?: Profile;
   HOST?: string;
   PORT?: number;
@@ -177,8 +211,6 @@ interface Env extends MetricsEnv {
   KURRENTDB_URL?: string;
   LIENTHONG_STORE_MAX_BYTES?: string;
   LIENTHONG_SEED_DEMO?: boolean;
-  LIENTHONG_EXCHANGE_CA_DIR?: string;
-  LIENTHONG_EXCHANGE_TRUST_ANCHORS?: string;
 }
 
 const ajv = new Ajv({ coerceTypes: true, strict: true, strictRequired: false });

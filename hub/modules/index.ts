@@ -8,6 +8,7 @@ import { contractsModule } from './contracts/index.js';
 import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
+import { exchangeModule } from './exchange/index.js';
 import { prefillModule } from './prefill/index.js';
 import { proceduresModule } from './procedures/index.js';
 import { recordsModule } from './records/index.js';
@@ -31,5 +32,6 @@ export const hubModules: readonly HubModule[] = [
   dossiersModule,
   prefillModule,
   serviceIndexModule,
+  exchangeModule,
   erasureModule,
 ];

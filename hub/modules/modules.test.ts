@@ -148,6 +148,7 @@ describe('the module list', () => {
       'documents',
       'dossiers',
       'service-index',
+      'exchange',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
@@ -172,6 +173,10 @@ describe('the module list', () => {
         'serviceIndexGroup',
         'serviceIndexIndicator',
         'serviceIndexReconciliation',
+        'exchangeInbox',
+        'exchangeOutbox',
+        'exchangeDocument',
+        'overdueExchangeDocuments',
         // one per shared dataset, generated from schemas/datasets/ by the access module
         'businessRegistry',
         'businessRegistryOf',
@@ -199,6 +204,7 @@ describe('the module list', () => {
         'rateDossier',
         'completeDeclaration',
         'fanOutLinkedDossiers',
+        ...['sendDocument', 'reportDocumentStatus', 'submitEnvelope'],
       ].sort(),
     );
     expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual([
@@ -217,6 +223,7 @@ describe('the module list', () => {
       'erase',
       'calendar',
       'service-index',
+      'exchange',
     ]) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }

@@ -82,3 +82,11 @@ export class ExchangeCredentialsMissingError extends defineError({
   message: (d) =>
     `no signing credentials for organ ${d.organCode} on this hub: its document system must sign and submit the envelope`,
 }) {}
+
+/** A parameter of an exchange request is missing or malformed. */
+export class ExchangeInputError extends defineError({
+  code: 'EXCHANGE_INPUT_INVALID',
+  status: 400,
+  args: (field: string, reason: string) => ({ field, reason }),
+  message: (d) => `${d.field}: ${d.reason}`,
+}) {}

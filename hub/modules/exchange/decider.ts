@@ -36,10 +36,16 @@ export interface ExchangeDocumentState {
   newMessageKey?: string;
   /** The organ that sent it: only it may update, replace, revoke or recall it. */
   senderOrgan?: string;
+  /** The organs it was addressed to (a recall request goes to them). */
+  recipients: string[];
   recallRequested: boolean;
 }
 
-export const initialState = (): ExchangeDocumentState => ({ messages: {}, recallRequested: false });
+export const initialState = (): ExchangeDocumentState => ({
+  messages: {},
+  recipients: [],
+  recallRequested: false,
+});
 
 export function evolve(state: ExchangeDocumentState, event: ExchangeEvent): ExchangeDocumentState {
   switch (event.type) {
@@ -61,7 +67,7 @@ export function evolve(state: ExchangeDocumentState, event: ExchangeEvent): Exch
             attempts: {},
           },
         },
-        ...(isNew ? { newMessageKey: m.messageKey } : {}),
+        ...(isNew ? { newMessageKey: m.messageKey, recipients: m.document!.toOrgans } : {}),
         ...(m.kind === 'document' && state.senderOrgan === undefined ? { senderOrgan: m.fromOrgan } : {}),
         recallRequested: state.recallRequested || m.status?.statusCode === '13',
       };

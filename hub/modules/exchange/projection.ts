@@ -13,6 +13,11 @@ import {
 
 /** Statuses that say the recipient has the document (arrived, registered and everything after). */
 const ACKNOWLEDGING = new Set(['01', '03', '04', '05', '06']);
+/**
+ * How far along a status is: statuses travel as separate messages and may arrive out of order, so a
+ * recipient's latest status is the furthest one, not the last to arrive (02 rejected and 06 done end it).
+ */
+const STAGE: Record<string, number> = { '01': 1, '03': 2, '04': 3, '05': 4, '02': 5, '06': 5 };
 
 /**
  * Read model `exchange`: the documents this hub has seen, their messages, each organ's inbox, each
@@ -59,8 +64,13 @@ export const exchangeProjection: ProjectionDefinition = {
       VALUES (@documentId, @organCode, @addressed, @hubId, @dueDate, @at)
       ON CONFLICT (document_id, organ_code) DO UPDATE SET due_date = COALESCE(excluded.due_date, due_date)
     `);
+    const currentStatus = db.prepare<[string, string], { last_status: string | null }>(
+      'SELECT last_status FROM exchange_recipients WHERE document_id = ? AND organ_code = ?',
+    );
     const statusOfRecipient = db.prepare(`
-      UPDATE exchange_recipients SET last_status = @statusCode, last_status_at = @statusAt,
+      UPDATE exchange_recipients SET
+        last_status = CASE WHEN @further = 1 THEN @statusCode ELSE last_status END,
+        last_status_at = CASE WHEN @further = 1 THEN @statusAt ELSE last_status_at END,
         acknowledged_at = CASE WHEN @ack = 1 THEN COALESCE(acknowledged_at, @statusAt) ELSE acknowledged_at END,
         done_at = CASE WHEN @statusCode = '06' THEN @statusAt ELSE done_at END,
         rejected = CASE WHEN @statusCode = '02' THEN 1 ELSE rejected END
@@ -143,7 +153,10 @@ export const exchangeProjection: ProjectionDefinition = {
                   m.documentId,
                 );
               } else {
+                const current = currentStatus.get(m.documentId, m.fromOrgan)?.last_status;
+                const further = current == null || (STAGE[code] ?? 0) >= (STAGE[current] ?? 0);
                 statusOfRecipient.run({
+                  further: further ? 1 : 0,
                   documentId: m.documentId,
                   organCode: m.fromOrgan,
                   statusCode: code,

@@ -95,6 +95,23 @@ describe('routing along the levels in force on the document date', () => {
     });
   });
 
+  it('delivers an old document to the successor of an organ abolished since, with the hop', () => {
+    expect(
+      routeTo(directory, registry, {
+        selfHubId: 'ward',
+        organCode: 'C',
+        onDate: '2025-03-02',
+        today: '2026-03-02',
+      }),
+    ).toEqual({
+      addressed: 'C',
+      organCode: 'W',
+      successorHops: [{ from: 'C', to: 'W', on: '2025-07-01' }],
+      action: 'deliver',
+      hubId: 'ward',
+    });
+  });
+
   it('climbs from a commune to central for a ministry (statuses going back)', () => {
     expect(walk('ward', 'M', '2026-03-02').path).toEqual(['ward', 'hanoi', 'central']);
     expect(walk('district', 'M', '2025-03-02').path).toEqual(['district', 'hanoi', 'central']);

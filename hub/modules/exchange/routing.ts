@@ -65,7 +65,7 @@ export function hubChain(directory: HubDirectory, registry: OrganRegistry, organ
 export function routeTo(
   directory: HubDirectory,
   registry: OrganRegistry,
-  input: { selfHubId: string; organCode: string; onDate: string },
+  input: { selfHubId: string; organCode: string; onDate: string; today?: string },
 ): RouteDecision {
   const { selfHubId, onDate } = input;
   const resolved = registry.resolve(input.organCode, onDate);
@@ -80,12 +80,44 @@ export function routeTo(
   const base = { addressed: input.organCode, organCode, successorHops: resolved.hops };
   const chain = hubChain(directory, registry, organCode);
   const at = chain.indexOf(selfHubId);
-  if (at === 0) return { ...base, action: 'deliver', hubId: selfHubId };
+  if (at === 0) {
+    const receiver = deliverable(registry, base, input.today);
+    if (
+      receiver.organCode === organCode ||
+      hubChain(directory, registry, receiver.organCode)[0] === selfHubId
+    ) {
+      return { ...receiver, action: 'deliver', hubId: selfHubId };
+    }
+    // the successor is another hub's: on from here with today's levels
+    const onward = routeTo(directory, registry, {
+      selfHubId,
+      organCode: receiver.organCode,
+      onDate: input.today!,
+    });
+    return { ...onward, addressed: input.organCode, successorHops: receiver.successorHops };
+  }
   if (at > 0) return { ...base, action: 'forward', hubId: chain[at - 1]! };
   const up = upwardHub(directory, registry, selfHubId);
   if (up === undefined)
     throw new ExchangeNoRouteError(organCode, onDate, `hub ${selfHubId} has no hub above it`);
   return { ...base, action: 'forward', hubId: up };
+}
+
+/**
+ * The organ that receives a delivery today: the organ in force on the document's date, or — when it
+ * has been abolished since (a commune merged on 1 July 2025 that an older document was addressed
+ * to) — its successor in force today, the hops recorded. The route still followed the levels of the
+ * document's date; only the inbox is today's.
+ */
+function deliverable(
+  registry: OrganRegistry,
+  base: Omit<RouteDecision, 'action' | 'hubId'>,
+  today: string | undefined,
+): Omit<RouteDecision, 'action' | 'hubId'> {
+  if (today === undefined) return base;
+  const now = registry.resolve(base.organCode, today);
+  if (now.organCode === undefined || now.organCode === base.organCode) return base;
+  return { ...base, organCode: now.organCode, successorHops: [...base.successorHops, ...now.hops] };
 }
 
 /** The hub above `hubId`: the next hub on the chain of an organ it serves; the root when it lists none. */

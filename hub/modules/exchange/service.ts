@@ -1,10 +1,16 @@
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../kernel/clock.js';
-import { handleCommand, newCommandMeta, StreamStateCache } from '../../kernel/decider/index.js';
+import {
+  aggregateStream,
+  handleCommand,
+  newCommandMeta,
+  StreamStateCache,
+} from '../../kernel/decider/index.js';
 import {
   AuthForbiddenError,
   ExchangeOrganNotServedError,
   ExchangeSecretDocumentError,
+  ExchangeStatusInvalidError,
   HubError,
 } from '../../kernel/errors/index.js';
 import type { Actor, EventStore } from '../../kernel/event-store.js';
@@ -134,12 +140,13 @@ export class ExchangeService {
       if (level > 0) throw new ExchangeSecretDocumentError(read.documentId, level);
       authorize(read);
       const signer = this.deps.envelopes.verify(bytes, this.clock());
-      const targets = read.document ? read.document.toOrgans : [read.status!.toOrgan];
+      const targets = await this.targetsOf(read);
       const routes: RouteData[] = targets.map((organCode) =>
         routeTo(this.deps.directory, this.deps.registry, {
           selfHubId: this.deps.selfHubId,
           organCode,
           onDate: read!.documentDate,
+          today: localDateOf(this.clock()),
         }),
       );
       await this.deps.blobs.put(bytes, envelope.sha256);
@@ -161,6 +168,29 @@ export class ExchangeService {
       if (error instanceof HubError) await this.refuse(error, { via, stage, envelope, read }, actor);
       throw error;
     }
+  }
+
+  /**
+   * The organs a message goes to: a document's addressees; a status's, the document's sender — but
+   * a recall request (13) goes from the sender to the organs the document was addressed to.
+   */
+  private async targetsOf(read: ReadEnvelope): Promise<string[]> {
+    if (read.document) return read.document.toOrgans;
+    if (read.status!.statusCode !== '13') return [read.status!.toOrgan];
+    const { state } = await aggregateStream(
+      this.deps.store,
+      exchangeStream(read.documentId),
+      exchangeDecider,
+      this.cache,
+    );
+    if (state.recipients.length === 0) {
+      throw new ExchangeStatusInvalidError(
+        read.documentId,
+        '13',
+        'a recall of a document this hub has not seen',
+      );
+    }
+    return state.recipients;
   }
 
   private async accept(

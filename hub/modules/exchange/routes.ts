@@ -1,0 +1,176 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { requireRole } from '../../auth/index.js';
+import {
+  AuthForbiddenError,
+  ExchangeDocumentNotFoundError,
+  ExchangeInputError,
+} from '../../kernel/errors/index.js';
+import type { EventStore } from '../../kernel/event-store.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { BlobStore } from '../documents/index.js';
+import { getExchangeDocument, getMessage, inboxOf, inInbox, messagesOf, recipientsOf } from './queries.js';
+import type { ExchangeService, Receipt } from './service.js';
+import { localTrail } from './trail.js';
+import { HUB_SIGNATURE_HEADER, type HubKey, type HubRequestVerifier } from './transport.js';
+
+export interface ExchangeRoutesOptions {
+  service: ExchangeService;
+  verifier: HubRequestVerifier;
+  key: HubKey;
+  readModels: ReadModelDb;
+  store: EventStore;
+  blobs: BlobStore;
+  /** Largest envelope taken, in bytes (the codec refuses larger ones too). */
+  maxBytes: number;
+}
+
+/** Agency roles that exchange documents (every agency role but the citizen portal's). */
+const AGENCY_ROLES = ['consumer', 'provider', 'inspector', 'operator'] as const;
+const AUTHENTICATED = { agencyAuth: true } as const;
+
+const receiptJson = (r: Receipt) => ({
+  documentId: r.documentId,
+  messageKey: r.messageKey,
+  kind: r.kind,
+  duplicate: r.duplicate,
+  routes: r.routes,
+  ...(r.position !== undefined ? { position: r.position } : {}),
+});
+
+function bodyOf(request: FastifyRequest): Buffer {
+  const body = request.body;
+  if (!Buffer.isBuffer(body) || body.length === 0)
+    throw new ExchangeInputError('body', 'an edXML envelope is required');
+  return body;
+}
+
+function cursor(value: string | undefined, field: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,15}$/.test(value) || Number(value) > max) {
+    throw new ExchangeInputError(field, `must be an integer between 0 and ${max}`);
+  }
+  return Number(value);
+}
+
+/**
+ * The exchange's HTTP side. Between hubs: `POST /exchange/v1/envelopes` (a signed request, see
+ * transport.ts) and this hub's public request key at `GET /exchange/v1/jwks.json`. For the document
+ * systems of the organs this hub serves, in the style of the national exchange axis (bearer tokens
+ * of the agency): send (`POST /exchange/v1/send`, a signed document or status envelope), receive
+ * (`GET /exchange/v1/inbox`, then `GET /exchange/v1/messages/:key/envelope`) and follow a document
+ * (`GET /exchange/v1/documents/:id`). Other hubs also read a document's trail here
+ * (`GET /exchange/v1/trail/:documentId`, a signed request) to follow it across hubs.
+ */
+export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRoutesOptions) {
+  const { service, verifier, readModels, blobs } = options;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBytes }, (_request, body, done) =>
+    done(null, body),
+  );
+  app.setErrorHandler(async (error: FastifyError) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      throw new ExchangeInputError('body', `larger than ${options.maxBytes} bytes`);
+    }
+    if (error.code === 'FST_ERR_CTP_EMPTY_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      throw new ExchangeInputError('content-type', 'must be application/xml');
+    }
+    throw error;
+  });
+
+  app.get('/exchange/v1/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return { keys: [options.key.publicJwk] };
+  });
+
+  app.get('/exchange/v1/trail/:documentId', async (request) => {
+    await verifier.verify(request.headers[HUB_SIGNATURE_HEADER] as string | undefined, new Uint8Array());
+    const { documentId } = request.params as { documentId: string };
+    return { events: await localTrail(options.store, options.key.hubId, documentId) };
+  });
+
+  app.post('/exchange/v1/envelopes', async (request) => {
+    const body = bodyOf(request);
+    const from = await verifier.verify(request.headers[HUB_SIGNATURE_HEADER] as string | undefined, body);
+    return receiptJson(
+      await service.receive(body, { channel: 'hub', hubId: from.hubId, requestId: from.requestId }),
+    );
+  });
+
+  app.post(
+    '/exchange/v1/send',
+    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    async (request, reply) => {
+      const channel = (request.query as { channel?: string }).channel ?? 'axis';
+      if (channel !== 'axis' && channel !== 'folder')
+        throw new ExchangeInputError('channel', 'must be axis or folder');
+      const receipt = await service.submit(
+        bodyOf(request),
+        { channel },
+        {
+          agency: request.principal!.agency,
+          official: request.principal!.official,
+        },
+      );
+      reply.code(receipt.duplicate ? 200 : 201);
+      return receiptJson(receipt);
+    },
+  );
+
+  app.get(
+    '/exchange/v1/inbox',
+    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    async (request) => {
+      const query = request.query as { after?: string; limit?: string; kind?: string };
+      const kind = query.kind;
+      if (kind !== undefined && kind !== 'document' && kind !== 'status') {
+        throw new ExchangeInputError('kind', 'must be document or status');
+      }
+      const items = inboxOf(readModels, request.principal!.agency, {
+        after: cursor(query.after, 'after', Number.MAX_SAFE_INTEGER) ?? 0,
+        limit: cursor(query.limit, 'limit', 500) ?? 50,
+        ...(kind ? { kind } : {}),
+      });
+      return { items, next: items.at(-1)?.position ?? null };
+    },
+  );
+
+  app.get(
+    '/exchange/v1/messages/:key/envelope',
+    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    async (request, reply) => {
+      const { key } = request.params as { key: string };
+      if (!/^[0-9a-f]{64}$/.test(key))
+        throw new ExchangeInputError('key', 'must be a message key (64 hex digits)');
+      const message = getMessage(readModels, key);
+      const organ = request.principal!.agency;
+      if (!message) throw new ExchangeDocumentNotFoundError(key);
+      if (message.fromOrgan !== organ && !inInbox(readModels, organ, key)) {
+        throw new AuthForbiddenError(`organ ${organ} neither sent nor received this message`);
+      }
+      const bytes = await blobs.get(message.envelopeSha256);
+      if (!bytes) throw new ExchangeDocumentNotFoundError(message.documentId);
+      reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'no-store');
+      return bytes;
+    },
+  );
+
+  app.get(
+    '/exchange/v1/documents/:id',
+    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const document = getExchangeDocument(readModels, id);
+      if (!document) throw new ExchangeDocumentNotFoundError(id);
+      const organ = request.principal!.agency;
+      const recipients = recipientsOf(readModels, id);
+      if (
+        request.principal!.role !== 'inspector' &&
+        document.fromOrgan !== organ &&
+        !recipients.some((r) => r.organCode === organ)
+      ) {
+        throw new AuthForbiddenError(`organ ${organ} is neither the sender nor a recipient of this document`);
+      }
+      return { document, recipients, messages: messagesOf(readModels, id) };
+    },
+  );
+}
