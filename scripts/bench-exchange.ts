@@ -13,8 +13,10 @@
  * certificate, replay), was recorded on every hub, forwarded twice each way.
  *
  * Prints documents/s end to end (sent → status back at central), p50/p95 delivery latency (sent →
- * in the ward's inbox) and round trip, and ends with one JSON line.
+ * in the ward's inbox) and round trip, each hub process's CPU per document, and ends with one JSON
+ * line.
  */
+import fs from 'node:fs';
 import { Command } from 'commander';
 import { type HubNetwork, startHubNetwork, type TestOrgan } from '../hub/testing/exchange-hubs.js';
 
@@ -23,8 +25,9 @@ const opts = new Command('bench-exchange')
   .option('--documents <n>', 'documents to send', '3000')
   .option('--concurrency <n>', 'documents in flight', '64')
   .option('--wards <n>', 'wards (recipients) served by the commune-level hub', '4')
+  .option('--cpu-prof <dir>', "write each hub process's CPU profile (.cpuprofile) into this directory")
   .parse()
-  .opts<{ documents: string; concurrency: string; wards: string }>();
+  .opts<{ documents: string; concurrency: string; wards: string; cpuProf?: string }>();
 
 const total = Number(opts.documents);
 const concurrency = Number(opts.concurrency);
@@ -78,13 +81,32 @@ async function gql<T>(
   return result.data!;
 }
 
+/** CPU time (user + system, ms) of each hub process so far, from /proc (Linux). */
+function hubCpuMs(net: HubNetwork): Map<string, number> {
+  const ticks = 100; // USER_HZ
+  const out = new Map<string, number>();
+  for (const [hubId, hub] of net.hubs) {
+    try {
+      const fields = fs.readFileSync(`/proc/${hub.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(hubId, ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks);
+    } catch {
+      out.set(hubId, Number.NaN);
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   process.stderr.write(`starting 3 hubs (central, province, ${wardCount} wards)…\n`);
-  const net = await startHubNetwork(organs, [
-    { hubId: 'hub.central', root: true, organs: [MINISTRY] },
-    { hubId: 'hub.h26', organs: [PROVINCE] },
-    { hubId: 'hub.ward', organs: wards },
-  ]);
+  const net = await startHubNetwork(
+    organs,
+    [
+      { hubId: 'hub.central', root: true, organs: [MINISTRY] },
+      { hubId: 'hub.h26', organs: [PROVINCE] },
+      { hubId: 'hub.ward', organs: wards },
+    ],
+    opts.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] } : {},
+  );
   try {
     const sentAt = new Map<string, number>();
     const deliveredAt = new Map<string, number>();
@@ -123,13 +145,11 @@ async function main(): Promise<void> {
         firstSeen(deliveredAt, items, at);
         for (let i = 0; i < items.length; i += 16) {
           await Promise.all(
-            items
-              .slice(i, i + 16)
-              .map((item) =>
-                gql(net, 'hub.ward', ward, STATUS, {
-                  input: { documentId: item.documentId, statusCode: '01' },
-                }),
-              ),
+            items.slice(i, i + 16).map((item) =>
+              gql(net, 'hub.ward', ward, STATUS, {
+                input: { documentId: item.documentId, statusCode: '01' },
+              }),
+            ),
           );
         }
       }),
@@ -138,6 +158,7 @@ async function main(): Promise<void> {
       firstSeen(backAt, items, at),
     );
 
+    const cpuAtStart = hubCpuMs(net);
     const started = performance.now();
     let next = 0;
     let lastReport = started;
@@ -180,6 +201,10 @@ async function main(): Promise<void> {
     stopped = true;
     await Promise.all([...wardLoops, statusLoop]);
 
+    const cpuAtEnd = hubCpuMs(net);
+    const cpuPerDocument = Object.fromEntries(
+      [...cpuAtEnd].map(([hubId, ms]) => [hubId, round((ms - (cpuAtStart.get(hubId) ?? 0)) / total, 2)]),
+    );
     const delivery = [...sentAt].map(([id, t]) => deliveredAt.get(id)! - t);
     const roundTrip = [...sentAt].map(([id, t]) => backAt.get(id)! - t);
     const result = {
@@ -192,6 +217,7 @@ async function main(): Promise<void> {
       delivery_p95_ms: round(percentile(delivery, 95)),
       round_trip_p50_ms: round(percentile(roundTrip, 50)),
       round_trip_p95_ms: round(percentile(roundTrip, 95)),
+      hub_cpu_ms_per_document: cpuPerDocument,
       load_average: (await import('node:os')).loadavg()[0]!.toFixed(2),
     };
     console.log(
@@ -200,7 +226,7 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(result));
   } finally {
-    await net.stop();
+    await net.stop({ graceful: opts.cpuProf !== undefined });
   }
 }
 

@@ -59,7 +59,8 @@ export interface HubNetwork {
   }>;
   start(hubId: string): Promise<RunningHub>;
   kill(hubId: string): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops every hub (SIGKILL; `graceful`: SIGTERM, letting them finish and write what they write at exit). */
+  stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
 const DAY = 86_400_000;
@@ -88,6 +89,7 @@ async function waitForListening(child: ChildProcess, output: () => string): Prom
 export async function startHubNetwork(
   organs: readonly TestOrgan[],
   hubs: readonly TestHub[],
+  options: { env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<HubNetwork> {
   const root = tempDir('lt-exchange-');
   const caDir = path.join(root.dir, 'ca');
@@ -198,8 +200,10 @@ export async function startHubNetwork(
         LIENTHONG_HUB_ID: hubId,
         LIENTHONG_EXCHANGE_HUBS_FILE: hubsFile,
         LIENTHONG_EXCHANGE_CA_DIR: caDir,
+        ...options.env,
       },
       ['ignore', 'pipe', 'pipe'],
+      options.nodeArgs,
     );
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -213,11 +217,11 @@ export async function startHubNetwork(
     await waitForListening(child, () => out);
     return hub;
   };
-  const kill = async (hubId: string) => {
+  const kill = async (hubId: string, signal: NodeJS.Signals = 'SIGKILL') => {
     const hub = running.get(hubId);
     if (!hub || hub.child.exitCode !== null || hub.child.signalCode !== null) return;
     const closed = new Promise((resolve) => hub.child.once('close', resolve));
-    hub.child.kill('SIGKILL');
+    hub.child.kill(signal);
     await closed;
   };
   await Promise.all(hubs.map((h) => start(h.hubId)));
@@ -250,9 +254,11 @@ export async function startHubNetwork(
       return (await response.json()) as never;
     },
     start,
-    kill,
-    async stop() {
-      await Promise.all([...running.keys()].map(kill));
+    kill: (hubId) => kill(hubId),
+    async stop(stopOptions = {}) {
+      await Promise.all(
+        [...running.keys()].map((hubId) => kill(hubId, stopOptions.graceful ? 'SIGTERM' : 'SIGKILL')),
+      );
       root.remove();
     },
   };

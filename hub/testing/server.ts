@@ -26,8 +26,12 @@ export async function freePort(): Promise<number> {
  * loader), so the signals a test sends reach the server's own handlers (the tsx command relays
  * signals but SIGKILLs a child that is slow to take them). The environment is `PATH` and `env`.
  */
-export function spawnServer(env: Record<string, string | undefined>, stdio: StdioOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], {
+export function spawnServer(
+  env: Record<string, string | undefined>,
+  stdio: StdioOptions,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'hub/server.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, ...env },
     stdio,

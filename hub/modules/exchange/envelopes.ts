@@ -210,6 +210,9 @@ export interface ExchangeSigning {
   composer: EnvelopeComposer;
 }
 
+/** How long an organ's signing credentials are kept in memory before they are read again. */
+const CREDENTIALS_TTL_MS = 60_000;
+
 const STATUS_CODES = new Set(['01', '02', '03', '04', '05', '06', '13', '15', '16']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -234,11 +237,16 @@ export async function loadExchangeSigning(host: ModuleHost): Promise<ExchangeSig
     const agency = getAgency(db, organCode);
     return { organId: organCode, organName: agency?.name ?? organCode };
   };
+  // read once per organ and kept for CREDENTIALS_TTL_MS, so a rotated key is taken up within it
+  const held = new Map<string, { credentials: SigningCredentials; until: number }>();
   const credentialsOf = async (organCode: string): Promise<SigningCredentials> => {
+    const cached = held.get(organCode);
+    if (cached && cached.until > Date.now()) return cached.credentials;
     const own = await readPair(organCredentialFiles(host.config.dataDir, organCode));
-    const demo = own ?? (await readPair(demoX509Files(host.config.dataDir, organCode)));
-    if (!demo) throw new ExchangeCredentialsMissingError(organCode);
-    return demo;
+    const credentials = own ?? (await readPair(demoX509Files(host.config.dataDir, organCode)));
+    if (!credentials) throw new ExchangeCredentialsMissingError(organCode);
+    held.set(organCode, { credentials, until: Date.now() + CREDENTIALS_TTL_MS });
+    return credentials;
   };
   const now = () => host.clock();
   const composer: EnvelopeComposer = {

@@ -61,8 +61,11 @@ export interface ExchangeMessageAcceptedData {
   messageKey: string;
   kind: 'document' | 'status';
   via: MessageVia;
-  /** The envelope as it arrived (before this hub's trace entry): SHA-256 (hex) and bytes. */
-  envelope: { sha256: string; size: number };
+  /**
+   * The envelope as it arrived (before this hub's trace entry): SHA-256 (hex), size, and its text
+   * when small enough to travel in the event (larger ones are in the envelope store by hash).
+   */
+  envelope: { sha256: string; size: number; xml?: string };
   fromOrgan: string;
   signer: { organCode: string; certificateSha256: string };
   /** PromulgationDate of the document (for a status, of the document it answers): the day routing uses. */

@@ -3,7 +3,6 @@ import type { Clock } from '../../kernel/clock.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
-import type { BlobStore } from '../documents/index.js';
 import type { HubDirectory } from './directory.js';
 import type { EnvelopePort } from './ports.js';
 import type { ExchangeService, OutboundMessage } from './service.js';
@@ -25,7 +24,6 @@ export interface OutboxDeps {
   service: ExchangeService;
   directory: HubDirectory;
   envelopes: EnvelopePort;
-  blobs: BlobStore;
   key: HubKey;
   /** The `exchange` read model (its `exchange_outbox` table). */
   readModels: ReadModelDb;
@@ -153,7 +151,8 @@ export class Outbox {
     try {
       if (!hub)
         throw new DeliveryError('EXCHANGE_NO_ROUTE', `hub ${message.hubId} is not in the directory`, false);
-      const stored = await this.deps.blobs.get(message.envelopeSha256);
+      const stored =
+        message.bytes ?? (await this.deps.service.envelopeOf(message.documentId, message.messageKey));
       if (!stored)
         throw new DeliveryError('EXCHANGE_ENVELOPE_MISSING', 'the envelope is not in the store', false);
       const body = this.deps.envelopes.appendTrace(stored, {

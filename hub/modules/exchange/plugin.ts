@@ -88,7 +88,6 @@ export const exchangePlugin: ModulePlugin = fp(
         service,
         directory,
         envelopes,
-        blobs,
         key,
         readModels: host.readModels,
         logger: host.log,
@@ -123,7 +122,6 @@ export const exchangePlugin: ModulePlugin = fp(
       key,
       readModels: host.readModels,
       store: host.store,
-      blobs,
       maxBytes: signing.maxEnvelopeBytes,
     });
 

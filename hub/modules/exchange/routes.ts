@@ -7,7 +7,6 @@ import {
 } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
-import type { BlobStore } from '../documents/index.js';
 import { getExchangeDocument, getMessage, inboxOf, inInbox, messagesOf, recipientsOf } from './queries.js';
 import type { ExchangeService, Receipt } from './service.js';
 import { localTrail } from './trail.js';
@@ -19,7 +18,6 @@ export interface ExchangeRoutesOptions {
   key: HubKey;
   readModels: ReadModelDb;
   store: EventStore;
-  blobs: BlobStore;
   /** Largest envelope taken, in bytes (the codec refuses larger ones too). */
   maxBytes: number;
 }
@@ -62,7 +60,7 @@ function cursor(value: string | undefined, field: string, max: number): number |
  * (`GET /exchange/v1/trail/:documentId`, a signed request) to follow it across hubs.
  */
 export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRoutesOptions) {
-  const { service, verifier, readModels, blobs } = options;
+  const { service, verifier, readModels } = options;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBytes }, (_request, body, done) =>
     done(null, body),
@@ -147,7 +145,7 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
       if (message.fromOrgan !== organ && !inInbox(readModels, organ, key)) {
         throw new AuthForbiddenError(`organ ${organ} neither sent nor received this message`);
       }
-      const bytes = await blobs.get(message.envelopeSha256);
+      const bytes = await service.envelopeOf(message.documentId, key);
       if (!bytes) throw new ExchangeDocumentNotFoundError(message.documentId);
       reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'no-store');
       return bytes;

@@ -12,8 +12,9 @@ import {
   ExchangeSecretDocumentError,
   ExchangeStatusInvalidError,
   HubError,
+  StreamNotFoundError,
 } from '../../kernel/errors/index.js';
-import type { Actor, EventStore } from '../../kernel/event-store.js';
+import type { Actor, EventStore, RecordedEvent } from '../../kernel/event-store.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
 import { localDateOf } from '../../kernel/local-date.js';
 import { moduleLogger } from '../../kernel/logger.js';
@@ -52,7 +53,12 @@ export interface OutboundMessage {
   messageKey: string;
   hubId: string;
   envelopeSha256: string;
+  /** The envelope's bytes, when the caller has them at hand. */
+  bytes?: Buffer;
 }
+
+/** Envelopes up to this size are kept in their `ExchangeMessageAccepted` event; larger ones in the envelope store. */
+export const INLINE_ENVELOPE_BYTES = 256 * 1024;
 
 /** What the hub answers for an envelope it took in. */
 export interface Receipt {
@@ -131,7 +137,10 @@ export class ExchangeService {
     actor: Actor,
     authorize: (read: ReadEnvelope) => void,
   ): Promise<Receipt> {
-    const envelope = { sha256: sha256Hex(bytes), size: bytes.length };
+    const envelope: { sha256: string; size: number; xml?: string } = {
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+    };
     const stage = via.channel === 'hub' ? 'receive' : 'send';
     let read: ReadEnvelope | undefined;
     try {
@@ -149,7 +158,10 @@ export class ExchangeService {
           today: localDateOf(this.clock()),
         }),
       );
-      await this.deps.blobs.put(bytes, envelope.sha256);
+      // a small envelope travels in its event (one durable append holds both); a large one is
+      // stored first, by hash, so no event ever names bytes that are not there
+      if (bytes.length <= INLINE_ENVELOPE_BYTES) envelope.xml = bytes.toString('utf8');
+      else await this.deps.blobs.put(bytes, envelope.sha256);
       const message: ExchangeMessageAcceptedData = {
         documentId: read.documentId,
         messageKey: read.messageKey,
@@ -165,7 +177,8 @@ export class ExchangeService {
       };
       return await this.accept(message, routes, actor);
     } catch (error) {
-      if (error instanceof HubError) await this.refuse(error, { via, stage, envelope, read }, actor);
+      const refused = { sha256: envelope.sha256, size: envelope.size };
+      if (error instanceof HubError) await this.refuse(error, { via, stage, envelope: refused, read }, actor);
       throw error;
     }
   }
@@ -205,6 +218,8 @@ export class ExchangeService {
       meta,
     }));
     const recorded = result.state.messages[messageKey]!;
+    const envelopeBytes =
+      message.envelope.xml !== undefined ? Buffer.from(message.envelope.xml, 'utf8') : undefined;
     for (const route of recorded.routes) {
       if (route.action !== 'forward' || recorded.forwarded.includes(route.hubId)) continue;
       if (recorded.refusedBy.includes(route.hubId)) continue;
@@ -213,6 +228,7 @@ export class ExchangeService {
         messageKey,
         hubId: route.hubId,
         envelopeSha256: message.envelope.sha256,
+        bytes: envelopeBytes,
       };
       for (const listener of this.listeners) listener(outbound);
     }
@@ -233,6 +249,30 @@ export class ExchangeService {
       routes: recorded.routes,
       ...(result.position !== undefined ? { position: result.position } : {}),
     };
+  }
+
+  /**
+   * The bytes of a message's envelope as this hub took it in: from its event when it travels there,
+   * else from the envelope store (checked against the hash the event names).
+   */
+  async envelopeOf(documentId: string, messageKey: string): Promise<Buffer | undefined> {
+    let events: RecordedEvent[];
+    try {
+      events = await this.deps.store.readStream(exchangeStream(documentId));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+    const accepted = events.find(
+      (e) =>
+        e.type === 'ExchangeMessageAccepted' &&
+        (e.data as ExchangeMessageAcceptedData).messageKey === messageKey,
+    );
+    if (!accepted) return undefined;
+    const envelope = (accepted.data as ExchangeMessageAcceptedData).envelope;
+    if (envelope.xml !== undefined) return Buffer.from(envelope.xml, 'utf8');
+    const bytes = await this.deps.blobs.get(envelope.sha256);
+    return bytes && sha256Hex(bytes) === envelope.sha256 ? bytes : undefined;
   }
 
   /** The next hub acknowledged a message. */

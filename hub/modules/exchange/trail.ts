@@ -34,7 +34,15 @@ export async function localTrail(
     if (error instanceof StreamNotFoundError) return [];
     throw error;
   }
-  return events.map((e) => ({ hubId, type: e.type, recordedAt: e.recordedAt, data: e.data }));
+  return events.map((e) => ({ hubId, type: e.type, recordedAt: e.recordedAt, data: withoutEnvelopeText(e) }));
+}
+
+/** An event's data without the envelope's text (the trail says what happened; the envelope is fetched apart). */
+function withoutEnvelopeText(event: RecordedEvent): unknown {
+  if (event.type !== 'ExchangeMessageAccepted') return event.data;
+  const data = event.data as ExchangeMessageAcceptedData;
+  const { xml: _xml, ...envelope } = data.envelope;
+  return { ...data, envelope };
 }
 
 /** The hubs a trail names: where its messages came from and where they were forwarded. */
