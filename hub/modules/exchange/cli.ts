@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { type GlobalOptions, withSession } from '../../cli/kit/context.js';
 import { table } from '../../cli/kit/format.js';
@@ -8,6 +9,7 @@ import { readHubDirectory } from './directory.js';
 import { exchangeStream } from './events.js';
 import { getExchangeDocument, overdueRecipients, recipientsOf } from './queries.js';
 import { registryOver } from './registry.js';
+import { remoteGraphql, remoteHub } from './remote.js';
 import { routeTo } from './routing.js';
 
 /** `hub exchange …`: the hub directory, routes, documents, trails and overdue recipients. */
@@ -142,4 +144,149 @@ export function registerExchangeCommands(
         ),
       );
     });
+
+  // ── As an organ's official, against a running hub's API ──────────────────────────────────────
+  const remote = (command: Command) =>
+    command
+      .option('--hub <url>', 'the hub serving the organ (default LIENTHONG_HUB_URL)')
+      .option(
+        '--token-file <path>',
+        "a file holding the organ's bearer token (default LIENTHONG_TOKEN_FILE)",
+      );
+
+  remote(
+    group
+      .command('send')
+      .description('hand a signed edXML envelope (document or status) to the hub, as the organ it is from')
+      .requiredOption('--file <path>', 'the envelope (XML signed with XML-DSig by the organ)'),
+  ).action(async (options: { file: string; hub?: string; tokenFile?: string }) => {
+    const hub = remoteHub(options, process.env);
+    const xml = fs.readFileSync(options.file, 'utf8');
+    const data = await remoteGraphql<{
+      submitEnvelope: {
+        documentId: string;
+        duplicate: boolean;
+        routes: { organCode: string; action: string; hubId: string }[];
+      };
+    }>(
+      hub,
+      'mutation ($xml: String!) { submitEnvelope(xml: $xml) { documentId duplicate routes { organCode action hubId } } }',
+      { xml },
+    );
+    const r = data.submitEnvelope;
+    console.log(`${r.documentId}: ${r.duplicate ? 'already taken (nothing recorded again)' : 'taken'}`);
+    for (const route of r.routes)
+      console.log(
+        `  ${route.organCode}: ${route.action.toLowerCase()} ${route.action === 'FORWARD' ? `to ${route.hubId}` : ''}`,
+      );
+  });
+
+  remote(
+    group
+      .command('inbox')
+      .description('what reached the organ (documents, statuses), oldest first after a position')
+      .option('--after <position>', 'only after this position (the last one read)', '0')
+      .option('--kind <kind>', 'document or status')
+      .option('--json', 'print JSON'),
+  ).action(
+    async (options: { after: string; kind?: string; json?: boolean; hub?: string; tokenFile?: string }) => {
+      const hub = remoteHub(options, process.env);
+      const data = await remoteGraphql<{
+        exchangeInbox: { items: Record<string, string | number | null>[]; next: number | null };
+      }>(
+        hub,
+        `query ($after: Float, $kind: ExchangeMessageKind) { exchangeInbox(after: $after, first: 500, kind: $kind) {
+        items { position documentId kind fromOrgan businessType statusCode statusAt acceptedAt envelopeUrl } next } }`,
+        { after: Number(options.after), kind: options.kind?.toUpperCase() },
+      );
+      if (options.json) {
+        console.log(JSON.stringify(data.exchangeInbox, null, 2));
+        return;
+      }
+      const rows = data.exchangeInbox.items.map((i) => [
+        String(i.position),
+        String(i.kind).toLowerCase(),
+        String(i.documentId),
+        String(i.fromOrgan),
+        String(i.statusCode ?? i.businessType ?? ''),
+        String(i.acceptedAt),
+      ]);
+      console.log(table(['POSITION', 'KIND', 'DOCUMENT', 'FROM', 'STATUS/TYPE', 'AT'], rows));
+    },
+  );
+
+  remote(
+    group
+      .command('outbox')
+      .description("documents the organ sent, newest first, with each recipient's latest status")
+      .option('--json', 'print JSON'),
+  ).action(async (options: { json?: boolean; hub?: string; tokenFile?: string }) => {
+    const hub = remoteHub(options, process.env);
+    const data = await remoteGraphql<{
+      exchangeOutbox: {
+        documentId: string;
+        subject: string | null;
+        documentDate: string;
+        recipients: { organCode: string; lastStatus: string | null; rejected: boolean }[];
+      }[];
+    }>(
+      hub,
+      '{ exchangeOutbox(first: 100) { documentId subject documentDate recipients { organCode lastStatus rejected } } }',
+    );
+    if (options.json) {
+      console.log(JSON.stringify(data.exchangeOutbox, null, 2));
+      return;
+    }
+    const rows = data.exchangeOutbox.flatMap((d) =>
+      d.recipients.map((r) => [
+        d.documentId,
+        d.documentDate,
+        r.organCode,
+        r.rejected ? '02 (rejected)' : (r.lastStatus ?? '-'),
+      ]),
+    );
+    console.log(table(['DOCUMENT', 'DATE', 'RECIPIENT', 'STATUS'], rows));
+  });
+
+  remote(
+    group
+      .command('trail')
+      .description("a document's trail across the hubs it passed: every event, hub by hub")
+      .argument('<documentId>', 'edXML DocumentId')
+      .option('--json', 'print JSON'),
+  ).action(async (documentId: string, options: { json?: boolean; hub?: string; tokenFile?: string }) => {
+    const hub = remoteHub(options, process.env);
+    const data = await remoteGraphql<{
+      exchangeDocument: {
+        trail: { hubId: string; type: string; recordedAt: string; data: Record<string, unknown> }[];
+      } | null;
+    }>(
+      hub,
+      'query ($id: String!) { exchangeDocument(documentId: $id) { trail(acrossHubs: true) { hubId type recordedAt data } } }',
+      { id: documentId },
+    );
+    if (!data.exchangeDocument) {
+      console.error(`lienthong: document ${documentId} is not known to that hub`);
+      process.exitCode = 1;
+      return;
+    }
+    if (options.json) {
+      console.log(JSON.stringify(data.exchangeDocument.trail, null, 2));
+      return;
+    }
+    for (const e of data.exchangeDocument.trail) {
+      const d = e.data;
+      const detail =
+        e.type === 'ExchangeMessageForwarded' || e.type === 'ExchangeDeliveryFailed'
+          ? `→ ${String(d.hubId)}`
+          : e.type === 'ExchangeMessageDelivered'
+            ? `→ ${String(d.organCode)}`
+            : e.type === 'ExchangeMessageAccepted'
+              ? `${String(d.kind)} from ${String(d.fromOrgan)}`
+              : e.type === 'ExchangeMessageRefused'
+                ? String(d.code)
+                : '';
+      console.log(`${e.recordedAt}  ${e.hubId.padEnd(16)} ${e.type.padEnd(26)} ${detail}`);
+    }
+  });
 }

@@ -255,8 +255,11 @@ export async function loadExchangeSigning(host: ModuleHost): Promise<ExchangeSig
       const businessDocType = BUSINESS_TYPES.indexOf(businessType);
       if (businessDocType < 0)
         throw new ExchangeInputError('input.businessType', 'must be NEW, UPDATE, REPLACE or REVOKE');
-      if (businessType !== 'new' && !input.documentId) {
+      if ((businessType === 'update' || businessType === 'revoke') && !input.documentId) {
         throw new ExchangeInputError('input.documentId', `is required to ${businessType} a document`);
+      }
+      if (businessType === 'replace' && !input.replaces?.length) {
+        throw new ExchangeInputError('input.replaces', 'names the documents a replacement replaces');
       }
       const promulgationDate = input.promulgationDate ?? localDateOf(now());
       for (const [field, value] of [

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../testing/cli.js';
 import { type HubNetwork, startHubNetwork, type TestOrgan } from '../../testing/exchange-hubs.js';
 import { HUB_SIGNATURE_HEADER, loadHubKey, signEnvelope, signHubRequest } from './index.js';
 
@@ -371,6 +372,94 @@ describe('the document exchange between four hubs', { timeout: 180_000 }, () => 
     }
     const items = (await inbox('hub.ward', WARD)).filter((i) => i.documentId === sent.documentId);
     expect(items).toHaveLength(1);
+  });
+
+  it('replaces and revokes: each joins the trail of the document it is about', async () => {
+    const first = await send('hub.central', MINISTRY, documentInput([WARD]));
+    await delivered('hub.ward', WARD, first.documentId);
+    const replacement = await send(
+      'hub.central',
+      MINISTRY,
+      documentInput([WARD], {
+        businessType: 'REPLACE',
+        replaces: [first.documentId],
+        businessReason: 'Thay thế',
+      }),
+    );
+    await delivered('hub.ward', WARD, replacement.documentId);
+    await send(
+      'hub.central',
+      MINISTRY,
+      documentInput([WARD], {
+        documentId: first.documentId,
+        businessType: 'REVOKE',
+        businessReason: 'Thu hồi',
+      }),
+    );
+    await eventually(
+      async () =>
+        (await inbox('hub.ward', WARD)).find(
+          (i) => i.documentId === first.documentId && i.businessType === 'revoke',
+        ),
+      'the revocation at the ward',
+    );
+    // only the sender may revoke
+    const stray = await net.graphql('hub.ward', WARD, SEND, {
+      input: documentInput([MINISTRY], { documentId: first.documentId, businessType: 'REVOKE' }),
+    });
+    expect(stray.errors?.[0]?.message).toMatch(/only the sending organ/);
+  });
+
+  it("never writes a confidential attachment, or any document content, to the hubs' logs", async () => {
+    const secretText = 'Số CCCD 001234567890 của công dân';
+    const sent = await send('hub.central', MINISTRY, {
+      ...documentInput([WARD]),
+      content: 'Nội dung nhạy cảm của công văn',
+      attachments: [
+        {
+          name: 'danh-sach.txt',
+          contentType: 'text/plain',
+          base64: Buffer.from(secretText).toString('base64'),
+          confidential: true,
+        },
+      ],
+    });
+    await delivered('hub.ward', WARD, sent.documentId);
+    for (const hub of net.hubs.values()) {
+      expect(hub.output()).not.toContain(secretText);
+      expect(hub.output()).not.toContain(Buffer.from(secretText).toString('base64'));
+      expect(hub.output()).not.toContain('Nội dung nhạy cảm');
+    }
+  });
+
+  it('sends, lists and follows documents from the CLI, as an organ against its hub', async () => {
+    const dir = fs.mkdtempSync(path.join(net.caDir, '..', 'cli-'));
+    const tokenFile = path.join(dir, 'token');
+    fs.writeFileSync(tokenFile, await net.token(MINISTRY), { mode: 0o600 });
+    const central = net.hubs.get('hub.central')!.base;
+    const env = { PATH: process.env.PATH, LIENTHONG_HUB_URL: central, LIENTHONG_TOKEN_FILE: tokenFile };
+    const sent = await send('hub.central', MINISTRY, documentInput([WARD]));
+    await delivered('hub.ward', WARD, sent.documentId);
+    await net.graphql('hub.ward', WARD, STATUS, { input: { documentId: sent.documentId, statusCode: '01' } });
+    const outbox = await eventually(async () => {
+      const r = await runScript('hub/cli.ts', ['exchange', 'outbox', '--json'], env);
+      const rows = JSON.parse(r.stdout || '[]') as {
+        documentId: string;
+        recipients: { lastStatus: string | null }[];
+      }[];
+      return rows.find((d) => d.documentId === sent.documentId)?.recipients[0]?.lastStatus === '01'
+        ? r
+        : undefined;
+    }, 'the status in the CLI outbox');
+    expect(outbox.code).toBe(0);
+    const trail = await runScript('hub/cli.ts', ['exchange', 'trail', sent.documentId], env);
+    expect(trail.code).toBe(0);
+    for (const hub of ['hub.central', 'hub.h26', 'hub.ward']) expect(trail.stdout).toContain(hub);
+    const inboxOut = await runScript('hub/cli.ts', ['exchange', 'inbox', '--kind', 'status'], env);
+    expect(inboxOut.stdout).toContain(sent.documentId);
+    const missing = await runScript('hub/cli.ts', ['exchange', 'inbox'], { PATH: process.env.PATH });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('--hub');
   });
 
   it('updates, recalls and revokes: the recipients see each, and answer the recall', async () => {
