@@ -7,6 +7,8 @@
  * other ministries' datasets the same way. Uses the demo agencies' local keys and citizens from the
  * demo source databases. Act two (`demo-dossier.ts`): a birth registration filed online, prefilled
  * with the mother's consent, fanned out to residence and health insurance, its result returned.
+ * Act three (`demo-exchange.ts`): an official letter between agencies as a signed edXML envelope,
+ * to a ward and to the district it replaced, statuses back, its trail.
  */
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
@@ -23,6 +25,7 @@ import {
   verifyResultSignature,
 } from '../hub/modules/documents/index.js';
 import { actTwo } from './demo-dossier.js';
+import { actThree } from './demo-exchange.js';
 
 const opts = new Command('demo')
   .description('Walk through consented data sharing against a running hub')
@@ -229,4 +232,6 @@ if (examples) {
 }
 
 const mother = examples && demoCitizenNamed(opts.dataDir, examples.child.motherPersonalId);
-if (mother) await actTwo({ dataDir: opts.dataDir, token, gql, call, show, showJson }, mother);
+const kit = { dataDir: opts.dataDir, token, gql, call, show, showJson };
+if (mother) await actTwo(kit, mother);
+await actThree(kit);
