@@ -330,12 +330,42 @@ describe('the document exchange between four hubs', { timeout: 180_000 }, () => 
     expect(await post(envelope, header)).toMatchObject({ status: 200, body: { duplicate: true } });
     expect(await post(envelope, header)).toMatchObject({ status: 409, body: { code: 'EXCHANGE_REPLAYED' } });
 
+    // several envelopes in one request are answered one by one
+    const batch = Buffer.from(
+      JSON.stringify({ envelopes: [envelope, envelope.replace('hướng dẫn', 'hướng dẩn')] }),
+    );
+    const batchResponse = await fetch(`${net.hubs.get('hub.h26')!.base}/exchange/v1/envelopes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [HUB_SIGNATURE_HEADER]: await signHubRequest(
+          central,
+          { to: 'hub.h26', body: batch },
+          () => new Date(),
+          () => crypto.randomUUID(),
+        ),
+      },
+      body: batch,
+    });
+    expect(await batchResponse.json()).toMatchObject({
+      answers: [
+        { ok: true, duplicate: true, documentId: sent.documentId },
+        {
+          ok: false,
+          status: 400,
+          code: 'EXCHANGE_SIGNATURE_INVALID',
+          details: { reason: 'digest-mismatch' },
+        },
+      ],
+    });
+
     const atProvince = (await documentAt('hub.h26', MINISTRY, sent.documentId))!;
     expect(accepted(atProvince.trail, 'hub.h26')).toHaveLength(1);
     const refusals = atProvince.trail
       .filter((e) => e.type === 'ExchangeMessageRefused')
       .map((e) => e.data.code);
     expect(refusals).toEqual([
+      'EXCHANGE_SIGNATURE_INVALID',
       'EXCHANGE_SIGNATURE_INVALID',
       'EXCHANGE_SIGNATURE_INVALID',
       'EXCHANGE_SIGNATURE_INVALID',

@@ -3,7 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
-import type { HubDirectory } from './directory.js';
+import type { HubDirectory, HubEntry } from './directory.js';
 import type { EnvelopePort } from './ports.js';
 import type { ExchangeService, OutboundMessage } from './service.js';
 import { HUB_SIGNATURE_HEADER, type HubKey, signHubRequest } from './transport.js';
@@ -18,6 +18,8 @@ export interface OutboxOptions {
   scanEveryMs?: number;
   /** Per request. Default 15 s. */
   timeoutMs?: number;
+  /** Envelopes one request to a hub carries at most. Default 32. */
+  batch?: number;
 }
 
 export interface OutboxDeps {
@@ -73,6 +75,7 @@ export class Outbox {
       maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
       scanEveryMs: options.scanEveryMs ?? 1000,
       timeoutMs: options.timeoutMs ?? 15_000,
+      batch: options.batch ?? 32,
     };
     deps.service.onOutbound((message) => this.enqueue(message, 1));
   }
@@ -135,10 +138,16 @@ export class Outbox {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const next = this.queue.shift()!;
+      // one request carries up to `batch` messages for the same next hub
+      const first = this.queue.shift()!;
+      const batch = [first];
+      for (let i = 0; i < this.queue.length && batch.length < this.options.batch; ) {
+        if (this.queue[i]!.message.hubId === first.message.hubId) batch.push(...this.queue.splice(i, 1));
+        else i++;
+      }
       this.running++;
-      void this.deliver(next.message, next.attempt).finally(() => {
-        this.inFlight.delete(`${next.message.messageKey}|${next.message.hubId}`);
+      void this.deliver(first.message.hubId, batch).finally(() => {
+        for (const item of batch) this.inFlight.delete(`${item.message.messageKey}|${item.message.hubId}`);
         this.running--;
         if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
         this.pump();
@@ -146,55 +155,133 @@ export class Outbox {
     }
   }
 
-  private async deliver(message: OutboundMessage, attempt: number): Promise<void> {
-    const hub = this.deps.directory.get(message.hubId);
-    try {
-      if (!hub)
-        throw new DeliveryError('EXCHANGE_NO_ROUTE', `hub ${message.hubId} is not in the directory`, false);
-      const stored =
-        message.bytes ?? (await this.deps.service.envelopeOf(message.documentId, message.messageKey));
-      if (!stored)
-        throw new DeliveryError('EXCHANGE_ENVELOPE_MISSING', 'the envelope is not in the store', false);
-      const body = this.deps.envelopes.appendTrace(stored, {
-        organId: this.deps.key.hubId,
-        timestamp: this.deps.clock().toISOString(), // written in the envelope in Vietnam time
-      });
-      const signature = await signHubRequest(
-        this.deps.key,
-        { to: hub.hubId, body },
-        this.deps.clock,
-        this.deps.ids,
-      );
-      let response: Response;
+  /** One request to the next hub with the envelopes of `batch`, each answered on its own. */
+  private async deliver(
+    hubId: string,
+    batch: { message: OutboundMessage; attempt: number }[],
+  ): Promise<void> {
+    const hub = this.deps.directory.get(hubId);
+    const ready: { message: OutboundMessage; attempt: number; xml: string }[] = [];
+    for (const item of batch) {
       try {
-        response = await fetch(
-          new URL('exchange/v1/envelopes', hub.url.endsWith('/') ? hub.url : `${hub.url}/`),
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/xml', [HUB_SIGNATURE_HEADER]: signature },
-            body,
-            signal: AbortSignal.timeout(this.options.timeoutMs),
-          },
-        );
+        if (!hub) throw new DeliveryError('EXCHANGE_NO_ROUTE', `hub ${hubId} is not in the directory`, false);
+        const stored =
+          item.message.bytes ??
+          (await this.deps.service.envelopeOf(item.message.documentId, item.message.messageKey));
+        if (!stored)
+          throw new DeliveryError('EXCHANGE_ENVELOPE_MISSING', 'the envelope is not in the store', false);
+        const withTrace = this.deps.envelopes.appendTrace(stored, {
+          organId: this.deps.key.hubId,
+          timestamp: this.deps.clock().toISOString(), // written in the envelope in Vietnam time
+        });
+        ready.push({ ...item, xml: withTrace.toString('utf8') });
       } catch (error) {
-        throw new DeliveryError('EXCHANGE_TRANSPORT_FAILED', (error as Error).message, true);
+        await this.failed(item.message, item.attempt, error);
       }
-      const answer = (await response.json().catch(() => ({}))) as {
-        duplicate?: boolean;
-        error?: { code?: string; message?: string };
-        code?: string;
-        message?: string;
-      };
-      if (!response.ok) {
-        const code = answer.error?.code ?? answer.code ?? `HTTP_${response.status}`;
-        const reason = answer.error?.message ?? answer.message ?? `HTTP ${response.status}`;
-        throw new DeliveryError(code, reason, RETRYABLE_STATUS(response.status));
-      }
-      await this.deps.service.recordForwarded(message, attempt, answer.duplicate === true);
-      this.deps.onAttempt?.(message.hubId, answer.duplicate === true ? 'duplicate' : 'delivered');
-    } catch (error) {
-      await this.failed(message, attempt, error);
     }
+    if (!hub || ready.length === 0) return;
+    // requests of at most BATCH_BYTES of envelopes (a large one goes alone, as XML)
+    const requests: (typeof ready)[] = [];
+    let size = Number.POSITIVE_INFINITY;
+    for (const item of ready) {
+      if (size + item.xml.length > BATCH_BYTES) {
+        requests.push([]);
+        size = 0;
+      }
+      requests.at(-1)!.push(item);
+      size += item.xml.length;
+    }
+    await Promise.all(requests.map((items) => this.send(hub, items)));
+  }
+
+  private async send(
+    hub: HubEntry,
+    items: { message: OutboundMessage; attempt: number; xml: string }[],
+  ): Promise<void> {
+    let answers: BatchAnswer[];
+    try {
+      answers = await this.post(
+        hub,
+        items.map((r) => r.xml),
+      );
+    } catch (error) {
+      for (const item of items) await this.failed(item.message, item.attempt, error);
+      return;
+    }
+    await Promise.all(
+      items.map(async (item, i) => {
+        const answer = answers[i]!;
+        if (answer.ok) {
+          await this.deps.service.recordForwarded(item.message, item.attempt, answer.duplicate);
+          this.deps.onAttempt?.(hub.hubId, answer.duplicate ? 'duplicate' : 'delivered');
+          return;
+        }
+        await this.failed(
+          item.message,
+          item.attempt,
+          new DeliveryError(answer.code, answer.message, RETRYABLE_STATUS(answer.status)),
+        );
+      }),
+    );
+  }
+
+  /**
+   * POSTs envelopes to a hub as one signed request — one as `application/xml`, several as
+   * `application/json` — and gives the hub's answer for each; throws DeliveryError when the request
+   * as a whole fails.
+   */
+  private async post(hub: HubEntry, envelopes: string[]): Promise<BatchAnswer[]> {
+    const single = envelopes.length === 1;
+    const body = Buffer.from(single ? envelopes[0]! : JSON.stringify({ envelopes }), 'utf8');
+    const signature = await signHubRequest(
+      this.deps.key,
+      { to: hub.hubId, body },
+      this.deps.clock,
+      this.deps.ids,
+    );
+    let response: Response;
+    try {
+      response = await fetch(
+        new URL('exchange/v1/envelopes', hub.url.endsWith('/') ? hub.url : `${hub.url}/`),
+        {
+          method: 'POST',
+          headers: {
+            'content-type': single ? 'application/xml' : 'application/json',
+            [HUB_SIGNATURE_HEADER]: signature,
+          },
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        },
+      );
+    } catch (error) {
+      throw new DeliveryError('EXCHANGE_TRANSPORT_FAILED', (error as Error).message, true);
+    }
+    const answer = (await response.json().catch(() => ({}))) as {
+      answers?: BatchAnswer[];
+      duplicate?: boolean;
+      documentId?: string;
+      messageKey?: string;
+      code?: string;
+      message?: string;
+    };
+    const code = answer.code ?? `HTTP_${response.status}`;
+    const message = answer.message ?? `HTTP ${response.status}`;
+    if (single) {
+      return response.ok
+        ? [
+            {
+              ok: true,
+              duplicate: answer.duplicate === true,
+              documentId: answer.documentId ?? '',
+              messageKey: answer.messageKey ?? '',
+            },
+          ]
+        : [{ ok: false, status: response.status, code, message }];
+    }
+    if (!response.ok || !Array.isArray(answer.answers) || answer.answers.length !== envelopes.length) {
+      throw new DeliveryError(code, message, !response.ok ? RETRYABLE_STATUS(response.status) : true);
+    }
+    return answer.answers;
   }
 
   private async failed(message: OutboundMessage, attempt: number, error: unknown): Promise<void> {
@@ -233,6 +320,14 @@ export class Outbox {
     }
   }
 }
+
+/** Envelope bytes one request carries at most (a larger envelope goes alone). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** The next hub's answer for one envelope of a request (routes.ts). */
+export type BatchAnswer =
+  | { ok: true; duplicate: boolean; documentId: string; messageKey: string }
+  | { ok: false; status: number; code: string; message: string; details?: unknown };
 
 class DeliveryError extends Error {
   constructor(

@@ -4,9 +4,11 @@ import {
   AuthForbiddenError,
   ExchangeDocumentNotFoundError,
   ExchangeInputError,
+  HubError,
 } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { BatchAnswer } from './outbox.js';
 import { getExchangeDocument, getMessage, inboxOf, inInbox, messagesOf, recipientsOf } from './queries.js';
 import type { ExchangeService, Receipt } from './service.js';
 import { localTrail } from './trail.js';
@@ -40,6 +42,25 @@ function bodyOf(request: FastifyRequest): Buffer {
   if (!Buffer.isBuffer(body) || body.length === 0)
     throw new ExchangeInputError('body', 'an edXML envelope is required');
   return body;
+}
+
+/** Envelopes one request between hubs may carry. */
+const MAX_BATCH = 64;
+
+function batchOf(body: Buffer): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ExchangeInputError('body', 'is not JSON');
+  }
+  const envelopes = (parsed as { envelopes?: unknown }).envelopes;
+  if (!Array.isArray(envelopes) || envelopes.length === 0 || envelopes.length > MAX_BATCH) {
+    throw new ExchangeInputError('envelopes', `must list 1 to ${MAX_BATCH} envelopes`);
+  }
+  if (!envelopes.every((e) => typeof e === 'string'))
+    throw new ExchangeInputError('envelopes', 'must be XML texts');
+  return envelopes as string[];
 }
 
 function cursor(value: string | undefined, field: string, max: number): number | undefined {
@@ -86,12 +107,41 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
     return { events: await localTrail(options.store, options.key.hubId, documentId) };
   });
 
+  // one envelope (application/xml), or several (application/json `{ envelopes: [xml…] }`), each
+  // answered on its own: `{ answers: [{ ok, duplicate, … } | { ok: false, status, code, message }] }`
   app.post('/exchange/v1/envelopes', async (request) => {
     const body = bodyOf(request);
     const from = await verifier.verify(request.headers[HUB_SIGNATURE_HEADER] as string | undefined, body);
-    return receiptJson(
-      await service.receive(body, { channel: 'hub', hubId: from.hubId, requestId: from.requestId }),
+    const via = (requestId: string) => ({ channel: 'hub' as const, hubId: from.hubId, requestId });
+    if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      return receiptJson(await service.receive(body, via(from.requestId)));
+    }
+    const answers: BatchAnswer[] = await Promise.all(
+      batchOf(body).map(async (xml, i) => {
+        try {
+          const receipt = await service.receive(Buffer.from(xml, 'utf8'), via(`${from.requestId}#${i}`));
+          return {
+            ok: true as const,
+            duplicate: receipt.duplicate,
+            documentId: receipt.documentId,
+            messageKey: receipt.messageKey,
+          };
+        } catch (error) {
+          if (!(error instanceof HubError)) {
+            request.log.error({ err: error }, 'an envelope of a batch failed');
+            return { ok: false as const, status: 500, code: 'INTERNAL', message: 'internal error' };
+          }
+          return {
+            ok: false as const,
+            status: error.status,
+            code: error.code,
+            message: error.message,
+            details: error.details(),
+          };
+        }
+      }),
     );
+    return { answers };
   });
 
   app.post(
