@@ -50,7 +50,10 @@ export interface MessageView {
   position: number;
 }
 
-/** A message that reached an organ this hub serves. */
+/**
+ * A message that reached an organ this hub serves. Its `position` is the delivery's (the inbox
+ * cursor `after` compares with), not the message's acceptance: pass the last one as `after`.
+ */
 export interface InboxItem extends MessageView {
   organCode: string;
   deliveredAt: string;
@@ -199,15 +202,20 @@ export function inboxOf(
 ): InboxItem[] {
   const rows = prepared<
     [string, number, string | null, string | null, number],
-    MessageRow & { organ_code: string; delivered_at: string }
+    MessageRow & { organ_code: string; delivered_at: string; delivered_position: number }
   >(
     db,
-    `SELECT m.*, i.organ_code, i.delivered_at FROM exchange_inbox i
+    `SELECT m.*, i.organ_code, i.delivered_at, i.position AS delivered_position FROM exchange_inbox i
      JOIN exchange_messages m ON m.message_key = i.message_key
      WHERE i.organ_code = ? AND i.position > ? AND (? IS NULL OR i.kind = ?)
      ORDER BY i.position, i.message_key LIMIT ?`,
   ).all(organCode, after, kind ?? null, kind ?? null, limit);
-  return rows.map((r) => ({ ...toMessage(r), organCode: r.organ_code, deliveredAt: r.delivered_at }));
+  return rows.map((r) => ({
+    ...toMessage(r),
+    position: r.delivered_position,
+    organCode: r.organ_code,
+    deliveredAt: r.delivered_at,
+  }));
 }
 
 /** Documents an organ sent, newest first. */
