@@ -12,6 +12,7 @@ import type * as consent from './consent.js';
 import type * as contracts from './contracts.js';
 import type * as decider from './decider.js';
 import type * as demo from './demo.js';
+import type * as documentFolder from './document-folder.js';
 import type * as documents from './documents.js';
 import type * as dossierDocuments from './dossier-documents.js';
 import type * as dossiers from './dossiers.js';
@@ -57,6 +58,7 @@ export type HubErrorCode =
   | CodesOf<typeof contracts>
   | CodesOf<typeof decider>
   | CodesOf<typeof demo>
+  | CodesOf<typeof documentFolder>
   | CodesOf<typeof documents>
   | CodesOf<typeof dossierDocuments>
   | CodesOf<typeof dossiers>

@@ -20,6 +20,7 @@ export * from './consent.js';
 export * from './contracts.js';
 export * from './decider.js';
 export * from './demo.js';
+export * from './document-folder.js';
 export * from './documents.js';
 export * from './dossier-documents.js';
 export * from './dossiers.js';
