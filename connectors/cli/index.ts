@@ -12,6 +12,7 @@ import { openHub } from '../kit/hub.js';
 import { CONNECTORS_DIR, loadConnector, resolveConfig } from '../kit/manifest.js';
 import { describeStream, streamName } from '../kit/stream-source.js';
 import { openConnector } from '../runtime.js';
+import { registerDocumentFolderCommand } from './document-folder.js';
 import { discoverCommand, fixturesCommand, initCommand } from './init.js';
 import { registerInspectCommands } from './inspect.js';
 import { cliLogger, type LogMode } from './log.js';
@@ -19,7 +20,9 @@ import { printCatalog, printCheck, printStatus, printSync } from './print.js';
 import { syncProgressBar } from './progress.js';
 
 const program = new Command('connector')
-  .description('Connectors: ministry databases into the Lienthong hub')
+  .description(
+    "Connectors: ministry databases into the Lienthong hub; agencies' document systems and the hub's exchange",
+  )
   .option('--verbose', 'log from info up, as lines for people on stderr (default: errors only)')
   .option('--log-json', 'log JSON lines to stderr for a log collector (no progress bar)')
   .addOption(
@@ -232,6 +235,7 @@ hubOptions(
 });
 
 registerInspectCommands(program, hubOptions, withConnector);
+registerDocumentFolderCommand(program, () => logger);
 
 exitQuietlyWhenStdoutCloses();
 try {
