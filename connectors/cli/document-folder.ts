@@ -53,10 +53,18 @@ export function registerDocumentFolderCommand(program: Command, logger: () => Lo
       "exchange edXML envelopes between an agency's document system and its hub through two folders: " +
         'envelopes written to --outgoing are sent (then moved to sent/ or refused/), what reaches the agency is written to --incoming',
     )
-    .requiredOption('--hub <url>', "the hub's base URL, e.g. https://hub.example.gov.vn")
-    .requiredOption(
-      '--token-file <path>',
-      "file holding the agency's bearer token (read at each request, so it may be renewed; never logged)",
+    .addOption(
+      new Option('--hub <url>', "the hub's base URL, e.g. https://hub.example.gov.vn")
+        .env('LIENTHONG_HUB_URL')
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--token-file <path>',
+        "file holding the agency's bearer token (read at each request, so it may be renewed; never logged)",
+      )
+        .env('LIENTHONG_TOKEN_FILE')
+        .makeOptionMandatory(),
     )
     .option(
       '--outgoing <dir>',
