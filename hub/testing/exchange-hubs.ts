@@ -9,6 +9,7 @@ import type { AgencyLevel } from '../modules/agencies/index.js';
 import { registerOrUpdateAgency, retireAgency } from '../modules/agencies/index.js';
 import { ensureDemoCa, issueOrganCertificate } from '../modules/exchange/index.js';
 import { type AgencyKey, agencyKey } from './agency-keys.js';
+import type { TestHosts } from './netns.js';
 import { freePorts, spawnServer } from './server.js';
 import { silentLogger, tempDir } from './temp.js';
 
@@ -89,7 +90,12 @@ async function waitForListening(child: ChildProcess, output: () => string): Prom
 export async function startHubNetwork(
   organs: readonly TestOrgan[],
   hubs: readonly TestHub[],
-  options: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    /** Run each hub on its own host (network namespace, `netns.ts`) instead of loopback. */
+    hosts?: TestHosts;
+  } = {},
 ): Promise<HubNetwork> {
   const root = tempDir('lt-exchange-');
   const caDir = path.join(root.dir, 'ca');
@@ -110,8 +116,9 @@ export async function startHubNetwork(
     );
     tokenKeys.set(organ.organCode, await agencyKey('ES256', `${organ.organCode}#test`));
   }
-  const ports = await freePorts(hubs.length);
-  const urls = new Map(hubs.map((h, i) => [h.hubId, `http://127.0.0.1:${ports[i]}`]));
+  const ports = options.hosts ? hubs.map(() => 3000) : await freePorts(hubs.length);
+  const hostOf = (i: number) => options.hosts?.addresses[i] ?? '127.0.0.1';
+  const urls = new Map(hubs.map((h, i) => [h.hubId, `http://${hostOf(i)}:${ports[i]}`]));
   const hubsFile = path.join(root.dir, 'hubs.json');
   fs.writeFileSync(
     hubsFile,
@@ -188,12 +195,14 @@ export async function startHubNetwork(
   const running = new Map<string, RunningHub>();
   const start = async (hubId: string): Promise<RunningHub> => {
     const dataDir = dataDirs.get(hubId)!;
-    const port = new URL(urls.get(hubId)!).port;
+    const url = new URL(urls.get(hubId)!);
+    const index = hubs.findIndex((h) => h.hubId === hubId);
     const child = spawnServer(
       {
         NODE_ENV: 'test',
+        HOST: url.hostname,
         LOG_LEVEL: 'info',
-        PORT: port,
+        PORT: url.port,
         LIENTHONG_METRICS_PORT: '0',
         LIENTHONG_DATA_DIR: dataDir,
         LIENTHONG_SEED_DEMO: 'false',
@@ -204,6 +213,7 @@ export async function startHubNetwork(
       },
       ['ignore', 'pipe', 'pipe'],
       options.nodeArgs,
+      options.hosts?.launcher(index),
     );
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

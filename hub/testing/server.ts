@@ -25,13 +25,18 @@ export async function freePort(): Promise<number> {
  * `hub/server.ts` in a child process as `npm start` runs it: Node itself runs the server (tsx as a
  * loader), so the signals a test sends reach the server's own handlers (the tsx command relays
  * signals but SIGKILLs a child that is slow to take them). The environment is `PATH` and `env`.
+ * `launcher` runs it through another command that execs it in place (`ip netns exec <ns>`: on
+ * another test host), so the child is still the server's own process.
  */
 export function spawnServer(
   env: Record<string, string | undefined>,
   stdio: StdioOptions,
   nodeArgs: readonly string[] = [],
+  launcher: readonly string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'hub/server.ts'], {
+  const argv = [process.execPath, ...nodeArgs, '--import', 'tsx', 'hub/server.ts'];
+  const [command, ...args] = [...launcher, ...argv];
+  return spawn(command!, args, {
     cwd: root,
     env: { PATH: process.env.PATH, ...env },
     stdio,
