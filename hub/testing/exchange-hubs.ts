@@ -273,3 +273,60 @@ export async function startHubNetwork(
     },
   };
 }
+
+/**
+ * The organs of the exchange tests: a ministry (central), Hanoi's People's Committee (province),
+ * Quận Ba Đình of the old map (district, abolished 1 July 2025, succeeded by the ward), Phường Phúc
+ * Xá of the old map (merged into the ward the same day) and Phường Ba Đình (commune, since then).
+ */
+export const EXCHANGE_ORGANS = {
+  MINISTRY: '000.00.00.G09',
+  HANOI: '000.00.00.H26',
+  DISTRICT: '000.00.01.H26',
+  OLD_COMMUNE: '000.01.01.H26',
+  WARD: '000.04.01.H26',
+} as const;
+
+/** The test organs, each with the hub that holds its credentials (`hub.central`, `hub.h26`, `hub.district`, `hub.ward`). */
+export const exchangeTestOrgans = (): TestOrgan[] => [
+  {
+    organCode: EXCHANGE_ORGANS.MINISTRY,
+    name: 'Bộ Tư pháp',
+    level: 'central',
+    validFrom: '2008-01-01',
+    hub: 'hub.central',
+  },
+  {
+    organCode: EXCHANGE_ORGANS.HANOI,
+    name: 'UBND thành phố Hà Nội',
+    level: 'province',
+    validFrom: '2008-01-01',
+    hub: 'hub.h26',
+  },
+  {
+    organCode: EXCHANGE_ORGANS.WARD,
+    name: 'UBND phường Ba Đình',
+    level: 'commune',
+    parent: EXCHANGE_ORGANS.HANOI,
+    validFrom: '2025-07-01',
+    hub: 'hub.ward',
+  },
+  {
+    organCode: EXCHANGE_ORGANS.DISTRICT,
+    name: 'UBND quận Ba Đình',
+    level: 'district',
+    parent: EXCHANGE_ORGANS.HANOI,
+    validFrom: '2008-01-01',
+    retired: { validUntil: '2025-07-01', successor: EXCHANGE_ORGANS.WARD },
+    hub: 'hub.district',
+  },
+  {
+    organCode: EXCHANGE_ORGANS.OLD_COMMUNE,
+    name: 'UBND phường Phúc Xá',
+    level: 'commune',
+    parent: EXCHANGE_ORGANS.DISTRICT,
+    validFrom: '2008-01-01',
+    retired: { validUntil: '2025-07-01', successor: EXCHANGE_ORGANS.WARD },
+    hub: 'hub.ward',
+  },
+];

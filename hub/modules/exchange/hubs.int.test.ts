@@ -2,54 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../testing/cli.js';
-import { type HubNetwork, startHubNetwork, type TestOrgan } from '../../testing/exchange-hubs.js';
+import {
+  EXCHANGE_ORGANS,
+  exchangeTestOrgans,
+  type HubNetwork,
+  startHubNetwork,
+} from '../../testing/exchange-hubs.js';
 import { HUB_SIGNATURE_HEADER, loadHubKey, signEnvelope, signHubRequest } from './index.js';
 
 // Four hubs on loopback: central (a ministry), Hanoi (its People's Committee), the Ba Đình district
 // of the old map (abolished 1 July 2025) and a commune-level hub serving the new ward and an old
 // commune merged into it.
-const MINISTRY = '000.00.00.G09';
-const HANOI = '000.00.00.H26';
-const DISTRICT = '000.00.01.H26';
-const OLD_COMMUNE = '000.01.01.H26';
-const WARD = '000.04.01.H26';
-
-const organs: TestOrgan[] = [
-  { organCode: MINISTRY, name: 'Bộ Tư pháp', level: 'central', validFrom: '2008-01-01', hub: 'hub.central' },
-  {
-    organCode: HANOI,
-    name: 'UBND thành phố Hà Nội',
-    level: 'province',
-    validFrom: '2008-01-01',
-    hub: 'hub.h26',
-  },
-  {
-    organCode: WARD,
-    name: 'UBND phường Ba Đình',
-    level: 'commune',
-    parent: HANOI,
-    validFrom: '2025-07-01',
-    hub: 'hub.ward',
-  },
-  {
-    organCode: DISTRICT,
-    name: 'UBND quận Ba Đình',
-    level: 'district',
-    parent: HANOI,
-    validFrom: '2008-01-01',
-    retired: { validUntil: '2025-07-01', successor: WARD },
-    hub: 'hub.district',
-  },
-  {
-    organCode: OLD_COMMUNE,
-    name: 'UBND phường Phúc Xá',
-    level: 'commune',
-    parent: DISTRICT,
-    validFrom: '2008-01-01',
-    retired: { validUntil: '2025-07-01', successor: WARD },
-    hub: 'hub.ward',
-  },
-];
+const { MINISTRY, HANOI, DISTRICT, OLD_COMMUNE, WARD } = EXCHANGE_ORGANS;
+const organs = exchangeTestOrgans();
 
 const SEND = `mutation ($input: SendDocumentInput!) {
   sendDocument(input: $input) { documentId messageKey duplicate routes { addressed organCode action hubId successorHops { from to on } } }

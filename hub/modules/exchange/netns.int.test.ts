@@ -1,30 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HubNetwork, startHubNetwork, type TestOrgan } from '../../testing/exchange-hubs.js';
+import {
+  EXCHANGE_ORGANS,
+  exchangeTestOrgans,
+  type HubNetwork,
+  startHubNetwork,
+} from '../../testing/exchange-hubs.js';
 import { canCreateHosts, createTestHosts, type TestHosts } from '../../testing/netns.js';
 
 // The same exchange as hubs.int.test.ts, with each hub on a host of its own: a network namespace
 // per hub, joined by a bridge, so hubs talk over a real network link and not loopback.
-const MINISTRY = '000.00.00.G09';
-const HANOI = '000.00.00.H26';
-const WARD = '000.04.01.H26';
-const organs: TestOrgan[] = [
-  { organCode: MINISTRY, name: 'Bộ Tư pháp', level: 'central', validFrom: '2008-01-01', hub: 'hub.central' },
-  {
-    organCode: HANOI,
-    name: 'UBND thành phố Hà Nội',
-    level: 'province',
-    validFrom: '2008-01-01',
-    hub: 'hub.h26',
-  },
-  {
-    organCode: WARD,
-    name: 'UBND phường Ba Đình',
-    level: 'commune',
-    parent: HANOI,
-    validFrom: '2025-07-01',
-    hub: 'hub.ward',
-  },
-];
+const { MINISTRY, HANOI, WARD } = EXCHANGE_ORGANS;
+const organs = exchangeTestOrgans().filter((o) => [MINISTRY, HANOI, WARD].includes(o.organCode as never));
 
 const SEND = `mutation ($input: SendDocumentInput!) { sendDocument(input: $input) { documentId routes { hubId action } } }`;
 const STATUS = `mutation ($input: DocumentStatusInput!) { reportDocumentStatus(input: $input) { documentId } }`;
