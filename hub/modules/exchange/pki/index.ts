@@ -23,6 +23,7 @@ export {
   pemCertificates,
   pemSha256,
   readCertificate,
+  readCertificateDer,
   type TrustAnchors,
 } from './certificates.js';
 export { type DemoCredentialOptions, demoX509Files, ensureDemoOrganCredentials } from './demo-credentials.js';

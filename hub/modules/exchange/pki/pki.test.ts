@@ -17,7 +17,9 @@ import {
   issueOrganCertificate,
   loadTrustAnchors,
   organCodeOf,
+  pemSha256,
   readCertificate,
+  readCertificateDer,
   trustAnchorsFromPem,
 } from './index.js';
 import { x509 } from './x509.js';
@@ -105,6 +107,27 @@ describe('organ certificates', () => {
       refusal(() => checkCertificateChain(readCertificate(pem)!, [], anchors, NOW));
     expect(check(foreign.certificatePem)).toBe('untrusted-certificate');
     expect(check(ours.certificatePem)).toBe('untrusted-certificate');
+  });
+
+  it('are read once by their bytes; a chain found for one anchor set is not taken for another', async () => {
+    const ours = await ensureDemoCa(path.join(temp.dir, 'ca'), { clock });
+    const theirs = await ensureDemoCa(path.join(temp.dir, 'other-ca'), { clock });
+    const period = { notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') };
+    const issued = await issueOrganCertificate(ours, { ...MPS, ...period, algorithm: 'ECDSA-P256' });
+    const der = readCertificate(issued.certificatePem)!.node.raw;
+    const certificate = readCertificateDer(der)!;
+    expect(readCertificateDer(Buffer.from(der))).toBe(certificate);
+    expect(readCertificateDer(der.subarray(1))).toBeUndefined();
+    expect(pemSha256(issued.certificatePem)).toBe(certificate.sha256);
+    expect(pemSha256(issued.certificatePem)).toBe(certificate.sha256);
+    const mine = trustAnchorsFromPem(ours.certificatePem);
+    expect(refusal(() => checkCertificateChain(certificate, [], mine, NOW))).toBe('accepted');
+    const other = trustAnchorsFromPem(theirs.certificatePem);
+    expect(refusal(() => checkCertificateChain(certificate, [], other, NOW))).toBe('untrusted-certificate');
+    expect(refusal(() => checkCertificateChain(certificate, [], mine, new Date('2027-02-01')))).toBe(
+      'certificate-expired',
+    );
+    expect(refusal(() => checkCertificateChain(certificate, [], mine, NOW))).toBe('accepted');
   });
 
   it('may sign documents with digitalSignature or nonRepudiation, not with another key usage alone', async () => {
