@@ -4,12 +4,24 @@ import { ALGORITHM_NAMES, EXC_C14N, SHA256 } from './signature-algorithms.js';
 import { childrenNamed, elementChildren } from './signed-parts.js';
 import type { XmlElement } from './xml-dom.js';
 
+/** A reference of a received signature: the element it names and the digest it states. */
+export interface SignatureReference {
+  /** The `#id` it names, without `#`. */
+  id: string;
+  /** The DigestValue's text (base64 of a SHA-256 digest; read leniently, as xml-crypto reads it). */
+  digestValue: string;
+}
+
 /** What a received signature states, once its form has been checked. */
 export interface SignatureForm {
+  /** The SignedInfo element: its exclusive canonical form is what SignatureValue signs. */
+  signedInfo: XmlElement;
   /** SignatureMethod URI: ECDSA_SHA256 or RSA_SHA256. */
   algorithm: string;
-  /** The `#id` of each reference, without `#`, in order. */
-  referenceIds: string[];
+  /** The references, in order. */
+  references: SignatureReference[];
+  /** SignatureValue's text (base64). */
+  signatureValue: string;
   /** DER of each KeyInfo/X509Data/X509Certificate, the signer's first. */
   certificates: Buffer[];
 }
@@ -41,7 +53,7 @@ const algorithmOf = (element: XmlElement) => element.getAttribute('Algorithm') ?
  * then SignatureValue and an optional KeyInfo. Anything else is `bad-signature`.
  */
 export function readSignatureForm(signature: XmlElement): SignatureForm {
-  const [signedInfo] =
+  const [signedInfo, signatureValue] =
     exactly(signature, ['SignedInfo', 'SignatureValue', 'KeyInfo']) ??
     exactly(signature, ['SignedInfo', 'SignatureValue']) ??
     badForm('Signature holds other elements');
@@ -54,19 +66,25 @@ export function readSignatureForm(signature: XmlElement): SignatureForm {
     badForm('canonicalization not allowed');
   const algorithm = algorithmOf(method);
   if (!ALGORITHM_NAMES[algorithm]) badForm('signature method not allowed');
-  return { algorithm, referenceIds: references.map(referenceId), certificates: certificatesOf(signature) };
+  return {
+    signedInfo: signedInfo!,
+    algorithm,
+    references: references.map(referenceOf),
+    signatureValue: signatureValue!.textContent ?? '',
+    certificates: certificatesOf(signature),
+  };
 }
 
-function referenceId(reference: XmlElement): string {
+function referenceOf(reference: XmlElement): SignatureReference {
   const id = REFERENCE_URI.exec(reference.getAttribute('URI') ?? '')?.[1];
   if (!id) return badForm('a reference is not to an element Id of the envelope');
-  const [transforms, digestMethod] =
+  const [transforms, digestMethod, digestValue] =
     exactly(reference, ['Transforms', 'DigestMethod', 'DigestValue']) ?? badForm('reference form');
   const [transform] = exactly(transforms!, ['Transform']) ?? badForm('one transform is allowed');
   if (algorithmOf(transform!) !== EXC_C14N || elementChildren(transform!).length > 0)
     badForm('transform not allowed');
   if (algorithmOf(digestMethod!) !== SHA256) badForm('digest method not allowed');
-  return id;
+  return { id, digestValue: digestValue!.textContent ?? '' };
 }
 
 function certificatesOf(signature: XmlElement): Buffer[] {

@@ -1,28 +1,32 @@
-import { createPrivateKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import { ExclusiveCanonicalization } from 'xml-crypto';
+import { createHash, createPrivateKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import {
   ExchangeCredentialsInvalidError,
   ExchangeEnvelopeUnsignableError,
   ExchangeSignatureInvalidError,
   type SignatureRefusal,
 } from '../../kernel/errors/index.js';
-import { EDXML_NS } from './edxml/index.js';
+import { DSIG_NS } from './edxml/index.js';
 import {
   type Certificate,
   checkCertificateChain,
   organCodeOf,
+  pemCertificates,
   pemSha256,
-  readCertificate,
+  readCertificateDer,
   type TrustAnchors,
 } from './pki/index.js';
 import {
   ALGORITHM_NAMES,
   algorithmForKey,
   EXC_C14N,
-  newSignedXml,
   SHA256,
   type SignatureAlgorithmName,
+  type SignatureMethod,
+  signatureValueOf,
+  verifiesSignatureValue,
 } from './signature-algorithms.js';
+import { canonicalForm, digestOf, statesDigest } from './signature-c14n.js';
 import { readSignatureForm, type SignatureForm } from './signature-form.js';
 import {
   type EnvelopeParts,
@@ -61,12 +65,7 @@ export interface VerifiedSignature {
   algorithm: SignatureAlgorithmName;
 }
 
-/** The DOM node type xml-crypto's declarations name; xmldom's nodes are such objects (see xml-dom.ts). */
-type DomNode = Parameters<ExclusiveCanonicalization['process']>[0];
-const asDomNode = (element: XmlElement) => element as unknown as DomNode;
-
 const SAFE_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const HEADER_XPATH = `//*[local-name(.)='edXMLHeader' and (namespace-uri(.)='${EDXML_NS}' or namespace-uri(.)='')]`;
 
 /** The elements a signature must cover, in the order their references are written. */
 const signedElements = (parts: EnvelopeParts): XmlElement[] =>
@@ -81,47 +80,107 @@ const signedElements = (parts: EnvelopeParts): XmlElement[] =>
  * entries, which every hub on the way appends. Exclusive
  * canonicalization, SHA-256 digests, ECDSA P-256 or RSA with SHA-256 by the key's type, the
  * certificate in KeyInfo. Throws ExchangeCredentialsInvalidError or ExchangeEnvelopeUnsignableError.
+ *
+ * The envelope is parsed once; each part is canonicalized where it stands and digested, SignedInfo
+ * built in the document, canonicalized and signed (xml-crypto's canonicalization, so the signature is
+ * the one its SignedXml would compute and check), and the document written back.
  */
 export function signEnvelope(xml: string, credentials: SigningCredentials): string {
-  const { key, algorithm } = signingKey(credentials);
+  const signer = signingKey(credentials);
   const doc = parseXml(xml);
   if (!doc) throw new ExchangeEnvelopeUnsignableError('not well-formed XML, or it has a DOCTYPE');
   const located = locateParts(doc);
   if ('problem' in located) throw new ExchangeEnvelopeUnsignableError(located.detail);
   if (located.parts.signatures.length > 0) throw new ExchangeEnvelopeUnsignableError('already signed');
   const suffix = randomBytes(4).toString('hex');
-  const references = signedElements(located.parts).map((element) => {
+  const elements = signedElements(located.parts);
+  const ids = elements.map((element) => {
     const existing = idAttributeOf(element)?.value;
-    if (existing !== undefined && !SAFE_ID.test(existing))
+    if (existing === undefined) return `${element.localName}-${suffix}`;
+    if (!SAFE_ID.test(existing))
       throw new ExchangeEnvelopeUnsignableError(`${element.localName} has an Id that is not a name`);
-    const id = existing ?? `${element.localName}-${suffix}`;
-    if (existing === undefined) element.setAttribute(ID_ATTRIBUTE, id);
-    else if (elementsOf(doc).filter((e) => idAttributeOf(e)?.value === id).length > 1)
-      throw new ExchangeEnvelopeUnsignableError(`${element.localName}'s Id names other elements too`);
-    return `//*[@*[local-name(.)='${ID_ATTRIBUTE}']='${id}']`;
+    return existing;
   });
-  const signer = newSignedXml();
-  signer.privateKey = key;
-  signer.publicCert = credentials.certificatePem;
-  signer.signatureAlgorithm = algorithm;
-  for (const xpath of references)
-    signer.addReference({ xpath, transforms: [EXC_C14N], digestAlgorithm: SHA256 });
-  signer.computeSignature(serialize(doc), {
-    location: { reference: HEADER_XPATH, action: 'append' },
+  const named = idCounts(doc);
+  elements.forEach((element, i) => {
+    if (idAttributeOf(element)) {
+      if (named.get(ids[i]!)! > 1)
+        throw new ExchangeEnvelopeUnsignableError(`${element.localName}'s Id names other elements too`);
+    } else element.setAttribute(ID_ATTRIBUTE, ids[i]!);
   });
-  return signer.getSignedXml();
+  const signature = dsig(doc, located.parts.header, 'Signature');
+  signature.setAttribute('xmlns', DSIG_NS);
+  const signedInfo = dsig(doc, signature, 'SignedInfo');
+  dsig(doc, signedInfo, 'CanonicalizationMethod').setAttribute('Algorithm', EXC_C14N);
+  dsig(doc, signedInfo, 'SignatureMethod').setAttribute('Algorithm', signer.method);
+  elements.forEach((element, i) => {
+    const reference = dsig(doc, signedInfo, 'Reference');
+    reference.setAttribute('URI', `#${ids[i]}`);
+    dsig(doc, dsig(doc, reference, 'Transforms'), 'Transform').setAttribute('Algorithm', EXC_C14N);
+    dsig(doc, reference, 'DigestMethod').setAttribute('Algorithm', SHA256);
+    dsig(doc, reference, 'DigestValue', digestOf(canonicalOrUnsignable(element)));
+  });
+  const value = signatureValueOf(canonicalOrUnsignable(signedInfo), signer.key, signer.method);
+  dsig(doc, signature, 'SignatureValue', value.toString('base64'));
+  const x509Data = dsig(doc, dsig(doc, signature, 'KeyInfo'), 'X509Data');
+  for (const certificate of signer.certificates) dsig(doc, x509Data, 'X509Certificate', certificate);
+  return serialize(doc);
 }
 
-function signingKey(credentials: SigningCredentials): { key: KeyObject; algorithm: string } {
+const canonicalOrUnsignable = (element: XmlElement): string =>
+  canonicalForm(element) ??
+  (() => {
+    throw new ExchangeEnvelopeUnsignableError(`${element.localName} cannot be canonicalized`);
+  })();
+
+/** How many elements of the document carry each `Id`. */
+function idCounts(doc: XmlDocument): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const element of elementsOf(doc)) {
+    const id = idAttributeOf(element)?.value;
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** An XML-DSig element `name` appended to `parent` (in the default namespace the Signature declares), with its text if any. */
+function dsig(doc: XmlDocument, parent: XmlElement, name: string, text?: string): XmlElement {
+  const element = doc.createElementNS(DSIG_NS, name);
+  if (text !== undefined) element.appendChild(doc.createTextNode(text));
+  parent.appendChild(element);
+  return element;
+}
+
+/** A signing key ready for use: the key, its SignatureMethod, the certificates KeyInfo carries (base64 DER). */
+interface SigningKey {
+  key: KeyObject;
+  method: SignatureMethod;
+  certificates: string[];
+}
+
+/** Signing keys read, by the SHA-256 of the credentials' two PEM texts. */
+const signingKeys = new LRUCache<string, SigningKey>({ max: 256 });
+
+/**
+ * The key of `credentials`, checked once per pair of PEM texts (readable, an allowed type and size,
+ * the certificate's): the hub signs for the organs it serves with the same few pairs.
+ */
+function signingKey(credentials: SigningCredentials): SigningKey {
+  const cacheKey = createHash('sha256')
+    .update(credentials.privateKeyPem)
+    .update('\0')
+    .update(credentials.certificatePem)
+    .digest('hex');
+  const known = signingKeys.get(cacheKey);
+  if (known) return known;
   let key: KeyObject;
   try {
     key = createPrivateKey(credentials.privateKeyPem);
   } catch {
     throw new ExchangeCredentialsInvalidError('the private key is unreadable');
   }
-  const algorithm = algorithmForKey(key);
-  if (!algorithm)
-    throw new ExchangeCredentialsInvalidError('the key is neither ECDSA P-256 nor RSA 2048-4096');
+  const method = algorithmForKey(key);
+  if (!method) throw new ExchangeCredentialsInvalidError('the key is neither ECDSA P-256 nor RSA 2048-4096');
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(credentials.certificatePem);
@@ -130,7 +189,12 @@ function signingKey(credentials: SigningCredentials): { key: KeyObject; algorith
   }
   if (!certificate.checkPrivateKey(key))
     throw new ExchangeCredentialsInvalidError('the certificate is not the key’s');
-  return { key, algorithm };
+  const certificates = pemCertificates(credentials.certificatePem).map((pem) =>
+    Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64').toString('base64'),
+  );
+  const signing = { key, method, certificates };
+  signingKeys.set(cacheKey, signing);
+  return signing;
 }
 
 const refuse = (reason: SignatureRefusal, detail?: string): never => {
@@ -145,6 +209,9 @@ const refuse = (reason: SignatureRefusal, detail?: string): never => {
  * value (with the key of the certificate in KeyInfo), the sender read from the signed header, then
  * the certificate: its chain to a trust anchor and validity at `at`, the organ it names, its
  * registration for the sender.
+ *
+ * The envelope is parsed once; each digest is computed over the very element located as the signed
+ * part (xml-crypto's canonicalization), the signature value over SignedInfo's canonical form.
  */
 export function verifyEnvelope(xml: string, context: VerificationContext): VerifiedSignature {
   const doc = parseXml(xml) ?? refuse('malformed', 'not well-formed XML, or it has a DOCTYPE');
@@ -158,18 +225,13 @@ export function verifyEnvelope(xml: string, context: VerificationContext): Verif
   const form = readSignatureForm(signature);
   const covered = coveredParts(doc, parts, form);
   const [signer, ...intermediates] = form.certificates.map(
-    (der) => readCertificate(der) ?? refuse('untrusted-certificate', 'unreadable certificate in KeyInfo'),
+    (der) => readCertificateDer(der) ?? refuse('untrusted-certificate', 'unreadable certificate in KeyInfo'),
   );
   if (!signer) return refuse('untrusted-certificate', 'no certificate in KeyInfo');
-  const keyAlgorithm = algorithmForKey(signer.node.publicKey);
-  if (!keyAlgorithm) refuse('untrusted-certificate', 'key type or size not allowed');
+  const keyAlgorithm = algorithmForKey(signer.publicKey);
+  if (!keyAlgorithm) return refuse('untrusted-certificate', 'key type or size not allowed');
   if (keyAlgorithm !== form.algorithm) refuse('bad-signature', 'signature method does not fit the key');
-  const signed = checkCryptography(xml, signature, signer);
-  const message = signed[covered.indexOf(parts.message)]!;
-  signed.forEach((canonical, i) => {
-    if (canonical !== new ExclusiveCanonicalization().process(asDomNode(covered[i]!), {}))
-      refuse('wrapping', 'the signed element is not the one read');
-  });
+  const message = checkCryptography(form, covered, signer, keyAlgorithm)[covered.indexOf(parts.message)]!;
   const organCode = senderOf(message);
   checkCertificateChain(signer, intermediates, context.trustAnchors, context.at);
   if (organCodeOf(signer) !== organCode) refuse('signer-not-sender');
@@ -191,13 +253,14 @@ export function verifyEnvelope(xml: string, context: VerificationContext): Verif
  * be covered (else `references-incomplete`).
  */
 function coveredParts(doc: XmlDocument, parts: EnvelopeParts, form: SignatureForm): XmlElement[] {
+  const wanted = signedElements(parts);
+  const ids = new Set(form.references.map((r) => r.id));
   const byId = new Map<string, XmlElement[]>();
   for (const element of elementsOf(doc)) {
     const id = idAttributeOf(element)?.value;
-    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), element]);
+    if (id !== undefined && ids.has(id)) byId.set(id, [...(byId.get(id) ?? []), element]);
   }
-  const wanted = signedElements(parts);
-  const covered = form.referenceIds.map((id) => {
+  const covered = form.references.map(({ id }) => {
     const [element, ...more] = byId.get(id) ?? [];
     if (!element) return refuse('references-incomplete', 'a reference names no element');
     if (more.length > 0) return refuse('wrapping', 'an Id names several elements');
@@ -209,19 +272,31 @@ function coveredParts(doc: XmlDocument, parts: EnvelopeParts, form: SignatureFor
   return covered;
 }
 
-/** Checks digests and signature value with the signer's key; returns the canonical XML of each reference. */
-function checkCryptography(xml: string, signature: XmlElement, signer: Certificate): string[] {
-  const verifier = newSignedXml();
-  verifier.publicCert = signer.node.publicKey;
-  let valid: boolean;
-  try {
-    verifier.loadSignature(asDomNode(signature));
-    valid = verifier.checkSignature(xml);
-  } catch {
-    return refuse('bad-signature', 'the signature value does not verify');
-  }
-  if (!valid) return refuse('digest-mismatch', 'a signed part changed');
-  return verifier.getSignedReferences();
+/**
+ * Checks, as XML-DSig core validation does, each reference's digest over the element it covers
+ * (`digest-mismatch`), then the signature value over SignedInfo's canonical form with the signer's
+ * key (`bad-signature`). Returns the canonical form of each covered element, in reference order.
+ */
+function checkCryptography(
+  form: SignatureForm,
+  covered: readonly XmlElement[],
+  signer: Certificate,
+  method: SignatureMethod,
+): string[] {
+  if (form.references.some((r) => r.digestValue === ''))
+    refuse('bad-signature', 'a reference states no digest');
+  const canonical = covered.map((element, i) => {
+    const text = canonicalForm(element) ?? refuse('bad-signature', 'a signed part cannot be canonicalized');
+    if (!statesDigest(form.references[i]!.digestValue, digestOf(text)))
+      refuse('digest-mismatch', 'a signed part changed');
+    return text;
+  });
+  const signedInfo =
+    canonicalForm(form.signedInfo) ?? refuse('bad-signature', 'SignedInfo cannot be canonicalized');
+  const value = Buffer.from(form.signatureValue, 'base64');
+  if (!verifiesSignatureValue(signedInfo, signer.publicKey, method, value))
+    refuse('bad-signature', 'the signature value does not verify');
+  return canonical;
 }
 
 /** The sender named by the signed MessageHeader (or Status): its one `From/OrganId`. */

@@ -15,6 +15,7 @@ export interface XmlNode {
   readonly namespaceURI: string | null;
   readonly localName: string | null;
   readonly textContent: string | null;
+  appendChild(child: XmlNode): XmlNode;
 }
 
 export interface XmlAttr {
@@ -32,6 +33,8 @@ export interface XmlElement extends XmlNode {
 export interface XmlDocument extends XmlNode {
   readonly documentElement: XmlElement | null;
   readonly doctype: XmlNode | null;
+  createElementNS(namespaceURI: string, qualifiedName: string): XmlElement;
+  createTextNode(data: string): XmlNode;
 }
 
 interface XmldomModule {
@@ -49,7 +52,13 @@ export const ELEMENT_NODE = 1;
 export const parseDocument = (xml: string, onProblem: () => void): XmlDocument =>
   new xmldom.DOMParser({ errorHandler: onProblem }).parseFromString(xml, 'text/xml');
 
-export const serialize = (node: XmlNode): string => new xmldom.XMLSerializer().serializeToString(node);
+/**
+ * The node as XML text. A carriage return reaches the DOM only through a character reference (the
+ * parser turns line breaks into line feeds) and xmldom writes it back raw in text, where it would be
+ * read again as a line feed: it is written `&#xD;`, as xml-crypto writes it.
+ */
+export const serialize = (node: XmlNode): string =>
+  new xmldom.XMLSerializer().serializeToString(node).replace(/\r/g, '&#xD;');
 
 export const isElement = (node: XmlNode | null | undefined): node is XmlElement =>
   node?.nodeType === ELEMENT_NODE;
