@@ -1,13 +1,6 @@
 import type { SignatureRefusal } from '../../kernel/errors/index.js';
 import { DSIG_NS, EDXML_NS } from './edxml/index.js';
-import {
-  isElement,
-  parseDocument,
-  type XmlAttr,
-  type XmlDocument,
-  type XmlElement,
-  type XmlNode,
-} from './xml-dom.js';
+import { isElement, parseDocument, type XmlAttr, type XmlDocument, type XmlElement } from './xml-dom.js';
 
 /**
  * Whether an element is the edXML element `name`: in the edXML namespace (matched by URI whatever
@@ -53,31 +46,25 @@ export interface PartsProblem {
 }
 
 /**
- * Parses XML strictly: undefined for a document with a DOCTYPE (no entities, so every parser reads
- * the same text) or anything the parser warns about.
+ * Parses XML strictly (namespace-aware, as the codec reads it): undefined for a document with a
+ * DOCTYPE (no entities, so every parser reads the same text) or that is not well-formed.
  */
 export function parseXml(xml: string): XmlDocument | undefined {
-  if (xml.includes('<!DOCTYPE')) return undefined;
-  let failed = false;
-  try {
-    const doc = parseDocument(xml, () => {
-      failed = true;
-    });
-    return failed || !doc?.documentElement || doc.doctype ? undefined : doc;
-  } catch {
-    return undefined;
-  }
+  return xml.includes('<!DOCTYPE') ? undefined : parseDocument(xml);
 }
 
 /** Every element of the document, in document order. */
 export function elementsOf(doc: XmlDocument): XmlElement[] {
   const found: XmlElement[] = [];
-  const stack: XmlNode[] = doc.documentElement ? [doc.documentElement] : [];
+  const stack: XmlElement[] = doc.documentElement ? [doc.documentElement] : [];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (!isElement(node)) continue;
-    found.push(node);
-    for (let child = node.lastChild; child; child = child.previousSibling) stack.push(child);
+    const element = stack.pop()!;
+    found.push(element);
+    const children = element.childNodes;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (isElement(child)) stack.push(child);
+    }
   }
   return found;
 }
@@ -91,12 +78,11 @@ export const edxmlChildren = (parent: XmlElement, name: string): XmlElement[] =>
   elementChildren(parent).filter((e) => isEdxml(e, name));
 
 /** Every element child of `parent`. */
-export const elementChildren = (parent: XmlElement): XmlElement[] =>
-  Array.from(parent.childNodes).filter(isElement);
+export const elementChildren = (parent: XmlElement): XmlElement[] => parent.childNodes.filter(isElement);
 
 /** The element's identifying attribute (`Id`, in any namespace), if any. */
 export function idAttributeOf(element: XmlElement): XmlAttr | undefined {
-  return Array.from(element.attributes).find((a) => a.localName === ID_ATTRIBUTE);
+  return element.attributes.find((a) => a.localName === ID_ATTRIBUTE);
 }
 
 const PART_NAMES = [
