@@ -1,6 +1,7 @@
 import type { SignatureRefusal } from '../../kernel/errors/index.js';
 import { DSIG_NS, EDXML_NS } from './edxml/index.js';
-import { isElement, parseDocument, type XmlAttr, type XmlDocument, type XmlElement } from './xml-dom.js';
+import { isElement, type XmlAttr, type XmlDocument, type XmlElement } from './xml-dom.js';
+import { parseDocument } from './xml-parse.js';
 
 /**
  * Whether an element is the edXML element `name`: in the edXML namespace (matched by URI whatever

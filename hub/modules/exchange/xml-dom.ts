@@ -1,8 +1,6 @@
-import { SaxesParser, type SaxesTagNS } from 'saxes';
-
 /**
- * The small DOM the signature layer reads, built by one saxes pass (the parser the codec reads
- * envelopes with): elements, attributes, text, CDATA sections, comments and processing instructions,
+ * The small DOM the signature layer reads, built by one saxes pass (xml-parse.ts; the parser the
+ * codec reads envelopes with): elements, attributes, text, CDATA sections, comments and processing instructions,
  * with the members xml-crypto's exclusive canonicalization reads. Its nodes read as @xmldom/xmldom's
  * do wherever canonicalization can tell (an element in no namespace has `null` or `''` as xmldom
  * gives it, line ends are normalized as xmldom normalizes them), so a digest computed over them is
@@ -49,13 +47,14 @@ export interface XmlDocument extends XmlNode {
 }
 
 export const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_SECTION_NODE = 4;
-const PROCESSING_INSTRUCTION_NODE = 7;
-const COMMENT_NODE = 8;
+export const TEXT_NODE = 3;
+export const CDATA_SECTION_NODE = 4;
+export const PROCESSING_INSTRUCTION_NODE = 7;
+export const COMMENT_NODE = 8;
 const DOCUMENT_NODE = 9;
 
-abstract class Node {
+/** What every node has; a parser builds the tree with `appendChild`. */
+export abstract class Node {
   abstract readonly nodeType: number;
   abstract readonly nodeName: string;
   parentNode: XmlParent | null = null;
@@ -94,7 +93,7 @@ abstract class Node {
 const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
 
 /** Text, a CDATA section, a comment or a processing instruction: `data` is what canonicalization reads. */
-class CharacterNode extends Node {
+export class CharacterNode extends Node {
   override readonly childNodes = NO_CHILDREN;
 
   constructor(
@@ -117,7 +116,8 @@ const splitName = (qualified: string): [prefix: string | null, local: string] =>
   return colon < 0 ? [null, qualified] : [qualified.slice(0, colon), qualified.slice(colon + 1)];
 };
 
-class Element extends Node implements XmlElement {
+/** An element: its qualified name split into prefix and local name, its namespace as resolved by the parser. */
+export class Element extends Node implements XmlElement {
   readonly nodeType = ELEMENT_NODE;
   readonly nodeName: string;
   readonly prefix: string | null;
@@ -147,7 +147,8 @@ class Element extends Node implements XmlElement {
   }
 }
 
-class Document extends Node implements XmlDocument {
+/** The document: its children (the root element, comments and processing instructions around it). */
+export class Document extends Node implements XmlDocument {
   readonly nodeType = DOCUMENT_NODE;
   readonly nodeName = '#document';
   /** The XML declaration, as written back. */
@@ -168,90 +169,6 @@ class Document extends Node implements XmlDocument {
   createTextNode(data: string): XmlNode {
     return new CharacterNode(TEXT_NODE, '#text', data);
   }
-}
-
-/** Thrown inside the parse to stop it at the first problem. */
-const NOT_WELL_FORMED = Symbol('not well-formed');
-
-/**
- * One saxes pass building the tree, its handlers registered in the constructor (registered later,
- * they leave the parser with slow properties; see edxml/README.md).
- */
-class TreeBuilder extends SaxesParser<{ xmlns: true; position: false }> {
-  readonly doc = new Document();
-  private current: Node = this.doc;
-  /** Whether a default namespace (possibly the empty one) is declared on each open element. */
-  private readonly defaultDeclared: boolean[] = [false];
-
-  constructor() {
-    super({ xmlns: true, position: false });
-    this.on('error', () => {
-      throw NOT_WELL_FORMED;
-    });
-    this.on('doctype', () => {
-      throw NOT_WELL_FORMED;
-    });
-    this.on('xmldecl', (decl) => {
-      const encoding = decl.encoding === undefined ? '' : ` encoding="${decl.encoding}"`;
-      const standalone = decl.standalone === undefined ? '' : ` standalone="${decl.standalone}"`;
-      this.doc.declaration = `<?xml version="${decl.version ?? '1.0'}"${encoding}${standalone}?>`;
-    });
-    this.on('opentag', (tag) => this.open(tag));
-    this.on('closetag', () => {
-      this.current = this.current.parentNode as unknown as Node;
-      this.defaultDeclared.pop();
-    });
-    this.on('text', (text) => {
-      if (this.current !== this.doc) this.current.appendChild(new CharacterNode(TEXT_NODE, '#text', text));
-    });
-    this.on('cdata', (text) => {
-      // xmldom keeps no node for an empty CDATA section
-      if (text) this.current.appendChild(new CharacterNode(CDATA_SECTION_NODE, '#cdata-section', text));
-    });
-    this.on('comment', (text) => {
-      this.current.appendChild(new CharacterNode(COMMENT_NODE, '#comment', text));
-    });
-    this.on('processinginstruction', ({ target, body }) => {
-      this.current.appendChild(new CharacterNode(PROCESSING_INSTRUCTION_NODE, target, body, target));
-    });
-  }
-
-  private open(tag: SaxesTagNS): void {
-    const declared = this.defaultDeclared.at(-1)! || 'xmlns' in tag.attributes;
-    // as xmldom: no namespace is `null`, unless a default namespace (even the empty one) was declared
-    const element = new Element(tag.name, tag.uri || (declared && !tag.prefix ? '' : null));
-    for (const attribute of Object.values(tag.attributes)) {
-      element.attributes.push({
-        name: attribute.name,
-        prefix: attribute.prefix || null,
-        localName: attribute.local,
-        namespaceURI: attribute.uri || null,
-        value: attribute.value,
-      });
-    }
-    this.current.appendChild(element);
-    this.current = element;
-    this.defaultDeclared.push(declared);
-  }
-}
-
-/**
- * Line ends as xmldom normalizes them before parsing (XML 1.1's rules: CR LF, CR NEL, CR, NEL and
- * LINE SEPARATOR each read as LF), so that text reads as it did for envelopes signed through xmldom.
- */
-const normalizeLineEnds = (xml: string): string =>
-  xml.replace(/\r[\n\u0085]/g, '\n').replace(/[\r\u0085\u2028]/g, '\n');
-
-/** Parses a whole document; undefined when it is not well-formed, has a DOCTYPE, or no root. */
-export function parseDocument(xml: string): XmlDocument | undefined {
-  const builder = new TreeBuilder();
-  try {
-    builder.write(normalizeLineEnds(xml)).close();
-  } catch (error) {
-    if (error === NOT_WELL_FORMED) return undefined;
-    throw error;
-  }
-  return builder.doc.documentElement ? builder.doc : undefined;
 }
 
 /** Characters written as references: markup, and those the parser would read as other characters (line ends, tabs in attributes). */
