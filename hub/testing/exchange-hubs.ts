@@ -250,15 +250,22 @@ export async function startHubNetwork(
       .setExpirationTime(iat + 900)
       .sign(key.privateKey);
   };
+  const sessions = new Map<string, { token: string; until: number }>();
   return {
     hubs: running,
     organs,
     caDir,
     token,
     async graphql(hubId, organCode, query, variables = {}) {
+      // one token per organ for a few minutes, as an organ's system keeps its session's token
+      let held = sessions.get(organCode);
+      if (!held || held.until < Date.now()) {
+        held = { token: await token(organCode), until: Date.now() + 5 * 60_000 };
+        sessions.set(organCode, held);
+      }
       const response = await fetch(`${urls.get(hubId)}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(organCode)}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${held.token}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as never;

@@ -54,7 +54,7 @@ export class ExchangeXmlTooManyAttachmentsError extends defineError({
 }) {}
 
 /** Why the bytes are not XML the hub reads. */
-export type XmlMalformedReason = 'malformed' | 'not-utf8';
+export type XmlMalformedReason = 'malformed' | 'not-utf8' | 'line-separator';
 
 /** Not well-formed XML, or not UTF-8; `line` and `column` (1-based) when the parser knows them. */
 export class ExchangeXmlMalformedError extends defineError({

@@ -127,6 +127,15 @@ describe('not well-formed, not UTF-8', () => {
     expect(refusal(Buffer.from(`\ufeff${STATUS}`, 'utf16le')).reason).toBe('not-utf8');
     expect(refusal(edit(STATUS, 'encoding="UTF-8"', 'encoding="windows-1258"')).reason).toBe('not-utf8');
   });
+
+  it('NEL and LINE SEPARATOR, which the signature would read as line feeds', () => {
+    for (const separator of ['\u2028', '\u0085']) {
+      const xml = STATUS.replace('</edXML:StatusCode>', `</edXML:StatusCode>${separator}`);
+      expect(xml).not.toBe(STATUS);
+      expect(refusal(xml)).toMatchObject({ code: 'EXCHANGE_XML_MALFORMED', reason: 'line-separator' });
+      expect(refusal(Buffer.from(xml, 'utf8')).reason).toBe('line-separator');
+    }
+  });
 });
 
 describe('every refusal', () => {

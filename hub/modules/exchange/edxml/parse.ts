@@ -47,14 +47,32 @@ function decode(input: string | Uint8Array, maxBytes: number): string {
     // a UTF-16 unit is at most 3 bytes of UTF-8: count only when that bound passes the limit
     const bytes = input.length * 3 > maxBytes ? Buffer.byteLength(input, 'utf8') : input.length;
     if (bytes > maxBytes) throw new ExchangeXmlTooLargeError(maxBytes, bytes);
-    return input;
+    return withoutLineSeparators(input);
   }
   if (input.byteLength > maxBytes) throw new ExchangeXmlTooLargeError(maxBytes, input.byteLength);
+  let text: string;
   try {
-    return UTF8.decode(input);
+    text = UTF8.decode(input);
   } catch {
     throw new ExchangeXmlMalformedError('not-utf8', 'the bytes are not UTF-8');
   }
+  return withoutLineSeparators(text);
+}
+
+/**
+ * NEL (U+0085) and LINE SEPARATOR (U+2028) are refused: the signature's canonical form reads them as
+ * line feeds (as xmldom does), so a signed line feed swapped for one of them would still verify
+ * while the envelope said something else.
+ */
+function withoutLineSeparators(text: string): string {
+  const at = text.search(/[\u0085\u2028]/);
+  if (at >= 0) {
+    throw new ExchangeXmlMalformedError(
+      'line-separator',
+      'the envelope holds NEL (U+0085) or LINE SEPARATOR (U+2028)',
+    );
+  }
+  return text;
 }
 
 function readDocument({ fields, signed }: StreamedEnvelope): ParsedEdxml {
