@@ -190,6 +190,16 @@ describe('the exchange decider', () => {
       .then(accepted(status('15', WARD, key('5')), [deliver]));
   });
 
+  it('takes statuses only from the organs the document went to', () => {
+    const routed = accepted(document(), [forward]);
+    given(routed)
+      .when(accept(status('01', '000.05.01.H26', key('1')), [deliver]))
+      .thenThrows(ExchangeStatusInvalidError);
+    given(routed)
+      .when(accept(status('01', WARD, key('1')), [deliver]))
+      .then(accepted(status('01', WARD, key('1')), [deliver]));
+  });
+
   it('records a forward once, and no failure after it', () => {
     const done: ExchangeEvent = {
       id: EVENT_ID,

@@ -161,6 +161,17 @@ function checkAgainstTrail(message: ExchangeMessageAcceptedData, state: Exchange
     return;
   }
   const code = message.status!.statusCode;
+  if (code !== '13' && state.newMessageKey !== undefined) {
+    // a status answers for a recipient: an organ addressed, or the successor that received it
+    const received = state.messages[state.newMessageKey]!.routes.map((r) => r.organCode);
+    if (!state.recipients.includes(message.fromOrgan) && !received.includes(message.fromOrgan)) {
+      throw new ExchangeStatusInvalidError(
+        documentId,
+        code,
+        `organ ${message.fromOrgan} is not a recipient of it`,
+      );
+    }
+  }
   if (code === '13' && state.senderOrgan !== undefined && state.senderOrgan !== message.fromOrgan) {
     throw new ExchangeStatusInvalidError(documentId, code, 'only the sending organ may request a recall');
   }
