@@ -190,14 +190,25 @@ describe('the exchange decider', () => {
       .then(accepted(status('15', WARD, key('5')), [deliver]));
   });
 
-  it('takes statuses only from the organs the document went to', () => {
+  it('takes a status where it starts only from an organ the document went to, and none before the document', () => {
     const routed = accepted(document(), [forward]);
+    const local = (from: string): ExchangeMessageAcceptedData => ({
+      ...status('01', from, key('1')),
+      via: { channel: 'api' },
+    });
     given(routed)
-      .when(accept(status('01', '000.05.01.H26', key('1')), [deliver]))
+      .when(accept(local('000.05.01.H26'), [deliver]))
       .thenThrows(ExchangeStatusInvalidError);
     given(routed)
+      .when(accept(local(WARD), [deliver]))
+      .then(accepted(local(WARD), [deliver]));
+    // the hubs after it take what the first hub took (the successor of an addressee, say)
+    given(routed)
+      .when(accept(status('01', '000.05.01.H26', key('1')), [deliver]))
+      .then(accepted(status('01', '000.05.01.H26', key('1')), [deliver]));
+    given([])
       .when(accept(status('01', WARD, key('1')), [deliver]))
-      .then(accepted(status('01', WARD, key('1')), [deliver]));
+      .thenThrows(ExchangeDocumentNotFoundError);
   });
 
   it('records a forward once, and no failure after it', () => {

@@ -38,12 +38,15 @@ export interface ExchangeDocumentState {
   senderOrgan?: string;
   /** The organs it was addressed to (a recall request goes to them). */
   recipients: string[];
+  /** The organs this hub delivered it to (successors of abolished addressees included). */
+  deliveredTo: string[];
   recallRequested: boolean;
 }
 
 export const initialState = (): ExchangeDocumentState => ({
   messages: {},
   recipients: [],
+  deliveredTo: [],
   recallRequested: false,
 });
 
@@ -68,12 +71,18 @@ export function evolve(state: ExchangeDocumentState, event: ExchangeEvent): Exch
           },
         },
         ...(isNew ? { newMessageKey: m.messageKey, recipients: m.document!.toOrgans } : {}),
-        ...(m.kind === 'document' && state.senderOrgan === undefined ? { senderOrgan: m.fromOrgan } : {}),
+        ...(isNew || (m.document?.businessType === 'replace' && state.senderOrgan === undefined)
+          ? { senderOrgan: m.fromOrgan }
+          : {}),
         recallRequested: state.recallRequested || m.status?.statusCode === '13',
       };
     }
     case 'ExchangeMessageRouted':
       return withMessage(state, event.data.messageKey, (m) => ({ ...m, routes: event.data.routes }));
+    case 'ExchangeMessageDelivered':
+      return state.deliveredTo.includes(event.data.organCode)
+        ? state
+        : { ...state, deliveredTo: [...state.deliveredTo, event.data.organCode] };
     case 'ExchangeMessageForwarded':
       return withMessage(state, event.data.messageKey, (m) => ({
         ...m,
@@ -152,6 +161,9 @@ function checkAgainstTrail(message: ExchangeMessageAcceptedData, state: Exchange
     if (type === 'new' && state.newMessageKey !== undefined) {
       throw new ExchangeDocumentConflictError(documentId, 'another document already holds this DocumentId');
     }
+    if ((type === 'update' || type === 'revoke') && state.senderOrgan === undefined) {
+      throw new ExchangeDocumentNotFoundError(documentId);
+    }
     if (type !== 'new' && state.senderOrgan !== undefined && state.senderOrgan !== message.fromOrgan) {
       throw new ExchangeDocumentConflictError(
         documentId,
@@ -161,10 +173,16 @@ function checkAgainstTrail(message: ExchangeMessageAcceptedData, state: Exchange
     return;
   }
   const code = message.status!.statusCode;
-  if (code !== '13' && state.newMessageKey !== undefined) {
-    // a status answers for a recipient: an organ addressed, or the successor that received it
-    const received = state.messages[state.newMessageKey]!.routes.map((r) => r.organCode);
-    if (!state.recipients.includes(message.fromOrgan) && !received.includes(message.fromOrgan)) {
+  if (state.newMessageKey === undefined) {
+    // a status always follows its document through the same hubs: not seen yet, not taken (the
+    // sender retries), so nobody starts a document's trail by answering it first
+    throw new ExchangeDocumentNotFoundError(documentId);
+  }
+  if (code !== '13' && message.via.channel !== 'hub') {
+    // where the status starts, its organ must be one the document went to (a successor included);
+    // the hubs after it rely on that check and on the organ's signature
+    const allowed = [...state.recipients, ...state.deliveredTo];
+    if (!allowed.includes(message.fromOrgan)) {
       throw new ExchangeStatusInvalidError(
         documentId,
         code,

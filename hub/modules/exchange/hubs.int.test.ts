@@ -8,7 +8,7 @@ import {
   type HubNetwork,
   startHubNetwork,
 } from '../../testing/exchange-hubs.js';
-import { HUB_SIGNATURE_HEADER, loadHubKey, signEnvelope, signHubRequest } from './index.js';
+import { HUB_SIGNATURE_HEADER, loadHubKey, signEnvelope, signHubRequest, trailRequest } from './index.js';
 
 // Four hubs on loopback: central (a ministry), Hanoi (its People's Committee), the Ba Đình district
 // of the old map (abolished 1 July 2025) and a commune-level hub serving the new ward and an old
@@ -283,6 +283,19 @@ describe('the document exchange between four hubs', { timeout: 180_000 }, () => 
     expect(xxe).toMatchObject({ status: 400, body: { code: 'EXCHANGE_XML_DTD_FORBIDDEN' } });
     const unknownHub = await post(envelope, 'not-a-token');
     expect(unknownHub).toMatchObject({ status: 401, body: { code: 'EXCHANGE_HUB_UNAUTHENTICATED' } });
+    const madeForATrail = await signHubRequest(
+      central,
+      { to: 'hub.h26', body: Buffer.from(envelope, 'utf8'), request: trailRequest(sent.documentId) },
+      () => new Date(),
+      () => crypto.randomUUID(),
+    );
+    expect(await post(envelope, madeForATrail)).toMatchObject({
+      status: 401,
+      body: {
+        code: 'EXCHANGE_HUB_UNAUTHENTICATED',
+        details: { reason: 'the request signature was made for another request' },
+      },
+    });
 
     // a redelivery is acknowledged, not recorded again; the very same request again is a replay
     const bytes = Buffer.from(envelope, 'utf8');

@@ -31,4 +31,4 @@ export * from './queries.js';
 export { hubChain, type OrganRegistry, type RouteDecision, routeTo } from './routing.js';
 export type { ExchangeService, OutboundMessage, Receipt } from './service.js';
 export { signEnvelope, verifyEnvelope } from './signature.js';
-export { HUB_SIGNATURE_HEADER, hubKeyFile, loadHubKey, signHubRequest } from './transport.js';
+export { HUB_SIGNATURE_HEADER, hubKeyFile, loadHubKey, signHubRequest, trailRequest } from './transport.js';

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../kernel/clock.js';
+import { HubError } from '../../kernel/errors/index.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
 import type { HubDirectory, HubEntry } from './directory.js';
 import type { EnvelopePort } from './ports.js';
-import type { ExchangeService, OutboundMessage } from './service.js';
+import { type ExchangeService, isRefusalCode, type OutboundMessage } from './service.js';
 import { HUB_SIGNATURE_HEADER, type HubKey, signHubRequest } from './transport.js';
 
 export interface OutboxOptions {
@@ -45,7 +46,8 @@ interface DueRow {
 }
 
 /** Codes of the next hub's answer that a retry cannot change: the message is refused (status 02). */
-const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || status === 429;
+/** The next hub refused the envelope itself (status 02): final. Any other failure is retried. */
+const retryable = (code: string) => !isRefusalCode(code);
 
 /**
  * Hands recorded messages to the next hub: at least once, until acknowledged, with exponential
@@ -146,12 +148,16 @@ export class Outbox {
         else i++;
       }
       this.running++;
-      void this.deliver(first.message.hubId, batch).finally(() => {
-        for (const item of batch) this.inFlight.delete(`${item.message.messageKey}|${item.message.hubId}`);
-        this.running--;
-        if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
-        this.pump();
-      });
+      void this.deliver(first.message.hubId, batch)
+        .catch((error: unknown) =>
+          this.log.error({ err: error, hubId: first.message.hubId }, 'delivery failed'),
+        )
+        .finally(() => {
+          for (const item of batch) this.inFlight.delete(`${item.message.messageKey}|${item.message.hubId}`);
+          this.running--;
+          if (this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
+          this.pump();
+        });
     }
   }
 
@@ -212,14 +218,22 @@ export class Outbox {
       items.map(async (item, i) => {
         const answer = answers[i]!;
         if (answer.ok) {
-          await this.deps.service.recordForwarded(item.message, item.attempt, answer.duplicate);
-          this.deps.onAttempt?.(hub.hubId, answer.duplicate ? 'duplicate' : 'delivered');
+          try {
+            await this.deps.service.recordForwarded(item.message, item.attempt, answer.duplicate);
+            this.deps.onAttempt?.(hub.hubId, answer.duplicate ? 'duplicate' : 'delivered');
+          } catch (error) {
+            // delivered but not recorded: the row stays pending, the next attempt is a duplicate
+            this.log.error(
+              { err: error, documentId: item.message.documentId },
+              'could not record a delivery',
+            );
+          }
           return;
         }
         await this.failed(
           item.message,
           item.attempt,
-          new DeliveryError(answer.code, answer.message, RETRYABLE_STATUS(answer.status)),
+          new DeliveryError(answer.code, answer.message, retryable(answer.code)),
         );
       }),
     );
@@ -279,7 +293,7 @@ export class Outbox {
         : [{ ok: false, status: response.status, code, message }];
     }
     if (!response.ok || !Array.isArray(answer.answers) || answer.answers.length !== envelopes.length) {
-      throw new DeliveryError(code, message, !response.ok ? RETRYABLE_STATUS(response.status) : true);
+      throw new DeliveryError(code, message, !response.ok ? retryable(code) : true);
     }
     return answer.answers;
   }
@@ -288,7 +302,9 @@ export class Outbox {
     const failure =
       error instanceof DeliveryError
         ? error
-        : new DeliveryError('EXCHANGE_TRANSPORT_FAILED', String(error), true);
+        : error instanceof HubError && error.status < 500
+          ? new DeliveryError(error.code, error.message, false) // this hub cannot prepare it: no retry helps
+          : new DeliveryError('EXCHANGE_TRANSPORT_FAILED', String(error), true);
     const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
     const retryAt = failure.retryable
       ? new Date(this.deps.clock().getTime() + delay * (0.8 + Math.random() * 0.4))

@@ -31,7 +31,7 @@ const STAGE: Record<string, number> = { '01': 1, '03': 2, '04': 3, '05': 4, '02'
  */
 export const exchangeProjection: ProjectionDefinition = {
   name: 'exchange',
-  version: 1,
+  version: 2,
   description:
     'Documents exchanged: messages, inboxes, recipients and their statuses, the outbox to other hubs',
   filter: { streamPrefixes: [`${EXCHANGE_STREAM_CATEGORY}-`], eventTypes },
@@ -93,6 +93,10 @@ export const exchangeProjection: ProjectionDefinition = {
       UPDATE exchange_outbox SET state = CASE WHEN @permanent = 1 THEN 'refused' ELSE state END, attempts = @attempt,
         next_attempt_at = COALESCE(@retryAt, next_attempt_at), last_error = @code
       WHERE message_key = @messageKey AND hub_id = @hubId AND state = 'pending'
+    `);
+    const rejectedBehind = db.prepare(`
+      UPDATE exchange_recipients SET rejected = 1, last_status = '02', last_status_at = @at
+      WHERE document_id = @documentId AND hub_id = @hubId AND done_at IS NULL
     `);
     const messageOf = db.prepare<
       [string],
@@ -215,6 +219,10 @@ export const exchangeProjection: ProjectionDefinition = {
           }
           case 'ExchangeDeliveryFailed': {
             const f = event.data as ExchangeDeliveryFailedData;
+            if (f.permanent && messageOf.get(f.messageKey)?.kind === 'document') {
+              // refused by a hub on the way: the recipients behind it will not have it (status 02)
+              rejectedBehind.run({ documentId: f.documentId, hubId: f.hubId, at });
+            }
             outboxFailed.run({
               messageKey: f.messageKey,
               hubId: f.hubId,

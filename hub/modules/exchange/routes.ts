@@ -12,7 +12,13 @@ import type { BatchAnswer } from './outbox.js';
 import { getExchangeDocument, getMessage, inboxOf, inInbox, messagesOf, recipientsOf } from './queries.js';
 import type { ExchangeService, Receipt } from './service.js';
 import { localTrail } from './trail.js';
-import { HUB_SIGNATURE_HEADER, type HubKey, type HubRequestVerifier } from './transport.js';
+import {
+  ENVELOPES_REQUEST,
+  HUB_SIGNATURE_HEADER,
+  type HubKey,
+  type HubRequestVerifier,
+  trailRequest,
+} from './transport.js';
 
 export interface ExchangeRoutesOptions {
   service: ExchangeService;
@@ -102,8 +108,12 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
   });
 
   app.get('/exchange/v1/trail/:documentId', async (request) => {
-    await verifier.verify(request.headers[HUB_SIGNATURE_HEADER] as string | undefined, new Uint8Array());
     const { documentId } = request.params as { documentId: string };
+    await verifier.verify(
+      request.headers[HUB_SIGNATURE_HEADER] as string | undefined,
+      new Uint8Array(),
+      trailRequest(documentId),
+    );
     return { events: await localTrail(options.store, options.key.hubId, documentId) };
   });
 
@@ -111,7 +121,11 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
   // answered on its own: `{ answers: [{ ok, duplicate, … } | { ok: false, status, code, message }] }`
   app.post('/exchange/v1/envelopes', async (request) => {
     const body = bodyOf(request);
-    const from = await verifier.verify(request.headers[HUB_SIGNATURE_HEADER] as string | undefined, body);
+    const from = await verifier.verify(
+      request.headers[HUB_SIGNATURE_HEADER] as string | undefined,
+      body,
+      ENVELOPES_REQUEST,
+    );
     const via = (requestId: string) => ({ channel: 'hub' as const, hubId: from.hubId, requestId });
     if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
       return receiptJson(await service.receive(body, via(from.requestId)));

@@ -93,6 +93,7 @@ export class ExchangeService {
   private readonly ids: IdSource;
   private readonly cache = new StreamStateCache<ExchangeDocumentState>(10_000);
   private readonly listeners: Listener[] = [];
+  private readonly tails = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ExchangeServiceDeps) {
     this.log = moduleLogger(deps.logger, 'exchange');
@@ -143,12 +144,14 @@ export class ExchangeService {
     };
     const stage = via.channel === 'hub' ? 'receive' : 'send';
     let read: ReadEnvelope | undefined;
+    let verified = false;
     try {
       read = this.deps.envelopes.read(bytes);
       const level = read.document?.securityLevel ?? 0;
       if (level > 0) throw new ExchangeSecretDocumentError(read.documentId, level);
       authorize(read);
       const signer = this.deps.envelopes.verify(bytes, this.clock());
+      verified = true;
       const targets = await this.targetsOf(read);
       const routes: RouteData[] = targets.map((organCode) =>
         routeTo(this.deps.directory, this.deps.registry, {
@@ -178,24 +181,26 @@ export class ExchangeService {
       return await this.accept(message, routes, actor);
     } catch (error) {
       const refused = { sha256: envelope.sha256, size: envelope.size };
-      if (error instanceof HubError) await this.refuse(error, { via, stage, envelope: refused, read }, actor);
+      if (error instanceof HubError && isRefusal(error)) {
+        // on the document's trail only when someone accountable stands behind it: the organ's
+        // signature verified, or a hub of the directory that forwarded it; else the day's refusals
+        const onTrail = verified || via.channel === 'hub';
+        await this.refuse(error, { via, stage, envelope: refused, read: onTrail ? read : undefined }, actor);
+      }
       throw error;
     }
   }
 
   /**
-   * The organs a message goes to: a document's addressees; a status's, the document's sender — but
-   * a recall request (13) goes from the sender to the organs the document was addressed to.
+   * The organs a message goes to: a document's addressees; a status's, the document's sender as
+   * this hub recorded it (not whom the status names) — but a recall request (13) goes from the
+   * sender to the organs the document was addressed to.
    */
   private async targetsOf(read: ReadEnvelope): Promise<string[]> {
     if (read.document) return read.document.toOrgans;
-    if (read.status!.statusCode !== '13') return [read.status!.toOrgan];
-    const { state } = await aggregateStream(
-      this.deps.store,
-      exchangeStream(read.documentId),
-      exchangeDecider,
-      this.cache,
-    );
+    const stream = exchangeStream(read.documentId);
+    const { state } = await aggregateStream(this.deps.store, stream, exchangeDecider, this.cache);
+    if (read.status!.statusCode !== '13') return [state.senderOrgan ?? read.status!.toOrgan];
     if (state.recipients.length === 0) {
       throw new ExchangeStatusInvalidError(
         read.documentId,
@@ -359,9 +364,57 @@ export class ExchangeService {
     command: (meta: ReturnType<typeof newCommandMeta>) => ExchangeCommand,
   ) {
     const meta = newCommandMeta({ actor, correlationId: this.ids() }, this.clock, this.ids);
-    return handleCommand(this.deps.store, exchangeStream(documentId), exchangeDecider, () => command(meta), {
-      cache: this.cache,
-      maxAttempts: 5,
+    const stream = exchangeStream(documentId);
+    return this.serialised(stream, () =>
+      handleCommand(this.deps.store, stream, exchangeDecider, () => command(meta), {
+        cache: this.cache,
+        maxAttempts: 5,
+      }),
+    );
+  }
+
+  /**
+   * Runs the commands of one stream in this process one after another (the envelopes of a batch,
+   * the answers of one request often share a document), so they do not race each other for the
+   * stream's revision; other processes' appends are still met by the decider kit's retry.
+   */
+  private serialised<T>(stream: string, work: () => Promise<T>): Promise<T> {
+    const before = this.tails.get(stream) ?? Promise.resolve();
+    const result = before.then(work, work);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(stream, tail);
+    void tail.then(() => {
+      if (this.tails.get(stream) === tail) this.tails.delete(stream);
     });
+    return result;
   }
 }
+
+/**
+ * Errors that refuse an envelope (its content, its signature, its place on the trail): recorded and
+ * final for the sender. Anything else (the store busy, a registry not caught up) is not a refusal:
+ * nothing is recorded and the sender retries.
+ */
+export function isRefusal(error: HubError): boolean {
+  return error.status < 500 && isRefusalCode(error.code);
+}
+
+/** Whether an error code refuses the envelope itself (final for the hub that sent it). */
+export const isRefusalCode = (code: string): boolean =>
+  REFUSAL_PREFIXES.some((prefix) => code.startsWith(prefix));
+
+const REFUSAL_PREFIXES = [
+  'EXCHANGE_XML_',
+  'EXCHANGE_ENVELOPE_INVALID',
+  'EXCHANGE_ATTACHMENT_',
+  'EXCHANGE_SIGNATURE_INVALID',
+  'EXCHANGE_SECRET_DOCUMENT',
+  'EXCHANGE_DOCUMENT_CONFLICT',
+  'EXCHANGE_STATUS_INVALID',
+  'EXCHANGE_ORGAN_NOT_SERVED',
+  'EXCHANGE_NO_ROUTE',
+  'AUTH_FORBIDDEN',
+];

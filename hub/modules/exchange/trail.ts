@@ -8,7 +8,7 @@ import {
   type ExchangeMessageRoutedData,
   exchangeStream,
 } from './events.js';
-import { HUB_SIGNATURE_HEADER, type HubKey, signHubRequest } from './transport.js';
+import { HUB_SIGNATURE_HEADER, type HubKey, signHubRequest, trailRequest } from './transport.js';
 
 /** One event of a document's trail, with the hub that recorded it. */
 export interface TrailEvent {
@@ -103,7 +103,7 @@ async function fetchTrail(
   try {
     const signature = await signHubRequest(
       deps.key,
-      { to: hubId, body: new Uint8Array() },
+      { to: hubId, body: new Uint8Array(), request: trailRequest(documentId) },
       deps.clock,
       deps.ids,
     );

@@ -70,19 +70,24 @@ export async function loadHubKey(file: string, hubId: string): Promise<HubKey> {
   return { hubId, privateKey, publicJwk: publicOf(jwk) };
 }
 
+/** What a request between hubs asks for, signed with it so a token cannot be used for another. */
+export const ENVELOPES_REQUEST = 'POST envelopes';
+export const trailRequest = (documentId: string) => `GET trail ${documentId}`;
+
 /**
  * Signs a request to another hub: a JWT (EdDSA) naming this hub (`iss`), the receiving hub (`aud`),
- * a fresh id (`jti`, for replay protection), its time window and the SHA-256 of the body, so the
- * body cannot be swapped under it.
+ * a fresh id (`jti`, for replay protection), its time window, what it asks (`req`: posting
+ * envelopes, or one document's trail) and the SHA-256 of the body, so neither the body nor the
+ * request can be swapped under it.
  */
 export function signHubRequest(
   key: HubKey,
-  input: { to: string; body: Uint8Array },
+  input: { to: string; body: Uint8Array; request?: string },
   clock: Clock,
   ids: IdSource,
 ): Promise<string> {
   const now = Math.floor(clock().getTime() / 1000);
-  return new SignJWT({ sha256: sha256Hex(input.body) })
+  return new SignJWT({ sha256: sha256Hex(input.body), req: input.request ?? ENVELOPES_REQUEST })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'lienthong-hub+jwt', kid: key.publicJwk.kid! })
     .setIssuer(key.hubId)
     .setAudience(input.to)
@@ -133,7 +138,11 @@ export class HubRequestVerifier {
     },
   ) {}
 
-  async verify(header: string | undefined, body: Uint8Array): Promise<{ hubId: string; requestId: string }> {
+  async verify(
+    header: string | undefined,
+    body: Uint8Array,
+    request: string,
+  ): Promise<{ hubId: string; requestId: string }> {
     if (!header) throw new ExchangeHubUnauthenticatedError(`the ${HUB_SIGNATURE_HEADER} header is missing`);
     let issuer: string | undefined;
     try {
@@ -144,7 +153,7 @@ export class HubRequestVerifier {
     }
     const hub = issuer === undefined ? undefined : this.deps.directory.get(issuer);
     if (!hub) throw new ExchangeHubUnauthenticatedError('the request is not from a hub of the directory');
-    let payload: { sha256?: unknown; jti?: string; exp?: number };
+    let payload: { sha256?: unknown; req?: unknown; jti?: string; exp?: number };
     try {
       ({ payload } = await jwtVerify(header, this.keySetOf(hub.hubId), {
         issuer: hub.hubId,
@@ -164,6 +173,9 @@ export class HubRequestVerifier {
         throw new ExchangeReplayError(String(decodeJwt(header).jti ?? '?'), 'outside its time window');
       }
       throw new ExchangeHubUnauthenticatedError(`the request signature does not verify (${code ?? 'error'})`);
+    }
+    if (payload.req !== request) {
+      throw new ExchangeHubUnauthenticatedError('the request signature was made for another request');
     }
     if (payload.sha256 !== sha256Hex(body)) {
       throw new ExchangeHubUnauthenticatedError('the body is not the one the request signature covers');
