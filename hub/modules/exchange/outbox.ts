@@ -63,7 +63,7 @@ export class Outbox {
   private readonly options: Required<OutboxOptions>;
   private timer: NodeJS.Timeout | undefined;
   private running = 0;
-  private stopped = false;
+  private stopped = true; // until start()
   private idle: (() => void)[] = [];
 
   constructor(
@@ -79,7 +79,7 @@ export class Outbox {
       timeoutMs: options.timeoutMs ?? 15_000,
       batch: options.batch ?? 32,
     };
-    deps.service.onOutbound((message) => this.enqueue(message, 1));
+    deps.service.onOutbound((message, attempt) => this.enqueue(message, attempt));
   }
 
   start(): void {
@@ -101,7 +101,8 @@ export class Outbox {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.queue.length = 0;
+    for (const item of this.queue.splice(0))
+      this.inFlight.delete(`${item.message.messageKey}|${item.message.hubId}`);
     if (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 

@@ -95,7 +95,7 @@ export const exchangePlugin: ModulePlugin = fp(
         ids: randomId,
         onAttempt: (hub, outcome) => deliveries.inc({ hub, outcome }),
       },
-      { baseDelayMs: host.settings.exchangeRetryBaseMs },
+      { baseDelayMs: host.settings.exchangeRetryBaseMs, scanEveryMs: host.settings.exchangeScanMs || 1000 },
     );
     new Gauge({
       name: 'lienthong_exchange_outbox_pending',

@@ -78,7 +78,8 @@ export interface LocalSender {
   official?: string;
 }
 
-type Listener = (message: OutboundMessage) => void;
+/** A message to hand to another hub, and which attempt that will be (after those already recorded). */
+type Listener = (message: OutboundMessage, attempt: number) => void;
 
 /**
  * Takes envelopes in — from the document systems of the organs this hub serves, and from other
@@ -228,6 +229,9 @@ export class ExchangeService {
     for (const route of recorded.routes) {
       if (route.action !== 'forward' || recorded.forwarded.includes(route.hubId)) continue;
       if (recorded.refusedBy.includes(route.hubId)) continue;
+      // a message taken in again (a redelivery) keeps its count of attempts, and with it its backoff
+      const attempt = (recorded.attempts[route.hubId] ?? 0) + 1;
+      if (result.events.length === 0 && attempt > 1) continue; // its retry is already due in the outbox
       const outbound = {
         documentId,
         messageKey,
@@ -235,7 +239,7 @@ export class ExchangeService {
         envelopeSha256: message.envelope.sha256,
         bytes: envelopeBytes,
       };
-      for (const listener of this.listeners) listener(outbound);
+      for (const listener of this.listeners) listener(outbound, attempt);
     }
     this.log.info(
       {
