@@ -14,19 +14,12 @@
  *
  * Profile with `node --cpu-prof --cpu-prof-dir prof --import tsx scripts/bench-signature.ts --only verify-ecdsa-5kb`.
  */
-import {
-  constants,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import {
+  attachmentDigest,
   buildDocumentEnvelope,
   ensureDemoCa,
   issueOrganCertificate,
@@ -83,9 +76,7 @@ function envelopeOf(bytes: number): string {
             contentId: 'attachment-1',
             contentType: 'application/pdf',
             attachmentName: 'cong-van-123.pdf',
-            size: content.length,
-            digestMethod: 'sha256',
-            digestValue: createHash('sha256').update(content).digest('hex'),
+            ...attachmentDigest(content),
           },
         ],
       },

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import {
   DocumentFolderHubUnavailableError,
 } from '../../hub/kernel/errors/index.js';
 import { inboxOf, messagesOf } from '../../hub/modules/exchange/index.js';
+import { freePort } from '../../hub/testing/server.js';
 import { runDocumentFolder } from './connector.js';
 import { readCursor } from './incoming.js';
 import {
@@ -24,15 +24,6 @@ const t = twoOrgansAgainstOneHub();
 const crash = () => {
   throw new Error('crashed');
 };
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the document-folder connector recovering', () => {
   it('a crash between the hub’s answer and the move: sent again, answered as a duplicate, delivered once', async () => {
@@ -111,7 +102,7 @@ describe('the document-folder connector recovering', () => {
     const document = signedDocument(t.net.hub, MINISTRY, SOCIAL_SECURITY, 'Chờ kết nối');
     t.ministry.drop('cv-wait.xml', document.xml);
     const cursor = await readCursor(t.ministry.incoming);
-    const result = await runDocumentFolder(t.ministry.options(`http://127.0.0.1:${await closedPort()}`));
+    const result = await runDocumentFolder(t.ministry.options(`http://127.0.0.1:${await freePort()}`));
     expect(result.stoppedBy).toBeInstanceOf(DocumentFolderHubUnavailableError);
     expect(result.counts).toMatchObject({ sent: 0, refused: 0, failures: 2 });
     expect(fs.readdirSync(t.ministry.outgoing).sort()).toEqual(['cv-wait.xml', 'refused', 'sent']);

@@ -3,19 +3,22 @@
  * demo organs' signing credentials, signed envelopes as an organ's document system writes them, and
  * each organ's folders and token file.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { localDateOf } from '../../hub/kernel/local-date.js';
 import {
+  attachmentDigest,
   buildDocumentEnvelope,
   buildStatusEnvelope,
+  demoX509Files,
   exchangeProjection,
   inboxOf,
   parseEdxml,
   signEnvelope,
+  vietnamInstant,
 } from '../../hub/modules/exchange/index.js';
 import { API_PROJECTIONS, startTestHub, type TestHub } from '../../hub/testing/hub.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
@@ -47,14 +50,12 @@ export async function startExchangeHub(): Promise<ExchangeTestHub> {
 
 /** An organ's demo signing credentials, as the demo seed wrote them into the hub's data directory. */
 function credentials(hub: { dir: string }, organ: Organ) {
-  const file = (suffix: string) =>
-    fs.readFileSync(path.join(hub.dir, 'demo-keys', `${organ.organId}${suffix}`), 'utf8');
-  return { privateKeyPem: file('.x509.key.pem'), certificatePem: file('.x509.pem') };
+  const files = demoX509Files(hub.dir, organ.organId);
+  return {
+    privateKeyPem: fs.readFileSync(files.key, 'utf8'),
+    certificatePem: fs.readFileSync(files.certificate, 'utf8'),
+  };
 }
-
-/** An instant as edXML's internal form writes it (Vietnam time). */
-const vietnamInstant = (at: Date) =>
-  `${new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
 
 let numbered = 0;
 
@@ -93,9 +94,7 @@ export function signedDocument(hub: { dir: string }, from: Organ, to: Organ, sub
           contentId: 'attachment-1',
           contentType: 'application/pdf',
           attachmentName: 'cong-van.pdf',
-          size: attachment.length,
-          digestMethod: 'sha256',
-          digestValue: createHash('sha256').update(attachment).digest('hex'),
+          ...attachmentDigest(attachment),
         },
       ],
     },

@@ -129,7 +129,7 @@ export async function startHubNetwork(
         url: urls.get(h.hubId),
         ...(h.root ? { root: true } : {}),
         organs: h.organs,
-        keys: { jwksUrl: `${urls.get(h.hubId)}/exchange/v1/jwks.json` },
+        keys: { jwksUrl: `${urls.get(h.hubId)}/.well-known/jwks.json` },
       })),
     }),
   );

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../kernel/config.js';
 import { runScript } from '../../testing/cli.js';
 import {
   EXCHANGE_ORGANS,
@@ -8,7 +9,8 @@ import {
   type HubNetwork,
   startHubNetwork,
 } from '../../testing/exchange-hubs.js';
-import { HUB_SIGNATURE_HEADER, loadHubKey, signEnvelope, signHubRequest, trailRequest } from './index.js';
+import { hubSigningKey } from '../consent/index.js';
+import { HUB_SIGNATURE_HEADER, hubKeyOf, signEnvelope, signHubRequest, trailRequest } from './index.js';
 
 // Four hubs on loopback: central (a ministry), Hanoi (its People's Committee), the Ba Đình district
 // of the old map (abolished 1 July 2025) and a commune-level hub serving the new ward and an old
@@ -229,10 +231,12 @@ describe('the document exchange between four hubs', { timeout: 180_000 }, () => 
         headers: { authorization: `Bearer ${await net.token(MINISTRY)}` },
       })
     ).text();
-    const central = await loadHubKey(
-      path.join(net.hubs.get('hub.central')!.dataDir, 'exchange', 'hub-key.jwk'),
-      'hub.central',
-    );
+    // the central hub's signing key, from its data directory (as its configuration reads it)
+    const centralConfig = loadConfig({
+      NODE_ENV: 'test',
+      LIENTHONG_DATA_DIR: net.hubs.get('hub.central')!.dataDir,
+    });
+    const central = hubKeyOf('hub.central', await hubSigningKey(centralConfig.secrets.signingKey));
     const post = async (body: string, header?: string) => {
       const bytes = Buffer.from(body, 'utf8');
       const signature =

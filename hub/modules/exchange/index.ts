@@ -23,12 +23,13 @@ export const exchangeModule: HubModule = {
 };
 
 export { HubDirectory, type HubEntry, readHubDirectory } from './directory.js';
-export { buildDocumentEnvelope, buildStatusEnvelope, parseEdxml } from './edxml/index.js';
+export { attachmentDigest, buildDocumentEnvelope, buildStatusEnvelope, parseEdxml } from './edxml/index.js';
+export { vietnamInstant } from './envelopes.js';
 export * from './events.js';
-export { ensureDemoCa, issueOrganCertificate } from './pki/index.js';
+export { demoX509Files, ensureDemoCa, issueOrganCertificate } from './pki/index.js';
 export { exchangeProjection } from './projection.js';
 export * from './queries.js';
 export { hubChain, type OrganRegistry, type RouteDecision, routeTo } from './routing.js';
 export type { ExchangeService, OutboundMessage, Receipt } from './service.js';
 export { signEnvelope, verifyEnvelope } from './signature.js';
-export { HUB_SIGNATURE_HEADER, hubKeyFile, loadHubKey, signHubRequest, trailRequest } from './transport.js';
+export { HUB_SIGNATURE_HEADER, hubKeyOf, signHubRequest, trailRequest } from './transport.js';

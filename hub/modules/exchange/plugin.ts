@@ -5,6 +5,7 @@ import { Counter, Gauge } from 'prom-client';
 import { ConfigError } from '../../kernel/errors/index.js';
 import { randomId } from '../../kernel/ids.js';
 import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
+import { hubSigningKey } from '../consent/index.js';
 import { DirectoryBlobStore } from '../documents/index.js';
 import { HubDirectory, readHubDirectory } from './directory.js';
 import { createEnvelopePort, loadExchangeSigning } from './envelopes.js';
@@ -12,7 +13,7 @@ import { Outbox } from './outbox.js';
 import { registryOver } from './registry.js';
 import { exchangeRoutes } from './routes.js';
 import { ExchangeService } from './service.js';
-import { HubRequestVerifier, hubKeyFile, loadHubKey, ReplayGuard } from './transport.js';
+import { HubRequestVerifier, hubKeyOf, ReplayGuard } from './transport.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,7 +58,7 @@ export const exchangePlugin: ModulePlugin = fp(
     }
     const root = path.join(host.config.dataDir, 'exchange');
     const blobs = new DirectoryBlobStore(path.join(root, 'envelopes'));
-    const key = await loadHubKey(hubKeyFile(host.config.dataDir), hubId);
+    const key = hubKeyOf(hubId, await hubSigningKey(host.config.secrets.signingKey));
     const signing = await loadExchangeSigning(host);
     const registry = registryOver(host.readModels);
     const envelopes = createEnvelopePort(signing.trustAnchors, (organCode) =>

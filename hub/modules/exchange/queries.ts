@@ -1,4 +1,6 @@
+import { AuthForbiddenError } from '../../kernel/errors/index.js';
 import { localDateOf } from '../../kernel/local-date.js';
+import type { Principal } from '../../kernel/principal.js';
 import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
 
 /** A document as this hub knows it (the `exchange` read model). */
@@ -268,4 +270,30 @@ export function overdueRecipients(
     ...toRecipient(r),
     reason: r.due_date !== null && r.due_date < today ? 'not-done' : 'not-acknowledged',
   }));
+}
+
+/** Agency roles that exchange documents: every agency role but the citizen portal's. */
+export const EXCHANGE_ROLES = ['consumer', 'provider', 'inspector', 'operator'] as const;
+
+/**
+ * A document with its recipients, for a caller who may see it: its sender, one of its recipients,
+ * or an inspector (AuthForbiddenError otherwise); undefined when this hub does not know it.
+ */
+export function visibleDocument(
+  db: ReadModelDb,
+  principal: Principal,
+  documentId: string,
+): { document: ExchangeDocumentView; recipients: RecipientView[] } | undefined {
+  const document = getExchangeDocument(db, documentId);
+  if (!document) return undefined;
+  const recipients = recipientsOf(db, documentId);
+  const organ = principal.agency;
+  if (
+    principal.role !== 'inspector' &&
+    document.fromOrgan !== organ &&
+    !recipients.some((r) => r.organCode === organ)
+  ) {
+    throw new AuthForbiddenError(`organ ${organ} is neither the sender nor a recipient of this document`);
+  }
+  return { document, recipients };
 }

@@ -1,11 +1,7 @@
 import type { ApiContext } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../api/graphql/kit/context.js';
 import type { Clock } from '../../kernel/clock.js';
-import {
-  AuthForbiddenError,
-  ExchangeDocumentNotFoundError,
-  ExchangeInputError,
-} from '../../kernel/errors/index.js';
+import { ExchangeDocumentNotFoundError, ExchangeInputError } from '../../kernel/errors/index.js';
 import type { EventStore } from '../../kernel/event-store.js';
 import { randomId } from '../../kernel/ids.js';
 import type { ArgumentLimit } from '../../kernel/module.js';
@@ -14,6 +10,7 @@ import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { HubDirectory } from './directory.js';
 import type { DocumentInput, EnvelopeComposer, StatusInput } from './envelopes.js';
 import {
+  EXCHANGE_ROLES,
   type ExchangeDocumentView,
   getExchangeDocument,
   inboxOf,
@@ -22,6 +19,7 @@ import {
   overdueRecipients,
   recipientsOf,
   sentBy,
+  visibleDocument,
 } from './queries.js';
 import type { ExchangeService, Receipt } from './service.js';
 import { localTrail, type TrailEvent, trailAcrossHubs } from './trail.js';
@@ -43,7 +41,6 @@ declare module '../../api/graphql/kit/context.js' {
   }
 }
 
-const ROLES = ['consumer', 'provider', 'inspector', 'operator'] as const;
 const SENDERS = ['consumer', 'provider', 'operator'] as const;
 
 function bounded(value: number | undefined, field: string, fallback: number): number {
@@ -68,22 +65,7 @@ const messageOut = (m: MessageView) => ({
 });
 
 /** A document with what the caller may see of it: its sender, its recipients, inspectors. */
-function documentFor(principal: Principal, q: ExchangeQueries, documentId: string) {
-  const document = getExchangeDocument(q.db, documentId);
-  if (!document) return null;
-  const recipients = recipientsOf(q.db, documentId);
-  const organ = principal.agency;
-  if (
-    principal.role !== 'inspector' &&
-    document.fromOrgan !== organ &&
-    !recipients.some((r) => r.organCode === organ)
-  ) {
-    throw new AuthForbiddenError(`organ ${organ} is neither the sender nor a recipient of this document`);
-  }
-  return documentOut(document, q);
-}
-
-const documentOut = (document: ExchangeDocumentView, _q: ExchangeQueries) => ({
+const documentOut = (document: ExchangeDocumentView) => ({
   ...document,
   recall: document.recall.toUpperCase(),
 });
@@ -97,7 +79,7 @@ export const exchangeResolvers = {
       args: { after?: number; first?: number; kind?: 'DOCUMENT' | 'STATUS' },
       ctx: ApiContext,
     ) {
-      const principal = requireRole(ctx, ...ROLES);
+      const principal = requireRole(ctx, ...EXCHANGE_ROLES);
       const after = args.after ?? 0;
       if (!Number.isSafeInteger(after) || after < 0)
         throw new ExchangeInputError('after', 'must be a position (≥ 0)');
@@ -109,16 +91,17 @@ export const exchangeResolvers = {
       return { items: items.map(messageOut), next: items.at(-1)?.position ?? null };
     },
     exchangeOutbox(_: unknown, args: { first?: number }, ctx: ApiContext) {
-      const principal = requireRole(ctx, ...ROLES);
+      const principal = requireRole(ctx, ...EXCHANGE_ROLES);
       const q = ctx.services.exchangeQueries;
-      return sentBy(q.db, principal.agency, bounded(args.first, 'first', 50)).map((d) => documentOut(d, q));
+      return sentBy(q.db, principal.agency, bounded(args.first, 'first', 50)).map(documentOut);
     },
     exchangeDocument(_: unknown, args: { documentId: string }, ctx: ApiContext) {
-      const principal = requireRole(ctx, ...ROLES);
-      return documentFor(principal, ctx.services.exchangeQueries, args.documentId);
+      const principal = requireRole(ctx, ...EXCHANGE_ROLES);
+      const visible = visibleDocument(ctx.services.exchangeQueries.db, principal, args.documentId);
+      return visible ? documentOut(visible.document) : null;
     },
     overdueExchangeDocuments(_: unknown, args: { first?: number }, ctx: ApiContext) {
-      const principal = requireRole(ctx, ...ROLES);
+      const principal = requireRole(ctx, ...EXCHANGE_ROLES);
       const q = ctx.services.exchangeQueries;
       return overdueRecipients(q.db, q.clock(), {
         ...(principal.role === 'inspector' ? {} : { organCode: principal.agency }),
@@ -145,7 +128,7 @@ export const exchangeResolvers = {
       return receiptOut(await submit(ctx.services.exchange, envelope, principal));
     },
     async reportDocumentStatus(_: unknown, args: { input: StatusInput }, ctx: ApiContext) {
-      const principal = requireRole(ctx, ...ROLES);
+      const principal = requireRole(ctx, ...EXCHANGE_ROLES);
       const document = getExchangeDocument(ctx.services.exchangeQueries.db, args.input.documentId);
       if (!document) throw new ExchangeDocumentNotFoundError(args.input.documentId);
       const envelope = await ctx.services.exchangeComposer.status(principal.agency, document, args.input);

@@ -9,7 +9,7 @@ import {
 import type { EventStore } from '../../kernel/event-store.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { BatchAnswer } from './outbox.js';
-import { getExchangeDocument, getMessage, inboxOf, inInbox, messagesOf, recipientsOf } from './queries.js';
+import { EXCHANGE_ROLES, getMessage, inboxOf, inInbox, messagesOf, visibleDocument } from './queries.js';
 import type { ExchangeService, Receipt } from './service.js';
 import { localTrail } from './trail.js';
 import {
@@ -30,8 +30,6 @@ export interface ExchangeRoutesOptions {
   maxBytes: number;
 }
 
-/** Agency roles that exchange documents (every agency role but the citizen portal's). */
-const AGENCY_ROLES = ['consumer', 'provider', 'inspector', 'operator'] as const;
 const AUTHENTICATED = { agencyAuth: true } as const;
 
 const receiptJson = (r: Receipt) => ({
@@ -79,7 +77,7 @@ function cursor(value: string | undefined, field: string, max: number): number |
 
 /**
  * The exchange's HTTP side. Between hubs: `POST /exchange/v1/envelopes` (a signed request, see
- * transport.ts) and this hub's public request key at `GET /exchange/v1/jwks.json`. For the document
+ * transport.ts; the hub's request key is its signing key, at `/.well-known/jwks.json`). For the document
  * systems of the organs this hub serves, in the style of the national exchange axis (bearer tokens
  * of the agency): send (`POST /exchange/v1/send`, a signed document or status envelope), receive
  * (`GET /exchange/v1/inbox`, then `GET /exchange/v1/messages/:key/envelope`) and follow a document
@@ -100,11 +98,6 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
       throw new ExchangeInputError('content-type', 'must be application/xml');
     }
     throw error;
-  });
-
-  app.get('/exchange/v1/jwks.json', { logLevel: 'warn' }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return { keys: [options.key.publicJwk] };
   });
 
   app.get('/exchange/v1/trail/:documentId', async (request) => {
@@ -160,7 +153,7 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
 
   app.post(
     '/exchange/v1/send',
-    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    { config: AUTHENTICATED, preHandler: requireRole(...EXCHANGE_ROLES) },
     async (request, reply) => {
       const channel = (request.query as { channel?: string }).channel ?? 'axis';
       if (channel !== 'axis' && channel !== 'folder')
@@ -180,7 +173,7 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
 
   app.get(
     '/exchange/v1/inbox',
-    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    { config: AUTHENTICATED, preHandler: requireRole(...EXCHANGE_ROLES) },
     async (request) => {
       const query = request.query as { after?: string; limit?: string; kind?: string };
       const kind = query.kind;
@@ -198,7 +191,7 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
 
   app.get(
     '/exchange/v1/messages/:key/envelope',
-    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    { config: AUTHENTICATED, preHandler: requireRole(...EXCHANGE_ROLES) },
     async (request, reply) => {
       const { key } = request.params as { key: string };
       if (!/^[0-9a-f]{64}$/.test(key))
@@ -218,20 +211,12 @@ export async function exchangeRoutes(app: FastifyInstance, options: ExchangeRout
 
   app.get(
     '/exchange/v1/documents/:id',
-    { config: AUTHENTICATED, preHandler: requireRole(...AGENCY_ROLES) },
+    { config: AUTHENTICATED, preHandler: requireRole(...EXCHANGE_ROLES) },
     async (request) => {
       const { id } = request.params as { id: string };
-      const document = getExchangeDocument(readModels, id);
-      if (!document) throw new ExchangeDocumentNotFoundError(id);
-      const organ = request.principal!.agency;
-      const recipients = recipientsOf(readModels, id);
-      if (
-        request.principal!.role !== 'inspector' &&
-        document.fromOrgan !== organ &&
-        !recipients.some((r) => r.organCode === organ)
-      ) {
-        throw new AuthForbiddenError(`organ ${organ} is neither the sender nor a recipient of this document`);
-      }
+      const visible = visibleDocument(readModels, request.principal!, id);
+      if (!visible) throw new ExchangeDocumentNotFoundError(id);
+      const { document, recipients } = visible;
       return { document, recipients, messages: messagesOf(readModels, id) };
     },
   );

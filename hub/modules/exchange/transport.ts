@@ -1,15 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import {
   type CryptoKey,
-  calculateJwkThumbprint,
   createLocalJWKSet,
   createRemoteJWKSet,
   decodeJwt,
   decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
   type JWK,
   type JWTVerifyGetKey,
   jwtVerify,
@@ -19,6 +13,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { ExchangeHubUnauthenticatedError, ExchangeReplayError } from '../../kernel/errors/index.js';
 import type { IdSource } from '../../kernel/ids.js';
 import { prepared, type ReadModelDb } from '../../kernel/read-model.js';
+import type { HubSigningKey } from '../consent/index.js';
 import { sha256Hex } from '../documents/index.js';
 import type { HubDirectory } from './directory.js';
 
@@ -29,46 +24,23 @@ const REQUEST_TTL_SECONDS = 120;
 /** Clock skew tolerated between hubs. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
-const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg'] as const;
-const publicOf = (jwk: JWK): JWK => ({
-  ...Object.fromEntries(PUBLIC_MEMBERS.filter((k) => jwk[k] !== undefined).map((k) => [k, jwk[k]])),
-  use: 'sig',
-});
-
-/** This hub's key for signing its requests to other hubs (Ed25519), kept in `<dataDir>/exchange/hub-key.jwk`. */
+/** This hub's key for signing its requests to other hubs: the hub's own signing key (Ed25519). */
 export interface HubKey {
   hubId: string;
   privateKey: CryptoKey;
   publicJwk: JWK;
 }
 
-export const hubKeyFile = (dataDir: string) => path.join(dataDir, 'exchange', 'hub-key.jwk');
-
-/** Loads this hub's request-signing key, generating it (mode 0600) on first start. */
-export async function loadHubKey(file: string, hubId: string): Promise<HubKey> {
-  let jwk: JWK;
-  try {
-    jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const { privateKey } = await generateKeyPair('EdDSA', { extractable: true, crv: 'Ed25519' });
-    const exported = await exportJWK(privateKey);
-    jwk = {
-      ...exported,
-      alg: 'EdDSA',
-      kid: `${hubId}#${(await calculateJwkThumbprint(exported)).slice(0, 16)}`,
-    };
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      await fs.writeFile(file, `${JSON.stringify(jwk)}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
-    }
-  }
-  const privateKey = (await importJWK(jwk, jwk.alg ?? 'EdDSA')) as CryptoKey;
-  return { hubId, privateKey, publicJwk: publicOf(jwk) };
-}
+/**
+ * The hub's request key: the signing key the hub already has (`LIENTHONG_SIGNING_KEY`, or
+ * `<dataDir>/signing-key.json` outside production — `hubSigningKey` of the consent module), whose
+ * public half other hubs find at `/.well-known/jwks.json`.
+ */
+export const hubKeyOf = (hubId: string, key: HubSigningKey): HubKey => ({
+  hubId,
+  privateKey: key.privateKey,
+  publicJwk: key.publicJwk,
+});
 
 /** What a request between hubs asks for, signed with it so a token cannot be used for another. */
 export const ENVELOPES_REQUEST = 'POST envelopes';

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   ExchangeAttachmentHashMismatchError,
   ExchangeAttachmentSizeMismatchError,
   ExchangeEnvelopeInvalidError,
 } from '../../../kernel/errors/index.js';
+import { sha256Hex } from '../../documents/index.js';
 import type { EdxmlAttachment, EdxmlReference } from './types.js';
 
 /** The size and digest a manifest reference names for an attachment's bytes. */
@@ -19,7 +19,7 @@ export function attachmentDigest(bytes: Uint8Array): AttachmentDigest {
   return {
     size: bytes.byteLength,
     digestMethod: 'sha256',
-    digestValue: createHash('sha256').update(bytes).digest('hex'),
+    digestValue: sha256Hex(bytes),
   };
 }
 
