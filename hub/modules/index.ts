@@ -1,5 +1,6 @@
 import type { HubModule } from '../kernel/module.js';
 import { accessModule } from './access/index.js';
+import { accessLogModule } from './access-log/index.js';
 import { adminUnitsModule } from './admin-units/index.js';
 import { agenciesModule } from './agencies/index.js';
 import { calendarModule } from './calendar/index.js';
@@ -33,5 +34,6 @@ export const hubModules: readonly HubModule[] = [
   prefillModule,
   serviceIndexModule,
   exchangeModule,
+  accessLogModule,
   erasureModule,
 ];
