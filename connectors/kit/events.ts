@@ -74,6 +74,26 @@ export interface ConnectorRunStartedData {
   resumedFrom: StreamState[];
   /** Incremental streams the run reads as a full refresh (`sync --full-refresh`), when any. */
   fullRefresh?: string[];
+  /** What each stream reads and writes, column by column (absent from events of older runs). */
+  lineage?: StreamLineage[];
+}
+
+/**
+ * Where the fields a stream writes come from: names of tables and columns, never values. A query's
+ * columns are the query's own: they are named after the stream, and `tables` is empty.
+ */
+export interface StreamLineage {
+  stream: string;
+  /** The dataset the stream feeds (for an event target: the target's name). */
+  dataset: string;
+  /** The event target the stream feeds instead of a dataset. */
+  target?: string;
+  /** Tables read: the base table, then the joined ones; empty for a query. */
+  tables: string[];
+  /** Each mapped field (dotted path), its source column and the mapping's steps (`trim`, `cast:date` …). */
+  fields: { field: string; table: string; column: string; steps: string[] }[];
+  /** Columns that choose, order or match the rows rather than fill a field. */
+  uses: { table: string; column: string; use: 'key' | 'cursor' | 'softDelete' | 'join' }[];
 }
 
 export interface ConnectorRunCheckpointedData {

@@ -12,7 +12,7 @@ import type { DatasetDefinition } from '../../hub/modules/records/index.js';
 import { eventTargets } from './event-targets.js';
 import { type MappingSpec, mappingIssues } from './mapping.js';
 import type { ColumnReference } from './protocol.js';
-import { type StreamManifest, streamSourceIssues } from './stream-source.js';
+import { columnOwner, type StreamManifest, streamSourceIssues } from './stream-source.js';
 
 export type { StreamManifest };
 
@@ -150,19 +150,9 @@ export function loadConnector(
 export function columnReferences(loaded: LoadedConnector): ColumnReference[] {
   return loaded.manifest.streams.flatMap((s, i) => {
     if (s.query || !s.table) return [];
-    const base = s.table;
-    const aliases = new Map([
-      [s.alias ?? base.slice(base.lastIndexOf('.') + 1), base],
-      ...(s.joins ?? []).map((j) => [j.alias, j.table] as const),
-    ]);
-    const ref = (name: string, at: string, table?: string): ColumnReference => {
-      const dot = name.indexOf('.');
-      const aliased = s.joins && dot > 0 ? aliases.get(name.slice(0, dot)) : undefined;
-      if (table) return { table, column: name, at };
-      return aliased
-        ? { table: aliased, column: name.slice(dot + 1), at, written: name }
-        : { table: base, column: name, at };
-    };
+    const owner = columnOwner(s);
+    const ref = (name: string, at: string, table?: string): ColumnReference =>
+      table ? { table, column: name, at } : { ...owner(name), at };
     const stream = `connector.json: streams[${i}]`;
     const cursors = typeof s.cursorField === 'string' ? [s.cursorField] : (s.cursorField ?? []);
     const refs = [

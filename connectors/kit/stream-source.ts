@@ -39,6 +39,29 @@ export const streamName = (s: StreamManifest): string => s.name ?? s.table ?? ''
 const lastPart = (table: string) => table.slice(table.lastIndexOf('.') + 1);
 const baseAlias = (s: StreamManifest) => s.alias ?? lastPart(s.table ?? '');
 
+/** A column of a stream's rows, where it lives: its table and its name there. */
+export interface OwnedColumn {
+  table: string;
+  column: string;
+  /** The name as written (`<alias>.<column>`), when it differs from `column`. */
+  written?: string;
+}
+
+/**
+ * The table a column name of the stream's rows belongs to: in a join, `<alias>.<column>` names the
+ * table with that alias; any other name is a column of the base table (of a query: of the query's
+ * result, named after the stream).
+ */
+export function columnOwner(s: StreamManifest): (name: string) => OwnedColumn {
+  const base = s.table ?? streamName(s);
+  const aliases = new Map([[baseAlias(s), base], ...(s.joins ?? []).map((j) => [j.alias, j.table] as const)]);
+  return (name) => {
+    const dot = name.indexOf('.');
+    const table = s.joins && dot > 0 ? aliases.get(name.slice(0, dot)) : undefined;
+    return table ? { table, column: name.slice(dot + 1), written: name } : { table: base, column: name };
+  };
+}
+
 /** One line for `validate`: `cong_dan + ho_gia_dinh → population (incremental)`. */
 export function describeStream(s: StreamManifest): string {
   const source = s.query

@@ -24,6 +24,7 @@ import {
   zeroCounts,
 } from './events.js';
 import { sourceKeyShown } from './identity.js';
+import { streamLineage } from './lineage.js';
 import { acquireLock } from './lock.js';
 import type { LoadedConnector } from './manifest.js';
 import { compileMapping } from './mapping.js';
@@ -188,6 +189,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             streams: manifest.streams.map(streamName),
             resumedFrom: [...view.states.values()],
             ...(refreshing.length > 0 ? { fullRefresh: refreshing } : {}),
+            lineage: manifest.streams.map((s, i) => streamLineage(s, loaded.mappings[i]!)),
           },
         },
         runId,
