@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../hub/auth/index.js';
-import { StreamNotFoundError } from '../hub/kernel/errors/index.js';
-import type { EventStore, RecordedEvent, SourceProvenance } from '../hub/kernel/event-store.js';
+import type { RecordedEvent, SourceProvenance } from '../hub/kernel/event-store.js';
 import { buildMetadata } from '../hub/kernel/metadata.js';
+import { readStreamOrNone } from '../hub/kernel/read-stream.js';
 import { accessStream, type DataAccessedByOperator, StreamAppender } from '../hub/modules/access/index.js';
 import {
   type DatasetRecordUpsertedData,
@@ -116,7 +116,7 @@ export async function recordView(
     return conflicts.length > 0 ? emptyView(dataset, '', conflicts) : undefined;
   }
   const stream = recordStream(dataset, recordKey);
-  const events = await readAllOf(store, stream);
+  const events = await readStreamOrNone(store, stream);
   if (events.length === 0)
     return source || conflicts.length > 0 ? emptyView(dataset, recordKey, conflicts) : undefined;
   const def = hub.datasets.get(dataset)!;
@@ -230,13 +230,4 @@ function historyItem(
     ...(shown ? { sourceKey: shown } : {}),
     ...(position ? { position } : {}),
   };
-}
-
-async function readAllOf(store: EventStore, stream: string): Promise<RecordedEvent[]> {
-  try {
-    return await store.readStream(stream);
-  } catch (e) {
-    if (e instanceof StreamNotFoundError) return [];
-    throw e;
-  }
 }

@@ -30,20 +30,9 @@ export const demoConnector = (dataset: SourceDataset) => `${dataset}-sql`;
  * again (`cursorLookback`), which append nothing. Returns each sync by dataset, in order.
  */
 export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<SourceDataset, SyncResult>> {
-  const log = moduleLogger(options.logger, 'seed');
   const sources = await ensureDemoSources(options.dataDir, { citizens: options.citizens });
-  const sync = async (dataset: SourceDataset, file: string) => {
-    const name = demoConnector(dataset);
-    const connector = openConnector({
-      name,
-      hub: { ...options, close: async () => undefined },
-      logger: options.logger,
-      set: [`url=sqlite:${file}`],
-    });
-    const result = await connector.sync();
-    log.info({ connector: name, runId: result.runId, ...result.counts }, 'demo source synced');
-    return [dataset, result] as const;
-  };
+  const sync = async (dataset: SourceDataset, file: string) =>
+    [dataset, await syncSource(options, demoConnector(dataset), `sqlite:${file}`)] as const;
   // the population first (it creates most subject keys), then the others side by side: their
   // appends share the store's group commits
   const [population, ...others] = sources;
@@ -63,15 +52,30 @@ export async function syncDemoSources(options: DemoSourcesOptions): Promise<Map<
 export async function syncDemoDossiers(
   options: Omit<DemoSourcesOptions, 'citizens'> & { dossiers?: number },
 ): Promise<SyncResult> {
-  const log = moduleLogger(options.logger, 'seed');
   const { file } = await ensureDemoOneStop(options.dataDir, { dossiers: options.dossiers });
+  return syncSource(options, 'one-stop-sql', `sqlite:${file}`);
+}
+
+/**
+ * One run of the connector `connectors/<name>` from the source at `url` (`sqlite:<file>`,
+ * `postgres://…`, `mariadb://…`) into the hub, recorded in its run log; throws the run's error when
+ * it fails (the failure is recorded too).
+ */
+export async function syncSource(
+  options: Omit<DemoSourcesOptions, 'citizens'>,
+  name: string,
+  url: string,
+): Promise<SyncResult> {
   const connector = openConnector({
-    name: 'one-stop-sql',
+    name,
     hub: { ...options, close: async () => undefined },
     logger: options.logger,
-    set: [`url=sqlite:${file}`],
+    set: [`url=${url}`],
   });
   const result = await connector.sync();
-  log.info({ connector: 'one-stop-sql', runId: result.runId, ...result.counts }, 'demo source synced');
+  moduleLogger(options.logger, 'seed').info(
+    { connector: name, runId: result.runId, ...result.counts },
+    'demo source synced',
+  );
   return result;
 }

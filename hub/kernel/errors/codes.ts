@@ -24,6 +24,7 @@ import type * as exchangeSignature from './exchange-signature.js';
 import type * as http from './http.js';
 import type * as identity from './identity.js';
 import type * as modules from './modules.js';
+import type * as openlineage from './openlineage.js';
 import type * as privacy from './privacy.js';
 import type * as procedures from './procedures.js';
 import type * as projections from './projections.js';
@@ -69,6 +70,7 @@ export type HubErrorCode =
   | CodesOf<typeof http>
   | CodesOf<typeof identity>
   | CodesOf<typeof modules>
+  | CodesOf<typeof openlineage>
   | CodesOf<typeof privacy>
   | CodesOf<typeof procedures>
   | CodesOf<typeof projections>

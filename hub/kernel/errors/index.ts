@@ -32,6 +32,7 @@ export * from './exchange-signature.js';
 export * from './http.js';
 export * from './identity.js';
 export * from './modules.js';
+export * from './openlineage.js';
 export * from './privacy.js';
 export * from './procedures.js';
 export * from './projections.js';
