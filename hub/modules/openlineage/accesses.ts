@@ -41,6 +41,7 @@ class Bounded<V> {
 export class AccessEventMapper {
   private readonly contracts = new Bounded<RecordedEvent[]>();
   private readonly consents = new Bounded<ConsentGrantedData | undefined>();
+  private readonly schemas = new Map<string, ReturnType<typeof datasetSchemaFacet>>();
 
   constructor(
     private readonly store: EventStore,
@@ -69,6 +70,19 @@ export class AccessEventMapper {
     });
   }
 
+  /** The `schema` facet of the fields released from a dataset (the same for every release of them). */
+  private releasedSchema(dataset: string, fields: string[]) {
+    const key = `${dataset}/${fields.join(',')}`;
+    let schema = this.schemas.get(key);
+    if (!schema) {
+      const def = this.datasets.get(dataset);
+      schema = def ? datasetSchemaFacet(def, fields) : namedFieldsFacet(fields);
+      this.schemas.set(key, schema);
+      if (this.schemas.size > CACHE_SIZE) this.schemas.delete(this.schemas.keys().next().value!);
+    }
+    return schema;
+  }
+
   async map(event: RecordedEvent): Promise<RunEvent> {
     const released = event.type === 'DataAccessed';
     const data = event.data as DataAccessedData | DataAccessDeniedData;
@@ -78,8 +92,6 @@ export class AccessEventMapper {
       this.consent(data.consentId),
     ]);
     const hub = hubNamespace(this.hubId);
-    const def = this.datasets.get(data.dataset);
-    const input = { namespace: hub, name: data.dataset, facets: def ? datasetSchemaFacet(def) : undefined };
     const lineage = new Map<string, InputField[]>(
       data.fields.map((f) => [
         f,
@@ -159,14 +171,15 @@ export class AccessEventMapper {
         name: releaseJobName(data.caller.agency, data.contract?.id ?? null, data.dataset),
         facets: jobType('DATA_RELEASE'),
       },
-      inputs: [input.facets ? input : { namespace: hub, name: data.dataset }],
+      // the hub dataset's schema is its connector runs' output facet: not repeated on every release
+      inputs: [{ namespace: hub, name: data.dataset }],
       outputs: released
         ? [
             {
               namespace: agencyNamespace(data.caller.agency),
               name: data.dataset,
               facets: {
-                ...(def ? datasetSchemaFacet(def, data.fields) : namedFieldsFacet(data.fields)),
+                ...this.releasedSchema(data.dataset, data.fields),
                 ...columnLineage(lineage),
               },
             },
