@@ -27,7 +27,6 @@ export {
 export { FACET_SCHEMAS, type RunEvent } from './facets.js';
 export { agencyNamespace, hubNamespace, PRODUCER, releaseJobName, sourceDataset } from './names.js';
 export { type ExportParameters, exportWindow } from './parameters.js';
-export type { InspectionEntry, InspectionLog } from './plugin.js';
 export { RUN_EVENT_TYPES } from './runs.js';
 export { HttpTransport } from './transport.js';
 export {

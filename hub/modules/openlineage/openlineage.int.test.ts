@@ -7,13 +7,14 @@ import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncSource } from '../../../demo/seed/connectors.js';
 import { createSourceDatabase, serverAvailable, withTempDatabase } from '../../../demo/sources/index.js';
+import type { ApiServices } from '../../api/graphql/kit/context.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
 import type { HubModule } from '../../kernel/module.js';
 import { runHubCli } from '../../testing/cli.js';
 import { AGENCIES, startTestHub, type TestHub } from '../../testing/hub.js';
 import { tempDir } from '../../testing/temp.js';
 import { hubModules } from '../index.js';
-import { createOpenLineageValidator, type InspectionEntry, type RunEvent } from './index.js';
+import { createOpenLineageValidator, type RunEvent } from './index.js';
 
 const postgres = await serverAvailable('postgres');
 const mariadb = await serverAvailable('mariadb');
@@ -75,25 +76,6 @@ function group(pairs: [string, string][]): Map<string, Set<string>> {
 
 let hub: TestHub;
 const runs: SyncedRun[] = [];
-/** What the `inspections` service was asked to record, in order. */
-const inspections: InspectionEntry[] = [];
-let failInspections = false;
-
-/** The access log's `inspections` service as the agreed interface names it, recording in memory. */
-const inspectionsModule: HubModule = {
-  name: 'inspections-recorder',
-  projections: [],
-  async plugin(_app, host) {
-    const services = host.services as unknown as { provide(name: string, service: unknown): void };
-    services.provide('inspections', {
-      async record(_principal: unknown, entry: InspectionEntry) {
-        if (failInspections) throw new Error('the access log is unavailable');
-        inspections.push(entry);
-        return `inspection-${inspections.length}`;
-      },
-    });
-  },
-};
 
 /** The test hub as a connector writes to it. */
 const hubOptions = () => ({
@@ -157,11 +139,7 @@ let consentId: string;
 let accessIds: string[] = [];
 
 beforeAll(async () => {
-  const index = hubModules.findIndex((m) => m.name === 'openlineage');
-  hub = await startTestHub({
-    citizens: 4,
-    modules: [...hubModules.slice(0, index), inspectionsModule, ...hubModules.slice(index)],
-  });
+  hub = await startTestHub({ citizens: 4 });
   if (postgres) {
     await sync('postgres', 'population-household-sql', 'population');
     await failingSync('postgres');
@@ -432,27 +410,58 @@ describe('GET /openlineage/events', () => {
     }
   });
 
-  it('records the read through the inspections service before sending it', async () => {
-    const before = inspections.length;
+  it('records the read in the access log (InspectionPerformed, kind lineage) with what it sends', async () => {
     const { res, events } = await exportLines('?kind=accesses&limit=2');
     expect(events).toHaveLength(2);
     expect(res.headers['x-openlineage-events']).toBe('2');
-    expect(inspections.slice(before)).toEqual([
-      {
+    const log = await hub.raw.readStream(`inspection-${AGENCIES.inspector}`);
+    const recorded = log.filter(
+      (e) => (e.data as { requestId: string }).requestId === res.headers['x-request-id'],
+    );
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      type: 'InspectionPerformed',
+      data: {
+        caller: { agency: AGENCIES.inspector, role: 'inspector' },
         kind: 'lineage',
         subject: null,
         query: { export: 'openlineage', since: null, until: null, kinds: ['accesses'], limit: 2 },
         count: 2,
-        requestId: res.headers['x-request-id'],
       },
-    ]);
-    failInspections = true;
+    });
+  });
+
+  it('sends nothing when the read cannot be recorded', async () => {
+    const unavailable: HubModule = {
+      name: 'access-log',
+      projections: [],
+      async plugin(_app, host) {
+        const log = {
+          record: async () => {
+            throw new Error('the access log is unavailable');
+          },
+        };
+        host.services.provide('inspections', log as unknown as ApiServices['inspections']);
+      },
+    };
+    const other = await startTestHub({
+      citizens: 1,
+      modules: hubModules.map((m) => (m.name === 'access-log' ? unavailable : m)),
+    });
     try {
-      const refused = await exportLines('?kind=accesses');
-      expect(refused.res.statusCode).toBe(500);
-      expect(refused.res.body).not.toContain('lienthong_release');
+      const consumer = await other.token(AGENCIES.baDinh, 'consumer');
+      const citizen = String(other.citizens[0]!.personalId);
+      await other.gql(consumer, PERSON, { id: citizen, purpose: BIRTH });
+      expect((await other.accessEvents(citizen)).map((e) => e.type)).toEqual(['DataAccessed']);
+      const res = await other.app.inject({
+        method: 'GET',
+        url: '/openlineage/events?kind=accesses',
+        headers: { authorization: `Bearer ${await other.token(AGENCIES.inspector, 'inspector')}` },
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('lienthong_release');
     } finally {
-      failInspections = false;
+      await other.close();
     }
   });
 

@@ -1,33 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiServiceRegistry } from '../../api/graphql/kit/context.js';
 import { AGENCY_AUTH, requireRole } from '../../auth/index.js';
 import { OpenLineageQueryError } from '../../kernel/errors/index.js';
 import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
-import type { Principal } from '../../kernel/principal.js';
 import { type ExportContext, exportEvents, planExport } from './export.js';
 import { type ExportParameters, exportWindow, windowQuery } from './parameters.js';
-
-/** What an inspection records (the access-log module's `inspections` service, `InspectionPerformed`). */
-export interface InspectionEntry {
-  kind: string;
-  subject: string | null;
-  query: Record<string, unknown>;
-  count: number;
-  requestId: string;
-}
-
-/** The access log's record of inspectors' reads, when the hub has it. */
-export interface InspectionLog {
-  record(principal: Principal, entry: InspectionEntry): Promise<string>;
-}
-
-/** The `inspections` service a module earlier in the list provides, if any. */
-function inspectionLog(services: ApiServiceRegistry): InspectionLog | undefined {
-  const registry = services as unknown as { has(name: string): boolean; get(name: string): unknown };
-  return registry.has('inspections') ? (registry.get('inspections') as InspectionLog) : undefined;
-}
 
 const PARAMETERS = ['since', 'until', 'kind', 'limit'] as const;
 
@@ -50,7 +28,8 @@ function parametersOf(request: FastifyRequest): ExportParameters {
  */
 export const openLineagePlugin: ModulePlugin = fp(
   async (app: FastifyInstance, host: ModuleHost) => {
-    const inspections = inspectionLog(host.services);
+    // the access log's record of inspectors' reads (hub/modules/access-log), when the hub has it
+    const inspections = host.services.has('inspections') ? host.services.get('inspections') : undefined;
     const context: ExportContext = {
       store: host.store,
       hubId: host.config.exchange.hubId,
