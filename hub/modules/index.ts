@@ -10,6 +10,7 @@ import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
 import { exchangeModule } from './exchange/index.js';
+import { lineageModule } from './lineage/index.js';
 import { openLineageModule } from './openlineage/index.js';
 import { prefillModule } from './prefill/index.js';
 import { proceduresModule } from './procedures/index.js';
@@ -36,6 +37,7 @@ export const hubModules: readonly HubModule[] = [
   serviceIndexModule,
   exchangeModule,
   accessLogModule,
+  lineageModule,
   openLineageModule,
   erasureModule,
 ];

@@ -1,5 +1,6 @@
 import { demoSigningKey } from '../../demo/keys.js';
 import { type DemoExamples, demoExamples } from '../../demo/sources/index.js';
+import type { ProjectionDefinition } from '../kernel/projection.js';
 import {
   documentsProjection,
   type ResultType,
@@ -13,13 +14,20 @@ import { API_PROJECTIONS, startTestHub, type TestHub } from './hub.js';
  * A hub for the specs of dossiers that read shared data (prefill, linked procedures, erasure): the
  * demo ministry databases synced (population, civil status … of 400 citizens), the dossiers and
  * documents read models, and the demo citizens who show a family well (a child under 6 and the
- * parents).
+ * parents); `projections`: more read models to keep (the lineage of those dossiers, …).
  */
-export async function startDossierHub(): Promise<{ hub: TestHub; ex: DemoExamples }> {
+export async function startDossierHub(
+  options: { projections?: readonly ProjectionDefinition[] } = {},
+): Promise<{ hub: TestHub; ex: DemoExamples }> {
   const hub = await startTestHub({
     citizens: 2,
     sources: { citizens: 400 },
-    projections: [...API_PROJECTIONS, dossiersProjection, documentsProjection],
+    projections: [
+      ...API_PROJECTIONS,
+      dossiersProjection,
+      documentsProjection,
+      ...(options.projections ?? []),
+    ],
   });
   return { hub, ex: demoExamples(hub.dir)! };
 }

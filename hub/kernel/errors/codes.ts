@@ -23,6 +23,7 @@ import type * as exchangeHubs from './exchange-hubs.js';
 import type * as exchangeSignature from './exchange-signature.js';
 import type * as http from './http.js';
 import type * as identity from './identity.js';
+import type * as lineage from './lineage.js';
 import type * as modules from './modules.js';
 import type * as openlineage from './openlineage.js';
 import type * as privacy from './privacy.js';
@@ -69,6 +70,7 @@ export type HubErrorCode =
   | CodesOf<typeof exchangeSignature>
   | CodesOf<typeof http>
   | CodesOf<typeof identity>
+  | CodesOf<typeof lineage>
   | CodesOf<typeof modules>
   | CodesOf<typeof openlineage>
   | CodesOf<typeof privacy>

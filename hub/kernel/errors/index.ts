@@ -31,6 +31,7 @@ export * from './exchange-hubs.js';
 export * from './exchange-signature.js';
 export * from './http.js';
 export * from './identity.js';
+export * from './lineage.js';
 export * from './modules.js';
 export * from './openlineage.js';
 export * from './privacy.js';

@@ -46,6 +46,7 @@ export const accessModule: HubModule = accessModuleFor(() => loadDatasets());
 export { type DatasetApi, datasetApi } from './dataset-api.js';
 export * from './events.js';
 export { type AccessInputRules, accessInputRules } from './limits.js';
+export { checkPersonalId } from './lookup.js';
 export { AccessRateLimiter, type RateLimit } from './rate-limit.js';
 export type { ReleaseReceipt } from './receipt.js';
 export { AccessRecorder, type AccessRecorderOptions } from './recorder.js';

@@ -32,4 +32,5 @@ export * from './queries.js';
 export { hubChain, type OrganRegistry, type RouteDecision, routeTo } from './routing.js';
 export type { ExchangeService, OutboundMessage, Receipt } from './service.js';
 export { signEnvelope, verifyEnvelope } from './signature.js';
+export { localTrail, type TrailEvent, trailAcrossHubs } from './trail.js';
 export { HUB_SIGNATURE_HEADER, hubKeyOf, signHubRequest, trailRequest } from './transport.js';

@@ -1,0 +1,231 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoExamples } from '../../../demo/sources/index.js';
+import { demoSourceFile } from '../../../demo/sources/index.js';
+import { signedResult, startDossierHub } from '../../testing/dossier-hub.js';
+import { AGENCIES, type GqlResponse, type TestHub } from '../../testing/hub.js';
+import { exchangeProjection } from '../exchange/index.js';
+import { type LineageGraph, type LineageNode, lineageProjection, nodeId } from './index.js';
+
+// Lineage walks over a hub whose demo ministry databases were synced through their connectors:
+// a citizen's field back to the source row, a release to its basis, a dossier's components, a
+// document's origin and its trail through the exchange.
+let hub: TestHub;
+let ex: DemoExamples;
+let inspector: string;
+beforeAll(async () => {
+  ({ hub, ex } = await startDossierHub({ projections: [lineageProjection, exchangeProjection] }));
+  inspector = await hub.token(AGENCIES.inspector, 'inspector', { official: 'tt-01' });
+}, 120_000);
+afterAll(async () => hub?.close());
+
+const GRAPH = `root nodes { id kind label at more attributes { name value } } edges { from to relation }`;
+const ok = (res: GqlResponse, field: string) => {
+  expect(res.errors).toBeUndefined();
+  return res.data![field] as LineageGraph;
+};
+const errorOf = (res: GqlResponse) => res.errors?.[0]?.extensions;
+const node = (g: LineageGraph, id: string) => {
+  const n = g.nodes.find((x) => x.id === id);
+  expect(n, id).toBeDefined();
+  return n!;
+};
+const attr = (n: LineageNode, name: string) => n.attributes.find((a) => a.name === name)?.value;
+const targets = (g: LineageGraph, from: string, relation: string) =>
+  g.edges.filter((e) => e.from === from && e.relation === relation).map((e) => e.to);
+
+const fieldLineage = (personalId: string, field: string, dataset: string | null, depth?: number) =>
+  hub.gql(
+    inspector,
+    `query($p: String!, $f: String!, $d: String, $depth: Int) {
+      lineageOfField(personalId: $p, field: $f, dataset: $d, depth: $depth) { ${GRAPH} } }`,
+    { p: personalId, f: field, d: dataset, depth },
+  );
+const expand = (id: string, depth?: number) =>
+  hub.gql(inspector, `query($n: ID!, $depth: Int) { lineageExpand(node: $n, depth: $depth) { ${GRAPH} } }`, {
+    n: id,
+    depth,
+  });
+
+/** The mother's population record read by the Ba Đình ward; the access id. */
+async function releaseFullName(): Promise<string> {
+  const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
+  const res = await hub.gql(
+    consumer,
+    `query($id: String!) { person(personalId: $id, purpose: "tthc-1.004222") { fullName release { accessId } } }`,
+    { id: ex.child.motherPersonalId },
+  );
+  expect(res.errors).toBeUndefined();
+  await hub.settle();
+  return (res.data!.person as { release: { accessId: string } }).release.accessId;
+}
+
+describe('a citizen’s field, walked back to its source row', () => {
+  it('goes from each release to the record event, the connector run and the row of the source table', async () => {
+    const accessId = await releaseFullName();
+    const g = ok(
+      await fieldLineage(ex.child.motherPersonalId, 'fullName', 'population', 3),
+      'lineageOfField',
+    );
+    const subject = hub.pseudonymize('citizen', ex.child.motherPersonalId);
+    const root = nodeId.field(subject, 'population', 'fullName');
+    expect(g.root).toBe(root);
+    expect(g.nodes[0]).toMatchObject({ id: root, kind: 'FIELD', label: 'fullName of population' });
+    expect(targets(g, root, 'released-in')).toContain(nodeId.access(accessId));
+
+    // the record event the released value came from, as the DataAccessed names it
+    const access = (await hub.accessEvents(ex.child.motherPersonalId)).find((e) => e.id === accessId)!;
+    const source = (access.data as { sources: { field: string; eventId: string }[] }).sources.find(
+      (s) => s.field === 'fullName',
+    )!;
+    const record = nodeId.record(source.eventId);
+    expect(targets(g, nodeId.access(accessId), 'value-from')).toEqual([record]);
+    const recordEvent = (await hub.store.readStream(`record-population-${subject}`)).find(
+      (e) => e.id === source.eventId,
+    )!;
+    const provenance = recordEvent.metadata.source!;
+    expect(provenance.connector).toBe('population-sql');
+
+    // the run: its ConnectorRunStarted on the connector's stream names the system it read
+    const [run] = targets(g, record, 'synced-by');
+    expect(run).toBe(nodeId.run(provenance.runId));
+    const started = (await hub.store.readStream('connector-population-sql')).find(
+      (e) => e.type === 'ConnectorRunStarted' && (e.data as { runId: string }).runId === provenance.runId,
+    )!;
+    const system = (started.data as { system: string }).system;
+    expect(system).toBe(`sqlite:${demoSourceFile(hub.dir, 'population')}`);
+    expect(node(g, run!)).toMatchObject({ kind: 'RUN', label: 'population-sql run (completed)' });
+    expect(attr(node(g, run!), 'system')).toBe(system);
+    expect(attr(node(g, run!), 'runId')).toBe(provenance.runId);
+
+    // the source row: system, table and key; the record names the position it was read at
+    const [row] = targets(g, record, 'read-from');
+    const sourceNode = node(g, row!);
+    expect(sourceNode.kind).toBe('SOURCE');
+    expect(attr(sourceNode, 'system')).toBe(system);
+    expect(attr(sourceNode, 'table')).toBe('cong_dan');
+    const key = attr(sourceNode, 'primaryKey')!;
+    expect(key).toMatch(/^id=\d+$/);
+    const db = new Database(demoSourceFile(hub.dir, 'population'), { readonly: true });
+    const sourceRow = db
+      .prepare('SELECT id, so_dinh_danh, ho_ten, ngay_cap_nhat FROM cong_dan WHERE id = ?')
+      .get(Number(key.slice(3))) as {
+      id: number;
+      so_dinh_danh: string;
+      ho_ten: string;
+      ngay_cap_nhat: string;
+    };
+    db.close();
+    expect(sourceRow.so_dinh_danh).toBe(ex.child.motherPersonalId);
+    const recordNode = node(g, record);
+    expect(attr(recordNode, 'position')).toBe(`ngay_cap_nhat=${sourceRow.ngay_cap_nhat};id=${sourceRow.id}`);
+    expect(attr(recordNode, 'position')).toBe(provenance.position);
+    expect(attr(recordNode, 'table')).toBe('cong_dan');
+    expect(attr(recordNode, 'fetchedAt')).toBe(provenance.fetchedAt);
+
+    // the contract the release relied on is there too; no personal value anywhere in the graph
+    expect(targets(g, nodeId.access(accessId), 'under-contract')).toEqual([
+      nodeId.contract('c06-to-ba-dinh-civil-procedures', 1),
+    ]);
+    const text = JSON.stringify(g);
+    expect(text).not.toContain(ex.child.motherPersonalId);
+    expect(text).not.toContain(sourceRow.ho_ten);
+  });
+
+  it('opens at depth 1 with `more` on what leads further; expanding adds the next ring, nothing twice', async () => {
+    await releaseFullName();
+    const one = ok(await fieldLineage(ex.child.motherPersonalId, 'fullName', 'population'), 'lineageOfField');
+    const two = ok(
+      await fieldLineage(ex.child.motherPersonalId, 'fullName', 'population', 2),
+      'lineageOfField',
+    );
+    const ids = (g: LineageGraph) => g.nodes.map((n) => n.id);
+    for (const g of [one, two]) expect(new Set(ids(g)).size).toBe(g.nodes.length);
+    for (const g of [one, two])
+      expect(new Set(g.edges.map((e) => `${e.from} ${e.to} ${e.relation}`)).size).toBe(g.edges.length);
+    // ring 1: the releases and the record versions, each leading further
+    const ring = one.nodes.slice(1);
+    expect(ring.length).toBeGreaterThanOrEqual(2);
+    expect(ring.every((n) => n.kind === 'ACCESS' || n.kind === 'RECORD')).toBe(true);
+    expect(ring.every((n) => n.more)).toBe(true);
+    expect(one.nodes[0]!.more).toBe(false);
+
+    // expanding every node that says `more` gives exactly the nodes of depth 2
+    const union = new Set(ids(one));
+    for (const n of one.nodes.filter((x) => x.more)) {
+      const e = ok(await expand(n.id), 'lineageExpand');
+      expect(e.root).toBe(n.id);
+      expect(new Set(ids(e)).size).toBe(e.nodes.length);
+      expect(e.nodes.some((x) => !ids(one).includes(x.id))).toBe(true);
+      for (const id of ids(e)) union.add(id);
+    }
+    expect([...union].sort()).toEqual(ids(two).sort());
+    // at depth 2 the runs and source rows are leaves; the contracts too
+    for (const n of two.nodes.filter((x) => ['RUN', 'SOURCE', 'CONTRACT'].includes(x.kind)))
+      expect(n.more).toBe(false);
+  });
+
+  it('takes the field in every dataset that has it when no dataset is named', async () => {
+    const g = ok(await fieldLineage(ex.child.motherPersonalId, 'fullName', null), 'lineageOfField');
+    expect(g.nodes[0]).toMatchObject({ kind: 'FIELD', label: 'fullName (every dataset)' });
+    const datasets = new Set(g.nodes.filter((n) => n.kind === 'RECORD').map((n) => attr(n, 'dataset')));
+    expect(datasets.has('population')).toBe(true);
+    expect(datasets.size).toBeGreaterThan(1);
+  });
+});
+
+describe('refusals', () => {
+  it('answers FORBIDDEN to anyone but an inspector, BAD_USER_INPUT naming the argument, and LINEAGE_NOT_FOUND', async () => {
+    const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
+    const forbidden = await hub.gql(consumer, `query($n: ID!) { lineageExpand(node: $n) { root } }`, {
+      n: nodeId.dossier('x'),
+    });
+    expect(errorOf(forbidden)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(errorOf(await fieldLineage('12', 'fullName', 'population'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'personalId',
+    });
+    expect(errorOf(await fieldLineage(ex.child.motherPersonalId, 'noSuchField', null))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'field',
+    });
+    expect(
+      errorOf(await fieldLineage(ex.child.motherPersonalId, 'fullName', 'no-such-dataset')),
+    ).toMatchObject({
+      field: 'dataset',
+    });
+    for (const depth of [0, 6]) {
+      expect(
+        errorOf(await fieldLineage(ex.child.motherPersonalId, 'fullName', 'population', depth)),
+      ).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'depth',
+      });
+    }
+    expect(errorOf(await expand('nothing:at-all'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'node' });
+    expect(errorOf(await expand('access:not-a-uuid'))).toMatchObject({ field: 'node' });
+    const access = await hub.gql(inspector, `query($a: ID!) { lineageOfAccess(accessId: $a) { root } }`, {
+      a: 'not-a-uuid',
+    });
+    expect(errorOf(access)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'accessId' });
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const missing = await hub.gql(inspector, `query($a: ID!) { lineageOfAccess(accessId: $a) { root } }`, {
+      a: unknown,
+    });
+    expect(errorOf(missing)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      hubCode: 'LINEAGE_NOT_FOUND',
+      field: 'accessId',
+      node: nodeId.access(unknown),
+    });
+    const dossier = await hub.gql(
+      inspector,
+      `query { lineageOfDossier(dossier: "000.04.01.H26-200101-9999") { root } }`,
+    );
+    expect(errorOf(dossier)).toMatchObject({ hubCode: 'LINEAGE_NOT_FOUND', field: 'dossier' });
+    const citizen = hub.citizens[1] as { personalId: string };
+    expect(errorOf(await fieldLineage(citizen.personalId, 'ethnicity', 'judicial-records'))).toMatchObject({
+      field: 'field',
+    });
+  });
+});
