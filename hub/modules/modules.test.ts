@@ -149,6 +149,7 @@ describe('the module list', () => {
       'dossiers',
       'service-index',
       'exchange',
+      'lineage',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
@@ -177,6 +178,7 @@ describe('the module list', () => {
         'exchangeOutbox',
         'exchangeDocument',
         'overdueExchangeDocuments',
+        ...['lineageOfField', 'lineageOfAccess', 'lineageOfDossier', 'lineageOfDocument', 'lineageExpand'],
         // one per shared dataset, generated from schemas/datasets/ by the access module
         'businessRegistry',
         'businessRegistryOf',

@@ -8,7 +8,7 @@ import {
   signResult,
 } from '../modules/documents/index.js';
 import { dossiersProjection } from '../modules/dossiers/index.js';
-import { API_PROJECTIONS, startTestHub, type TestHub } from './hub.js';
+import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from './hub.js';
 
 /**
  * A hub for the specs of dossiers that read shared data (prefill, linked procedures, erasure): the
@@ -58,4 +58,70 @@ export async function signedResult(
     { agency: o.issuer, official: 'cb-hotich-01' },
     { signature, content, mediaType: 'application/pdf' },
   );
+}
+
+/** The procedure the dossier specs file: birth registration (đăng ký khai sinh). */
+export const BIRTH_REGISTRATION = '1.001193';
+
+/**
+ * A birth registration the mother files through the citizen portal (`portal`, a token acting for
+ * her) at `agency`, declaring only her ID number and the child's name; its dossier number.
+ */
+export async function submitBirthRegistration(hub: TestHub, portal: string, agency: string, mother: string) {
+  const res = await hub.gql(
+    portal,
+    `mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { id onceOnly { fieldsTyped } } }`,
+    {
+      input: {
+        procedure: BIRTH_REGISTRATION,
+        agency,
+        declaration: { values: { mother: { personalId: mother }, child: { fullName: 'Lê Minh Khôi' } } },
+      },
+    },
+  );
+  if (res.errors) throw new Error(`submitDossier: ${JSON.stringify(res.errors)}`);
+  return res.data!.submitDossier as { id: string; onceOnly: { fieldsTyped: number } };
+}
+
+/** The citizen's earlier marriage certificate, signed by the Ba Đình ward: its document and the event that recorded it. */
+export async function marriageCertificate(hub: TestHub, personalId: string) {
+  const doc = await signedResult(hub, {
+    resultType: 'marriage-certificate',
+    dossier: `${AGENCIES.baDinh}-200101-0001`,
+    issuer: AGENCIES.baDinh,
+    personalId,
+    issuedAt: new Date(),
+    text: 'Giấy chứng nhận kết hôn',
+  });
+  await hub.settle();
+  return { documentId: doc.document.documentId, eventId: doc.sourceEventId };
+}
+
+/**
+ * The mother's consent, through the portal, that `agency` reads her population record for one
+ * birth registration dossier (30 days); the consent's id.
+ */
+export async function consentToBirthRegistration(
+  hub: TestHub,
+  portal: string,
+  agency: string,
+  dossier: string,
+) {
+  const granted = await hub.gql(
+    portal,
+    `mutation($input: GrantConsentInput!) { grantConsent(input: $input) { consent { id } } }`,
+    {
+      input: {
+        consumer: agency,
+        purposes: [`tthc-${BIRTH_REGISTRATION}`],
+        scope: [
+          { dataset: 'population', fields: ['fullName', 'dateOfBirth', 'ethnicity', 'permanentResidence'] },
+        ],
+        dossier,
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+    },
+  );
+  if (granted.errors) throw new Error(`grantConsent: ${JSON.stringify(granted.errors)}`);
+  return (granted.data!.grantConsent as { consent: { id: string } }).consent.id;
 }

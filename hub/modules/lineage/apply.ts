@@ -40,6 +40,9 @@ interface RunEnded {
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/** Fields as the accesses table keeps them, `,a,b,`: a field is released when `,<field>,` is in it. */
+export const fieldList = (fields: readonly string[]) => `,${fields.join(',')},`;
+
 /** Where a held component's source points: a record event or a document (and the event that recorded it). */
 const heldColumns = (source: HeldSource | null) =>
   source === null
@@ -60,12 +63,9 @@ export class LineageWriter {
     const p = (sql: string) => db.prepare(sql) as SqlStatement;
     this.s = {
       access:
-        p(`INSERT OR IGNORE INTO lineage_accesses (position, access_id, kind, subject, dataset, fields, agency,
-        official, role, purpose, dossier, contract_id, contract_version, consent_id, sources, detail, request_id, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      released: p(
-        'INSERT OR IGNORE INTO lineage_released (subject, field, dataset, position) VALUES (?, ?, ?, ?)',
-      ),
+        p(`INSERT OR IGNORE INTO lineage_accesses (subject, dataset, position, access_id, kind, fields, agency,
+        official, role, purpose, dossier, contract_id, contract_version, consent_id, sources, detail, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       record:
         p(`INSERT OR IGNORE INTO lineage_records (position, event_id, deleted, dataset, record_key, subject,
         revision, run_id, tbl, pk, source_position, fetched_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -219,28 +219,15 @@ export class LineageWriter {
   }
 
   private released(e: RecordedEvent, d: DataAccessedData): void {
-    const sources: Record<string, string[]> = {};
-    for (const s of d.sources) {
-      sources[s.eventId] ??= [];
-      sources[s.eventId]!.push(s.field);
-    }
-    this.access(e, d, 'released', sources, null);
-    for (const field of d.fields) this.s.released!.run(d.subject, field, d.dataset, e.position);
+    this.access(e, d, 'released', [...new Set(d.sources.map((s) => s.eventId))], null);
   }
 
   private shown(e: RecordedEvent, d: DataAccessedByOperatorData): void {
-    this.access(
-      e,
-      { ...d, dossier: null, requestId: null },
-      'operator',
-      { [d.record.eventId]: d.fields },
-      d.tool,
-    );
-    for (const field of d.fields) this.s.released!.run(d.subject, field, d.dataset, e.position);
+    this.access(e, { ...d, dossier: null }, 'operator', [d.record.eventId], d.tool);
   }
 
   private sent(e: RecordedEvent, d: DocumentAccessedData): void {
-    this.access(e, d, 'document', { [d.document.documentId]: [] }, d.document.contentHash);
+    this.access(e, d, 'document', [d.document.documentId], d.document.contentHash);
   }
 
   private access(
@@ -248,21 +235,20 @@ export class LineageWriter {
     d: Pick<DataAccessedData, 'subject' | 'dataset' | 'fields' | 'purpose'> & {
       caller: { agency: string; official: string; role: string };
       dossier: string | null;
-      requestId: string | null;
       contract?: { id: string; version: number };
       consentId?: string | null;
     },
     kind: 'released' | 'operator' | 'document',
-    sources: Record<string, string[]>,
+    sources: string[],
     detail: string | null,
   ): void {
     this.s.access!.run(
+      d.subject,
+      d.dataset,
       e.position,
       e.id,
       kind,
-      d.subject,
-      d.dataset,
-      json(d.fields),
+      fieldList(d.fields),
       d.caller.agency,
       d.caller.official,
       d.caller.role,
@@ -271,9 +257,8 @@ export class LineageWriter {
       d.contract?.id ?? null,
       d.contract?.version ?? null,
       d.consentId ?? null,
-      json(sources),
+      sources.join(' '),
       detail,
-      d.requestId,
       e.metadata.occurredAt,
     );
   }

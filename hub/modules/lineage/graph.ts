@@ -79,12 +79,14 @@ export async function walk(root: string, depth: number, load: NodeLoader): Promi
   const first = await load(root);
   if (!first) return undefined;
   const loaded = new Map<string, LoadedNode>([[root, first]]);
+  /** Nodes expanded with an edge left out (the node limit reached). */
+  const short = new Set<string>();
   const edges: LineageEdge[] = [];
-  const seenEdges = new Set<string>();
+  const seen = new Set<string>();
   const addEdge = (from: string, e: OutEdge) => {
-    const key = `${from}\u0000${e.to}\u0000${e.relation}`;
-    if (seenEdges.has(key)) return;
-    seenEdges.add(key);
+    const key = `${from} ${e.to} ${e.relation}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     edges.push({ from, to: e.to, relation: e.relation });
   };
   let ring = [root];
@@ -93,7 +95,10 @@ export async function walk(root: string, depth: number, load: NodeLoader): Promi
     for (const from of ring) {
       for (const e of loaded.get(from)!.out) {
         if (!loaded.has(e.to)) {
-          if (loaded.size >= MAX_NODES) continue;
+          if (loaded.size >= MAX_NODES) {
+            short.add(from);
+            continue;
+          }
           loaded.set(e.to, (await load(e.to)) ?? unrecorded(e.to));
           next.push(e.to);
         }
@@ -102,12 +107,17 @@ export async function walk(root: string, depth: number, load: NodeLoader): Promi
     }
     ring = next;
   }
+  // the outer ring was not expanded: its edges between nodes of the graph are shown, the others
+  // make it say `more`
+  const outer = new Set(ring);
   const nodes: LineageNode[] = [];
   for (const [id, n] of loaded) {
-    let more = n.capped === true;
-    for (const e of n.out) {
-      if (loaded.has(e.to)) addEdge(id, e);
-      else more = true;
+    let more = n.capped === true || short.has(id);
+    if (outer.has(id)) {
+      for (const e of n.out) {
+        if (loaded.has(e.to)) addEdge(id, e);
+        else more = true;
+      }
     }
     nodes.push({ ...n.node, more });
   }

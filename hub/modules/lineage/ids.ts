@@ -77,6 +77,7 @@ const PSEUDONYM = /^[0-9a-f]{32}$/;
 const DATASET = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 const VERSION = /^[1-9][0-9]{0,8}$/;
+const CONTROL = /\p{Cc}/u;
 /** Longest node id taken (a DocumentId is at most 200 characters, a source system a URL). */
 export const MAX_NODE_ID = 1024;
 
@@ -85,7 +86,7 @@ function decoded(text: string, count: number): string[] | undefined {
   if (parts.length !== count) return undefined;
   try {
     const out = parts.map((p) => decodeURIComponent(p));
-    return out.every((p) => p.length > 0 && ![...p].some((c) => c < ' ')) ? out : undefined;
+    return out.every((p) => p.length > 0 && !CONTROL.test(p)) ? out : undefined;
   } catch {
     return undefined;
   }

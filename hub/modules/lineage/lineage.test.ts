@@ -2,7 +2,13 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoExamples } from '../../../demo/sources/index.js';
 import { demoSourceFile } from '../../../demo/sources/index.js';
-import { signedResult, startDossierHub } from '../../testing/dossier-hub.js';
+import {
+  BIRTH_REGISTRATION,
+  consentToBirthRegistration,
+  marriageCertificate,
+  startDossierHub,
+  submitBirthRegistration,
+} from '../../testing/dossier-hub.js';
 import { AGENCIES, type GqlResponse, type TestHub } from '../../testing/hub.js';
 import { exchangeProjection } from '../exchange/index.js';
 import { type LineageGraph, type LineageNode, lineageProjection, nodeId } from './index.js';
@@ -171,6 +177,231 @@ describe('a citizen’s field, walked back to its source row', () => {
     const datasets = new Set(g.nodes.filter((n) => n.kind === 'RECORD').map((n) => attr(n, 'dataset')));
     expect(datasets.has('population')).toBe(true);
     expect(datasets.size).toBeGreaterThan(1);
+  });
+});
+
+const BIRTH = BIRTH_REGISTRATION;
+const mother = () => ex.child.motherPersonalId;
+const submitBirth = async (portal: string, agency: string) =>
+  (await submitBirthRegistration(hub, portal, agency, mother())).id;
+
+const PREFILL = `query($dossier: ID!, $applicant: PrefillApplicantInput) {
+  prefill(dossier: $dossier, applicant: $applicant) { values accesses } }`;
+
+describe('an access, back to its legal basis', () => {
+  it('names the consent, the contract at its version and the dossier it served', async () => {
+    const portal = await hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: mother() });
+    const id = await submitBirth(portal, AGENCIES.ngocHa);
+    const consentId = await consentToBirthRegistration(hub, portal, AGENCIES.ngocHa, id);
+    const prefill = await hub.gql(portal, PREFILL, { dossier: id, applicant: { personalId: mother() } });
+    expect(prefill.errors).toBeUndefined();
+    const [accessId] = (prefill.data!.prefill as { accesses: string[] }).accesses;
+    await hub.settle();
+
+    const res = await hub.gql(inspector, `query($a: ID!) { lineageOfAccess(accessId: $a) { ${GRAPH} } }`, {
+      a: accessId,
+    });
+    const g = ok(res, 'lineageOfAccess');
+    const root = nodeId.access(accessId!);
+    expect(g.root).toBe(root);
+    const access = node(g, root);
+    expect(access.kind).toBe('ACCESS');
+    expect(attr(access, 'agency')).toBe(AGENCIES.ngocHa);
+    expect(attr(access, 'dossier')).toBe(id);
+    expect(attr(access, 'subject')).toBe(hub.pseudonymize('citizen', mother()));
+
+    const [consent] = targets(g, root, 'under-consent');
+    expect(consent).toBe(nodeId.consent(consentId));
+    expect(node(g, consent!)).toMatchObject({
+      kind: 'CONSENT',
+      label: `consent to ${AGENCIES.ngocHa} (active)`,
+    });
+    expect(attr(node(g, consent!), 'dossier')).toBe(id);
+    expect(attr(node(g, consent!), 'purposes')).toBe(`tthc-${BIRTH}`);
+
+    const event = (await hub.accessEvents(mother())).find((e) => e.id === accessId)!;
+    const contract = (event.data as { contract: { id: string; version: number } }).contract;
+    const [contractNode] = targets(g, root, 'under-contract');
+    expect(contractNode).toBe(nodeId.contract(contract.id, contract.version));
+    const c = node(g, contractNode!);
+    expect(c.kind).toBe('CONTRACT');
+    expect(attr(c, 'version')).toBe(String(contract.version));
+    expect(attr(c, 'consumer')).toBe(AGENCIES.ngocHa);
+    expect(attr(c, 'consentRequired')).toBe('true');
+    expect(attr(c, 'legalBasis')).toEqual(expect.any(String));
+
+    const [dossier] = targets(g, root, 'for-dossier');
+    expect(dossier).toBe(nodeId.dossier(id));
+    expect(node(g, dossier!)).toMatchObject({ kind: 'DOSSIER', more: true });
+    expect(attr(node(g, dossier!), 'agency')).toBe(AGENCIES.ngocHa);
+    // the consent names the dossier too: both edges, one dossier node
+    expect(targets(g, consent!, 'for-dossier')).toEqual([dossier]);
+    expect(g.nodes.filter((n) => n.id === dossier)).toHaveLength(1);
+  });
+});
+
+describe('a dossier, component by component', () => {
+  it('shows which components were reused from where, which were uploaded, and which asked again', async () => {
+    const certificate = await marriageCertificate(hub, mother());
+    const documentId = certificate.documentId;
+    const portal = await hub.token(AGENCIES.portal, 'citizen-portal', { citizenPid: mother() });
+    const id = await submitBirth(portal, AGENCIES.baDinh);
+    const applicant = { personalId: mother(), fullName: 'Họ Tên Mẹ', phone: '0912345678' };
+    const p = await hub.gql(portal, PREFILL, { dossier: id, applicant });
+    expect(p.errors).toBeUndefined();
+    const prefill = p.data!.prefill as {
+      values: Record<string, Record<string, unknown>>;
+      accesses: string[];
+    };
+    const values = {
+      ...prefill.values,
+      declarant: { ...prefill.values.declarant, relationship: 'mother' },
+      child: {
+        fullName: 'Lê Minh Khôi',
+        gender: 'male',
+        dateOfBirth: '2026-11-20',
+        placeOfBirth: 'Bệnh viện',
+      },
+    };
+    const completed = await hub.gql(
+      portal,
+      'mutation($id: ID!, $input: CompleteDeclarationInput!) { completeDeclaration(id: $id, input: $input) { id } }',
+      {
+        id,
+        input: {
+          values,
+          components: [
+            { component: 'giay-chung-sinh', documentId: 'giay-chung-sinh-1' },
+            { component: 'nhan-than-me', documentId: 'cccd-me-1' },
+          ],
+        },
+      },
+    );
+    expect(completed.errors).toBeUndefined();
+    await hub.settle();
+
+    const res = await hub.gql(
+      inspector,
+      `query($d: String!) { lineageOfDossier(dossier: $d, depth: 3) { ${GRAPH} } }`,
+      {
+        d: id,
+      },
+    );
+    const g = ok(res, 'lineageOfDossier');
+    const root = nodeId.dossier(id);
+    const dossier = node(g, root);
+    expect(attr(dossier, 'componentsReused')).toBe('1');
+    expect(attr(dossier, 'componentsUploaded')).toBe('1');
+    expect(attr(dossier, 'componentsAskedAgain')).toBe('1');
+    expect(targets(g, root, 'read')).toEqual(prefill.accesses.map(nodeId.access));
+    const component = (code: string) => node(g, nodeId.component(id, code));
+
+    // reused: the earlier result, itself issued in an earlier dossier of the ward
+    const reused = component('giay-chung-nhan-ket-hon');
+    expect(reused).toMatchObject({ kind: 'COMPONENT', label: 'giay-chung-nhan-ket-hon: reused' });
+    expect(targets(g, reused.id, 'reused-from')).toEqual([nodeId.document(documentId)]);
+    const doc = node(g, nodeId.document(documentId));
+    expect(attr(doc, 'origin')).toBe('result');
+    expect(attr(doc, 'issuer')).toBe(AGENCIES.baDinh);
+    expect(attr(doc, 'eventId')).toBe(certificate.eventId);
+    expect(targets(g, doc.id, 'issued-in')).toEqual([nodeId.dossier(`${AGENCIES.baDinh}-200101-0001`)]);
+
+    // uploaded: a document the citizen gave, which the hub does not store
+    const uploaded = component('giay-chung-sinh');
+    expect(uploaded.label).toBe('giay-chung-sinh: uploaded');
+    expect(targets(g, uploaded.id, 'uploaded')).toEqual([nodeId.document('giay-chung-sinh-1')]);
+    expect(attr(node(g, nodeId.document('giay-chung-sinh-1')), 'recorded')).toBe('false');
+
+    // asked again: uploaded although the state held it, in her population record
+    const asked = component('nhan-than-me');
+    expect(asked.label).toBe('nhan-than-me: asked again');
+    expect(targets(g, asked.id, 'uploaded')).toEqual([nodeId.document('cccd-me-1')]);
+    const [held] = targets(g, asked.id, 'held-as');
+    expect(node(g, held!)).toMatchObject({
+      kind: 'RECORD',
+      label: expect.stringMatching(/^population record/),
+    });
+    // and the record came through the population connector, one ring further
+    expect(targets(g, held!, 'synced-by')).toHaveLength(1);
+
+    // the document's own lineage: where it came from, and the dossiers it was reused in show its count
+    const d = await hub.gql(
+      inspector,
+      `query($d: String!) { lineageOfDocument(documentId: $d) { ${GRAPH} } }`,
+      {
+        d: documentId,
+      },
+    );
+    const dg = ok(d, 'lineageOfDocument');
+    expect(dg.nodes.map((n) => n.kind)).toEqual(['DOCUMENT', 'DOSSIER']);
+    expect(attr(dg.nodes[0]!, 'reuses')).toBe('1');
+  });
+});
+
+const MINISTRY = '000.00.00.G09';
+const SOCIAL_SECURITY = '000.00.00.G22';
+
+describe('an exchanged document, hop by hop', () => {
+  it('follows the document and its statuses through the hub that carried them', async () => {
+    const sender = await hub.token(MINISTRY, 'provider');
+    const sent = await hub.gql(
+      sender,
+      'mutation ($input: SendDocumentInput!) { sendDocument(input: $input) { documentId messageKey } }',
+      {
+        input: {
+          to: [SOCIAL_SECURITY],
+          codeNumber: '17',
+          codeNotation: 'BTP-VP',
+          place: 'Hà Nội',
+          documentType: 'Công văn',
+          subject: 'Về việc phối hợp',
+          signerPosition: 'Chánh Văn phòng',
+          signerFullName: 'Nguyễn Văn A',
+        },
+      },
+    );
+    expect(sent.errors).toBeUndefined();
+    const { documentId, messageKey } = sent.data!.sendDocument as { documentId: string; messageKey: string };
+    const recipient = await hub.token(SOCIAL_SECURITY, 'provider');
+    const status = await hub.gql(
+      recipient,
+      'mutation ($input: DocumentStatusInput!) { reportDocumentStatus(input: $input) { messageKey } }',
+      { input: { documentId, statusCode: '01' } },
+    );
+    expect(status.errors).toBeUndefined();
+    const statusKey = (status.data!.reportDocumentStatus as { messageKey: string }).messageKey;
+    await hub.settle();
+
+    const res = await hub.gql(
+      inspector,
+      `query($d: String!) { lineageOfDocument(documentId: $d) { ${GRAPH} } }`,
+      {
+        d: documentId,
+      },
+    );
+    const g = ok(res, 'lineageOfDocument');
+    const root = nodeId.document(documentId);
+    expect(node(g, root)).toMatchObject({ kind: 'DOCUMENT', label: 'exchanged document' });
+    const hubId = 'hub.local';
+    const hop = nodeId.hop(hubId, messageKey, documentId);
+    const statusHop = nodeId.hop(hubId, statusKey, documentId);
+    expect(targets(g, root, 'sent-as').sort()).toEqual([hop, statusHop].sort());
+    const h = node(g, hop);
+    expect(h).toMatchObject({ kind: 'HOP', label: `document at ${hubId}` });
+    expect(attr(h, 'fromOrgan')).toBe(MINISTRY);
+    expect(attr(h, 'deliveredTo')).toBe(SOCIAL_SECURITY);
+    expect(attr(h, 'via')).toBe('api');
+    expect(attr(h, 'codeNotation')).toBe('BTP-VP');
+    const s = node(g, statusHop);
+    expect(s.label).toBe(`status 01 at ${hubId}`);
+    expect(attr(s, 'fromOrgan')).toBe(SOCIAL_SECURITY);
+    expect(attr(s, 'deliveredTo')).toBe(MINISTRY);
+    // the subject line of a document is not shown (it may name people)
+    expect(JSON.stringify(g)).not.toContain('phối hợp');
+
+    // a hop expands on its own (the trail read again)
+    const e = ok(await expand(hop), 'lineageExpand');
+    expect(e.nodes).toEqual([h]);
   });
 });
 

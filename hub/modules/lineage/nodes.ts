@@ -41,10 +41,14 @@ export class ReadModelNodes {
     return prepared(this.db, sql).get(...params) as T | undefined;
   }
 
-  load(ref: NodeRef): LoadedNode | undefined {
+  /**
+   * A node by what its id names. `primed` takes nodes read on the way (a field's releases are read
+   * whole by the field), so the walk does not read them again.
+   */
+  load(ref: NodeRef, primed?: Map<string, LoadedNode>): LoadedNode | undefined {
     switch (ref.kind) {
       case 'FIELD':
-        return this.field(ref);
+        return this.field(ref, primed);
       case 'ACCESS':
         return this.access(ref.accessId);
       case 'RECORD':
@@ -67,19 +71,20 @@ export class ReadModelNodes {
   }
 
   /** A citizen's field: the releases that let it out (newest first), and the record versions that held it. */
-  field(ref: Extract<NodeRef, { kind: 'FIELD' }>): LoadedNode | undefined {
+  field(ref: Extract<NodeRef, { kind: 'FIELD' }>, primed?: Map<string, LoadedNode>): LoadedNode | undefined {
     const { subject, dataset, field } = ref;
     const datasets = dataset === null ? this.datasetsWith(field) : [dataset];
-    // one dataset: the index gives the rows newest first; several: their rows merged and sorted
+    // one dataset: the citizen's releases of it are one range of the table, newest first; several:
+    // their ranges merged
     const one = datasets.length === 1;
     const within = one ? '= ?' : 'IN (SELECT value FROM json_each(?))';
     const named = one ? datasets[0] : JSON.stringify(datasets);
-    const accesses = this.ids(
-      `SELECT a.access_id AS id FROM lineage_released r JOIN lineage_accesses a ON a.position = r.position
-       WHERE r.subject = ? AND r.field = ? AND r.dataset ${within} ORDER BY r.position DESC LIMIT ?`,
+    const releases = this.all<Row.Access>(
+      `SELECT * FROM lineage_accesses WHERE subject = ? AND dataset ${within} AND instr(fields, ?) > 0
+       ORDER BY position DESC LIMIT ?`,
       subject,
-      field,
       named,
+      `,${field},`,
       LIMIT,
     );
     const records = this.ids(
@@ -89,7 +94,12 @@ export class ReadModelNodes {
       named,
       LIMIT,
     );
-    if (accesses.length === 0 && records.length === 0) return undefined;
+    if (releases.length === 0 && records.length === 0) return undefined;
+    const accesses = releases.map((r) => {
+      const loaded = this.accessNode(r);
+      primed?.set(loaded.node.id, loaded);
+      return r.access_id;
+    });
     const released = capped(accesses, 'released-in', nodeId.access);
     const held = capped(records, 'held-in', nodeId.record);
     const erased = this.get<{ at: string }>('SELECT at FROM lineage_erased WHERE subject = ?', subject)?.at;
@@ -114,9 +124,12 @@ export class ReadModelNodes {
 
   access(accessId: string): LoadedNode | undefined {
     const a = this.get<Row.Access>('SELECT * FROM lineage_accesses WHERE access_id = ?', accessId);
-    if (!a) return undefined;
+    return a && this.accessNode(a);
+  }
+
+  private accessNode(a: Row.Access): LoadedNode {
     const out: OutEdge[] = [];
-    const sources = Object.keys(JSON.parse(a.sources) as Record<string, string[]>);
+    const sources = a.sources.split(' ');
     if (a.kind === 'document') out.push({ to: nodeId.document(sources[0]!), relation: 'sent-document' });
     else for (const eventId of sources) out.push({ to: nodeId.record(eventId), relation: 'value-from' });
     if (a.consent_id) out.push({ to: nodeId.consent(a.consent_id), relation: 'under-consent' });
@@ -134,7 +147,7 @@ export class ReadModelNodes {
           outcome: a.kind,
           subject: a.subject,
           dataset: a.dataset,
-          fields: list(a.fields),
+          fields: a.fields.slice(1, -1).replaceAll(',', ', '),
           agency: a.agency,
           official: a.official,
           role: a.role,
@@ -145,7 +158,6 @@ export class ReadModelNodes {
           consent: a.consent_id,
           tool: a.kind === 'operator' ? a.detail : null,
           contentHash: a.kind === 'document' ? a.detail : null,
-          requestId: a.request_id,
         }),
       },
       out,

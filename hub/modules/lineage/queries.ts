@@ -113,6 +113,7 @@ export class LineageQueries {
   /** Node loading for one walk: the read model, and the trails of exchanged documents read once each. */
   private loader(): NodeLoader {
     const trails = new Map<string, Promise<TrailGraph | undefined>>();
+    const primed = new Map<string, LoadedNode>();
     const trailOf = (documentId: string) => {
       let t = trails.get(documentId);
       if (!t) {
@@ -122,11 +123,13 @@ export class LineageQueries {
       return t;
     };
     return (id) => {
+      const known = primed.get(id);
+      if (known) return known;
       const ref = parseNodeId(id);
       if (!ref) return undefined;
       if (ref.kind === 'DOCUMENT') return this.document(ref.documentId, trailOf);
       if (ref.kind === 'HOP') return trailOf(ref.documentId).then((t) => t?.hops.get(id));
-      return this.nodes.load(ref);
+      return this.nodes.load(ref, primed);
     };
   }
 

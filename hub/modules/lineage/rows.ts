@@ -17,7 +17,6 @@ export interface Access {
   consent_id: string | null;
   sources: string;
   detail: string | null;
-  request_id: string | null;
   at: string;
 }
 

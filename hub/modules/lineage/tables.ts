@@ -6,39 +6,33 @@
  */
 export const TABLES = {
   // a release (DataAccessed), a showing to an operator (DataAccessedByOperator) or a document sent
-  // (DocumentAccessed); `sources`: JSON { <record event id>: [fields] }, or { <document id>: [] }
+  // (DocumentAccessed), clustered by citizen and dataset so that a field's releases are one range;
+  // `fields`: ",a,b,", `sources`: the record events its values came from (or the document sent),
+  // their ids joined by spaces
   lineage_accesses: `
     CREATE TABLE IF NOT EXISTS lineage_accesses (
-      position         INTEGER PRIMARY KEY,
-      access_id        TEXT    NOT NULL UNIQUE,
-      kind             TEXT    NOT NULL,
-      subject          TEXT    NOT NULL,
-      dataset          TEXT    NOT NULL,
-      fields           TEXT    NOT NULL,
-      agency           TEXT    NOT NULL,
-      official         TEXT    NOT NULL,
-      role             TEXT    NOT NULL,
-      purpose          TEXT    NOT NULL,
-      dossier          TEXT,
+      subject   TEXT    NOT NULL,
+      dataset   TEXT    NOT NULL,
+      position  INTEGER NOT NULL,
+      access_id TEXT    NOT NULL,
+      kind      TEXT    NOT NULL,
+      fields    TEXT    NOT NULL,
+      agency    TEXT    NOT NULL,
+      official  TEXT    NOT NULL,
+      role      TEXT    NOT NULL,
+      purpose   TEXT    NOT NULL,
+      dossier   TEXT,
       contract_id      TEXT,
       contract_version INTEGER,
       consent_id       TEXT,
-      sources          TEXT    NOT NULL,
-      detail           TEXT,
-      request_id       TEXT,
-      at               TEXT    NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS lineage_accesses_by_dossier ON lineage_accesses (dossier, position)
+      sources   TEXT    NOT NULL,
+      detail    TEXT,
+      at        TEXT    NOT NULL,
+      PRIMARY KEY (subject, dataset, position)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX IF NOT EXISTS lineage_accesses_by_id ON lineage_accesses (access_id);
+    CREATE INDEX IF NOT EXISTS lineage_accesses_by_dossier ON lineage_accesses (dossier, position, access_id)
       WHERE dossier IS NOT NULL;`,
-  // one row per field a release (or showing) let out: a citizen's field → its releases, newest first
-  lineage_released: `
-    CREATE TABLE IF NOT EXISTS lineage_released (
-      subject  TEXT    NOT NULL,
-      field    TEXT    NOT NULL,
-      dataset  TEXT    NOT NULL,
-      position INTEGER NOT NULL,
-      PRIMARY KEY (subject, field, dataset, position)
-    ) WITHOUT ROWID;`,
   // every record event (each version of a record), with its provenance
   lineage_records: `
     CREATE TABLE IF NOT EXISTS lineage_records (

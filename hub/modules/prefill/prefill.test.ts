@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoExamples } from '../../../demo/sources/index.js';
 import type { RecordedEvent } from '../../kernel/event-store.js';
-import { signedResult, startDossierHub } from '../../testing/dossier-hub.js';
+import {
+  consentToBirthRegistration,
+  marriageCertificate,
+  startDossierHub,
+  submitBirthRegistration,
+} from '../../testing/dossier-hub.js';
 import { AGENCIES, type GqlResponse, type TestHub } from '../../testing/hub.js';
 import { dossierStream } from '../dossiers/index.js';
 
@@ -27,20 +32,9 @@ const ok = (res: GqlResponse, field: string) => {
 const errorOf = (res: GqlResponse) => res.errors?.[0]?.extensions;
 
 async function submit(agency: string): Promise<string> {
-  const res = await hub.gql(
-    portal,
-    `mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { id onceOnly { fieldsTyped } } }`,
-    {
-      input: {
-        procedure: BIRTH,
-        agency,
-        declaration: { values: { mother: { personalId: mother() }, child: { fullName: 'Lê Minh Khôi' } } },
-      },
-    },
-  );
-  const dossier = ok(res, 'submitDossier');
+  const dossier = await submitBirthRegistration(hub, portal, agency, mother());
   expect(dossier.onceOnly).toEqual({ fieldsTyped: 2 });
-  return dossier.id as string;
+  return dossier.id;
 }
 
 const PREFILL = `query($dossier: ID!, $applicant: PrefillApplicantInput, $qr: String) {
@@ -77,23 +71,9 @@ const component = (p: Prefill, code: string) => p.components.find((c) => c.code 
 const accessesFor = async (dossier: string): Promise<RecordedEvent[]> =>
   (await hub.accessEvents(mother())).filter((e) => (e.data as { dossier: string }).dossier === dossier);
 
-/** The mother's earlier marriage certificate, signed by the Ba Đình ward. */
-async function marriageCertificate(): Promise<{ documentId: string; eventId: string }> {
-  const doc = await signedResult(hub, {
-    resultType: 'marriage-certificate',
-    dossier: `${AGENCIES.baDinh}-200101-0001`,
-    issuer: AGENCIES.baDinh,
-    personalId: mother(),
-    issuedAt: new Date(),
-    text: 'Giấy chứng nhận kết hôn',
-  });
-  await hub.settle();
-  return { documentId: doc.document.documentId, eventId: doc.sourceEventId };
-}
-
 describe('prefill through the citizen portal', () => {
   it('fills the form from the parents’ records and the earlier result, and records what the citizen still typed', async () => {
-    const certificate = await marriageCertificate();
+    const certificate = await marriageCertificate(hub, mother());
     const id = await submit(AGENCIES.baDinh);
     const applicant = { personalId: mother(), fullName: 'Họ Tên Mẹ', phone: '0912345678' };
     const p = ok(await prefill(portal, id, applicant), 'prefill') as unknown as Prefill;
@@ -237,22 +217,7 @@ describe('prefill through the citizen portal', () => {
       ['DataAccessDenied', 'CONSENT_REQUIRED'],
     ]);
 
-    const granted = await hub.gql(
-      portal,
-      `mutation($input: GrantConsentInput!) { grantConsent(input: $input) { consent { id } } }`,
-      {
-        input: {
-          consumer: AGENCIES.ngocHa,
-          purposes: [`tthc-${BIRTH}`],
-          scope: [
-            { dataset: 'population', fields: ['fullName', 'dateOfBirth', 'ethnicity', 'permanentResidence'] },
-          ],
-          dossier: id,
-          validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      },
-    );
-    const consentId = (ok(granted, 'grantConsent').consent as { id: string }).id;
+    const consentId = await consentToBirthRegistration(hub, portal, AGENCIES.ngocHa, id);
     const withConsent = ok(await prefill(portal, id, applicant), 'prefill') as unknown as Prefill;
     expect(field(withConsent, 'mother.fullName')).toMatchObject({ filled: true, reason: null });
     expect(component(withConsent, 'nhan-than-me').satisfiedBy).toBe('REUSE');
