@@ -43,4 +43,4 @@ export {
   type LineageQueriesOptions,
   MAX_DEPTH,
 } from './queries.js';
-export type { InspectionRecorder, LineageInspection, LineageService } from './resolvers.js';
+export type { LineageService } from './resolvers.js';

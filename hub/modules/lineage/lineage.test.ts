@@ -10,6 +10,7 @@ import {
   submitBirthRegistration,
 } from '../../testing/dossier-hub.js';
 import { AGENCIES, type GqlResponse, type TestHub } from '../../testing/hub.js';
+import { type InspectionPerformedData, inspectionStream } from '../access-log/index.js';
 import { exchangeProjection } from '../exchange/index.js';
 import { type LineageGraph, type LineageNode, lineageProjection, nodeId } from './index.js';
 
@@ -405,6 +406,26 @@ describe('an exchanged document, hop by hop', () => {
   });
 });
 
+describe('after an erasure', () => {
+  it('still shows who received what, the subject marked erased, with no value to open', async () => {
+    const father = ex.child.fatherPersonalId;
+    const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
+    const res = await hub.gql(
+      consumer,
+      `query($id: String!) { person(personalId: $id, purpose: "tthc-1.004222") { fullName release { accessId } } }`,
+      { id: father },
+    );
+    expect(res.errors).toBeUndefined();
+    const accessId = (res.data!.person as { release: { accessId: string } }).release.accessId;
+    await hub.erase(father);
+    await hub.settle();
+    const g = ok(await fieldLineage(father, 'fullName', 'population', 2), 'lineageOfField');
+    expect(attr(g.nodes[0]!, 'subjectErasedAt')).toEqual(expect.any(String));
+    expect(targets(g, g.root, 'released-in')).toContain(nodeId.access(accessId));
+    expect(g.nodes.some((n) => n.kind === 'SOURCE')).toBe(true);
+  });
+});
+
 describe('refusals', () => {
   it('answers FORBIDDEN to anyone but an inspector, BAD_USER_INPUT naming the argument, and LINEAGE_NOT_FOUND', async () => {
     const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
@@ -458,5 +479,40 @@ describe('refusals', () => {
     expect(errorOf(await fieldLineage(citizen.personalId, 'ethnicity', 'judicial-records'))).toMatchObject({
       field: 'field',
     });
+  });
+});
+
+describe('the record of inspections', () => {
+  it('records each lineage query as InspectionPerformed before answering, a query that found nothing too', async () => {
+    const inspections = async () => {
+      try {
+        return await hub.store.readStream(inspectionStream(AGENCIES.inspector));
+      } catch {
+        return [];
+      }
+    };
+    const before = (await inspections()).length;
+    const g = ok(await fieldLineage(mother(), 'fullName', 'population', 2), 'lineageOfField');
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    await hub.gql(inspector, `query($a: ID!) { lineageOfAccess(accessId: $a) { root } }`, { a: unknown });
+    await fieldLineage(mother(), 'fullName', 'population', 9); // refused input: nothing read, nothing recorded
+    const recorded = (await inspections()).slice(before);
+    expect(recorded.map((e) => e.type)).toEqual(['InspectionPerformed', 'InspectionPerformed']);
+    const [field, missing] = recorded.map((e) => e.data as InspectionPerformedData);
+    const subject = hub.pseudonymize('citizen', mother());
+    expect(field).toMatchObject({
+      caller: { agency: AGENCIES.inspector, official: 'tt-01', role: 'inspector' },
+      kind: 'lineage',
+      subject,
+      query: { operation: 'lineageOfField', subject, field: 'fullName', dataset: 'population', depth: 2 },
+      count: g.nodes.length,
+    });
+    expect(missing).toMatchObject({
+      kind: 'lineage',
+      subject: null,
+      query: { operation: 'lineageOfAccess', accessId: unknown, depth: null },
+      count: 0,
+    });
+    expect(JSON.stringify(recorded)).not.toContain(mother());
   });
 });

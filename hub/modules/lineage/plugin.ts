@@ -6,10 +6,6 @@ import { trailAcrossHubs } from '../exchange/index.js';
 import type { DatasetDefinition } from '../records/index.js';
 import type { TrailSource } from './hops.js';
 import { LineageQueries } from './queries.js';
-import type { InspectionRecorder } from './resolvers.js';
-
-/** The registry as seen for a service of a module that may be absent from the hub's list. */
-type OptionalServices = { has(name: string): boolean; get(name: string): unknown };
 
 /**
  * The `lineage` service of the GraphQL context: the walks over the read-model connection, the
@@ -19,7 +15,6 @@ type OptionalServices = { has(name: string): boolean; get(name: string): unknown
 export const lineagePlugin = (datasets: () => ReadonlyMap<string, DatasetDefinition>): ModulePlugin =>
   fp(
     async (_app: FastifyInstance, host: ModuleHost) => {
-      const services = host.services as unknown as OptionalServices;
       let trail: TrailSource | undefined;
       if (host.services.has('exchangeQueries')) {
         const exchange = host.services.get('exchangeQueries');
@@ -27,9 +22,7 @@ export const lineagePlugin = (datasets: () => ReadonlyMap<string, DatasetDefinit
       }
       host.services.provide('lineage', {
         queries: new LineageQueries(host.readModels, { datasets: datasets(), trail }),
-        inspections: services.has('inspections')
-          ? (services.get('inspections') as InspectionRecorder)
-          : undefined,
+        inspections: host.services.has('inspections') ? host.services.get('inspections') : undefined,
       });
     },
     { name: 'lineage', fastify: '5.x' },

@@ -1,29 +1,15 @@
 import type { ApiContext } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../api/graphql/kit/context.js';
 import { LineageNotFoundError } from '../../kernel/errors/index.js';
-import type { Principal } from '../../kernel/principal.js';
 import { checkPersonalId } from '../access/index.js';
+import type { InspectionLog } from '../access-log/index.js';
 import type { LineageGraph } from './graph.js';
 import type { LineageQueries } from './queries.js';
-
-/** An inspector's read as the `inspections` service (hub/modules/access-log) records it. */
-export interface LineageInspection {
-  kind: 'lineage';
-  subject: string | null;
-  query: Record<string, unknown>;
-  count: number;
-  requestId: string;
-}
-
-/** The part of the `inspections` service lineage uses: one `InspectionPerformed` per read, before the answer. */
-export interface InspectionRecorder {
-  record(principal: Principal, inspection: LineageInspection): Promise<string>;
-}
 
 /** What the resolvers use: the walks, and the record of inspections when the hub keeps one. */
 export interface LineageService {
   queries: LineageQueries;
-  inspections: InspectionRecorder | undefined;
+  inspections: InspectionLog | undefined;
 }
 
 declare module '../../api/graphql/kit/context.js' {
