@@ -1,5 +1,5 @@
 import type { RecordedEvent, SourceProvenance } from '../../kernel/event-store.js';
-import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
+import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { DataAccessedByOperatorData, DataAccessedData } from '../access/index.js';
 import type { ConsentExpiredData, ConsentGrantedData, ConsentWithdrawnData } from '../consent/index.js';
 import type { ContractRevokedData, ContractVersionData } from '../contracts/index.js';
@@ -21,6 +21,7 @@ import type {
 import type { ExchangeMessageAcceptedData } from '../exchange/index.js';
 import type { DatasetRecordDeletedData, DatasetRecordUpsertedData } from '../records/index.js';
 import { sourceKeyOf } from './ids.js';
+import { type LineageStatements, lineageStatements } from './tables.js';
 
 /** What the lineage read model takes of the connector run events (schemas/events/ConnectorRun*.schema.json). */
 interface RunStarted {
@@ -57,65 +58,10 @@ const heldColumns = (source: HeldSource | null) =>
  * inserts still ignore a row already there, so a replay changes nothing.
  */
 export class LineageWriter {
-  private readonly s: Record<string, SqlStatement>;
+  private readonly s: LineageStatements;
 
   constructor(db: ReadModelDb) {
-    const p = (sql: string) => db.prepare(sql) as SqlStatement;
-    this.s = {
-      access:
-        p(`INSERT OR IGNORE INTO lineage_accesses (subject, dataset, position, access_id, kind, fields, agency,
-        official, role, purpose, dossier, contract_id, contract_version, consent_id, sources, detail, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      record:
-        p(`INSERT OR IGNORE INTO lineage_records (position, event_id, deleted, dataset, record_key, subject,
-        revision, run_id, tbl, pk, source_position, fetched_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      runNamed: p(`INSERT OR IGNORE INTO lineage_runs (run_id, connector, system, outcome, started_at)
-        VALUES (?, ?, ?, 'unrecorded', ?)`),
-      runStarted:
-        p(`INSERT INTO lineage_runs (run_id, connector, version, system, tables, outcome, started_at)
-        VALUES (?, ?, ?, ?, ?, 'running', ?)
-        ON CONFLICT (run_id) DO UPDATE SET connector = excluded.connector, version = excluded.version,
-          system = excluded.system, tables = excluded.tables, started_at = excluded.started_at,
-          outcome = CASE WHEN outcome = 'unrecorded' THEN 'running' ELSE outcome END`),
-      runEnded:
-        p(`INSERT INTO lineage_runs (run_id, connector, outcome, ended_at, duration_ms, counts, error_code)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (run_id) DO UPDATE SET outcome = excluded.outcome, ended_at = excluded.ended_at,
-          duration_ms = excluded.duration_ms, counts = excluded.counts, error_code = excluded.error_code`),
-      consent:
-        p(`INSERT OR REPLACE INTO lineage_consents (consent_id, subject, consumer, purposes, scope, dossier,
-        valid_from, valid_until, collected_agency, collected_official, receipt_id, granted_at, status)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`),
-      consentEnded: p('UPDATE lineage_consents SET status = ?, ended_at = ? WHERE consent_id = ?'),
-      contract:
-        p(`INSERT OR REPLACE INTO lineage_contracts (contract_id, version, provider, consumer, dataset,
-        fields, purposes, legal_basis, consent_required, valid_from, valid_until, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      contractRevoked: p('UPDATE lineage_contracts SET revoked_on = ? WHERE contract_id = ? AND version = ?'),
-      dossier: p(`INSERT OR REPLACE INTO lineage_dossiers (dossier_id, procedure, procedure_version, agency,
-        channel, applicant, parent, submitted_at, last_event, updated_at, prefilled, typed)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      dossierStep: p('UPDATE lineage_dossiers SET last_event = ?, updated_at = ? WHERE dossier_id = ?'),
-      dossierCounts: p('UPDATE lineage_dossiers SET prefilled = ?, typed = ? WHERE dossier_id = ?'),
-      dossierResult: p('UPDATE lineage_dossiers SET result_document = ? WHERE dossier_id = ?'),
-      componentHeld:
-        p(`INSERT INTO lineage_components (dossier_id, component, resolution, source_kind, source_id,
-        source_event, at) VALUES (?, ?, 'held', ?, ?, ?, ?)
-        ON CONFLICT (dossier_id, component) DO UPDATE SET source_kind = excluded.source_kind,
-          source_id = excluded.source_id, source_event = excluded.source_event, at = excluded.at
-        WHERE resolution = 'held'`),
-      componentsUnheld: p(`DELETE FROM lineage_components WHERE dossier_id = ? AND resolution = 'held'
-        AND component NOT IN (SELECT value FROM json_each(?))`),
-      componentResolved: p(`INSERT OR REPLACE INTO lineage_components (dossier_id, component, resolution,
-        source_kind, source_id, source_event, document_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      document: p(`INSERT OR IGNORE INTO lineage_documents (document_id, origin, subject, dossier, component,
-        result_type, agency, official, content_hash, media_type, pages, certified, valid_until, event_id, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      documentReused: p('UPDATE lineage_documents SET reuses = reuses + 1 WHERE document_id = ?'),
-      documentRevoked: p('UPDATE lineage_documents SET revoked_at = ?, revoked_by = ? WHERE document_id = ?'),
-      exchanged: p('INSERT OR IGNORE INTO lineage_exchanged (document_id, first_at) VALUES (?, ?)'),
-      erased: p('INSERT OR IGNORE INTO lineage_erased (subject, at) VALUES (?, ?)'),
-    };
+    this.s = lineageStatements(db);
   }
 
   /** What each event type writes; every dossier event also moves the dossier's latest step. */
@@ -127,69 +73,69 @@ export class LineageWriter {
     DatasetRecordDeleted: (e) => this.record(e, e.data as DatasetRecordDeletedData),
     ConnectorRunStarted: (e, at) => {
       const r = e.data as RunStarted;
-      this.s.runStarted!.run(r.runId, r.connector, r.version, r.system, json(r.streams), at);
+      this.s.runStarted.run(r.runId, r.connector, r.version, r.system, json(r.streams), at);
     },
     ConnectorRunCompleted: (e, at) => this.runEnded(e.data as RunEnded, 'completed', at),
     ConnectorRunFailed: (e, at) => this.runEnded(e.data as RunEnded, 'failed', at),
     ConsentGranted: (e) => this.consent(e.data as ConsentGrantedData),
     ConsentWithdrawn: (e) => {
       const c = e.data as ConsentWithdrawnData;
-      this.s.consentEnded!.run('withdrawn', c.withdrawnAt, c.consentId);
+      this.s.consentEnded.run('withdrawn', c.withdrawnAt, c.consentId);
     },
     ConsentExpired: (e) => {
       const c = e.data as ConsentExpiredData;
-      this.s.consentEnded!.run('expired', c.expiredAt, c.consentId);
+      this.s.consentEnded.run('expired', c.expiredAt, c.consentId);
     },
     ContractRegistered: (e, at) => this.contract(e.data as ContractVersionData, at),
     ContractAmended: (e, at) => this.contract(e.data as ContractVersionData, at),
     ContractRevoked: (e) => {
       const r = e.data as ContractRevokedData;
-      this.s.contractRevoked!.run(r.revokedOn, r.contractId, r.version);
+      this.s.contractRevoked.run(r.revokedOn, r.contractId, r.version);
     },
     DossierSubmitted: (e, at) => this.submitted(e.data as DossierSubmittedData, at),
     DossierPrefilled: (e, at) => {
       const p = e.data as DossierPrefilledData;
       for (const h of p.held)
-        this.s.componentHeld!.run(p.dossierId, h.component, ...heldColumns(h.source), at);
-      this.s.componentsUnheld!.run(p.dossierId, json(p.held.map((h) => h.component)));
+        this.s.componentHeld.run(p.dossierId, h.component, ...heldColumns(h.source), at);
+      this.s.componentsUnheld.run(p.dossierId, json(p.held.map((h) => h.component)));
     },
     DossierComponentResolved: (e, at) => {
       const c = e.data as DossierComponentResolvedData;
       const r = c.resolution;
       const held = r.kind === 'reused' ? r.source : r.kind === 'asked-again' ? r.heldAs : null;
       const document = r.kind === 'reused' ? null : r.documentId;
-      this.s.componentResolved!.run(c.dossierId, c.component, r.kind, ...heldColumns(held), document, at);
+      this.s.componentResolved.run(c.dossierId, c.component, r.kind, ...heldColumns(held), document, at);
     },
     DossierDeclarationCompleted: (e) => {
       const c = e.data as DossierDeclarationCompletedData;
-      this.s.dossierCounts!.run(c.declaration.fields.prefilled, c.declaration.fields.typed, c.dossierId);
+      this.s.dossierCounts.run(c.declaration.fields.prefilled, c.declaration.fields.typed, c.dossierId);
     },
     DossierResultIssued: (e) => {
       const r = e.data as DossierResultIssuedData;
-      if (r.electronic) this.s.dossierResult!.run(r.electronic.documentId, r.dossierId);
+      if (r.electronic) this.s.dossierResult.run(r.electronic.documentId, r.dossierId);
     },
     DocumentDigitised: (e) => this.document(e, e.data as DocumentDigitisedData),
     ElectronicResultIssued: (e) => this.document(e, e.data as ElectronicResultIssuedData),
-    DocumentReused: (e) => this.s.documentReused!.run((e.data as DocumentReusedData).documentId),
+    DocumentReused: (e) => this.s.documentReused.run((e.data as DocumentReusedData).documentId),
     DocumentRevoked: (e) => {
       const r = e.data as DocumentRevokedData;
-      this.s.documentRevoked!.run(r.revokedAt, r.revokedBy.agency, r.documentId);
+      this.s.documentRevoked.run(r.revokedAt, r.revokedBy.agency, r.documentId);
     },
     ExchangeMessageAccepted: (e) =>
-      this.s.exchanged!.run((e.data as ExchangeMessageAcceptedData).documentId, e.recordedAt),
-    SubjectErased: (e, at) => this.s.erased!.run((e.data as { subject: string }).subject, at),
+      this.s.exchanged.run((e.data as ExchangeMessageAcceptedData).documentId, e.recordedAt),
+    SubjectErased: (e, at) => this.s.erased.run((e.data as { subject: string }).subject, at),
   };
 
   apply(e: RecordedEvent): void {
     const at = e.metadata.occurredAt;
     this.on[e.type]?.(e, at);
     if (e.type.startsWith('Dossier') && e.type !== 'DossierSubmitted') {
-      this.s.dossierStep!.run(e.type, at, (e.data as { dossierId: string }).dossierId);
+      this.s.dossierStep.run(e.type, at, (e.data as { dossierId: string }).dossierId);
     }
   }
 
   private runEnded(r: RunEnded, outcome: 'completed' | 'failed', at: string): void {
-    this.s.runEnded!.run(
+    this.s.runEnded.run(
       r.runId,
       r.connector,
       outcome,
@@ -202,7 +148,7 @@ export class LineageWriter {
 
   private submitted(s: DossierSubmittedData, at: string): void {
     const { prefilled, typed } = s.declaration.fields;
-    this.s.dossier!.run(
+    this.s.dossier.run(
       s.dossierId,
       s.procedure.code,
       s.procedure.version,
@@ -242,7 +188,7 @@ export class LineageWriter {
     sources: string[],
     detail: string | null,
   ): void {
-    this.s.access!.run(
+    this.s.access.run(
       d.subject,
       d.dataset,
       e.position,
@@ -265,8 +211,8 @@ export class LineageWriter {
 
   private record(e: RecordedEvent, d: DatasetRecordUpsertedData | DatasetRecordDeletedData): void {
     const source: SourceProvenance | undefined = e.metadata.source;
-    if (source) this.s.runNamed!.run(source.runId, source.connector, source.system, source.fetchedAt);
-    this.s.record!.run(
+    if (source) this.s.runNamed.run(source.runId, source.connector, source.system, source.fetchedAt);
+    this.s.record.run(
       e.position,
       e.id,
       e.type === 'DatasetRecordDeleted' ? 1 : 0,
@@ -284,7 +230,7 @@ export class LineageWriter {
   }
 
   private consent(d: ConsentGrantedData): void {
-    this.s.consent!.run(
+    this.s.consent.run(
       d.consentId,
       d.subject,
       d.consumer,
@@ -301,7 +247,7 @@ export class LineageWriter {
   }
 
   private contract(d: ContractVersionData, at: string): void {
-    this.s.contract!.run(
+    this.s.contract.run(
       d.contractId,
       d.version,
       d.provider,
@@ -324,7 +270,7 @@ export class LineageWriter {
     const by = digitised
       ? paper.digitisedBy
       : { agency: result.issuer, official: result.recordedBy.official };
-    this.s.document!.run(
+    this.s.document.run(
       d.documentId,
       digitised ? 'digitised' : 'result',
       d.subject,

@@ -134,7 +134,7 @@ export class LineageQueries {
   }
 
   private async trailOf(documentId: string): Promise<TrailGraph | undefined> {
-    if (!this.options.trail || this.nodes.exchangedAt(documentId) === undefined) return undefined;
+    if (!this.options.trail || this.nodes.basis.exchangedAt(documentId) === undefined) return undefined;
     return trailGraph(documentId, await this.options.trail(documentId));
   }
 
@@ -143,8 +143,8 @@ export class LineageQueries {
     documentId: string,
     trailOf: (id: string) => Promise<TrailGraph | undefined>,
   ): Promise<LoadedNode | undefined> {
-    const stored = this.nodes.document(documentId);
-    const exchangedAt = this.nodes.exchangedAt(documentId);
+    const stored = this.nodes.basis.document(documentId);
+    const exchangedAt = this.nodes.basis.exchangedAt(documentId);
     if (exchangedAt === undefined) return stored;
     const trail = await trailOf(documentId);
     const entries = trail?.entries ?? [];

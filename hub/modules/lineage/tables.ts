@@ -1,3 +1,5 @@
+import type { ReadModelDb, SqlStatement } from '../../kernel/read-model.js';
+
 /**
  * The tables of the `lineage` read model. Rows reached by a walk are found by primary key or by one
  * index range each; the big tables (releases, record events) are rowid tables keyed by the event's
@@ -166,3 +168,63 @@ export const TABLES = {
       at      TEXT NOT NULL
     ) WITHOUT ROWID;`,
 } as const;
+
+/** The statements the projection writes with, prepared once per connection. */
+export function lineageStatements(db: ReadModelDb) {
+  const p = (sql: string) => db.prepare(sql) as SqlStatement;
+  return {
+    access:
+      p(`INSERT OR IGNORE INTO lineage_accesses (subject, dataset, position, access_id, kind, fields, agency,
+      official, role, purpose, dossier, contract_id, contract_version, consent_id, sources, detail, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    record:
+      p(`INSERT OR IGNORE INTO lineage_records (position, event_id, deleted, dataset, record_key, subject,
+      revision, run_id, tbl, pk, source_position, fetched_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    runNamed: p(`INSERT OR IGNORE INTO lineage_runs (run_id, connector, system, outcome, started_at)
+      VALUES (?, ?, ?, 'unrecorded', ?)`),
+    runStarted: p(`INSERT INTO lineage_runs (run_id, connector, version, system, tables, outcome, started_at)
+      VALUES (?, ?, ?, ?, ?, 'running', ?)
+      ON CONFLICT (run_id) DO UPDATE SET connector = excluded.connector, version = excluded.version,
+        system = excluded.system, tables = excluded.tables, started_at = excluded.started_at,
+        outcome = CASE WHEN outcome = 'unrecorded' THEN 'running' ELSE outcome END`),
+    runEnded:
+      p(`INSERT INTO lineage_runs (run_id, connector, outcome, ended_at, duration_ms, counts, error_code)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (run_id) DO UPDATE SET outcome = excluded.outcome, ended_at = excluded.ended_at,
+        duration_ms = excluded.duration_ms, counts = excluded.counts, error_code = excluded.error_code`),
+    consent:
+      p(`INSERT OR REPLACE INTO lineage_consents (consent_id, subject, consumer, purposes, scope, dossier,
+      valid_from, valid_until, collected_agency, collected_official, receipt_id, granted_at, status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')`),
+    consentEnded: p('UPDATE lineage_consents SET status = ?, ended_at = ? WHERE consent_id = ?'),
+    contract: p(`INSERT OR REPLACE INTO lineage_contracts (contract_id, version, provider, consumer, dataset,
+      fields, purposes, legal_basis, consent_required, valid_from, valid_until, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    contractRevoked: p('UPDATE lineage_contracts SET revoked_on = ? WHERE contract_id = ? AND version = ?'),
+    dossier: p(`INSERT OR REPLACE INTO lineage_dossiers (dossier_id, procedure, procedure_version, agency,
+      channel, applicant, parent, submitted_at, last_event, updated_at, prefilled, typed)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    dossierStep: p('UPDATE lineage_dossiers SET last_event = ?, updated_at = ? WHERE dossier_id = ?'),
+    dossierCounts: p('UPDATE lineage_dossiers SET prefilled = ?, typed = ? WHERE dossier_id = ?'),
+    dossierResult: p('UPDATE lineage_dossiers SET result_document = ? WHERE dossier_id = ?'),
+    componentHeld:
+      p(`INSERT INTO lineage_components (dossier_id, component, resolution, source_kind, source_id,
+      source_event, at) VALUES (?, ?, 'held', ?, ?, ?, ?)
+      ON CONFLICT (dossier_id, component) DO UPDATE SET source_kind = excluded.source_kind,
+        source_id = excluded.source_id, source_event = excluded.source_event, at = excluded.at
+      WHERE resolution = 'held'`),
+    componentsUnheld: p(`DELETE FROM lineage_components WHERE dossier_id = ? AND resolution = 'held'
+      AND component NOT IN (SELECT value FROM json_each(?))`),
+    componentResolved: p(`INSERT OR REPLACE INTO lineage_components (dossier_id, component, resolution,
+      source_kind, source_id, source_event, document_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    document: p(`INSERT OR IGNORE INTO lineage_documents (document_id, origin, subject, dossier, component,
+      result_type, agency, official, content_hash, media_type, pages, certified, valid_until, event_id, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    documentReused: p('UPDATE lineage_documents SET reuses = reuses + 1 WHERE document_id = ?'),
+    documentRevoked: p('UPDATE lineage_documents SET revoked_at = ?, revoked_by = ? WHERE document_id = ?'),
+    exchanged: p('INSERT OR IGNORE INTO lineage_exchanged (document_id, first_at) VALUES (?, ?)'),
+    erased: p('INSERT OR IGNORE INTO lineage_erased (subject, at) VALUES (?, ?)'),
+  };
+}
+
+export type LineageStatements = ReturnType<typeof lineageStatements>;
