@@ -149,6 +149,7 @@ describe('the module list', () => {
       'dossiers',
       'service-index',
       'exchange',
+      'access-log',
       'lineage',
     ]);
 
@@ -179,6 +180,8 @@ describe('the module list', () => {
         'exchangeDocument',
         'overdueExchangeDocuments',
         ...['lineageOfField', 'lineageOfAccess', 'lineageOfDossier', 'lineageOfDocument', 'lineageExpand'],
+        'accessLogSearch',
+        'myDataUse',
         // one per shared dataset, generated from schemas/datasets/ by the access module
         'businessRegistry',
         'businessRegistryOf',
@@ -196,6 +199,7 @@ describe('the module list', () => {
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
       [
         'grantConsent',
+        'deferDisclosure',
         'revokeContract',
         'revokeDocument',
         'withdrawConsent',

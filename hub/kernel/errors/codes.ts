@@ -1,4 +1,5 @@
 import type * as access from './access.js';
+import type * as accessLog from './access-log.js';
 import type * as adminUnits from './admin-units.js';
 import type * as agencies from './agencies.js';
 import type * as api from './api.js';
@@ -47,6 +48,7 @@ type CodesOf<Area> = {
  */
 export type HubErrorCode =
   | CodesOf<typeof access>
+  | CodesOf<typeof accessLog>
   | CodesOf<typeof api>
   | CodesOf<typeof adminUnits>
   | CodesOf<typeof agencies>

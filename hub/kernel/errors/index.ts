@@ -5,6 +5,7 @@
  */
 
 export * from './access.js';
+export * from './access-log.js';
 export * from './admin-units.js';
 export * from './agencies.js';
 export * from './api.js';

@@ -90,10 +90,31 @@ export interface AccessRateLimitedData {
 /** How many distinct values an `AccessRateLimited` lists of each kind (its schema's `maxItems`). */
 export const RATE_LIMITED_LISTS = { subjects: 100, purposes: 20, officials: 20 } as const;
 
+/**
+ * Accesses not shown to the citizen (the data tracker) before `until`: the accesses named, or every
+ * access of an agency for a purpose. Written with the release when its contract's
+ * `citizenDisclosure` rule says so, or by an inspector.
+ */
+export interface DisclosureDeferredData {
+  /** Keyed pseudonym of the citizen. */
+  subject: string;
+  /** The access events deferred, or null when `scope` is. */
+  accessIds: string[] | null;
+  /** Every access of an agency for a purpose, or null when `accessIds` are named. */
+  scope: { agency: string; purpose: string } | null;
+  /** The legal text or reference the deferral rests on. */
+  basis: string;
+  /** First day (Vietnam time, `YYYY-MM-DD`) the accesses are shown. */
+  until: string;
+  /** The contract version whose rule applied, or the inspector who deferred. */
+  decidedBy: { contract: { id: string; version: number } } | { caller: AccessCaller };
+}
+
 export type DataAccessed = EventData<'DataAccessed', DataAccessedData>;
 export type DataAccessDenied = EventData<'DataAccessDenied', DataAccessDeniedData>;
 export type AccessRateLimited = EventData<'AccessRateLimited', AccessRateLimitedData>;
 export type DataAccessedByOperator = EventData<'DataAccessedByOperator', DataAccessedByOperatorData>;
+export type DisclosureDeferred = EventData<'DisclosureDeferred', DisclosureDeferredData>;
 
 /** Every event type this domain writes (each has a schema in schemas/events/). */
 export const eventTypes = [
@@ -101,6 +122,7 @@ export const eventTypes = [
   'DataAccessDenied',
   'AccessRateLimited',
   'DataAccessedByOperator',
+  'DisclosureDeferred',
 ] as const;
 
 /**

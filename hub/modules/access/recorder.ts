@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EventData } from '../../kernel/event-store.js';
 import { type IdSource, randomId } from '../../kernel/ids.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import {
@@ -107,13 +108,16 @@ export class AccessRecorder {
     this.timer.unref();
   }
 
-  /** Appends a release, after any refusals held for the same stream or the same agency. */
-  async released(stream: string, event: DataAccessed): Promise<void> {
+  /**
+   * Appends a release, after any refusals held for the same stream or the same agency; `along`
+   * (e.g. its `DisclosureDeferred`) goes in the same commit, so either all are written or none.
+   */
+  async released(stream: string, event: DataAccessed, along: readonly EventData[] = []): Promise<void> {
     // checked here first: a release with nothing held (the usual case) waits for nothing else
     const agency = event.data.caller.agency;
     if (this.limited.get(agency)?.held) await this.flushLimited(agency);
     if (this.streams.has(stream)) await this.flushStream(stream);
-    await this.appender.append(stream, event);
+    await this.appender.append(stream, along.length === 0 ? event : [event, ...along]);
   }
 
   /**

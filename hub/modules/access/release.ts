@@ -9,7 +9,8 @@ import {
   RecordAmbiguousError,
   SubjectErasedError,
 } from '../../kernel/errors/index.js';
-import { type IdSource, randomId } from '../../kernel/ids.js';
+import { deterministicId, type IdSource, randomId } from '../../kernel/ids.js';
+import { addLocalDays, localDateOf } from '../../kernel/local-date.js';
 import { moduleLogger } from '../../kernel/logger.js';
 import { buildMetadata } from '../../kernel/metadata.js';
 import type { Principal } from '../../kernel/principal.js';
@@ -26,6 +27,7 @@ import {
   accessStream,
   type DataAccessDenied,
   type DataAccessed,
+  type DisclosureDeferred,
   type ValueSource,
 } from './events.js';
 import type { AccessInputRules } from './limits.js';
@@ -245,7 +247,7 @@ export class ReleaseService {
       }),
       metadata: this.metadata(req, caller, now),
     };
-    await this.record(subject, event);
+    await this.record(subject, event, deferralOf(event, decision, now));
     const values: Record<string, unknown> = {};
     for (const field of req.fields) values[field] = opened[field] ?? null;
     return {
@@ -276,10 +278,14 @@ export class ReleaseService {
     });
   }
 
-  private async record(subject: string, event: DataAccessed | DataAccessDenied): Promise<void> {
+  private async record(
+    subject: string,
+    event: DataAccessed | DataAccessDenied,
+    along: readonly DisclosureDeferred[] = [],
+  ): Promise<void> {
     try {
       const stream = accessStream(subject);
-      if (event.type === 'DataAccessed') await this.deps.recorder.released(stream, event);
+      if (event.type === 'DataAccessed') await this.deps.recorder.released(stream, event, along);
       else await this.deps.recorder.denied(stream, event);
     } catch (error) {
       this.log.error({ err: error, type: event.type }, 'access record not written');
@@ -340,6 +346,31 @@ const requestData = (req: ReleaseQuery, caller: AccessCaller, subject: string): 
   dossier: req.dossier,
   requestId: req.requestId,
 });
+
+/**
+ * The `DisclosureDeferred` a release's contract asks for (its `citizenDisclosure` rule): the release
+ * hidden from the citizen for `deferDays` Vietnam days. Its id follows from the access's, so the
+ * pair is written once however often the append is retried.
+ */
+function deferralOf(event: DataAccessed, decision: Decision, now: Date): DisclosureDeferred[] {
+  const rule = decision.contract.citizenDisclosure;
+  if (!rule) return [];
+  return [
+    {
+      id: deterministicId('disclosure-deferred', event.id),
+      type: 'DisclosureDeferred',
+      data: {
+        subject: event.data.subject,
+        accessIds: [event.id],
+        scope: null,
+        basis: rule.basis,
+        until: addLocalDays(localDateOf(now), rule.deferDays),
+        decidedBy: { contract: { id: decision.contract.contractId, version: decision.contract.version } },
+      },
+      metadata: { ...event.metadata, causationId: event.id },
+    },
+  ];
+}
 
 /** The code recorded for a refusal: the one the caller sees in `extensions.code`. */
 function denialCode(error: HubError): string {

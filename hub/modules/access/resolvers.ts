@@ -3,6 +3,7 @@ import type { ApiContext } from '../../api/graphql/kit/context.js';
 import { requireRole } from '../../api/graphql/kit/context.js';
 import { graphql } from '../../api/graphql/kit/graphql-runtime.js';
 import { StreamNotFoundError } from '../../kernel/errors/index.js';
+import type { EventStore, RecordedEvent } from '../../kernel/event-store.js';
 import type { FieldResolver } from '../../kernel/module.js';
 import type { DataAccessDeniedData, DataAccessedData } from './events.js';
 import { accessStream } from './events.js';
@@ -83,6 +84,21 @@ const OUTCOMES: Record<string, string> = {
   DocumentAccessed: 'DOCUMENT',
 };
 
+/**
+ * The first `first` accesses of a citizen's stream, oldest first: the stream also holds what is not
+ * an access (`DisclosureDeferred`), left out.
+ */
+async function accessEventsOf(store: EventStore, stream: string, first: number): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  let from = 0;
+  for (;;) {
+    const page = await store.readStream(stream, { fromRevision: from, maxCount: first });
+    for (const e of page) if (Object.hasOwn(OUTCOMES, e.type) && out.length < first) out.push(e);
+    if (out.length >= first || page.length < first) return out;
+    from = page.at(-1)!.revision + 1;
+  }
+}
+
 export const accessResolvers = {
   Query: {
     person: releaseResolver('population', 'person', async (service, base, args) => {
@@ -96,12 +112,12 @@ export const accessResolvers = {
       const first = Math.min(Math.max(args.first ?? 100, 1), 1000);
       const subject = ctx.services.pseudonymize('citizen', args.personalId);
       try {
-        const events = await ctx.services.store.readStream(accessStream(subject), { maxCount: first });
+        const events = await accessEventsOf(ctx.services.store, accessStream(subject), first);
         return events.map((e) => {
           const d = e.data as DataAccessedData & Partial<DataAccessDeniedData>;
           return {
             id: e.id,
-            outcome: OUTCOMES[e.type] ?? 'DENIED',
+            outcome: OUTCOMES[e.type],
             at: e.metadata.occurredAt,
             agency: d.caller.agency,
             official: d.caller.official,

@@ -3,7 +3,8 @@ import { StreamNotFoundError, WrongExpectedRevisionError } from '../../kernel/er
 import type { EventData, EventStore, ExpectedRevision } from '../../kernel/event-store.js';
 
 interface Pending {
-  event: EventData;
+  /** Events that go out together, in one commit. */
+  events: readonly EventData[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -25,15 +26,19 @@ export class StreamAppender {
     this.heads = new LRUCache({ max: options.maxRemembered ?? 50_000 });
   }
 
-  /** Resolves once the event is durably committed; rejects with the store's error otherwise. */
-  append(stream: string, event: EventData): Promise<void> {
+  /**
+   * Resolves once the event (or every one of `events`, always in the same commit) is durably
+   * committed; rejects with the store's error otherwise, and then none of them is written.
+   */
+  append(stream: string, event: EventData | readonly EventData[]): Promise<void> {
+    const events = Array.isArray(event) ? event : [event as EventData];
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(stream);
       if (queue) {
-        queue.push({ event, resolve, reject });
+        queue.push({ events, resolve, reject });
         return;
       }
-      this.queues.set(stream, [{ event, resolve, reject }]);
+      this.queues.set(stream, [{ events, resolve, reject }]);
       void this.drain(stream);
     });
   }
@@ -45,7 +50,7 @@ export class StreamAppender {
       try {
         await this.write(
           stream,
-          batch.map((p) => p.event),
+          batch.flatMap((p) => p.events),
         );
         for (const p of batch) p.resolve();
       } catch (error) {

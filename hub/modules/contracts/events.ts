@@ -23,6 +23,19 @@ export interface ContractTerms {
   validFrom: string;
   validUntil: string | null;
   rateLimit: { requests: number; perSeconds: number };
+  /**
+   * When present, each release under the contract is hidden from the citizen's data tracker for
+   * `deferDays` days (a `DisclosureDeferred` written with the release), on `basis`.
+   */
+  citizenDisclosure?: CitizenDisclosureRule;
+}
+
+/** A contract's rule deferring the disclosure of its releases to the citizen. */
+export interface CitizenDisclosureRule {
+  /** Days (Vietnam calendar) after the release before the citizen sees it. */
+  deferDays: number;
+  /** The legal text or reference the deferral rests on. */
+  basis: string;
 }
 
 export interface ContractVersionData extends ContractTerms {
