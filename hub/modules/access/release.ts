@@ -347,6 +347,9 @@ const requestData = (req: ReleaseQuery, caller: AccessCaller, subject: string): 
   requestId: req.requestId,
 });
 
+/** Namespace of the ids of the deferrals written with releases (UUIDv5 of the event type's URL). */
+const DEFERRAL_NAMESPACE = '37a6b8e3-a4ff-5091-a94f-2c42372cc250';
+
 /**
  * The `DisclosureDeferred` a release's contract asks for (its `citizenDisclosure` rule): the release
  * hidden from the citizen for `deferDays` Vietnam days. Its id follows from the access's, so the
@@ -357,7 +360,7 @@ function deferralOf(event: DataAccessed, decision: Decision, now: Date): Disclos
   if (!rule) return [];
   return [
     {
-      id: deterministicId('disclosure-deferred', event.id),
+      id: deterministicId(DEFERRAL_NAMESPACE, event.id),
       type: 'DisclosureDeferred',
       data: {
         subject: event.data.subject,
