@@ -3,8 +3,10 @@
  * citizen's data under its contract, is refused what the contract does not cover and what needs
  * consent, the citizen consents (and gets a signed receipt), withdraws; the ward issues a birth
  * certificate signed with its own key, anyone verifies it against the ward's published keys, the
- * citizen's portal downloads it; an inspector reads the access log; then the commune reads two
- * other ministries' datasets the same way. Uses the demo agencies' local keys and citizens from the
+ * citizen's portal downloads it; an inspector reads the access log; the ward police read the
+ * citizen under a contract that defers telling the citizen; an inspector searches and exports the
+ * whole log; the citizen's portal shows who used the data (not the police yet); then the commune
+ * reads two other ministries' datasets the same way. Uses the demo agencies' local keys and citizens from the
  * demo source databases. Act two (`demo-dossier.ts`): a birth registration filed online, prefilled
  * with the mother's consent, fanned out to residence and health insurance, its result returned.
  * Act three (`demo-exchange.ts`): an official letter between agencies as a signed edXML envelope,
@@ -108,6 +110,9 @@ const PERSON = `query($id: String!, $purpose: String!) {
     release { accessId contractId contractVersion consentId sources { field eventId } }
   }
 }`;
+const PERSON_NAME = `query($id: String!, $purpose: String!) {
+  person(personalId: $id, purpose: $purpose) { fullName release { accessId contractId } }
+}`;
 const PERSON_WITH_HOUSEHOLD = `query($id: String!, $purpose: String!) {
   person(personalId: $id, purpose: $purpose) { fullName household { householdId relationToHead } }
 }`;
@@ -209,10 +214,37 @@ show(
   ),
 );
 
+const police = await token('000.21.01.H26', 'consumer', 'CA-0311'); // Công an phường Ba Đình
+show(
+  '12. The ward police read the citizen for a criminal investigation: its contract defers telling the citizen for 180 days',
+  await gql(police, PERSON_NAME, { id: pid, purpose: 'criminal-investigation' }),
+);
+show(
+  "13. An inspector searches the whole log (here: Phường Ba Đình's releases, newest first); the search itself is recorded",
+  await gql(
+    inspector,
+    `query($agency: String!) { accessLogSearch(filter: { agency: $agency, outcome: RELEASED }, first: 3) {
+       total nextCursor entries { at official dataset fields purpose } } }`,
+    { agency: COMMUNE },
+  ),
+);
+const exported = await fetch(`${opts.url}/access-log/export?format=csv&agency=${COMMUNE}`, {
+  headers: { authorization: `Bearer ${inspector}` },
+});
+showJson('14. … and exports the same slice as CSV (recorded before it is sent)', {
+  status: exported.status,
+  contentDisposition: exported.headers.get('content-disposition'),
+  rows: (await exported.text()).trim().split('\n').length - 1,
+});
+show(
+  "15. The citizen's portal shows who used the citizen's data, for what and on which legal basis; the police's read is not shown yet",
+  await gql(portal, '{ myDataUse(first: 5) { entries { at kind agencyName fields purpose legalBasis } } }'),
+);
+
 const examples = demoExamples(opts.dataDir);
 if (examples) {
   show(
-    "12. Every shared dataset is read the same way: a young child's birth registration and parents, from the civil-status database",
+    "16. Every shared dataset is read the same way: a young child's birth registration and parents, from the civil-status database",
     await gql(
       commune,
       `query($id: String!) { civilStatus(personalId: $id, purpose: "tthc-1.001193") {
@@ -221,7 +253,7 @@ if (examples) {
     ),
   );
   show(
-    '13. … and the parcels a citizen holds, for a permanent residence registration (one DataAccessed each)',
+    '17. … and the parcels a citizen holds, for a permanent residence registration (one DataAccessed each)',
     await gql(
       commune,
       `query($id: String!) { landParcelsOf(personalId: $id, purpose: "tthc-1.004222") {

@@ -144,6 +144,17 @@ describe('myDataUse', () => {
       legalBasis: expect.stringContaining('Bộ luật Tố tụng hình sự'),
       deferred: { until: '2026-08-29', basis: deferral.basis },
     });
+    // the rule is the contract's, as the API shows it
+    const contracts = await hub.gql(
+      await inspectorToken(),
+      '{ contracts(dataset: "population") { id citizenDisclosure { deferDays basis } } }',
+    );
+    const terms = contracts.data!.contracts as { id: string; citizenDisclosure: unknown }[];
+    expect(terms.find((c) => c.id === 'c06-to-ba-dinh-police-investigation')!.citizenDisclosure).toEqual({
+      deferDays: 180,
+      basis: deferral.basis,
+    });
+    expect(terms.find((c) => c.id === 'c06-to-ba-dinh-birth-registration')!.citizenDisclosure).toBeNull();
     // the inspector still sees it at once
     on(1);
     const log = await hub.gql(
