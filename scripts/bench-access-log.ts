@@ -15,6 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import { seededRandom } from '../demo/random.js';
 import type { RecordedEvent } from '../hub/kernel/event-store.js';
 import {
   type AccessLogFilter,
@@ -33,18 +34,9 @@ const opts = new Command('bench:access-log')
   .parse()
   .opts<{ entries: number; pages: number }>();
 
-/** A small deterministic generator (mulberry32), so runs compare. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(14);
-const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
+const seeded = seededRandom(14); // the same log on every run
+const rnd = seeded.next;
+const pick = seeded.pick;
 
 const pseudonymize = createPseudonymizer(Buffer.alloc(32, 7));
 const CITIZENS = 50_000;

@@ -4,6 +4,7 @@ import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../tes
 import type { InspectionPerformedData } from './events.js';
 import { EXPORT_COLUMNS } from './export.js';
 import { accessLogProjection } from './projection.js';
+import type { entryView } from './resolvers.js';
 
 let hub: TestHub;
 let inspector: string;
@@ -13,23 +14,8 @@ const BIRTH = 'tthc-1.001193';
 const RESIDENCE = 'tthc-1.004222';
 const pid = (i: number) => hub.citizens[i]!.personalId as string;
 
-interface Entry {
-  id: string;
-  outcome: string;
-  at: string;
-  subject: string | null;
-  agency: string;
-  official: string | null;
-  dataset: string | null;
-  fields: string[];
-  purpose: string | null;
-  dossier: string | null;
-  reason: string | null;
-  contractId: string | null;
-  contractVersion: number | null;
-  consentId: string | null;
-  count: number;
-}
+/** An entry as the search and the export answer it. */
+type Entry = ReturnType<typeof entryView>;
 
 /** The filtered slice through the GraphQL search, page by page (what the export must equal). */
 async function searched(filter: Record<string, unknown>): Promise<Entry[]> {

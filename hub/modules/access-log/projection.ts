@@ -62,7 +62,7 @@ const single = (g: { listed: string[]; others: number }) =>
 
 const none = { dossier: null, reason: null, contract_id: null, contract_version: null, consent_id: null };
 
-/** The entry of an access that names its caller, citizen, dataset, fields and purpose, and no contract. */
+/** What every access names: its caller, citizen, dataset, fields and purpose (no contract, no refusal). */
 function asked(
   outcome: Outcome,
   d: Pick<DataAccessedByOperatorData, 'caller' | 'subject' | 'dataset' | 'fields' | 'purpose'> & {
@@ -90,14 +90,7 @@ function entryOf(event: RecordedEvent): Entry | undefined {
     case 'DataAccessDenied': {
       const d = event.data as DataAccessedData & Partial<DataAccessDeniedData>;
       return {
-        outcome: event.type === 'DataAccessed' ? 'RELEASED' : 'DENIED',
-        subject: d.subject,
-        agency: d.caller.agency,
-        official: d.caller.official,
-        purpose: d.purpose,
-        dataset: d.dataset,
-        fields: d.fields,
-        dossier: d.dossier,
+        ...asked(event.type === 'DataAccessed' ? 'RELEASED' : 'DENIED', d),
         reason: d.reason ?? null,
         contract_id: d.contract?.id ?? null,
         contract_version: d.contract?.version ?? null,

@@ -4,6 +4,7 @@ import type { InspectionPerformedData } from './events.js';
 import { parseFilter } from './filter.js';
 import { accessLogProjection } from './projection.js';
 import { AccessLogQueries } from './queries.js';
+import type { entryView } from './resolvers.js';
 
 let hub: TestHub;
 let inspector: string;
@@ -16,19 +17,8 @@ const pid = (i: number) => hub.citizens[i]!.personalId as string;
 const codes = (res: { errors?: { extensions: { code: string } }[] }) =>
   res.errors?.map((e) => e.extensions.code);
 
-interface Entry {
-  id: string;
-  outcome: string;
-  at: string;
-  subject: string | null;
-  agency: string;
-  official: string | null;
-  dataset: string | null;
-  purpose: string | null;
-  fields: string[];
-  reason: string | null;
-  count: number;
-}
+/** An entry as the search and the export answer it. */
+type Entry = ReturnType<typeof entryView>;
 
 const ENTRY = 'id outcome at subject agency official dataset purpose fields reason count';
 
