@@ -9,7 +9,7 @@ export const EXCHANGE_STREAM_CATEGORY = 'exchange';
 export const exchangeStream = (documentId: string) =>
   `${EXCHANGE_STREAM_CATEGORY}-${deterministicId(EXCHANGE_NAMESPACE, 'document', documentId)}`;
 /** Refusals of envelopes whose document is not known (unreadable, hostile): one stream per day. */
-export const refusalStream = (day: string) => `${EXCHANGE_STREAM_CATEGORY}_refusals-${day}`;
+export const refusalStream = (day: string) => `${EXCHANGE_STREAM_CATEGORY}refusals-${day}`;
 
 /** edXML BussinessDocType: 0 new, 1 revoke, 2 update, 3 replace. */
 export type BusinessType = 'new' | 'revoke' | 'update' | 'replace';

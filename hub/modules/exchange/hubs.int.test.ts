@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../kernel/config.js';
 import { runScript } from '../../testing/cli.js';
@@ -285,6 +286,22 @@ describe('the document exchange between four hubs', { timeout: 180_000 }, () => 
       `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">&e;</edXML:edXMLEnvelope>`,
     );
     expect(xxe).toMatchObject({ status: 400, body: { code: 'EXCHANGE_XML_DTD_FORBIDDEN' } });
+    // an envelope that names no document is recorded on the day's refusal stream
+    const provinceLog = new Database(path.join(net.hubs.get('hub.h26')!.dataDir, 'events.db'), {
+      readonly: true,
+    });
+    try {
+      const codes = provinceLog
+        .prepare(
+          `SELECT json_extract(e.data, '$.code') FROM events e JOIN streams s USING (stream_id)
+           WHERE s.name LIKE 'exchangerefusals-%' AND e.type = 'ExchangeMessageRefused'`,
+        )
+        .pluck()
+        .all();
+      expect(codes).toContain('EXCHANGE_XML_DTD_FORBIDDEN');
+    } finally {
+      provinceLog.close();
+    }
     const unknownHub = await post(envelope, 'not-a-token');
     expect(unknownHub).toMatchObject({ status: 401, body: { code: 'EXCHANGE_HUB_UNAUTHENTICATED' } });
     const madeForATrail = await signHubRequest(
