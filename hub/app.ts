@@ -9,7 +9,7 @@ import { type CreateRunner, projectionsPlugin } from './http/projections.js';
 import { type OpenStore, storePlugin } from './http/store.js';
 import type { Config } from './kernel/config.js';
 import { loggerOptions, requestIdOptions } from './kernel/logger.js';
-import type { HubModule } from './kernel/module.js';
+import type { HubModule, ModuleSettings } from './kernel/module.js';
 import type { ProjectionDefinition } from './kernel/projection.js';
 import { hubModules } from './modules/index.js';
 import { allProjections } from './projections/registry.js';
@@ -35,6 +35,8 @@ export interface AppOverrides {
   clock?: () => Date;
   /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
   consentSweepMs?: number;
+  /** Settings passed through to the modules' plugins (e.g. `auditCheckpointMs`). */
+  settings?: ModuleSettings;
 }
 
 function hubLogger(config: Config, stream: DestinationStream | undefined) {
@@ -91,6 +93,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     config,
     clock: overrides.clock,
     consentSweepMs: overrides.consentSweepMs,
+    settings: overrides.settings,
     modules: overrides.modules,
   });
   return app;

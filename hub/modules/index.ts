@@ -3,6 +3,7 @@ import { accessModule } from './access/index.js';
 import { accessLogModule } from './access-log/index.js';
 import { adminUnitsModule } from './admin-units/index.js';
 import { agenciesModule } from './agencies/index.js';
+import { auditModule } from './audit/index.js';
 import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
 import { contractsModule } from './contracts/index.js';
@@ -38,6 +39,7 @@ export const hubModules: readonly HubModule[] = [
   exchangeModule,
   accessLogModule,
   lineageModule,
+  auditModule,
   openLineageModule,
   erasureModule,
 ];

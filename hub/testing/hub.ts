@@ -15,7 +15,7 @@ import type { ProjectionRunnerPort } from '../http/projections.js';
 import { loadConfig } from '../kernel/config.js';
 import { StreamNotFoundError } from '../kernel/errors/index.js';
 import type { EventStore, RecordedEvent } from '../kernel/event-store.js';
-import type { HubModule } from '../kernel/module.js';
+import type { HubModule, ModuleSettings } from '../kernel/module.js';
 import type { Role } from '../kernel/principal.js';
 import type { ProjectionDefinition } from '../kernel/projection.js';
 import type { ReadModelDb } from '../kernel/read-model.js';
@@ -116,6 +116,8 @@ export interface TestHubOptions {
    * `demoExamples(dir)` names citizens to ask about.
    */
   sources?: { citizens: number };
+  /** Settings of the modules' plugins; the audit log's background signer is off unless given here. */
+  settings?: ModuleSettings;
 }
 
 /** The store as the app sees it, except that closing it is left to the test hub's `close()`. */
@@ -160,6 +162,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     modules: options.modules,
     clock: () => now ?? new Date(),
     consentSweepMs: 0,
+    settings: { auditCheckpointMs: 0, ...options.settings },
     // The default opener, keeping the SQLite handle for what only the embedded store offers, open
     // until `close()` so tests can read what the app wrote on its way down (`app.close()`).
     openStore: async (store, opened) => {

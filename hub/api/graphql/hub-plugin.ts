@@ -6,7 +6,7 @@ import { agencyLookupFromDb } from '../../auth/lookup.js';
 import { authPlugin } from '../../auth/plugin.js';
 import type { EventValidator } from '../../events/validator.js';
 import type { Config } from '../../kernel/config.js';
-import type { HubModule } from '../../kernel/module.js';
+import type { HubModule, ModuleSettings } from '../../kernel/module.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { Pseudonymizer } from '../../privacy/pseudonym.js';
 import { ReadModelChanges } from '../../projections/changes.js';
@@ -39,6 +39,8 @@ export interface ConsentedApiOptions {
   clock?: () => Date;
   /** How often lapsed consents get their ConsentExpired event. Default 60 s; 0 turns the sweeper off. */
   consentSweepMs?: number;
+  /** Other settings of the modules' plugins (`consentSweepMs` above wins over one given here). */
+  settings?: ModuleSettings;
   /** The modules that make up the API. Default: every module of the hub (`hubModules`). */
   modules?: readonly HubModule[];
 }
@@ -50,7 +52,7 @@ export interface ConsentedApiOptions {
  * plugins.
  */
 export const consentedApiPlugin = fp<ConsentedApiOptions>(
-  async (app: FastifyInstance, { config, clock, consentSweepMs, modules }) => {
+  async (app: FastifyInstance, { config, clock, consentSweepMs, settings, modules }) => {
     const production = config.profile === 'production';
     const { pseudonymize, keys } = app.privacy.sealing;
     const readModels = app.readModels;
@@ -68,7 +70,7 @@ export const consentedApiPlugin = fp<ConsentedApiOptions>(
       pseudonymize,
       production,
       clock,
-      settings: { consentSweepMs },
+      settings: { ...settings, consentSweepMs },
       modules,
     });
   },

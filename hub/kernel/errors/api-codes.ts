@@ -33,6 +33,7 @@ const API_CODES = {
   // a part the hub needs is missing or busy now: said to the caller, who may retry (not a failure of ours)
   PROCEDURE_CATALOGUE_UNAVAILABLE: 'UNAVAILABLE',
   DOSSIER_NUMBER_UNAVAILABLE: 'UNAVAILABLE',
+  AUDIT_LOG_BEHIND: 'UNAVAILABLE',
 } as const satisfies { readonly [K in HubErrorCode]?: ApiErrorCode };
 
 const hasApiCode = (code: string): code is keyof typeof API_CODES => Object.hasOwn(API_CODES, code);

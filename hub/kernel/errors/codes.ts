@@ -3,6 +3,7 @@ import type * as accessLog from './access-log.js';
 import type * as adminUnits from './admin-units.js';
 import type * as agencies from './agencies.js';
 import type * as api from './api.js';
+import type * as audit from './audit.js';
 import type * as auth from './auth.js';
 import type { HubError } from './base.js';
 import type * as calendar from './calendar.js';
@@ -50,6 +51,7 @@ export type HubErrorCode =
   | CodesOf<typeof access>
   | CodesOf<typeof accessLog>
   | CodesOf<typeof api>
+  | CodesOf<typeof audit>
   | CodesOf<typeof adminUnits>
   | CodesOf<typeof agencies>
   | CodesOf<typeof auth>

@@ -10,6 +10,7 @@ export * from './admin-units.js';
 export * from './agencies.js';
 export * from './api.js';
 export * from './api-codes.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './base.js';
 export * from './calendar.js';
