@@ -151,6 +151,7 @@ describe('the module list', () => {
       'exchange',
       'access-log',
       'lineage',
+      'audit-log',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
@@ -182,6 +183,8 @@ describe('the module list', () => {
         ...['lineageOfField', 'lineageOfAccess', 'lineageOfDossier', 'lineageOfDocument', 'lineageExpand'],
         'accessLogSearch',
         'myDataUse',
+        'auditCheckpoint',
+        'auditProof',
         // one per shared dataset, generated from schemas/datasets/ by the access module
         'businessRegistry',
         'businessRegistryOf',
@@ -230,6 +233,7 @@ describe('the module list', () => {
       'calendar',
       'service-index',
       'exchange',
+      'audit',
     ]) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }

@@ -13,7 +13,7 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError('JSON has no NaN or Infinity');
       return JSON.stringify(value);
@@ -40,7 +40,7 @@ export function canonicalJson(value: unknown): string {
         if (member === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += `${JSON.stringify(name)}:${canonicalJson(member)}`;
+        out += `${quote(name)}:${canonicalJson(member)}`;
       }
       return `${out}}`;
     }
@@ -48,3 +48,9 @@ export function canonicalJson(value: unknown): string {
       throw new TypeError(`JSON has no ${typeof value}`);
   }
 }
+
+/** Characters `JSON.stringify` writes otherwise than as themselves (and surrogates, paired or not). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as `JSON.stringify` writes it; most need no escaping and are only quoted. */
+const quote = (text: string): string => (ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`);

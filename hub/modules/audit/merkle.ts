@@ -7,7 +7,7 @@
  *
  * Sizes and indexes are plain numbers (safe up to 2^53); no bitwise operator is used on them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_BYTES = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -19,8 +19,17 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 export const leafHash = (entry: Uint8Array): Buffer =>
   createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
 
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+/** 0x01 ‖ left ‖ right, reused: one interior node is hashed per leaf, so no allocation there. */
+const pair = Buffer.alloc(1 + 2 * HASH_BYTES, NODE_PREFIX);
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  pair.set(left, 1);
+  pair.set(right, 1 + HASH_BYTES);
+  return hash('sha256', pair, 'buffer');
+}
 
 /**
  * The hash of the perfect subtree of 2^level leaves whose leftmost leaf is `index · 2^level`
