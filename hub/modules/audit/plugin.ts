@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
 import { checkpointSigner } from './checkpoint-note.js';
-import { inspectionRecorder } from './inspections.js';
 import { AuditLogModel } from './projection.js';
 import type { AuditApi } from './resolvers.js';
 import { auditRoutes } from './routes.js';
@@ -51,7 +50,8 @@ export const auditPlugin: ModulePlugin = fp(
       clock: host.clock,
       logger: host.log,
     });
-    const inspections = inspectionRecorder(host);
+    // every export and proof an inspector asks for is itself recorded, when the access log runs
+    const inspections = host.services.has('inspections') ? host.services.get('inspections') : undefined;
     app.decorate('audit', { service, worker });
     host.services.provide('audit', { service, inspections });
     await app.register(auditRoutes, { service, inspections });

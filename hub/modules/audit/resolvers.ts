@@ -1,13 +1,13 @@
-import { type ApiContext, requireRole } from '../../api/graphql/kit/context.js';
+import { type ApiContext, type ApiServices, requireRole } from '../../api/graphql/kit/context.js';
 import { AuditInputError } from '../../kernel/errors/index.js';
 import type { ModuleResolvers } from '../../kernel/module.js';
-import type { InspectionRecorder } from './inspections.js';
 import type { AuditService } from './service.js';
 
 /** The `audit` service of the GraphQL context. */
 export interface AuditApi {
   service: AuditService;
-  inspections: InspectionRecorder | undefined;
+  /** The access log's record of inspectors' reads, when that module runs. */
+  inspections: ApiServices['inspections'] | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -218,10 +218,13 @@ export class AuditService {
     }
   }
 
-  /** The export bundle of the log as the read model holds it now (`bundle.ts`), line by line. */
-  bundle(): AsyncGenerator<Buffer> {
+  /**
+   * The export bundle of the log as the read model holds it now (`bundle.ts`), line by line: its
+   * first `limit` entries at most.
+   */
+  bundle(limit = Number.MAX_SAFE_INTEGER): AsyncGenerator<Buffer> {
     const { model, signer } = this.deps;
-    const size = model.size();
+    const size = Math.min(limit, model.size());
     return bundleLines({
       key: signer.jwk,
       checkpoints: model.checkpoints(size),
