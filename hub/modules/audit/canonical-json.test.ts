@@ -56,4 +56,27 @@ describe('RFC 8785 canonical JSON', () => {
     const stored = '{"caller":{"agency":"x"},"dossier":null,"fields":["a","b"],"n":12.5}';
     expect(canonicalJson(JSON.parse(stored))).toBe(stored);
   });
+
+  it('writes every string as JSON.stringify does: escapes, controls, pairs and lone surrogates', () => {
+    const samples = [
+      'plain',
+      'Nguyễn Văn A',
+      'quote " and \\ back',
+      '\u0000\u0007\b\t\n\f\r\u001f',
+      '\u2028',
+      '😂',
+      '\ud83d',
+      'x\ude02',
+    ];
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      for (let j = 0; j < 12; j++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        text += String.fromCharCode(seed % 3 === 0 ? seed % 0x60 : seed % 0x10000);
+      }
+      samples.push(text);
+    }
+    for (const text of samples) expect(canonicalJson(text)).toBe(JSON.stringify(text));
+  });
 });

@@ -50,6 +50,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Characters `JSON.stringify` writes otherwise than as themselves (and surrogates, paired or not). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A string as `JSON.stringify` writes it; most need no escaping and are only quoted. */
