@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditBundleInvalidError } from '../../kernel/errors/index.js';
 import { exportBundle, makeAccesses, startAuditedHub } from '../../testing/audit-log.js';
@@ -242,6 +244,19 @@ describe('a bundle of the log', () => {
     expect(error.message).toContain(`not a pinned key (${hub.signingKey.kid})`);
     error = await failure(join(resigned), { trusted: latest });
     expect(error.reason).toBe('trusted-checkpoint');
+
+    // a checkpoint the hub's key signed over another history of the same entries (a fork)
+    const hubKey = JSON.parse(fs.readFileSync(path.join(hub.dir, 'signing-key.json'), 'utf8'));
+    const fork = {
+      ...latest.body,
+      size: latest.body.size - 2,
+      rootHash: Buffer.alloc(32, 7).toString('base64'),
+    };
+    error = await failure(bundle, {
+      trusted: { body: fork, signatures: [signCheckpoint(fork, checkpointSigner(hubKey))] },
+    });
+    expect(error.reason).toBe('trusted-checkpoint');
+    expect(error.message).toContain('give two tree heads for the same entries');
 
     const wrongSize = { ...latest, body: { ...latest.body, size: latest.body.size - 1 } };
     error = await failure(bundle, { trusted: wrongSize });

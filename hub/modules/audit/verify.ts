@@ -7,9 +7,9 @@
  * - Each checkpoint must be signed by that key (its note rebuilt from origin, size, tree head and
  *   time), grow the log, and carry a consistency proof from the previous one that verifies
  *   against both signed tree heads.
- * - Its leaf hashes must make its signed tree head; each entry after it must hash to its leaf
- *   (which names an altered, removed, inserted or moved entry exactly); the tree grown from the
- *   entries must reach every signed head.
+ * - Its leaf hashes must make its signed tree head, and each entry after it must hash to its leaf
+ *   (which names an altered, removed, inserted or moved entry exactly): the tree is grown from the
+ *   leaf hashes once, and the entries only compared with them.
  * - A trusted checkpoint (fetched apart, e.g. `GET /audit/checkpoint`) must be signed by the key
  *   and match the head of the bundle's entries at its size: a bundle cut short with its later
  *   checkpoints dropped is caught by it.
@@ -88,7 +88,10 @@ interface Interval {
 export class BundleVerifier {
   private lineNo = 0;
   private key: CheckpointVerifier | null = null;
+  /** The tree of the leaves verified so far: authenticated leaf hashes, then uncovered entries. */
   private readonly frontier = new MerkleFrontier();
+  /** Entries read so far. */
+  private entries = 0;
   private checkpoints = 0;
   private previous: { size: number; root: Buffer; origin: string | null } = {
     size: 0,
@@ -146,7 +149,7 @@ export class BundleVerifier {
     if (!this.key) this.manifest(bytes);
     else if (interval && interval.leaves.length < interval.body.size - interval.from)
       this.leaves(bytes, interval);
-    else if (interval && this.frontier.size < interval.body.size) this.entry(bytes, interval);
+    else if (interval && this.entries < interval.body.size) this.entry(bytes, interval);
     else if (startsWith(bytes, CHECKPOINT_RECORD)) this.checkpoint(bytes);
     else if (startsWith(bytes, END_RECORD)) this.end(bytes);
     else this.uncovered(bytes);
@@ -260,8 +263,8 @@ export class BundleVerifier {
     this.checkpoints = number;
     this.previous = { size: body.size, root, origin: body.origin };
     this.latest = body;
-    this.interval = { number, body, root, from: this.frontier.size, leaves: [] };
-    if (this.interval.from === body.size) this.endInterval(this.interval);
+    this.interval = { number, body, root, from: this.entries, leaves: [] };
+    if (this.interval.from === body.size) this.interval = null;
   }
 
   private leaves(bytes: Buffer, interval: Interval): void {
@@ -286,12 +289,20 @@ export class BundleVerifier {
     const raw = Buffer.from(l.hashes, 'base64');
     for (let i = 0; i < n; i++) interval.leaves.push(raw.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES));
     if (interval.leaves.length === interval.body.size - interval.from) {
-      const grown = this.frontier.clone();
-      for (const leaf of interval.leaves) grown.append(leaf);
-      if (!grown.root().equals(interval.root)) {
+      // the tree grows by the leaf hashes (once the entries match them, they are the entries' own)
+      let disagrees = false;
+      for (const leaf of interval.leaves) disagrees = !this.grow(leaf) || disagrees;
+      if (!this.frontier.root().equals(interval.root)) {
         this.fail(
           'leaves',
           `the leaf hashes given for checkpoint ${interval.number} (size ${interval.body.size}) do not make its signed tree head: they were altered`,
+          at,
+        );
+      }
+      if (disagrees) {
+        this.fail(
+          'trusted-checkpoint',
+          `checkpoint ${interval.number} (size ${interval.body.size}) and the trusted checkpoint (size ${this.options.trusted!.body.size}) give two tree heads for the same entries: the log was rewritten`,
           at,
         );
       }
@@ -299,7 +310,7 @@ export class BundleVerifier {
   }
 
   private entry(bytes: Buffer, interval: Interval): void {
-    const index = this.frontier.size;
+    const index = this.entries;
     if (startsWith(bytes, CHECKPOINT_RECORD) || startsWith(bytes, END_RECORD)) {
       this.fail(
         'truncated',
@@ -308,8 +319,7 @@ export class BundleVerifier {
       );
     }
     const hash = leafHash(bytes);
-    const expected = interval.leaves[index - interval.from]!;
-    if (!hash.equals(expected)) {
+    if (!hash.equals(interval.leaves[index - interval.from]!)) {
       const elsewhere = interval.leaves.findIndex((l) => l.equals(hash));
       const moved = elsewhere >= 0 ? `; its bytes are those of entry ${interval.from + elsewhere}` : '';
       this.fail(
@@ -318,21 +328,12 @@ export class BundleVerifier {
         { entry: index, checkpoint: interval.number },
       );
     }
-    this.grow(hash);
-    if (this.frontier.size === interval.body.size) this.endInterval(interval);
-  }
-
-  private endInterval(interval: Interval): void {
-    if (!this.frontier.root().equals(interval.root)) {
-      this.fail('leaves', `the entries do not make the tree head of checkpoint ${interval.number}`, {
-        checkpoint: interval.number,
-      });
-    }
-    this.interval = null;
+    this.entries++;
+    if (this.entries === interval.body.size) this.interval = null;
   }
 
   private uncovered(bytes: Buffer): void {
-    const index = this.frontier.size;
+    const index = this.entries;
     const value = this.record(bytes, `entry ${index}`);
     if (
       !hasKeys(value, ENTRY_KEYS) ||
@@ -346,22 +347,23 @@ export class BundleVerifier {
       });
     }
     this.uncoveredSeen = true;
-    this.grow(leafHash(bytes));
+    this.entries++;
+    if (!this.grow(leafHash(bytes))) {
+      this.fail(
+        'trusted-checkpoint',
+        `the first ${this.frontier.size} entries do not make the tree head of the trusted checkpoint: an entry up to here was altered, removed, inserted or reordered`,
+        { entry: index },
+      );
+    }
   }
 
-  private grow(hash: Buffer): void {
+  /** Adds a leaf to the tree; false when the tree then has the trusted checkpoint's size but not its head. */
+  private grow(hash: Buffer): boolean {
     this.frontier.append(hash);
     const trusted = this.options.trusted;
-    if (trusted && this.trustedRoot && this.frontier.size === trusted.body.size) {
-      if (!this.frontier.root().equals(this.trustedRoot)) {
-        this.fail(
-          'trusted-checkpoint',
-          `the first ${trusted.body.size} entries do not make the tree head of the trusted checkpoint: an entry up to here was altered, removed, inserted or reordered`,
-          { entry: trusted.body.size - 1 },
-        );
-      }
-      this.trustedMatched = true;
-    }
+    if (!trusted || !this.trustedRoot || this.frontier.size !== trusted.body.size) return true;
+    this.trustedMatched = this.frontier.root().equals(this.trustedRoot);
+    return this.trustedMatched;
   }
 
   private end(bytes: Buffer): void {
@@ -370,10 +372,10 @@ export class BundleVerifier {
     if (!hasKeys(value, ['end']) || !hasKeys(e, ['checkpoints', 'entries'])) {
       this.fail('malformed', 'not the end record');
     }
-    if (e.checkpoints !== this.checkpoints || e.entries !== this.frontier.size) {
+    if (e.checkpoints !== this.checkpoints || e.entries !== this.entries) {
       this.fail(
         'count',
-        `the end record counts ${String(e.entries)} entries and ${String(e.checkpoints)} checkpoints; the bundle holds ${this.frontier.size} and ${this.checkpoints}`,
+        `the end record counts ${String(e.entries)} entries and ${String(e.checkpoints)} checkpoints; the bundle holds ${this.entries} and ${this.checkpoints}`,
       );
     }
     this.ended = true;
@@ -398,7 +400,7 @@ export class BundleVerifier {
     if (interval) {
       this.fail(
         'truncated',
-        `the bundle ends after entry ${this.frontier.size - 1}, inside checkpoint ${interval.number} (size ${interval.body.size})`,
+        `the bundle ends after entry ${this.entries - 1}, inside checkpoint ${interval.number} (size ${interval.body.size})`,
         { checkpoint: interval.number, line: false },
       );
     }
@@ -408,7 +410,7 @@ export class BundleVerifier {
         `the bundle ends at line ${this.lineNo} without its end record: it was cut short`,
         { line: false },
       );
-    const entries = this.frontier.size;
+    const entries = this.entries;
     const trusted = this.options.trusted;
     if (trusted && !this.trustedMatched && trusted.body.size > 0) {
       this.fail(
