@@ -84,7 +84,7 @@ interface Interval {
   leaves: Buffer[];
 }
 
-/** The verification as a sink of lines (without their newline); `end()` gives the report. */
+/** The verification as a sink of lines (without their newline); `finish()` gives the report. */
 export class BundleVerifier {
   private lineNo = 0;
   private key: CheckpointVerifier | null = null;
@@ -230,6 +230,14 @@ export class BundleVerifier {
     }
     if (body.size <= previous.size && number > 1) {
       this.fail('count', `${name} does not grow the log (the one before covers ${previous.size})`, at);
+    }
+    const trusted = this.options.trusted;
+    if (trusted && trusted.body.origin !== body.origin) {
+      this.fail(
+        'trusted-checkpoint',
+        `${name} is of log ${body.origin}, the trusted checkpoint of ${trusted.body.origin}`,
+        at,
+      );
     }
     const key = this.key!;
     if (c.keyId !== key.keyId) {
