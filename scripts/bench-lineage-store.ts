@@ -27,7 +27,7 @@ import { metadataFor } from '../connectors/kit/plan.js';
 import { seededRandom } from '../demo/random.js';
 import { syntheticCitizens } from '../demo/seed/population.js';
 import { type CommandMeta, decideAll } from '../hub/kernel/decider/index.js';
-import type { AppendRequest, EventData, EventStore, SourceProvenance } from '../hub/kernel/event-store.js';
+import type { AppendRequest, EventData, EventStore } from '../hub/kernel/event-store.js';
 import { deterministicId } from '../hub/kernel/ids.js';
 import { addLocalDays, DAY_MS, localDateOf, VIETNAM_OFFSET_MS } from '../hub/kernel/local-date.js';
 import { buildMetadata } from '../hub/kernel/metadata.js';
@@ -1066,5 +1066,3 @@ export async function writeYear(o: WriteOptions): Promise<Written> {
     truth,
   };
 }
-
-export type { SourceProvenance };
