@@ -66,6 +66,33 @@ describe('ProjectionRunner', () => {
     expect(status).toMatchObject({ name: 'ledger', state: 'live', checkpoint: 30, lastPosition: 30, lag: 0 });
   });
 
+  it('lets the process serve other work between pages while it catches up', async () => {
+    await writer.many('dossier', 40);
+    const ledger = ledgerProjection();
+    /** Whether a task queued while the first page was applied had run when each event was applied. */
+    const servedBy = new Map<number, boolean>();
+    let served = false;
+    const watching: ProjectionDefinition = {
+      ...ledger,
+      open(db) {
+        const handler = ledger.open(db);
+        return {
+          ...handler,
+          apply(event) {
+            if (event.position === 1) setImmediate(() => (served = true));
+            servedBy.set(event.position, served);
+            handler.apply(event);
+          },
+        };
+      },
+    };
+    const r = runner([watching], readModels(), { pageSize: 8 });
+    await r.start();
+    await r.whenCaughtUp();
+    expect(servedBy.get(8)).toBe(false);
+    expect(servedBy.get(40)).toBe(true);
+  });
+
   it('survives a stop mid-stream: after restart every event is applied exactly once', async () => {
     await writer.many('dossier', 300);
     const first = runner([ledgerProjection()], readModels(), { pageSize: 10 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { UnknownProjectionError } from '../kernel/errors/index.js';
 import type { EventStore } from '../kernel/event-store.js';
@@ -272,6 +273,9 @@ export class ProjectionRunner {
       onPage?.(lane.seen, Math.max(head, lane.seen), outcome.applied);
       this.notify();
       if (!full) return 'done';
+      // The embedded store answers reads at once: without a turn of the event loop between pages a
+      // long catch-up would hold back every request, timer and checkpoint signer of the process.
+      await yieldToEventLoop();
     }
   }
 
