@@ -12,7 +12,12 @@ import {
   type ImportedStatusChange,
   leafPaths,
 } from '../../hub/modules/dossiers/index.js';
-import { type DatasetDefinition, datasetAjv, type RecordSealing } from '../../hub/modules/records/index.js';
+import {
+  type DatasetDefinition,
+  datasetAjv,
+  datasetQualitySettings,
+  type RecordSealing,
+} from '../../hub/modules/records/index.js';
 import type { SubjectKey } from '../../hub/privacy/key-store.js';
 import type { SubjectKind } from '../../hub/privacy/pseudonym.js';
 import { seal } from '../../hub/privacy/sealed.js';
@@ -100,6 +105,8 @@ const dossierRowSchema = {
 function definitionOf(schema: typeof dossierRowSchema, key: string): DatasetDefinition {
   const properties = schema.properties as Record<string, { description?: string; 'x-personal'?: boolean }>;
   const fields = Object.keys(properties);
+  const personalFields = new Set(fields.filter((f) => properties[f]!['x-personal'] === true));
+  const requiredFields = new Set(schema.required);
   return {
     name: schema.title,
     description: schema.description,
@@ -107,7 +114,16 @@ function definitionOf(schema: typeof dossierRowSchema, key: string): DatasetDefi
     singular: schema.title,
     identity: [],
     fields,
-    personalFields: new Set(fields.filter((f) => properties[f]!['x-personal'] === true)),
+    personalFields,
+    requiredFields,
+    // not a dataset of records: nothing compared, every threshold at its default
+    quality: datasetQualitySettings(`event target ${schema.title}`, undefined, {
+      fields,
+      required: requiredFields,
+      personal: personalFields,
+      identity: [],
+      subjectField: undefined,
+    }),
     descriptions: Object.fromEntries(fields.map((f) => [f, properties[f]!.description ?? ''])),
     schema,
     validate: datasetAjv().compile(schema),

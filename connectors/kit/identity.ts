@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RecordedEvent, SourceProvenance } from '../../hub/kernel/event-store.js';
 import {
+  comparableValue,
   type DatasetDefinition,
   type DatasetRecordUpsertedData,
   openRecordValues,
@@ -73,22 +74,15 @@ const same = (a: ConflictRow, b: ConflictRow) =>
   JSON.stringify(a.sourceKey) === JSON.stringify(b.sourceKey);
 
 /**
- * An identity value as it is compared: text in Unicode NFC, lower case by Vietnamese rules, runs of
- * white space as one space, trimmed (`LÊ THỊ THẢO` and `Lê  Thị Thảo` are one name). Dates (ISO
- * text, which none of this changes) and other values compare as they are.
+ * Identity fields whose values differ between two records of a dataset, compared as
+ * `comparableValue` (Unicode NFC, lower case by Vietnamese rules, runs of white space as one space).
  */
-export const identityValue = (v: unknown): string =>
-  typeof v === 'string'
-    ? JSON.stringify(v.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim())
-    : JSON.stringify(v ?? null);
-
-/** Identity fields whose values differ between two records of a dataset (compared as `identityValue`). */
 export function differingFields(
   identity: readonly string[],
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): string[] {
-  return identity.filter((f) => identityValue(a[f]) !== identityValue(b[f]));
+  return identity.filter((f) => comparableValue(a[f]) !== comparableValue(b[f]));
 }
 
 export interface Screened {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ConnectorConfigError, type ConnectorIssue } from '../../hub/kernel/errors/index.js';
-import type { DatasetDefinition } from '../../hub/modules/records/index.js';
+import { type DatasetDefinition, ROW_ISSUES } from '../../hub/modules/records/index.js';
 import { type CastSpec, type CastStep, castIssues, castStep } from './casts.js';
 import type { SourceRow } from './protocol.js';
 
@@ -176,7 +176,7 @@ export function compileMapping(spec: MappingSpec, def: DatasetDefinition, hashKe
             : e.keyword === 'additionalProperties'
               ? `${e.instancePath}/${String(params.additionalProperty)}`
               : e.instancePath;
-        const message = e.keyword === 'required' ? 'is required' : (e.message ?? e.keyword);
+        const message = e.keyword === 'required' ? ROW_ISSUES.missing : (e.message ?? e.keyword);
         if (!issues.some((i) => i.path === path && i.message === message)) issues.push({ path, message });
       }
     }

@@ -5,6 +5,7 @@ import { buildMetadata } from '../../hub/kernel/metadata.js';
 import {
   buildUpsert,
   type RecordIdentity,
+  ROW_ISSUES,
   recordIdentity,
   recordVersion,
 } from '../../hub/modules/records/index.js';
@@ -180,9 +181,7 @@ export function sealPlan(ctx: PlanContext, plan: Plan, fetchedAt: string): Map<s
     const field = def.subject.field;
     plan.upserts = plan.upserts.filter((p) => {
       if (!resolved.erased.has(p.identity.subject!)) return true;
-      const issues = [
-        { path: `/${field}`, message: 'the data subject was erased: the record is not imported again' },
-      ];
+      const issues = [{ path: `/${field}`, message: ROW_ISSUES.erased }];
       plan.rejected.push({
         sourceKey: p.sourceKey,
         issues,

@@ -7,6 +7,7 @@ import { auditModule } from './audit/index.js';
 import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
 import { contractsModule } from './contracts/index.js';
+import { dataQualityModule } from './data-quality/index.js';
 import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
 import { erasureModule } from './erasure/index.js';
@@ -40,6 +41,7 @@ export const hubModules: readonly HubModule[] = [
   accessLogModule,
   lineageModule,
   auditModule,
+  dataQualityModule,
   openLineageModule,
   erasureModule,
 ];

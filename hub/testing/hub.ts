@@ -162,7 +162,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     modules: options.modules,
     clock: () => now ?? new Date(),
     consentSweepMs: 0,
-    settings: { auditCheckpointMs: 0, ...options.settings },
+    // the audit signer and the data-quality evaluator run when a test asks, never behind its back
+    settings: { auditCheckpointMs: 0, dataQualityEvaluateMs: 0, ...options.settings },
     // The default opener, keeping the SQLite handle for what only the embedded store offers, open
     // until `close()` so tests can read what the app wrote on its way down (`app.close()`).
     openStore: async (store, opened) => {

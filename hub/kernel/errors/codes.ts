@@ -12,6 +12,7 @@ import type * as config from './config.js';
 import type * as connectors from './connectors.js';
 import type * as consent from './consent.js';
 import type * as contracts from './contracts.js';
+import type * as dataQuality from './data-quality.js';
 import type * as decider from './decider.js';
 import type * as demo from './demo.js';
 import type * as documentFolder from './document-folder.js';
@@ -62,6 +63,7 @@ export type HubErrorCode =
   | CodesOf<typeof connectors>
   | CodesOf<typeof consent>
   | CodesOf<typeof contracts>
+  | CodesOf<typeof dataQuality>
   | CodesOf<typeof decider>
   | CodesOf<typeof demo>
   | CodesOf<typeof documentFolder>

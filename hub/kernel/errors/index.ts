@@ -20,6 +20,7 @@ export * from './config.js';
 export * from './connectors.js';
 export * from './consent.js';
 export * from './contracts.js';
+export * from './data-quality.js';
 export * from './decider.js';
 export * from './demo.js';
 export * from './document-folder.js';

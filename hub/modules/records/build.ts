@@ -13,6 +13,7 @@ import {
   RECORDS_NAMESPACE,
   recordStream,
 } from './events.js';
+import { presentFields, qualityDigests } from './quality-marks.js';
 
 const canonical = configure({ deterministic: true, bigint: false, circularValue: TypeError });
 
@@ -111,10 +112,14 @@ export function buildUpsert(
     } else fields[name] = value;
   }
   let sealed = null;
+  let digests: Record<string, string> | undefined;
   if (hasPersonal) {
     const sealedFor = subject ?? recordKey;
-    sealed = seal(options.key ?? sealing.keys.keyFor(sealedFor), sealedFor, def.name, personal);
+    const key = options.key ?? sealing.keys.keyFor(sealedFor);
+    sealed = seal(key, sealedFor, def.name, personal);
+    if (subject) digests = qualityDigests(def, record, key);
   }
+  const present = hasPersonal ? presentFields(def, record) : undefined;
   return {
     stream: recordStream(def.name, recordKey),
     version,
@@ -129,6 +134,8 @@ export function buildUpsert(
         previousVersion: options.previousVersion,
         fields,
         sealed,
+        ...(present ? { present } : {}),
+        ...(digests ? { digests } : {}),
       },
       metadata: options.metadata,
     },

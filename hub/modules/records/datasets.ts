@@ -5,6 +5,7 @@ import { Ajv2020, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020
 import ajvFormats from 'ajv-formats';
 import { SchemaLoadError } from '../../kernel/errors/index.js';
 import type { SubjectKind } from '../../privacy/pseudonym.js';
+import { type DatasetQualitySettings, datasetQualitySettings } from './quality.js';
 
 export const DATASETS_DIR = fileURLToPath(new URL('../../../schemas/datasets', import.meta.url));
 
@@ -35,6 +36,10 @@ export interface DatasetDefinition {
   fields: string[];
   /** Fields marked `x-personal`: stored only sealed under the subject's key. */
   personalFields: ReadonlySet<string>;
+  /** Fields every record holds (the schema's `required`). */
+  requiredFields: ReadonlySet<string>;
+  /** Data-quality thresholds and the fields compared across a citizen's records (`x-dataset.quality`). */
+  quality: DatasetQualitySettings;
   descriptions: Record<string, string>;
   schema: SchemaObject;
   /** Validates a plaintext record; errors have JSON pointers into the record. */
@@ -71,6 +76,7 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
           subject?: { field: string; kind: SubjectKind; unique?: unknown };
           identity?: unknown;
           singular?: unknown;
+          quality?: unknown;
         }
       | undefined;
     const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
@@ -100,6 +106,15 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       throw new SchemaLoadError(full, (e as Error).message);
     }
     const fields = Object.keys(properties);
+    const personalFields = new Set(fields.filter((f) => properties[f]!['x-personal'] === true));
+    const requiredFields = new Set((schema.required as string[] | undefined) ?? []);
+    const quality = datasetQualitySettings(full, meta.quality, {
+      fields,
+      required: requiredFields,
+      personal: personalFields,
+      identity: identity as string[],
+      subjectField: meta.subject?.field,
+    });
     out.set(name, {
       name,
       description: String(schema.description ?? ''),
@@ -112,7 +127,9 @@ export function loadDatasets(dir = DATASETS_DIR): Map<string, DatasetDefinition>
       singular,
       identity: identity as string[],
       fields,
-      personalFields: new Set(fields.filter((f) => properties[f]!['x-personal'] === true)),
+      personalFields,
+      requiredFields,
+      quality,
       descriptions: Object.fromEntries(fields.map((f) => [f, String(properties[f]!.description ?? '')])),
       schema,
       validate,

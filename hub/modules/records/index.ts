@@ -30,4 +30,16 @@ export {
   recordsOfSubject,
   recordsProjection,
 } from './projection.js';
+export {
+  type DatasetQualitySettings,
+  datasetQualitySettings,
+  QUALITY_DEFAULTS,
+} from './quality.js';
+export {
+  comparableValue,
+  listsPresence,
+  presentFields,
+  qualityDigests,
+  trackedOptional,
+} from './quality-marks.js';
 export { type OpenedRecord, openRecord, openRecordValues } from './read.js';

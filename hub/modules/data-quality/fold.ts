@@ -1,0 +1,342 @@
+import type { ReadModelDb } from '../../kernel/read-model.js';
+import type { DatasetDefinition } from '../records/index.js';
+import { listOf } from './tables.js';
+
+/** What a source row's last outcome was. */
+export interface RowState {
+  dataset: string;
+  state: 'imported' | 'failing' | 'deleted' | 'erased';
+  recordKey: string | null;
+  subject: string | null;
+  /** The id of its last dead letter (a failing row). */
+  deadLetter: string | null;
+  /** Required fields its last dead letter says are missing (a failing row). */
+  missing: string[];
+}
+
+/** A current record as the model holds it. */
+export interface RecordState {
+  dataset: string;
+  recordKey: string;
+  subject: string | null;
+  /** The source that wrote its current version. */
+  connector: string;
+  /** The optional fields it holds (those in clear, and the personal ones its event names). */
+  present: string[];
+  /** Whether its event names the optional personal fields it holds (`present`). */
+  listed: boolean;
+  digests: Record<string, string> | null;
+  /** A record of a person who has another record where a person has one (`x-dataset.subject.unique`). */
+  dupSubject: boolean;
+  /** Attributes compared with another record of the same person. */
+  compared: string[];
+  /** Attributes whose value differs from the person's other records (see `regroup`). */
+  conflicts: string[];
+}
+
+type RawRow = [string, string, string | null, string | null, string | null, string | null];
+type RawRecord = [
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  number,
+  string | null,
+  number,
+  string,
+  string,
+];
+
+const joined = (list: readonly string[]) => list.join(',');
+const sameList = (a: readonly string[], b: readonly string[]) => joined(a) === joined(b);
+const sameDigests = (a: RecordState['digests'], b: RecordState['digests']) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The part of the projection that follows rows and records: each change is written at once, and the
+ * counters it moves (`dq_counts`) are gathered in memory and added once per batch (`flush`), as are
+ * the times the sources' figures changed. Nothing here caches what another process may write: every
+ * previous state is read from the tables.
+ */
+export class RecordFold {
+  private readonly counts = new Map<string, number>();
+  private readonly touched = new Map<string, string>();
+  private readonly st;
+
+  constructor(
+    db: ReadModelDb,
+    private readonly datasets: ReadonlyMap<string, DatasetDefinition>,
+  ) {
+    const p = <R = unknown>(sql: string) => db.prepare<unknown[], R>(sql);
+    this.st = {
+      row: p<RawRow>(
+        'SELECT dataset, state, record_key, subject, dead_letter, missing FROM dq_rows WHERE connector = ? AND stream = ? AND source_key = ?',
+      ).raw(),
+      putRow:
+        p(`INSERT INTO dq_rows (connector, stream, source_key, dataset, state, record_key, subject, dead_letter, missing)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, stream, source_key) DO UPDATE SET dataset = excluded.dataset,
+        state = excluded.state, record_key = excluded.record_key, subject = excluded.subject,
+        dead_letter = excluded.dead_letter, missing = excluded.missing`),
+      rowsOfSubject: p<[string, string, string]>(
+        'SELECT connector, stream, source_key FROM dq_rows WHERE subject = ?',
+      ).raw(),
+      imported: p<number>(
+        "SELECT count(*) FROM dq_rows WHERE dataset = ? AND connector = ? AND record_key = ? AND state = 'imported'",
+      ).pluck(),
+      addDupKey: p('INSERT OR IGNORE INTO dq_dup_keys (dataset, connector, record_key) VALUES (?, ?, ?)'),
+      dropDupKey: p('DELETE FROM dq_dup_keys WHERE dataset = ? AND connector = ? AND record_key = ?'),
+      record: p<RawRecord>(
+        `SELECT dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts
+           FROM dq_records WHERE dataset = ? AND record_key = ?`,
+      ).raw(),
+      recordsOfSubject: p<RawRecord>(
+        `SELECT dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts
+           FROM dq_records WHERE subject = ?`,
+      ).raw(),
+      putRecord:
+        p(`INSERT INTO dq_records (dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dataset, record_key) DO UPDATE SET subject = excluded.subject,
+        connector = excluded.connector, present = excluded.present, listed = excluded.listed, digests = excluded.digests,
+        dup_subject = excluded.dup_subject, compared = excluded.compared, conflicts = excluded.conflicts`),
+      dropRecord: p('DELETE FROM dq_records WHERE dataset = ? AND record_key = ?'),
+      addCount: p(`INSERT INTO dq_counts (dataset, connector, metric, value) VALUES (?, ?, ?, ?)
+        ON CONFLICT (dataset, connector, metric) DO UPDATE SET value = value + excluded.value`),
+      touch: p(`INSERT INTO dq_sources (dataset, connector, changed_at) VALUES (?, ?, ?)
+        ON CONFLICT (dataset, connector) DO UPDATE SET changed_at = max(changed_at, excluded.changed_at)`),
+    };
+  }
+
+  /** Marks a source's figures as changed at `at` (written at the end of the batch). */
+  touch(dataset: string, connector: string, at: string): void {
+    const key = `${dataset}\u0000${connector}`;
+    const before = this.touched.get(key);
+    if (!before || before < at) this.touched.set(key, at);
+  }
+
+  private count(dataset: string, connector: string, metric: string, n: number): void {
+    const key = `${dataset}\u0000${connector}\u0000${metric}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+  }
+
+  /** One more dead letter of a source (counted whatever became of its row). */
+  deadLetter(dataset: string, connector: string): void {
+    this.count(dataset, connector, 'deadletters', 1);
+  }
+
+  identityConflict(dataset: string, connector: string, n: 1 | -1): void {
+    this.count(dataset, connector, 'identity.open', n);
+  }
+
+  private rowCounts(connector: string, row: RowState, sign: 1 | -1): void {
+    if (row.state === 'imported') this.count(row.dataset, connector, 'rows.imported', sign);
+    if (row.state !== 'failing') return;
+    this.count(row.dataset, connector, 'rows.failing', sign);
+    for (const f of row.missing) this.count(row.dataset, connector, `missing.${f}`, sign);
+  }
+
+  private recordCounts(r: RecordState, sign: 1 | -1): void {
+    const add = (metric: string) => this.count(r.dataset, r.connector, metric, sign);
+    add('records');
+    if (r.listed) add('listed');
+    for (const f of r.present) add(`present.${f}`);
+    if (r.dupSubject) add('dup.subject');
+    for (const a of r.compared) add(`compared.${a}`);
+    for (const a of r.conflicts) add(`conflict.${a}`);
+  }
+
+  getRow(connector: string, stream: string, sourceKey: string): RowState | undefined {
+    const r = this.st.row.get(connector, stream, sourceKey);
+    return (
+      r && {
+        dataset: r[0],
+        state: r[1] as RowState['state'],
+        recordKey: r[2],
+        subject: r[3],
+        deadLetter: r[4],
+        missing: listOf(r[5]),
+      }
+    );
+  }
+
+  /**
+   * A source row's new outcome. Keeps `dq_dup_keys` (record keys two live rows of one source write):
+   * a key enters when its second row is imported and leaves when fewer than two are left.
+   */
+  setRow(connector: string, stream: string, sourceKey: string, next: RowState): void {
+    const old = this.getRow(connector, stream, sourceKey);
+    if (old) this.rowCounts(connector, old, -1);
+    this.st.putRow.run(
+      connector,
+      stream,
+      sourceKey,
+      next.dataset,
+      next.state,
+      next.recordKey,
+      next.subject,
+      next.deadLetter,
+      joined(next.missing) || null,
+    );
+    this.rowCounts(connector, next, 1);
+    const was = old?.state === 'imported' ? old : undefined;
+    const is = next.state === 'imported' ? next : undefined;
+    const same = was && is && was.dataset === is.dataset && was.recordKey === is.recordKey;
+    const writers = (dataset: string, recordKey: string | null) =>
+      this.st.imported.get(dataset, connector, recordKey) ?? 0;
+    if (was && !same && writers(was.dataset, was.recordKey) < 2) {
+      this.st.dropDupKey.run(was.dataset, connector, was.recordKey);
+    }
+    if (is && !same && writers(is.dataset, is.recordKey) >= 2) {
+      this.st.addDupKey.run(is.dataset, connector, is.recordKey);
+    }
+  }
+
+  getRecord(dataset: string, recordKey: string): RecordState | undefined {
+    const r = this.st.record.get(dataset, recordKey);
+    return r && recordOf(r);
+  }
+
+  private putRecord(r: RecordState): void {
+    this.st.putRecord.run(
+      r.dataset,
+      r.recordKey,
+      r.subject,
+      r.connector,
+      joined(r.present),
+      r.listed ? 1 : 0,
+      r.digests ? JSON.stringify(r.digests) : null,
+      r.dupSubject ? 1 : 0,
+      joined(r.compared),
+      joined(r.conflicts),
+    );
+  }
+
+  /** A record's new version (`next`'s group flags are recomputed here when it needs to be). */
+  upsertRecord(next: Omit<RecordState, 'dupSubject' | 'compared' | 'conflicts'>, at: string): void {
+    const prev = this.getRecord(next.dataset, next.recordKey);
+    const record: RecordState = {
+      ...next,
+      dupSubject: prev?.dupSubject ?? false,
+      compared: prev?.compared ?? [],
+      conflicts: prev?.conflicts ?? [],
+    };
+    if (prev) {
+      this.recordCounts(prev, -1);
+      this.touch(prev.dataset, prev.connector, at);
+    }
+    this.putRecord(record);
+    this.recordCounts(record, 1);
+    if (prev && prev.subject === record.subject && sameDigests(prev.digests, record.digests)) return;
+    if (prev?.subject && prev.subject !== record.subject) this.regroup(prev.subject, at);
+    if (record.subject) this.regroup(record.subject, at);
+  }
+
+  deleteRecord(dataset: string, recordKey: string, at: string): void {
+    const prev = this.getRecord(dataset, recordKey);
+    if (!prev) return;
+    this.recordCounts(prev, -1);
+    this.touch(prev.dataset, prev.connector, at);
+    this.st.dropRecord.run(dataset, recordKey);
+    if (prev.subject) this.regroup(prev.subject, at);
+  }
+
+  /**
+   * Recomputes the flags of every record of one person:
+   * - `dupSubject`: the record's dataset holds at most one record per person
+   *   (`x-dataset.subject.unique`, the subject not being the key) and holds two or more of this one;
+   * - for each attribute two or more of the person's records hold (`compared`): a record is in
+   *   conflict when its digest is not the one most of those records hold, or when no single digest
+   *   is held most (two records that disagree are both in conflict).
+   */
+  regroup(subject: string, at: string): void {
+    const records = this.st.recordsOfSubject.all(subject).map(recordOf);
+    const perDataset = new Map<string, number>();
+    for (const r of records) perDataset.set(r.dataset, (perDataset.get(r.dataset) ?? 0) + 1);
+    const holders = new Map<string, RecordState[]>();
+    for (const r of records)
+      for (const a of Object.keys(r.digests ?? {})) holders.set(a, [...(holders.get(a) ?? []), r]);
+    const compared = new Map<RecordState, string[]>();
+    const conflicts = new Map<RecordState, string[]>();
+    for (const [a, group] of [...holders].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      if (group.length < 2) continue;
+      const votes = new Map<string, number>();
+      for (const r of group) votes.set(r.digests![a]!, (votes.get(r.digests![a]!) ?? 0) + 1);
+      const top = Math.max(...votes.values());
+      const leaders = [...votes].filter(([, n]) => n === top).map(([d]) => d);
+      for (const r of group) {
+        compared.set(r, [...(compared.get(r) ?? []), a]);
+        if (leaders.length > 1 || r.digests![a] !== leaders[0])
+          conflicts.set(r, [...(conflicts.get(r) ?? []), a]);
+      }
+    }
+    for (const r of records) {
+      const def = this.datasets.get(r.dataset);
+      const uniqueSubject = def?.subject?.unique === true && def.subject.field !== def.key;
+      const next: RecordState = {
+        ...r,
+        dupSubject: uniqueSubject && (perDataset.get(r.dataset) ?? 0) > 1,
+        compared: compared.get(r) ?? [],
+        conflicts: conflicts.get(r) ?? [],
+      };
+      if (
+        next.dupSubject === r.dupSubject &&
+        sameList(next.compared, r.compared) &&
+        sameList(next.conflicts, r.conflicts)
+      )
+        continue;
+      this.recordCounts(r, -1);
+      this.putRecord(next);
+      this.recordCounts(next, 1);
+      this.touch(r.dataset, r.connector, at);
+    }
+  }
+
+  /** A person erased: their records leave the model, their rows count no more (`erased`). */
+  erase(subject: string, at: string): void {
+    for (const r of this.st.recordsOfSubject.all(subject).map(recordOf)) {
+      this.recordCounts(r, -1);
+      this.touch(r.dataset, r.connector, at);
+      this.st.dropRecord.run(r.dataset, r.recordKey);
+    }
+    for (const [connector, stream, sourceKey] of this.st.rowsOfSubject.all(subject)) {
+      const row = this.getRow(connector, stream, sourceKey)!;
+      if (row.state === 'erased') continue;
+      this.setRow(connector, stream, sourceKey, { ...row, state: 'erased', deadLetter: null, missing: [] });
+      this.touch(row.dataset, connector, at);
+    }
+  }
+
+  /** Writes the batch's counters and change times. */
+  flush(): void {
+    for (const [key, n] of this.counts) {
+      if (n === 0) continue;
+      const [dataset, connector, metric] = key.split('\u0000') as [string, string, string];
+      this.st.addCount.run(dataset, connector, metric, n);
+    }
+    this.counts.clear();
+    for (const [key, at] of this.touched) {
+      const [dataset, connector] = key.split('\u0000') as [string, string];
+      this.st.touch.run(dataset, connector, at);
+    }
+    this.touched.clear();
+  }
+
+  /** Forgets what the batch gathered (the model is being emptied). */
+  clear(): void {
+    this.counts.clear();
+    this.touched.clear();
+  }
+}
+
+const recordOf = (r: RawRecord): RecordState => ({
+  dataset: r[0],
+  recordKey: r[1],
+  subject: r[2],
+  connector: r[3],
+  present: listOf(r[4]),
+  listed: r[5] === 1,
+  digests: r[6] ? JSON.parse(r[6]) : null,
+  dupSubject: r[7] === 1,
+  compared: listOf(r[8]),
+  conflicts: listOf(r[9]),
+});
