@@ -8,6 +8,7 @@ import {
   dataQualityStream,
 } from '../../hub/modules/data-quality/index.js';
 import { recordKeyFor } from '../../hub/modules/records/index.js';
+import { runHubCli } from '../../hub/testing/cli.js';
 import { AGENCIES, API_PROJECTIONS, startTestHub, type TestHub } from '../../hub/testing/hub.js';
 import { silentLogger, tempDir } from '../../hub/testing/temp.js';
 import { CONNECTORS_DIR } from '../kit/manifest.js';
@@ -384,6 +385,29 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
       const refused = await hub.gql(consumer, FINDINGS, {});
       expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    });
+
+    it('prints the figures and the findings from the command line', { timeout: 180_000 }, async () => {
+      const report = await runHubCli('-d', hub.dir, 'quality', 'report', '--dataset', 'population');
+      expect(report.code, report.stderr).toBe(0);
+      const lines = report.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(
+        /^DATASET +SOURCE +ROWS +VALID +REQUIRED +RECORDS +DUPLICATES +CONFLICTS +SYNC AGE +SOURCE LAG +OPEN FINDINGS$/,
+      );
+      expect(lines[1]).toMatch(/^population +\(all\) +50 +92\.0% +96\.0% +46 +0\.0% +12\.5% +– +– +4$/);
+      expect(lines[2]).toMatch(
+        /^population +dq-population +50 +92\.0% +96\.0% +46 +0\.0% +12\.5% +0\.\d h +\d\.\d h$/,
+      );
+      const findings = await runHubCli('-d', hub.dir, 'quality', 'findings', '--open');
+      expect(findings.stdout).toContain('7 of 7 finding(s)');
+      expect(findings.stdout).toMatch(
+        /open +social-insurance +dq-insurance +source-lag-hours +7\d\d\.\d h +≤ 168\.0 h/,
+      );
+      const again = await runHubCli('-d', hub.dir, 'quality', 'evaluate');
+      expect(again.stdout).toContain('0 finding(s) raised, 0 closed');
+      const unknown = await runHubCli('-d', hub.dir, 'quality', 'report', '--dataset', 'boats');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no dataset "boats"');
     });
 
     it('pages findings newest first with a cursor, and refuses a cursor it did not give', async () => {

@@ -152,6 +152,7 @@ describe('the module list', () => {
       'access-log',
       'lineage',
       'audit-log',
+      'data-quality',
     ]);
 
     const schema = graphql.buildSchema(composeGraphql(hubModules).schema);
@@ -185,6 +186,9 @@ describe('the module list', () => {
         'myDataUse',
         'auditCheckpoint',
         'auditProof',
+        'dataQuality',
+        'dataQualityFindings',
+        'dataQualityFinding',
         // one per shared dataset, generated from schemas/datasets/ by the access module
         'businessRegistry',
         'businessRegistryOf',
@@ -234,6 +238,7 @@ describe('the module list', () => {
       'service-index',
       'exchange',
       'audit',
+      'quality',
     ]) {
       expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
