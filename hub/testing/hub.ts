@@ -142,7 +142,8 @@ function closedByTheHub(store: SqliteEventStore): EventStore {
  * store, read models, subject keys and secrets in a data directory; the bundled working calendar,
  * the demo agencies (real keys), contracts, the procedure catalogue and `citizens` synthetic
  * citizens written by the demo seeding code; projections run by the real runner and caught up
- * before it returns; the consent sweeper off and the API clock settable.
+ * before it returns; the consent sweeper and the data-quality evaluator off and the API clock
+ * settable.
  */
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const temp = options.dir ? undefined : tempDir();
