@@ -7,7 +7,6 @@ export interface RowState {
   dataset: string;
   state: 'imported' | 'failing' | 'deleted' | 'erased';
   recordKey: string | null;
-  subject: string | null;
   /** The id of its last dead letter (a failing row). */
   deadLetter: string | null;
   /** Required fields its last dead letter says are missing (a failing row). */
@@ -21,6 +20,8 @@ export interface RecordState {
   subject: string | null;
   /** The source that wrote its current version. */
   connector: string;
+  /** The source row that wrote it (`<stream>\u0000<key>`), when the event names one. */
+  writer: string | null;
   /** The optional fields it holds (those in clear, and the personal ones its event names). */
   present: string[];
   /** Whether its event names the optional personal fields it holds (`present`). */
@@ -34,12 +35,13 @@ export interface RecordState {
   conflicts: string[];
 }
 
-type RawRow = [string, string, string | null, string | null, string | null, string | null];
+type RawRow = [string, string, string | null, string | null, string | null];
 type RawRecord = [
   string,
   string,
   string | null,
   string,
+  string | null,
   string,
   number,
   string | null,
@@ -47,6 +49,9 @@ type RawRecord = [
   string,
   string,
 ];
+
+const RECORD_COLUMNS =
+  'dataset, record_key, subject, connector, writer, present, listed, digests, dup_subject, compared, conflicts';
 
 const joined = (list: readonly string[]) => list.join(',');
 const sameList = (a: readonly string[], b: readonly string[]) => joined(a) === joined(b);
@@ -71,33 +76,22 @@ export class RecordFold {
     const p = <R = unknown>(sql: string) => db.prepare<unknown[], R>(sql);
     this.st = {
       row: p<RawRow>(
-        'SELECT dataset, state, record_key, subject, dead_letter, missing FROM dq_rows WHERE connector = ? AND stream = ? AND source_key = ?',
+        'SELECT dataset, state, record_key, dead_letter, missing FROM dq_rows WHERE connector = ? AND stream = ? AND source_key = ?',
       ).raw(),
       putRow:
-        p(`INSERT INTO dq_rows (connector, stream, source_key, dataset, state, record_key, subject, dead_letter, missing)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, stream, source_key) DO UPDATE SET dataset = excluded.dataset,
-        state = excluded.state, record_key = excluded.record_key, subject = excluded.subject,
-        dead_letter = excluded.dead_letter, missing = excluded.missing`),
-      rowsOfSubject: p<[string, string, string]>(
-        'SELECT connector, stream, source_key FROM dq_rows WHERE subject = ?',
-      ).raw(),
-      imported: p<number>(
-        "SELECT count(*) FROM dq_rows WHERE dataset = ? AND connector = ? AND record_key = ? AND state = 'imported'",
-      ).pluck(),
+        p(`INSERT INTO dq_rows (connector, stream, source_key, dataset, state, record_key, dead_letter, missing)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, stream, source_key) DO UPDATE SET dataset = excluded.dataset,
+        state = excluded.state, record_key = excluded.record_key, dead_letter = excluded.dead_letter,
+        missing = excluded.missing`),
       addDupKey: p('INSERT OR IGNORE INTO dq_dup_keys (dataset, connector, record_key) VALUES (?, ?, ?)'),
-      dropDupKey: p('DELETE FROM dq_dup_keys WHERE dataset = ? AND connector = ? AND record_key = ?'),
+      dropDupKeys: p('DELETE FROM dq_dup_keys WHERE dataset = ? AND record_key = ?'),
       record: p<RawRecord>(
-        `SELECT dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts
-           FROM dq_records WHERE dataset = ? AND record_key = ?`,
+        `SELECT ${RECORD_COLUMNS} FROM dq_records WHERE dataset = ? AND record_key = ?`,
       ).raw(),
-      recordsOfSubject: p<RawRecord>(
-        `SELECT dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts
-           FROM dq_records WHERE subject = ?`,
-      ).raw(),
-      putRecord:
-        p(`INSERT INTO dq_records (dataset, record_key, subject, connector, present, listed, digests, dup_subject, compared, conflicts)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dataset, record_key) DO UPDATE SET subject = excluded.subject,
-        connector = excluded.connector, present = excluded.present, listed = excluded.listed, digests = excluded.digests,
+      recordsOfSubject: p<RawRecord>(`SELECT ${RECORD_COLUMNS} FROM dq_records WHERE subject = ?`).raw(),
+      putRecord: p(`INSERT INTO dq_records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dataset, record_key) DO UPDATE SET subject = excluded.subject, connector = excluded.connector,
+        writer = excluded.writer, present = excluded.present, listed = excluded.listed, digests = excluded.digests,
         dup_subject = excluded.dup_subject, compared = excluded.compared, conflicts = excluded.conflicts`),
       dropRecord: p('DELETE FROM dq_records WHERE dataset = ? AND record_key = ?'),
       addCount: p(`INSERT INTO dq_counts (dataset, connector, metric, value) VALUES (?, ?, ?, ?)
@@ -152,17 +146,13 @@ export class RecordFold {
         dataset: r[0],
         state: r[1] as RowState['state'],
         recordKey: r[2],
-        subject: r[3],
-        deadLetter: r[4],
-        missing: listOf(r[5]),
+        deadLetter: r[3],
+        missing: listOf(r[4]),
       }
     );
   }
 
-  /**
-   * A source row's new outcome. Keeps `dq_dup_keys` (record keys two live rows of one source write):
-   * a key enters when its second row is imported and leaves when fewer than two are left.
-   */
+  /** A source row's new outcome. */
   setRow(connector: string, stream: string, sourceKey: string, next: RowState): void {
     const old = this.getRow(connector, stream, sourceKey);
     if (old) this.rowCounts(connector, old, -1);
@@ -173,22 +163,10 @@ export class RecordFold {
       next.dataset,
       next.state,
       next.recordKey,
-      next.subject,
       next.deadLetter,
       joined(next.missing) || null,
     );
     this.rowCounts(connector, next, 1);
-    const was = old?.state === 'imported' ? old : undefined;
-    const is = next.state === 'imported' ? next : undefined;
-    const same = was && is && was.dataset === is.dataset && was.recordKey === is.recordKey;
-    const writers = (dataset: string, recordKey: string | null) =>
-      this.st.imported.get(dataset, connector, recordKey) ?? 0;
-    if (was && !same && writers(was.dataset, was.recordKey) < 2) {
-      this.st.dropDupKey.run(was.dataset, connector, was.recordKey);
-    }
-    if (is && !same && writers(is.dataset, is.recordKey) >= 2) {
-      this.st.addDupKey.run(is.dataset, connector, is.recordKey);
-    }
   }
 
   getRecord(dataset: string, recordKey: string): RecordState | undefined {
@@ -202,6 +180,7 @@ export class RecordFold {
       r.recordKey,
       r.subject,
       r.connector,
+      r.writer,
       joined(r.present),
       r.listed ? 1 : 0,
       r.digests ? JSON.stringify(r.digests) : null,
@@ -211,7 +190,12 @@ export class RecordFold {
     );
   }
 
-  /** A record's new version (`next`'s group flags are recomputed here when it needs to be). */
+  /**
+   * A record's new version (`next`'s group flags are recomputed here when it needs to be). A record
+   * whose version comes from another row of the same source than the version before it is a key
+   * two rows write (`dq_dup_keys`), until the record is deleted: a row leaving a record (deleted at
+   * the source, or given another key) deletes it.
+   */
   upsertRecord(next: Omit<RecordState, 'dupSubject' | 'compared' | 'conflicts'>, at: string): void {
     const prev = this.getRecord(next.dataset, next.recordKey);
     const record: RecordState = {
@@ -223,6 +207,8 @@ export class RecordFold {
     if (prev) {
       this.recordCounts(prev, -1);
       this.touch(prev.dataset, prev.connector, at);
+      if (prev.connector === next.connector && prev.writer && next.writer && prev.writer !== next.writer)
+        this.st.addDupKey.run(next.dataset, next.connector, next.recordKey);
     }
     this.putRecord(record);
     this.recordCounts(record, 1);
@@ -237,6 +223,7 @@ export class RecordFold {
     this.recordCounts(prev, -1);
     this.touch(prev.dataset, prev.connector, at);
     this.st.dropRecord.run(dataset, recordKey);
+    this.st.dropDupKeys.run(dataset, recordKey);
     if (prev.subject) this.regroup(prev.subject, at);
   }
 
@@ -291,18 +278,21 @@ export class RecordFold {
     }
   }
 
-  /** A person erased: their records leave the model, their rows count no more (`erased`). */
+  /**
+   * A person erased: their records leave the model, and the rows that wrote them count no more
+   * (`erased`), nor do the rows' later dead letters.
+   */
   erase(subject: string, at: string): void {
     for (const r of this.st.recordsOfSubject.all(subject).map(recordOf)) {
       this.recordCounts(r, -1);
       this.touch(r.dataset, r.connector, at);
       this.st.dropRecord.run(r.dataset, r.recordKey);
-    }
-    for (const [connector, stream, sourceKey] of this.st.rowsOfSubject.all(subject)) {
-      const row = this.getRow(connector, stream, sourceKey)!;
-      if (row.state === 'erased') continue;
-      this.setRow(connector, stream, sourceKey, { ...row, state: 'erased', deadLetter: null, missing: [] });
-      this.touch(row.dataset, connector, at);
+      this.st.dropDupKeys.run(r.dataset, r.recordKey);
+      if (!r.writer) continue;
+      const [stream, sourceKey] = r.writer.split('\u0000') as [string, string];
+      const row = this.getRow(r.connector, stream, sourceKey);
+      if (!row || row.state === 'erased') continue;
+      this.setRow(r.connector, stream, sourceKey, { ...row, state: 'erased', deadLetter: null, missing: [] });
     }
   }
 
@@ -333,10 +323,11 @@ const recordOf = (r: RawRecord): RecordState => ({
   recordKey: r[1],
   subject: r[2],
   connector: r[3],
-  present: listOf(r[4]),
-  listed: r[5] === 1,
-  digests: r[6] ? JSON.parse(r[6]) : null,
-  dupSubject: r[7] === 1,
-  compared: listOf(r[8]),
-  conflicts: listOf(r[9]),
+  writer: r[4],
+  present: listOf(r[5]),
+  listed: r[6] === 1,
+  digests: r[7] ? JSON.parse(r[7]) : null,
+  dupSubject: r[8] === 1,
+  compared: listOf(r[9]),
+  conflicts: listOf(r[10]),
 });

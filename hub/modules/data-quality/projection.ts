@@ -113,11 +113,24 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
     closed: p(`UPDATE dq_findings SET closed_at = ?, closing_figure = ?, close_reason = ?
       WHERE finding_id = ? AND closed_at IS NULL`),
   };
-  /** Remembers which dataset a stream feeds (from runs, rows and records; the first one wins). */
-  const streamFeeds = (connector: string, stream: string, dataset: string) =>
-    st.stream.run(connector, stream, dataset);
+  /**
+   * Remembers which dataset a stream feeds (from runs, rows and records; the first one wins),
+   * written once per batch: a batch names the same few streams over and over.
+   */
+  const feeds = new Map<string, [string, string, string]>();
+  const streamFeeds = (connector: string, stream: string, dataset: string) => {
+    const key = `${connector}\u0000${stream}`;
+    if (!feeds.has(key)) feeds.set(key, [connector, stream, dataset]);
+  };
+  const writeFeeds = () => {
+    for (const feed of feeds.values()) st.stream.run(...feed);
+    feeds.clear();
+  };
+  /** Marks every dataset a connector feeds as changed (its runs are part of each one's figures). */
   const touchConnector = (connector: string, at: string) => {
-    for (const dataset of st.datasetsOf.all(connector) as string[]) fold.touch(dataset, connector, at);
+    const datasetsFed = new Set(st.datasetsOf.all(connector) as string[]);
+    for (const [c, , dataset] of feeds.values()) if (c === connector) datasetsFed.add(dataset);
+    for (const dataset of datasetsFed) fold.touch(dataset, connector, at);
   };
 
   const onRecord = (event: RecordedEvent) => {
@@ -135,7 +148,6 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
         dataset: d.dataset,
         state: upsert ? 'imported' : 'deleted',
         recordKey: d.recordKey,
-        subject: d.subject,
         deadLetter: null,
         missing: [],
       });
@@ -147,6 +159,10 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
         recordKey: d.recordKey,
         subject: d.subject,
         connector,
+        writer:
+          source?.table && source.primaryKey
+            ? `${source.table}\u0000${sourceKeyText(source.primaryKey)}`
+            : null,
         ...presence(def, upsert),
         digests: upsert.digests ?? null,
       },
@@ -176,7 +192,6 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
       dataset: d.dataset,
       state: erased ? 'erased' : 'failing',
       recordKey: old?.recordKey ?? null,
-      subject: old?.subject ?? null,
       deadLetter: erased ? null : event.id,
       missing: erased ? [] : missing,
     });
@@ -268,9 +283,11 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
       }
     },
     endBatch() {
+      writeFeeds();
       fold.flush();
     },
     reset() {
+      feeds.clear();
       fold.clear();
       for (const table of DATA_QUALITY_TABLES) db.exec(`DELETE FROM ${table}`);
     },

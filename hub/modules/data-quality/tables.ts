@@ -18,7 +18,8 @@ export const UNKNOWN_SOURCE = 'unknown';
  * - `dq_records`: each current record: the source that wrote its version, the optional fields it
  *   holds, its digests, and whether it is a duplicate of its subject or disagrees with the
  *   subject's other records (attributes compared, attributes in conflict);
- * - `dq_dup_keys`: record keys written by two or more live rows of one source;
+ * - `dq_dup_keys`: record keys two rows of one source have both written (the current version from
+ *   another row than the one before), until the record is deleted;
  * - `dq_counts`: counters by dataset, source and metric, kept as the rows and records change;
  * - `dq_sources`: each dataset's sources, and when their figures last changed;
  * - `dq_streams`: the dataset each stream of a connector feeds;
@@ -36,19 +37,17 @@ export function createDataQualityTables(db: ReadModelDb): void {
       dataset     TEXT NOT NULL,
       state       TEXT NOT NULL,
       record_key  TEXT,
-      subject     TEXT,
       dead_letter TEXT,
       missing     TEXT,
       UNIQUE (connector, stream, source_key)
     );
-    CREATE INDEX IF NOT EXISTS dq_rows_imported ON dq_rows (dataset, connector, record_key) WHERE state = 'imported';
     CREATE INDEX IF NOT EXISTS dq_rows_failing ON dq_rows (dataset, connector) WHERE state = 'failing';
-    CREATE INDEX IF NOT EXISTS dq_rows_subject ON dq_rows (subject) WHERE subject IS NOT NULL;
     CREATE TABLE IF NOT EXISTS dq_records (
       dataset     TEXT    NOT NULL,
       record_key  TEXT    NOT NULL,
       subject     TEXT,
       connector   TEXT    NOT NULL,
+      writer      TEXT,
       present     TEXT    NOT NULL,
       listed      INTEGER NOT NULL,
       digests     TEXT,
