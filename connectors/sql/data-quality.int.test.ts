@@ -377,6 +377,18 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         expect(text).not.toContain(r.ngay_sinh);
       }
 
+      // the figures and open findings as Prometheus gauges
+      const metrics = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toContain(
+        'lienthong_data_quality_figure{dataset="population",source="dq-population",dimension="correct",figure="valid_share"} 0.92',
+      );
+      expect(metrics).toContain(
+        'lienthong_data_quality_figure{dataset="social-insurance",source="dq-insurance",dimension="clean",figure="conflict_share_dateOfBirth"} 0.1111111111111111',
+      );
+      expect(metrics).toContain(
+        'lienthong_data_quality_findings_open{dataset="population",dimension="complete"} 2',
+      );
+
       // one finding by id; inspectors only
       const one = await gql('query ($id: ID!) { dataQualityFinding(id: $id) { id metric open } }', {
         id: valid.id,

@@ -65,7 +65,7 @@ const CONNECTOR_EVENTS = [
 ];
 
 /** A source row's key as dead letters and provenance give it: `column=value` pairs, sorted. */
-export const sourceKeyText = (key: Record<string, unknown>): string =>
+const sourceKeyText = (key: Record<string, unknown>): string =>
   Object.keys(key)
     .sort()
     .map((k) => `${k}=${String(key[k])}`)
