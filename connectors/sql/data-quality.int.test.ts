@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../hub/kernel/event-store.js';
+import { inspectionStream } from '../../hub/modules/access-log/index.js';
 import {
   type DataQualityFindingRaisedData,
   dataQualityProjection,
@@ -394,6 +395,12 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         id: valid.id,
       });
       expect(one.dataQualityFinding).toEqual({ id: valid.id, metric: 'valid-share', open: true });
+      // each read of findings is in the access log, recorded before the answer left
+      const reads = (await hub.raw.readStream(inspectionStream(AGENCIES.inspector))).map((e) => e.data);
+      expect(reads.slice(-2)).toMatchObject([
+        { kind: 'data-quality', subject: null, query: { open: true, first: 100, after: null }, count: 7 },
+        { kind: 'data-quality', subject: null, query: { findingId: valid.id }, count: 1 },
+      ]);
       const consumer = await hub.token(AGENCIES.baDinh, 'consumer');
       const refused = await hub.gql(consumer, FINDINGS, {});
       expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');

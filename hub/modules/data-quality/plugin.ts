@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
-import { DataQualityQueries, type InspectionRecorder } from './queries.js';
+import { DataQualityQueries } from './queries.js';
 import { type EvaluationResult, evaluateDataQuality } from './service.js';
 import { createDataQualityTables, DATA_QUALITY_MODEL } from './tables.js';
 
@@ -21,12 +21,6 @@ declare module '../../kernel/module.js' {
     /** How often the data-quality evaluator raises and closes findings. Default 60 s; 0 turns it off. */
     dataQualityEvaluateMs?: number;
   }
-}
-
-/** The access-log module's service, when the hub runs that module (it comes earlier in the list). */
-function inspections(host: ModuleHost): InspectionRecorder | undefined {
-  const services = host.services as unknown as { has(name: string): boolean; get(name: string): unknown };
-  return services.has('inspections') ? (services.get('inspections') as InspectionRecorder) : undefined;
 }
 
 /** Gauges of every source's figures and of open findings, read from the model when scraped. */
@@ -78,7 +72,9 @@ export const dataQualityPlugin: ModulePlugin = fp(
   async (app: FastifyInstance, host: ModuleHost) => {
     createDataQualityTables(host.readModels);
     const datasets = app.privacy.datasets;
-    const queries = new DataQualityQueries(host.readModels, datasets, host.clock, inspections(host));
+    // the access log records inspectors' reads of findings, when the hub runs that module (before this one)
+    const inspections = host.services.has('inspections') ? host.services.get('inspections') : undefined;
+    const queries = new DataQualityQueries(host.readModels, datasets, host.clock, inspections);
     host.services.provide('dataQuality', queries);
     qualityGauges(app, queries);
 

@@ -1,6 +1,6 @@
+import type { ApiServices } from '../../api/graphql/kit/context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { DataQualityUnknownDatasetError } from '../../kernel/errors/index.js';
-import type { Principal } from '../../kernel/principal.js';
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { DatasetDefinition } from '../records/index.js';
 import { findingKey } from './decider.js';
@@ -14,23 +14,6 @@ import {
 } from './findings.js';
 import { judge } from './judge.js';
 
-/**
- * The access-log module's `inspections` service as this module uses it: an inspector's read,
- * appended as `InspectionPerformed` before the answer leaves (present when that module is).
- */
-export interface InspectionRecorder {
-  record(
-    principal: Principal,
-    inspection: {
-      kind: 'data-quality';
-      subject: null;
-      query: Record<string, unknown>;
-      count: number;
-      requestId: string;
-    },
-  ): Promise<string>;
-}
-
 /** What the GraphQL resolvers, the CLI and the metrics read: figures and findings at the clock's now. */
 export class DataQualityQueries {
   constructor(
@@ -38,7 +21,7 @@ export class DataQualityQueries {
     readonly datasets: ReadonlyMap<string, DatasetDefinition>,
     private readonly clock: Clock,
     /** Records inspectors' reads of findings, when the hub has the access-log module. */
-    readonly inspections?: InspectionRecorder,
+    readonly inspections?: ApiServices['inspections'],
   ) {}
 
   private definition(name: string): DatasetDefinition {
