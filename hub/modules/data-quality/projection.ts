@@ -302,7 +302,7 @@ function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinit
  * closed. No plaintext: it reads field names, keyed digests and pseudonymous keys only.
  */
 export function dataQualityProjection(
-  datasets: ReadonlyMap<string, DatasetDefinition> = loadDatasets(),
+  datasets?: ReadonlyMap<string, DatasetDefinition>,
 ): ProjectionDefinition {
   return {
     name: DATA_QUALITY_MODEL,
@@ -320,6 +320,7 @@ export function dataQualityProjection(
       ],
       eventTypes: [...recordEventTypes, ...CONNECTOR_EVENTS, 'SubjectErased', ...findingEventTypes],
     },
-    open: (db) => openModel(db, datasets),
+    // the dataset definitions are read when the model opens, not when the module list is imported
+    open: (db) => openModel(db, datasets ?? loadDatasets()),
   };
 }
