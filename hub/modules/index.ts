@@ -6,6 +6,7 @@ import { agenciesModule } from './agencies/index.js';
 import { auditModule } from './audit/index.js';
 import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
+import { consoleModule } from './console/index.js';
 import { contractsModule } from './contracts/index.js';
 import { documentsModule } from './documents/index.js';
 import { dossiersModule } from './dossiers/index.js';
@@ -41,5 +42,6 @@ export const hubModules: readonly HubModule[] = [
   lineageModule,
   auditModule,
   openLineageModule,
+  consoleModule,
   erasureModule,
 ];
