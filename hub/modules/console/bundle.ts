@@ -45,7 +45,7 @@ export class ConsoleBundle {
     let version: string;
     try {
       const stat = fs.statSync(path.join(this.dist, 'index.html'));
-      version = `${stat.size}:${stat.mtimeMs}`;
+      version = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     } catch {
       this.#loaded = undefined;
       this.#version = '';

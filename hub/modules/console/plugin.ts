@@ -5,13 +5,6 @@ import type { ModuleHost, ModulePlugin } from '../../kernel/module.js';
 import { BUILD_COMMAND, bundleState, DIST_DIR } from './bundle-files.js';
 import { consoleRoutes } from './routes.js';
 
-declare module '../../kernel/module.js' {
-  interface ModuleSettings {
-    /** The folder of the console's built bundle. Default `hub/modules/console/dist`. */
-    consoleDist?: string;
-  }
-}
-
 /**
  * The inspector console at `/console/`, served from its built bundle. At boot it says, once, when
  * the bundle is missing or older than its sources (`npm start` builds it first; a hub started
@@ -19,9 +12,8 @@ declare module '../../kernel/module.js' {
  */
 export const consolePlugin: ModulePlugin = fp(
   async (app: FastifyInstance, host: ModuleHost) => {
-    const dist = host.settings.consoleDist ?? DIST_DIR;
-    await app.register(consoleRoutes, { dist });
-    const state = bundleState(dist);
+    await app.register(consoleRoutes, { dist: DIST_DIR });
+    const state = bundleState(DIST_DIR);
     if (state !== 'current') {
       moduleLogger(host.log, 'console').warn(
         { bundle: state },
