@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { BUILD_COMMAND, bundleState, DIST_DIR, VITE_CONFIG } from '../hub/modules/console/index.js';
+import { BUILD_COMMAND, buildConsoleBundle, bundleState, DIST_DIR } from '../hub/modules/console/index.js';
 
 const program = new Command('build:console')
   .description(`Build the inspector console with Vite into ${path.relative(process.cwd(), DIST_DIR)}`)
@@ -28,8 +28,7 @@ if (options.ifStale && state === 'current') {
 
 const started = performance.now();
 try {
-  const { build } = await import('vite');
-  await build({ configFile: VITE_CONFIG, logLevel: 'warn', mode: 'production' });
+  await buildConsoleBundle();
 } catch (error) {
   console.error(`inspector console: build failed: ${(error as Error).message}`);
   process.exit(1);

@@ -17,13 +17,13 @@ export const consoleModule: HubModule = {
   },
 };
 
+export { buildConsoleBundle } from './build.js';
 export {
   BUILD_COMMAND,
   type BundleState,
   bundleState,
   DIST_DIR,
   sourceHash,
-  VITE_CONFIG,
   WEB_DIR,
 } from './bundle-files.js';
 export { CONSOLE_CSP } from './routes.js';

@@ -38,6 +38,11 @@ describe("the hub's errors as the console tells them", () => {
     });
     expect(error.kind).toBe('unsupported');
     expect(error.details.field).toBe('accessLogSearch');
+    const type = errorOf(400, {
+      errors: [{ message: 'Unknown type "AccessLogFilter". Did you mean "DossierFilter"?' }],
+    });
+    expect(type.kind).toBe('unsupported');
+    expect(type.details.field).toBe('AccessLogFilter');
   });
 
   it('classes the other codes, or the status when there is no body', () => {

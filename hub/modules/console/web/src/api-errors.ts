@@ -73,8 +73,9 @@ export function errorOf(status: number, body: ResponseBody | undefined): ApiErro
   const message = first?.message ?? body?.message ?? `HTTP ${status}`;
   const reason = first?.extensions?.reason ?? body?.details?.reason;
   const details: ApiErrorDetails = { status, code, hubCode: first?.extensions?.hubCode, reason };
-  const unknownField = /Cannot query field "(\w+)" on type "Query"/.exec(message);
-  if (unknownField) return new ApiError('unsupported', message, { ...details, field: unknownField[1] });
+  // a part of the API this hub does not have (yet): a root field, or a type its arguments name
+  const unknown = /Cannot query field "(\w+)" on type "Query"|Unknown type "(\w+)"/.exec(message);
+  if (unknown) return new ApiError('unsupported', message, { ...details, field: unknown[1] ?? unknown[2] });
   // a code of its own (CONSENT_REQUIRED …) is a refusal of this request, told with the hub's message
   const kind = code ? (KIND_BY_CODE[code] ?? 'bad-input') : status >= 400 ? kindOfStatus(status) : 'internal';
   return new ApiError(kind, message, details);

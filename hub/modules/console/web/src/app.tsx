@@ -97,17 +97,6 @@ export function App() {
     document.title = t.app.pageTitle(pageName);
   }, [pageName, t]);
 
-  // A new page (not a new state of the same page) takes focus to its heading, so it is announced.
-  const shown = useRef<string | undefined>(undefined);
-  const where = signedIn ? route.page : 'sign-in';
-  useEffect(() => {
-    if (shown.current !== undefined && shown.current !== where) {
-      const heading = document.getElementById('page-heading');
-      (heading ?? main.current)?.focus();
-    }
-    shown.current = where;
-  });
-
   return (
     <>
       {/* a button, not a link to #main: the fragment holds the page's state */}

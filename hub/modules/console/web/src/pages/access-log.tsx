@@ -1,6 +1,7 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { ApiError, fetchDownload, saveFile } from '../api.ts';
 import { SelectField, TextField } from '../components/fields.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorNotice, LiveStatus, useErrorMessage } from '../components/status.tsx';
 import { DataTable, Paging, ResultsStatus } from '../components/table.tsx';
 import { DATASETS } from '../datasets.ts';
@@ -230,9 +231,7 @@ export default function AccessLogPage() {
 
   return (
     <>
-      <h1 id="page-heading" tabIndex={-1}>
-        {t.accessLog.title}
-      </h1>
+      <PageHeading>{t.accessLog.title}</PageHeading>
       <p className="intro">{t.accessLog.intro}</p>
       <form className="card filters" onSubmit={submit} aria-labelledby="filters-heading">
         <h2 id="filters-heading">{t.accessLog.filters}</h2>

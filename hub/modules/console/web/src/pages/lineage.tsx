@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { TextField } from '../components/fields.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorNotice, LiveStatus } from '../components/status.tsx';
 import { DataTable } from '../components/table.tsx';
 import { COMMON_FIELDS, DATASETS } from '../datasets.ts';
@@ -391,9 +392,7 @@ export default function LineagePage() {
 
   return (
     <>
-      <h1 id="page-heading" tabIndex={-1}>
-        {t.lineage.title}
-      </h1>
+      <PageHeading>{t.lineage.title}</PageHeading>
       <p className="intro">{t.lineage.intro}</p>
       <SearchForm key={rootKey} initial={search} />
       <LiveStatus>

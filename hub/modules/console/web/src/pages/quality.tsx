@@ -1,4 +1,5 @@
 import { SelectField } from '../components/fields.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorNotice, LiveStatus } from '../components/status.tsx';
 import { DataTable, Paging, ResultsStatus } from '../components/table.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -100,9 +101,7 @@ export default function QualityPage() {
   const page = result.status === 'done' ? result.data.dataQualityFindings : undefined;
   return (
     <>
-      <h1 id="page-heading" tabIndex={-1}>
-        {t.quality.title}
-      </h1>
+      <PageHeading>{t.quality.title}</PageHeading>
       <p className="intro">{t.quality.intro}</p>
       {opened ? (
         <FindingDetail id={opened} />

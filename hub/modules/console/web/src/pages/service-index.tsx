@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { saveFile } from '../api.ts';
 import { ChartFigure, ComparisonChart } from '../components/chart.tsx';
 import { SelectField, TextField } from '../components/fields.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorNotice, LiveStatus, useErrorMessage } from '../components/status.tsx';
 import { DataTable, Paging, ResultsStatus } from '../components/table.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -152,7 +153,7 @@ function PeriodForm({ view }: { view: View }) {
     navigate('service-index', at(draft));
   };
   return (
-    <form className="card filters" onSubmit={submit} aria-label={t.serviceIndex.period}>
+    <form className="card filters" onSubmit={submit}>
       <div className="grid">
         <TextField
           id="si-period"
@@ -522,9 +523,7 @@ export default function ServiceIndexPage() {
   const group = index?.groups.find((g) => g.code === view.group);
   return (
     <>
-      <h1 id="page-heading" tabIndex={-1}>
-        {t.serviceIndex.title}
-      </h1>
+      <PageHeading>{t.serviceIndex.title}</PageHeading>
       <p className="intro">{t.serviceIndex.intro}</p>
       <PeriodForm key={key} view={view} />
       <LiveStatus>{result.status === 'loading' ? t.common.loading : ''}</LiveStatus>
@@ -533,7 +532,8 @@ export default function ServiceIndexPage() {
         <>
           <section className="summary card" aria-labelledby="summary-heading">
             <h2 id="summary-heading">
-              {t.serviceIndex.overview}: {index.period} · {index.scope}
+              {t.serviceIndex.overview}: {index.period} ·{' '}
+              {index.scope === 'all' ? t.serviceIndex.scopes.all : index.scope}
             </h2>
             <p className="score">
               {t.serviceIndex.score(

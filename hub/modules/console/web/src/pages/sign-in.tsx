@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { TextField } from '../components/fields.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
 import { LiveStatus } from '../components/status.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { hubUrl } from '../router.tsx';
@@ -107,9 +108,7 @@ export function SignIn() {
 
   return (
     <div className="sign-in">
-      <h1 id="page-heading" tabIndex={-1}>
-        {t.signIn.title}
-      </h1>
+      <PageHeading>{t.signIn.title}</PageHeading>
       <p>{t.signIn.intro}</p>
       <form onSubmit={submit} className="card" aria-describedby={problem ? errorId : undefined} noValidate>
         <TextField
