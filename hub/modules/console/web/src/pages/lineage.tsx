@@ -27,11 +27,12 @@ const SEARCHES = {
   access: `query LineageOfAccess($id: ID!) { graph: lineageOfAccess(accessId: $id, depth: 1) { ${GRAPH} } }`,
   dossier: `query LineageOfDossier($id: String!) { graph: lineageOfDossier(dossier: $id, depth: 1) { ${GRAPH} } }`,
   document: `query LineageOfDocument($id: String!) { graph: lineageOfDocument(documentId: $id, depth: 1) { ${GRAPH} } }`,
+  node: `query LineageOfNode($id: ID!) { graph: lineageExpand(node: $id, depth: 1) { ${GRAPH} } }`,
 } as const;
 const EXPAND = `query LineageExpand($node: ID!) { graph: lineageExpand(node: $node, depth: 1) { ${GRAPH} } }`;
 
 type SearchBy = keyof typeof SEARCHES;
-const SEARCH_BY: readonly SearchBy[] = ['field', 'access', 'dossier', 'document'];
+const SEARCH_BY: readonly SearchBy[] = ['field', 'access', 'dossier', 'document', 'node'];
 
 interface Search {
   by: SearchBy;
@@ -116,7 +117,12 @@ function SearchForm({ initial }: { initial: Search }) {
     event.preventDefault();
     if (variablesOf(search)) navigate('lineage', searchParams(search));
   };
-  const idLabel = { access: t.lineage.accessId, dossier: t.lineage.dossier, document: t.lineage.documentId };
+  const idLabel = {
+    access: t.lineage.accessId,
+    dossier: t.lineage.dossier,
+    document: t.lineage.documentId,
+    node: t.lineage.nodeId,
+  };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="lineage-search">
       <h2 id="lineage-search" className="visually-hidden">
@@ -343,9 +349,10 @@ export default function LineagePage() {
 
   const loadedKey = expansions.loaded.map(([id]) => id).join('\u0000');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the expansions loaded are named by `loadedKey`
+  const rootGraph = root.status === 'done' ? root.data.graph : undefined;
   const graph = useMemo(
-    () => (root.status === 'done' ? mergeGraphs(root.data.graph, expansions.loaded) : undefined),
-    [root, loadedKey],
+    () => (rootGraph ? mergeGraphs(rootGraph, expansions.loaded) : undefined),
+    [rootGraph, loadedKey],
   );
   const path = useMemo(
     () =>
@@ -365,14 +372,13 @@ export default function LineagePage() {
   const counted = useRef<{ id: string; before: number } | undefined>(undefined);
   useEffect(() => {
     const pending = counted.current;
-    if (!pending || !graph || expansions.busy !== undefined) return;
-    if (!expandedIds.includes(pending.id)) return;
+    if (!pending || !graph || !expansions.loaded.some(([id]) => id === pending.id)) return;
     const node = graph.nodes.find((n) => n.id === pending.id);
     setAnnouncement(
       t.lineage.expanded(node?.label ?? pending.id, format.number(graph.nodes.length - pending.before, 0)),
     );
     counted.current = undefined;
-  }, [graph, expansions.busy, expandedIds, t, format]);
+  }, [graph, expansions.loaded, t, format]);
 
   /** Select a node; expand it when it has more neighbours (a new step in the history). */
   const activate = (id: string) => {
