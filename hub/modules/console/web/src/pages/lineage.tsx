@@ -348,8 +348,8 @@ export default function LineagePage() {
   const expansions = useExpansions(rootKey, expandedIds);
 
   const loadedKey = expansions.loaded.map(([id]) => id).join('\u0000');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the expansions loaded are named by `loadedKey`
   const rootGraph = root.status === 'done' ? root.data.graph : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the expansions loaded are named by `loadedKey`
   const graph = useMemo(
     () => (rootGraph ? mergeGraphs(rootGraph, expansions.loaded) : undefined),
     [rootGraph, loadedKey],
