@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -7,7 +6,7 @@ import { mintDemoToken } from '../../../demo/keys.js';
 import { demoCitizen } from '../../../demo/sources/demo.js';
 import { DEFAULT_AUDIENCE } from '../../auth/authenticator.js';
 import type { Role } from '../../kernel/principal.js';
-import { freePort, spawnServer } from '../../testing/server.js';
+import { startDemoHub } from '../../testing/server.js';
 import { tempDir } from '../../testing/temp.js';
 import { buildConsoleBundle, CONSOLE_CSP } from './index.js';
 
@@ -30,45 +29,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-/** The hub as `npm start` runs it (development profile, demo data), in a child process, once ready. */
-async function startHub(dataDir: string): Promise<{ base: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawnServer(
-    {
-      NODE_ENV: 'development',
-      LIENTHONG_SEED_DEMO: 'true',
-      LIENTHONG_DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    ['ignore', 'ignore', 'pipe'],
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the hub exited: ${stderr}`);
-    const status = await fetch(`${base}/health/ready`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return { base, child };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the hub was not ready within 180 s: ${stderr}`);
-}
 
 interface Hub {
   base: string;
@@ -151,7 +111,10 @@ describe.skipIf(chromiumMissing)(
       await buildConsoleBundle({ ifStale: true });
       const temp = tempDir();
       cleanups.push(() => temp.remove());
-      const { base } = await startHub(temp.dir);
+      const { base } = await startDemoHub(temp.dir, {
+        readyWithinMs: 180_000,
+        onStarted: (started) => cleanups.push(started.stop),
+      });
       const citizen = demoCitizen(temp.dir)!;
       hub = {
         base,
