@@ -2,7 +2,6 @@ import type { Messages } from './vi.ts';
 
 /** Every string of the console in English, key for key as the Vietnamese dictionary. */
 export const en: Messages = {
-  languageName: 'English',
   app: {
     hub: 'Lienthong',
     title: 'Inspector console',
@@ -11,7 +10,6 @@ export const en: Messages = {
     language: 'Language',
     loading: 'Loading…',
     pageTitle: (page: string) => `${page} · Inspector console · Lienthong`,
-    notFound: 'No such page.',
   },
   nav: {
     accessLog: 'Access log',
@@ -33,7 +31,6 @@ export const en: Messages = {
     expires: (at: string) => `Expires at ${at}`,
     signOut: 'Sign out',
     checking: 'Checking the access token…',
-    signedOut: 'Signed out.',
   },
   signIn: {
     title: 'Sign in',
@@ -75,17 +72,13 @@ export const en: Messages = {
     clear: 'Clear filters',
     any: 'Any',
     none: '—',
-    yes: 'Yes',
-    no: 'No',
     firstPage: 'First page',
     nextPage: 'Next page',
-    previousPage: 'Previous page',
     paging: 'Pages of results',
     results: (from: string, to: string, total: string) => `Results ${from}–${to} of ${total}`,
     noResults: 'No results.',
     loading: 'Loading…',
     vietnamTime: 'Vietnam time',
-    optional: 'optional',
   },
   accessLog: {
     title: 'Data access log',
@@ -235,7 +228,6 @@ export const en: Messages = {
     target: 'Target',
     points: 'Points',
     external: 'measured outside the hub',
-    openGroup: (name: string) => `Open the group ${name}`,
     dossiersOf: (what: string) => `Dossiers of ${what}`,
     figures: "The period's dossier figures",
     figureNames: {

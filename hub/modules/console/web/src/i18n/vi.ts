@@ -3,7 +3,6 @@
  * the English dictionary must match key for key; strings that take values are functions.
  */
 export const vi = {
-  languageName: 'Tiếng Việt',
   app: {
     hub: 'Lienthong',
     title: 'Bảng điều khiển thanh tra',
@@ -12,7 +11,6 @@ export const vi = {
     language: 'Ngôn ngữ',
     loading: 'Đang tải…',
     pageTitle: (page: string) => `${page} · Bảng điều khiển thanh tra · Lienthong`,
-    notFound: 'Không có trang này.',
   },
   nav: {
     accessLog: 'Nhật ký truy cập',
@@ -34,7 +32,6 @@ export const vi = {
     expires: (at: string) => `Hết hạn lúc ${at}`,
     signOut: 'Đăng xuất',
     checking: 'Đang kiểm tra mã truy cập…',
-    signedOut: 'Đã đăng xuất.',
   },
   signIn: {
     title: 'Đăng nhập',
@@ -76,17 +73,13 @@ export const vi = {
     clear: 'Xoá bộ lọc',
     any: 'Tất cả',
     none: '—',
-    yes: 'Có',
-    no: 'Không',
     firstPage: 'Trang đầu',
     nextPage: 'Trang sau',
-    previousPage: 'Trang trước',
     paging: 'Chuyển trang',
     results: (from: string, to: string, total: string) => `Kết quả ${from}–${to} trong ${total}`,
     noResults: 'Không có kết quả.',
     loading: 'Đang tải…',
     vietnamTime: 'giờ Việt Nam',
-    optional: 'không bắt buộc',
   },
   accessLog: {
     title: 'Nhật ký truy cập dữ liệu',
@@ -236,7 +229,6 @@ export const vi = {
     target: 'Mục tiêu',
     points: 'Điểm',
     external: 'đo ngoài trung tâm',
-    openGroup: (name: string) => `Xem nhóm ${name}`,
     dossiersOf: (what: string) => `Hồ sơ của ${what}`,
     figures: 'Số liệu hồ sơ của kỳ',
     figureNames: {
