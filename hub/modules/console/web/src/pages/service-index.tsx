@@ -393,8 +393,9 @@ function DossiersView({ view, index }: { view: View; index: ServiceIndex }) {
   );
   const indicator = detail.status === 'done' ? detail.data.serviceIndexIndicator : undefined;
   const group = index.groups.find((g) => g.indicators.some((i) => i.code === view.indicator));
+  const listed = index.groups.flatMap((g) => g.indicators).find((i) => i.code === view.indicator);
   const what = view.indicator
-    ? `${indicator?.name ?? view.indicator}, ${view.part === 'DENOMINATOR' ? t.serviceIndex.denominator : t.serviceIndex.numerator}`
+    ? `${listed?.name ?? indicator?.name ?? view.indicator}, ${view.part === 'DENOMINATOR' ? t.serviceIndex.denominator : t.serviceIndex.numerator}`
     : (t.serviceIndex.figureNames[view.figure ?? ''] ?? view.figure ?? '');
   const definition =
     view.part === 'DENOMINATOR' ? indicator?.denominatorDefinition : indicator?.numeratorDefinition;
