@@ -125,9 +125,6 @@ export const en: Messages = {
     exportJson: 'Export JSON',
     exporting: 'Exporting…',
     exported: (file: string, rows: string) => `Downloaded ${file} (${rows} rows).`,
-    fallback:
-      "This hub has no access-log search yet (accessLogSearch): showing one citizen's log (accessLog), filtered in the browser.",
-    needPersonalId: "This hub can only look up one citizen's log by personal ID number.",
   },
   lineage: {
     title: 'Data lineage',

@@ -126,9 +126,6 @@ export const vi = {
     exportJson: 'Xuất JSON',
     exporting: 'Đang xuất…',
     exported: (file: string, rows: string) => `Đã tải xuống ${file} (${rows} dòng).`,
-    fallback:
-      'Trung tâm này chưa có chức năng tìm kiếm nhật ký (accessLogSearch): đang hiển thị nhật ký của một công dân (accessLog), lọc tại trình duyệt.',
-    needPersonalId: 'Trung tâm này chỉ tra cứu được theo số định danh của một công dân.',
   },
   lineage: {
     title: 'Nguồn gốc dữ liệu',

@@ -1,5 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
-import { ApiError, fetchDownload, saveFile } from '../api.ts';
+import { fetchDownload, saveFile } from '../api.ts';
 import { SelectField, TextField } from '../components/fields.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
 import { ErrorNotice, LiveStatus, useErrorMessage } from '../components/status.tsx';
@@ -42,11 +42,6 @@ const SEARCH = `query AccessLogSearch($filter: AccessLogFilter, $first: Int, $af
   }
 }`;
 
-/** A citizen's whole log, for a hub without the search. */
-const CITIZEN_LOG = `query AccessLog($personalId: String!) {
-  accessLog(personalId: $personalId, first: 1000) { ${ENTRY_FIELDS} }
-}`;
-
 const PAGE_SIZE = 50;
 const OUTCOMES = ['RELEASED', 'DENIED', 'OPERATOR', 'DOCUMENT', 'RATE_LIMITED', 'INSPECTION'] as const;
 /** The filters, by their names in the address and in `AccessLogFilter` (and the export's query). */
@@ -74,44 +69,10 @@ function apiFilter(filters: Filters): Record<string, string> {
 const filtersOf = (params: URLSearchParams): Filters =>
   Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Filters;
 
-function matches(entry: AccessEntry, filter: Record<string, string>): boolean {
-  const at = Date.parse(entry.at);
-  return (
-    (!filter.agency || entry.agency === filter.agency) &&
-    (!filter.official || entry.official === filter.official) &&
-    (!filter.purpose || entry.purpose === filter.purpose) &&
-    (!filter.dataset || entry.dataset === filter.dataset) &&
-    (!filter.outcome || entry.outcome === filter.outcome) &&
-    (!filter.from || at >= Date.parse(filter.from)) &&
-    (!filter.to || at <= Date.parse(filter.to))
-  );
-}
-
 interface Page {
   entries: AccessEntry[];
   total: number;
   nextCursor: string | null;
-  /** Shown from the citizen's whole log (a hub without `accessLogSearch`). */
-  fallback?: boolean;
-}
-
-/** The search, or, on a hub without it, the citizen's log filtered here. */
-function useAccessLog(filter: Record<string, string>, after: string | undefined, key: string) {
-  const search = useQuery<{ accessLogSearch: Page }>(SEARCH, { filter, first: PAGE_SIZE, after }, key);
-  const unsupported =
-    search.status === 'error' && search.error instanceof ApiError && search.error.kind === 'unsupported';
-  const citizen = useQuery<{ accessLog: AccessEntry[] }>(
-    CITIZEN_LOG,
-    unsupported && filter.personalId ? { personalId: filter.personalId } : undefined,
-    `${key}:${unsupported}`,
-  );
-  if (!unsupported)
-    return { ...search, page: search.status === 'done' ? search.data.accessLogSearch : undefined };
-  if (citizen.status === 'done') {
-    const entries = citizen.data.accessLog.filter((entry) => matches(entry, filter));
-    return { ...citizen, page: { entries, total: entries.length, nextCursor: null, fallback: true } as Page };
-  }
-  return { ...citizen, page: undefined, needPersonalId: !filter.personalId };
 }
 
 function ExportButtons({ filter, total }: { filter: Record<string, string>; total: number }) {
@@ -218,7 +179,7 @@ export default function AccessLogPage() {
     setDraft(current);
   }
   const filter = useMemo(() => apiFilter(current), [current]);
-  const log = useAccessLog(filter, after, routeKey);
+  const log = useQuery<{ accessLogSearch: Page }>(SEARCH, { filter, first: PAGE_SIZE, after }, routeKey);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -226,7 +187,7 @@ export default function AccessLogPage() {
   };
   const set = (name: Filter) => (event: { target: { value: string } }) =>
     setDraft((filters) => ({ ...filters, [name]: event.target.value }));
-  const page = log.page;
+  const page = log.status === 'done' ? log.data.accessLogSearch : undefined;
   const offset = Number(route.params.get('offset') ?? '0');
 
   return (
@@ -318,13 +279,7 @@ export default function AccessLogPage() {
         offset={offset}
         total={page?.total}
       />
-      {'needPersonalId' in log && log.needPersonalId ? (
-        <p className="notice" role="alert">
-          {t.accessLog.fallback} {t.accessLog.needPersonalId}
-        </p>
-      ) : null}
       {log.status === 'error' ? <ErrorNotice error={log.error} onRetry={log.reload} /> : null}
-      {page?.fallback ? <p className="notice">{t.accessLog.fallback}</p> : null}
       {page && page.entries.length > 0 ? (
         <>
           <DataTable
@@ -361,7 +316,7 @@ export default function AccessLogPage() {
                 : undefined
             }
           />
-          {page.fallback ? null : <ExportButtons filter={filter} total={page.total} />}
+          <ExportButtons filter={filter} total={page.total} />
         </>
       ) : null}
     </>
