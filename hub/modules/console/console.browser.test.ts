@@ -354,11 +354,13 @@ describe.skipIf(chromiumMissing)(
     }, 180_000);
 
     it('switches to English and keeps the choice', async () => {
+      await page.goto(`${hub.base}/console/service-index`);
+      await page.getByRole('heading', { level: 1, name: /Quyết định 766/ }).waitFor();
       await page.getByLabel('Ngôn ngữ').selectOption('en');
-      await page.getByRole('heading', { level: 1, name: 'Data quality' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: /Decision 766/ }).waitFor();
       expect(await page.evaluate('document.documentElement.lang')).toBe('en');
       await page.reload();
-      await page.getByRole('heading', { level: 1, name: 'Data quality' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: /Decision 766/ }).waitFor();
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Access log' }).click();
       await page.getByRole('heading', { level: 1, name: 'Data access log' }).waitFor();
       await shot(page, '09-english');
@@ -367,6 +369,7 @@ describe.skipIf(chromiumMissing)(
     });
 
     it('has landmarks, a name for every control, headers on every table', async () => {
+      await page.evaluate("localStorage.setItem('lienthong.console.language', 'vi')");
       for (const route of ['access-log', 'lineage', 'service-index', 'quality']) {
         await page.goto(`${hub.base}/console/${route}`);
         await page.getByRole('heading', { level: 1 }).waitFor();
@@ -383,6 +386,7 @@ describe.skipIf(chromiumMissing)(
     });
 
     it('signs out: the token is forgotten', async () => {
+      await page.goto(`${hub.base}/console/access-log`);
       await page.getByRole('button', { name: 'Đăng xuất' }).click();
       await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
       expect(await page.evaluate("sessionStorage.getItem('lienthong.console.token')")).toBeNull();
@@ -395,6 +399,7 @@ describe.skipIf(chromiumMissing)(
         watch,
       );
       await keyboard.goto(`${hub.base}/console/access-log`);
+      await keyboard.bringToFront();
       await keyboard.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
       /** The focused element as `tag#id:text`. */
       const focused = () =>

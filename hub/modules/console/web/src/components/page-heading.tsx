@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 
-/** Whether a page heading has been shown yet since the console was loaded. */
-let loaded = false;
+/** The heading of the first page shown since the console was loaded. */
+let first: HTMLHeadingElement | null | undefined;
 
 /**
  * A page's one `h1`. Every page shown after the first takes focus to its heading (after it has
@@ -11,8 +11,9 @@ let loaded = false;
 export function PageHeading({ children }: { children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (loaded) heading.current?.focus();
-    loaded = true;
+    // the same element again is the same page (React runs effects twice in development)
+    if (first === undefined) first = heading.current;
+    else if (heading.current !== first) heading.current?.focus();
   }, []);
   return (
     <h1 id="page-heading" tabIndex={-1} ref={heading}>
