@@ -18,12 +18,5 @@ export const consoleModule: HubModule = {
 };
 
 export { buildConsoleBundle } from './build.js';
-export {
-  BUILD_COMMAND,
-  type BundleState,
-  bundleState,
-  DIST_DIR,
-  sourceHash,
-  WEB_DIR,
-} from './bundle-files.js';
+export { BUILD_COMMAND, type BundleState, bundleState, DIST_DIR } from './bundle-files.js';
 export { CONSOLE_CSP } from './routes.js';
