@@ -392,6 +392,16 @@ describe.skipIf(chromiumMissing)(
       expect(await page.evaluate("sessionStorage.getItem('lienthong.console.token')")).toBeNull();
     });
 
+    it("signs in with a demo token from the demo inspectorate's key (a hub with demo data)", async () => {
+      await page.getByLabel('Cơ quan thanh tra mẫu', { exact: true }).selectOption(INSPECTORATE);
+      await page.getByRole('button', { name: 'Nhận mã thử nghiệm và đăng nhập' }).click();
+      const session = page.getByRole('region', { name: 'Đang đăng nhập' });
+      await session.waitFor();
+      expect(await session.textContent()).toContain('console-demo');
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    });
+
     it('can be used by keyboard alone: skip link, sign-in and a search', async () => {
       const keyboard = await newPage(
         await browser.newContext({ viewport: { width: 1280, height: 900 } }),
