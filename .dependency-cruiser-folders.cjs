@@ -21,6 +21,6 @@ module.exports = {
   ],
   options: {
     ...options,
-    exclude: { path: ['(^|/)[^/]+\\.test\\.ts$', '^hub/testing/'] },
+    exclude: { path: ['(^|/)[^/]+\\.test\\.ts$', '^hub/testing/', '(^|/)dist/'] },
   },
 };

@@ -13,6 +13,8 @@ const TESTS = '(^|/)[^/]+\\.test\\.ts$';
  * the exchange reads the registry.
  */
 const MODULE_LEAVES = ['^hub/modules/exchange/pki/'];
+/** The inspector console's front end: browser code, built by Vite into the bundle the hub serves. */
+const CONSOLE_WEB = '^hub/modules/console/web/';
 const BACKENDS =
   '^node_modules/(better-sqlite3|@kurrent/kurrentdb-client|pg|pg-cursor|pg-copy-streams|mysql2)/';
 
@@ -102,6 +104,29 @@ module.exports = {
       to: { path: '^(connectors|scripts)/' },
     },
     {
+      name: 'console-web-is-browser-code',
+      severity: 'error',
+      comment:
+        "The inspector console's front end (hub/modules/console/web/) runs in the browser: it imports its own files and browser libraries, never the hub's code or Node's.",
+      from: { path: CONSOLE_WEB },
+      to: { path: '^(hub|connectors|scripts|demo)/', pathNot: CONSOLE_WEB },
+    },
+    {
+      name: 'console-web-is-browser-code',
+      severity: 'error',
+      comment: "The console's front end uses no Node built-in module.",
+      from: { path: CONSOLE_WEB },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'hub-serves-the-console-bundle-only',
+      severity: 'error',
+      comment:
+        "The hub serves the console's built bundle; nothing outside the front end imports its sources.",
+      from: { pathNot: CONSOLE_WEB },
+      to: { path: CONSOLE_WEB },
+    },
+    {
       name: 'backend-types-stay-in-infrastructure',
       severity: 'error',
       comment:
@@ -121,6 +146,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // built bundles (the console's) are not source
+    exclude: { path: '(^|/)dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -64,6 +64,13 @@ describe('demo tokens for the GraphiQL page', () => {
     expect(payload.citizen_pid).toBeUndefined();
   });
 
+  it('names the official asked for (the inspector console asks for console-demo)', async () => {
+    await ensureDemoKey(temp.dir, BA_DINH);
+    const res = await mint({ agency: BA_DINH, role: 'consumer', official: 'console-demo' });
+    const [, claims] = (res.json() as { token: string }).token.split('.');
+    expect(JSON.parse(Buffer.from(claims!, 'base64url').toString())).toMatchObject({ sub: 'console-demo' });
+  });
+
   it('names the citizen in a citizen-portal token, and requires one', async () => {
     await ensureDemoKey(temp.dir, PORTAL);
     expect((await mint({ agency: PORTAL, role: 'citizen-portal' })).json()).toMatchObject({
@@ -84,6 +91,7 @@ describe('demo tokens for the GraphiQL page', () => {
       [{ agency: BA_DINH, role: 'inspector' }, 400, 'DEMO_ROLE_NOT_HELD'],
       [{ agency: BA_DINH, role: 'king' }, 400, 'HTTP_BAD_REQUEST'],
       [{ agency: BA_DINH, role: 'consumer', citizenPid: '12' }, 400, 'HTTP_BAD_REQUEST'],
+      [{ agency: BA_DINH, role: 'consumer', official: 'a b' }, 400, 'HTTP_BAD_REQUEST'],
       [{ role: 'consumer' }, 400, 'HTTP_BAD_REQUEST'],
       [{ agency: '000.00.00.G17', role: 'inspector' }, 503, 'DEMO_KEY_MISSING'],
     ] as const;

@@ -50,6 +50,7 @@ const MINT_BODY = {
     agency: { type: 'string', minLength: 1, maxLength: 64 },
     role: { type: 'string', enum: [...roles] },
     citizenPid: { type: 'string', pattern: '^[0-9]{12}$' },
+    official: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
   },
 } as const;
 
@@ -57,9 +58,10 @@ const MINT_BODY = {
  * The GraphiQL page's demo-token helper, for development with demo data only (never in the
  * production profile; the server registers it only when demo seeding is on):
  * `GET /graphiql/demo-agencies` lists the demo agencies in force and their roles;
- * `POST /graphiql/demo-token` `{ agency, role, citizenPid? }` answers `{ token, expiresAt }`, a
- * short-lived access token signed with the agency's local demo key, as the agency's own identity
- * provider would issue it.
+ * `POST /graphiql/demo-token` `{ agency, role, citizenPid?, official? }` answers `{ token, expiresAt }`,
+ * a short-lived access token signed with the agency's local demo key, as the agency's own identity
+ * provider would issue it (its `sub` the official named, `graphiql-demo` by default; the inspector
+ * console's demo sign-in names `console-demo`).
  */
 export const demoTokensPlugin = fp<DemoTokensOptions>(
   async (app: FastifyInstance, options) => {
@@ -79,11 +81,11 @@ export const demoTokensPlugin = fp<DemoTokensOptions>(
       return { agencies };
     });
 
-    app.post<{ Body: { agency: string; role: Role; citizenPid?: string } }>(
+    app.post<{ Body: { agency: string; role: Role; citizenPid?: string; official?: string } }>(
       '/graphiql/demo-token',
       { schema: { body: MINT_BODY } },
       async (request, reply) => {
-        const { agency, role, citizenPid } = request.body;
+        const { agency, role, citizenPid, official } = request.body;
         const known = byCode.get(agency);
         if (!known) throw new DemoAgencyUnknownError(agency);
         if (!known.roles.includes(role)) throw new DemoRoleNotHeldError(agency, role);
@@ -98,7 +100,7 @@ export const demoTokensPlugin = fp<DemoTokensOptions>(
           dataDir,
           agency,
           role,
-          official: 'graphiql-demo',
+          official: official ?? 'graphiql-demo',
           audience: DEFAULT_AUDIENCE,
           ttlSec,
           now: at,

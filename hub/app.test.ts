@@ -28,6 +28,7 @@ describe('index', () => {
       endpoints: {
         graphql: '/graphql',
         graphiql: '/graphiql',
+        console: '/console/',
         jwks: '/.well-known/jwks.json',
         agencyJwks: '/agencies/{organCode}/jwks.json',
         live: '/health/live',

@@ -71,6 +71,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): FastifyI
     endpoints: {
       graphql: '/graphql',
       ...(config.profile === 'production' ? {} : { graphiql: '/graphiql' }),
+      ...((overrides.modules ?? hubModules).some((m) => m.name === 'console')
+        ? { console: '/console/' }
+        : {}),
       jwks: '/.well-known/jwks.json',
       agencyJwks: '/agencies/{organCode}/jwks.json',
       live: '/health/live',

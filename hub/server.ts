@@ -32,6 +32,7 @@ function printWhereToGo(app: FastifyInstance, config: Config, metricsUrl: string
     metrics: metricsUrl ?? `${base}/metrics`,
     graphql: `${base}/graphql`,
     graphiql: `${base}/graphiql`,
+    console: `${base}/console/`,
   };
   app.log.info({ ...links, store: config.store.backend }, 'hub listening');
   if (config.log.pretty) {
@@ -41,6 +42,7 @@ function printWhereToGo(app: FastifyInstance, config: Config, metricsUrl: string
         `  Lienthong hub is running (${config.store.backend} store in ${config.dataDir})`,
         `    Hub        ${links.hub}`,
         `    GraphQL    ${links.graphql}  (GraphiQL: ${links.graphiql}; tokens: npm run token -- --help)`,
+        `    Console    ${links.console}  (inspectors)`,
         `    Readiness  ${links.ready}`,
         `    Metrics    ${links.metrics}${config.metrics.token ? '  (bearer token: LIENTHONG_METRICS_TOKEN)' : ''}`,
         '  Press Ctrl+C to stop.',

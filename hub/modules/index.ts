@@ -6,6 +6,7 @@ import { agenciesModule } from './agencies/index.js';
 import { auditModule } from './audit/index.js';
 import { calendarModule } from './calendar/index.js';
 import { consentModule } from './consent/index.js';
+import { consoleModule } from './console/index.js';
 import { contractsModule } from './contracts/index.js';
 import { dataQualityModule } from './data-quality/index.js';
 import { documentsModule } from './documents/index.js';
@@ -43,5 +44,6 @@ export const hubModules: readonly HubModule[] = [
   auditModule,
   dataQualityModule,
   openLineageModule,
+  consoleModule,
   erasureModule,
 ];

@@ -181,6 +181,7 @@ describe('the module list', () => {
         'exchangeOutbox',
         'exchangeDocument',
         'overdueExchangeDocuments',
+        'whoAmI',
         ...['lineageOfField', 'lineageOfAccess', 'lineageOfDossier', 'lineageOfDocument', 'lineageExpand'],
         'accessLogSearch',
         'myDataUse',

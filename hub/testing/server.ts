@@ -42,3 +42,63 @@ export function spawnServer(
     stdio,
   });
 }
+
+/** A hub started by `startDemoHub`. */
+export interface DemoHubProcess {
+  base: string;
+  child: ChildProcess;
+  /** SIGTERM, then waits for the process to end (nothing when it already has). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The hub as `npm start` runs it (`node --import tsx`, development profile, demo data) in a child
+ * process on a free port, once `/health/ready` answers 200: the demo data, and so the demo agencies'
+ * keys and citizens, are in. The caller stops it (also when this throws, after the process started:
+ * `onStarted` hands it over first).
+ */
+export async function startDemoHub(
+  dataDir: string,
+  options: { readyWithinMs?: number; onStarted?: (hub: DemoHubProcess) => void } = {},
+): Promise<DemoHubProcess> {
+  const port = await freePort();
+  const child = spawnServer(
+    {
+      NODE_ENV: 'development',
+      LIENTHONG_SEED_DEMO: 'true',
+      LIENTHONG_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    ['ignore', 'ignore', 'pipe'],
+  );
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const hub: DemoHubProcess = {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+  options.onStarted?.(hub);
+  const within = options.readyWithinMs ?? 120_000;
+  const deadline = Date.now() + within;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the hub exited: ${stderr}`);
+    const status = await fetch(`${hub.base}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return hub;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the hub was not ready within ${within / 1000} s: ${stderr}`);
+}

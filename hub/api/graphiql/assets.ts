@@ -1,25 +1,16 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { AssetMissingError } from '../../kernel/errors/index.js';
+import { contentHash, WEB_MEDIA_TYPES, type WebAsset, webAsset } from '../../kernel/web-assets.js';
 
-const gzip = promisify(zlib.gzip);
 const require = createRequire(import.meta.url);
 
 /** One file the GraphiQL page loads, held in memory under a content-hashed name. */
-export interface GraphiqlAsset {
+export interface GraphiqlAsset extends WebAsset {
   /** File name under `/graphiql/assets/`, e.g. `graphiql.k3J….js`: changes whenever the content does. */
   readonly name: string;
-  readonly type: string;
-  readonly body: Buffer;
-  /** Strong entity tag (the content hash). */
-  readonly etag: string;
-  /** The body gzipped, computed on first use. */
-  gzipped(): Promise<Buffer>;
 }
 
 /** React and ReactDOM export only their entry points: find the package, then the file in it. */
@@ -38,8 +29,6 @@ const SOURCES = {
 
 export type GraphiqlAssets = { readonly [K in keyof typeof SOURCES]: GraphiqlAsset };
 
-const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
-
 function locate(from: string): string {
   if (from.startsWith('./')) return beside(from);
   const [scope, ...rest] = from.split('/');
@@ -50,7 +39,7 @@ export interface AssetSource {
   /** `<package>/<file>` in an installed package, or `./<file>` beside this module. */
   from: string;
   stem: string;
-  ext: keyof typeof TYPES;
+  ext: 'js' | 'css';
 }
 
 /** Reads one asset; throws `AssetMissingError` naming it when the file or its package is missing. */
@@ -61,18 +50,7 @@ export function readAsset({ from, stem, ext }: AssetSource): GraphiqlAsset {
   } catch {
     throw new AssetMissingError(from);
   }
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 16);
-  let gzipped: Promise<Buffer> | undefined;
-  return {
-    name: `${stem}.${hash}.${ext}`,
-    type: TYPES[ext],
-    body,
-    etag: `"${hash}"`,
-    gzipped: () => {
-      gzipped ??= gzip(body, { level: 9 });
-      return gzipped;
-    },
-  };
+  return { name: `${stem}.${contentHash(body)}.${ext}`, ...webAsset(WEB_MEDIA_TYPES[ext]!, body) };
 }
 
 /**

@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoCitizen } from '../../../demo/sources/demo.js';
-import { freePort, spawnServer } from '../../testing/server.js';
+import { startDemoHub } from '../../testing/server.js';
 import { tempDir } from '../../testing/temp.js';
 
 /** Debian's Chromium; `.ci/run` installs it when missing. Without it this test fails. */
@@ -31,46 +30,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** The hub as `npm start` runs it (`node --import tsx`, development profile, demo data), in a child process. */
-async function startHub(dataDir: string): Promise<{ base: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawnServer(
-    {
-      NODE_ENV: 'development',
-      LIENTHONG_SEED_DEMO: 'true',
-      LIENTHONG_DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    ['ignore', 'ignore', 'pipe'],
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
-  const base = `http://127.0.0.1:${port}`;
-  // Ready once the demo data, and so the demo agencies' keys and citizens, are in.
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the hub exited: ${stderr}`);
-    const status = await fetch(`${base}/health/ready`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return { base, child };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the hub was not ready within 120 s: ${stderr}`);
-}
-
 /** The text of a CodeMirror editor inside `container` (it renders some spaces as no-break spaces). */
 async function editorText(page: Page, container: string): Promise<string> {
   const lines = await page.locator(`${container} .CodeMirror-line`).allTextContents();
@@ -85,7 +44,7 @@ describe('GraphiQL in a browser without network', () => {
     expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
     const dir = tempDir();
     cleanups.push(() => dir.remove());
-    const { base } = await startHub(dir.dir);
+    const { base } = await startDemoHub(dir.dir, { onStarted: (hub) => cleanups.push(hub.stop) });
     const citizen = demoCitizen(dir.dir)!;
 
     const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { RouteNotFoundError } from '../../kernel/errors/index.js';
+import { pageSecurityHeaders, sendWebAsset } from '../../kernel/web-assets.js';
 import { type GraphiqlAssets, loadGraphiqlAssets } from './assets.js';
 
 /**
@@ -63,27 +64,6 @@ function pageHtml(assets: GraphiqlAssets): string {
 `;
 }
 
-/** `gzip` is acceptable unless the client gave it (or `*`, when gzip is not named) q=0. */
-function acceptsGzip(header: string | undefined): boolean {
-  let star = false;
-  for (const part of (header ?? '').toLowerCase().split(',')) {
-    const [coding, ...params] = part.trim().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const accepted = q === undefined || Number(q.slice(2)) > 0;
-    if (coding === 'gzip') return accepted;
-    if (coding === '*') star = accepted;
-  }
-  return star;
-}
-
-function securityHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', GRAPHIQL_CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY');
-}
-
 /**
  * GraphiQL at `/graphiql`, served entirely by the hub: the page, React, ReactDOM, GraphiQL and the
  * page's own script come from installed packages (read at registration, which fails naming a
@@ -98,7 +78,9 @@ export const graphiqlPlugin = fp(
     const html = pageHtml(assets);
 
     app.get('/graphiql', { logLevel: 'warn' }, async (_request, reply) => {
-      securityHeaders(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+      pageSecurityHeaders(reply, GRAPHIQL_CSP)
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8');
       return html;
     });
 
@@ -108,16 +90,9 @@ export const graphiqlPlugin = fp(
       async (request, reply) => {
         const asset = byName.get(request.params.name);
         if (!asset) throw new RouteNotFoundError('GET', request.url.split('?')[0]!);
-        securityHeaders(reply)
-          .header('cache-control', 'public, max-age=31536000, immutable')
-          .header('etag', asset.etag)
-          .header('vary', 'accept-encoding')
-          .type(asset.type);
-        const known = request.headers['if-none-match']?.split(',').map((tag) => tag.trim());
-        if (known?.includes(asset.etag)) return reply.code(304).send();
-        if (!acceptsGzip(request.headers['accept-encoding'])) return asset.body;
-        reply.header('content-encoding', 'gzip');
-        return asset.gzipped();
+        pageSecurityHeaders(reply, GRAPHIQL_CSP);
+        const body = await sendWebAsset(request, reply, asset, 'public, max-age=31536000, immutable');
+        return body ?? reply.send();
       },
     );
   },

@@ -28,3 +28,11 @@ export class AssetMissingError extends defineError({
   args: (asset: string) => ({ asset }),
   message: (d) => `${d.asset} is missing: reinstall the hub's packages (npm ci)`,
 }) {}
+
+/** The inspector console's bundle is not built in the hub's folder (`/console/` answers this until it is). */
+export class ConsoleNotBuiltError extends defineError({
+  code: 'HTTP_CONSOLE_NOT_BUILT',
+  status: 503,
+  args: (command: string) => ({ command }),
+  message: (d) => `the inspector console is not built: run ${d.command}`,
+}) {}
