@@ -1,5 +1,6 @@
 import type { ReadModelDb } from '../../kernel/read-model.js';
 import type { DatasetDefinition } from '../records/index.js';
+import { type PersonFlags, personFlags } from './groups.js';
 import { listOf } from './tables.js';
 
 /** What a source row's last outcome was. */
@@ -14,7 +15,7 @@ export interface RowState {
 }
 
 /** A current record as the model holds it. */
-export interface RecordState {
+export interface RecordState extends PersonFlags {
   dataset: string;
   recordKey: string;
   subject: string | null;
@@ -27,12 +28,6 @@ export interface RecordState {
   /** Whether its event names the optional personal fields it holds (`present`). */
   listed: boolean;
   digests: Record<string, string> | null;
-  /** A record of a person who has another record where a person has one (`x-dataset.subject.unique`). */
-  dupSubject: boolean;
-  /** Attributes compared with another record of the same person. */
-  compared: string[];
-  /** Attributes whose value differs from the person's other records (see `regroup`). */
-  conflicts: string[];
 }
 
 type RawRow = [string, string, string | null, string | null, string | null];
@@ -227,55 +222,23 @@ export class RecordFold {
     if (prev.subject) this.regroup(prev.subject, at);
   }
 
-  /**
-   * Recomputes the flags of every record of one person:
-   * - `dupSubject`: the record's dataset holds at most one record per person
-   *   (`x-dataset.subject.unique`, the subject not being the key) and holds two or more of this one;
-   * - for each attribute two or more of the person's records hold (`compared`): a record is in
-   *   conflict when its digest is not the one most of those records hold, or when no single digest
-   *   is held most (two records that disagree are both in conflict).
-   */
+  /** Recomputes the flags of every record of one person (`personFlags`) and writes those that changed. */
   regroup(subject: string, at: string): void {
     const records = this.st.recordsOfSubject.all(subject).map(recordOf);
-    const perDataset = new Map<string, number>();
-    for (const r of records) perDataset.set(r.dataset, (perDataset.get(r.dataset) ?? 0) + 1);
-    const holders = new Map<string, RecordState[]>();
-    for (const r of records)
-      for (const a of Object.keys(r.digests ?? {})) holders.set(a, [...(holders.get(a) ?? []), r]);
-    const compared = new Map<RecordState, string[]>();
-    const conflicts = new Map<RecordState, string[]>();
-    for (const [a, group] of [...holders].sort(([x], [y]) => (x < y ? -1 : 1))) {
-      if (group.length < 2) continue;
-      const votes = new Map<string, number>();
-      for (const r of group) votes.set(r.digests![a]!, (votes.get(r.digests![a]!) ?? 0) + 1);
-      const top = Math.max(...votes.values());
-      const leaders = [...votes].filter(([, n]) => n === top).map(([d]) => d);
-      for (const r of group) {
-        compared.set(r, [...(compared.get(r) ?? []), a]);
-        if (leaders.length > 1 || r.digests![a] !== leaders[0])
-          conflicts.set(r, [...(conflicts.get(r) ?? []), a]);
-      }
-    }
-    for (const r of records) {
-      const def = this.datasets.get(r.dataset);
-      const uniqueSubject = def?.subject?.unique === true && def.subject.field !== def.key;
-      const next: RecordState = {
-        ...r,
-        dupSubject: uniqueSubject && (perDataset.get(r.dataset) ?? 0) > 1,
-        compared: compared.get(r) ?? [],
-        conflicts: conflicts.get(r) ?? [],
-      };
+    personFlags(records, this.datasets).forEach((flags, i) => {
+      const r = records[i]!;
       if (
-        next.dupSubject === r.dupSubject &&
-        sameList(next.compared, r.compared) &&
-        sameList(next.conflicts, r.conflicts)
+        flags.dupSubject === r.dupSubject &&
+        sameList(flags.compared, r.compared) &&
+        sameList(flags.conflicts, r.conflicts)
       )
-        continue;
+        return;
+      const next: RecordState = { ...r, ...flags };
       this.recordCounts(r, -1);
       this.putRecord(next);
       this.recordCounts(next, 1);
       this.touch(r.dataset, r.connector, at);
-    }
+    });
   }
 
   /**

@@ -10,7 +10,6 @@ import {
   STREAM_CATEGORY as RECORD_STREAM_CATEGORY,
   ROW_ISSUES,
   eventTypes as recordEventTypes,
-  trackedOptional,
 } from '../records/index.js';
 import {
   DATA_QUALITY_STREAM_CATEGORY,
@@ -20,68 +19,19 @@ import {
 } from './events.js';
 import { RecordFold } from './fold.js';
 import {
+  CONNECTOR_EVENTS,
+  type ConflictData,
+  presence,
+  type RejectedData,
+  type RunData,
+  sourceKeyText,
+} from './inputs.js';
+import {
   createDataQualityTables,
   DATA_QUALITY_MODEL,
   DATA_QUALITY_TABLES,
   UNKNOWN_SOURCE,
 } from './tables.js';
-
-/**
- * The connector events read here, as far as this model reads them (the connector kit writes them;
- * their schemas are in schemas/events/).
- */
-interface RunData {
-  connector: string;
-  runId: string;
-  system?: string;
-  /** Per stream, the dataset it feeds (or an event target instead). */
-  lineage?: { stream: string; dataset: string; target?: string }[];
-  counts?: Record<string, number>;
-  states?: { stream: string; cursor: string | number | null }[];
-  error?: { code: string };
-}
-interface RejectedData {
-  connector: string;
-  stream: string;
-  dataset: string;
-  sourceKey: Record<string, string | number>;
-  issues: { path: string; message: string }[];
-}
-interface ConflictData {
-  connector: string;
-  conflictId: string;
-  dataset: string;
-  recordKey: string;
-}
-
-const CONNECTOR_EVENTS = [
-  'ConnectorRunStarted',
-  'ConnectorRunCheckpointed',
-  'ConnectorRunCompleted',
-  'ConnectorRunFailed',
-  'ConnectorRowRejected',
-  'ConnectorIdentityConflict',
-  'ConnectorConflictResolved',
-];
-
-/** A source row's key as dead letters and provenance give it: `column=value` pairs, sorted. */
-const sourceKeyText = (key: Record<string, unknown>): string =>
-  Object.keys(key)
-    .sort()
-    .map((k) => `${k}=${String(key[k])}`)
-    .join(';');
-
-/** The optional fields an upsert holds: those in clear, and the personal ones its event names. */
-function presence(
-  def: DatasetDefinition,
-  d: DatasetRecordUpsertedData,
-): { present: string[]; listed: boolean } {
-  const named = new Set(d.present ?? []);
-  const present = def.fields.filter(
-    (f) => !def.requiredFields.has(f) && (f in d.fields ? d.fields[f] != null : named.has(f)),
-  );
-  return { present, listed: d.present !== undefined || trackedOptional(def).length === 0 };
-}
 
 function openModel(db: ReadModelDb, datasets: ReadonlyMap<string, DatasetDefinition>) {
   createDataQualityTables(db);

@@ -3,8 +3,9 @@ import type { ModuleResolvers } from '../../kernel/module.js';
 import type { Principal } from '../../kernel/principal.js';
 import type { DatasetQualitySettings } from '../records/index.js';
 import type { FindingExample } from './events.js';
-import type { DatasetQuality, LiveFigures } from './figures.js';
+import type { DatasetQuality } from './figures.js';
 import type { FindingView } from './findings.js';
+import type { LiveFigures } from './live.js';
 import type { DataQualityQueries } from './queries.js';
 
 declare module '../../api/graphql/kit/context.js' {
